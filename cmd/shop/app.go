@@ -1,0 +1,280 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/internal/platform/db"
+	"github.com/monoshop/monoshop/internal/platform/devdb"
+	"github.com/monoshop/monoshop/internal/platform/jobs"
+	"github.com/monoshop/monoshop/migrations"
+	"github.com/monoshop/monoshop/web"
+)
+
+// Mode says which parts of the shop a process runs.
+type Mode int
+
+const (
+	// ModeServe runs the HTTP server and the job workers.
+	ModeServe Mode = iota
+	// ModeWorker runs only the job workers, for shops that scale them apart.
+	ModeWorker
+)
+
+// Main is the whole application: Run starts it and returns once it serves, Close stops
+// it gracefully. Tests start the real thing on 127.0.0.1:0 through it.
+type Main struct {
+	Config Config
+	Log    *slog.Logger
+	Mode   Mode
+	// Embedded lets Run start the private development PostgreSQL when DATABASE_URL is
+	// unset; only `shop dev` sets it, so a production replica never silently runs on a
+	// throwaway database.
+	Embedded bool
+	// Stdout receives what a person at the terminal should read (the dev login, the URL).
+	Stdout io.Writer
+
+	cluster  *devdb.Cluster
+	pool     *pgxpool.Pool
+	river    *jobs.Client
+	server   *http.Server
+	internal *http.Server
+	listener net.Listener
+	draining atomic.Bool
+	closeMu  sync.Mutex
+	closed   bool
+	serveErr chan error
+
+	catalog *catalog.Service
+
+	// extraRoutes lets tests mount handlers (one that panics, one that is slow) on the real
+	// router with its real middleware.
+	extraRoutes func(r chi.Router)
+}
+
+// Run opens the database (starting the embedded one if allowed), migrates, and starts the
+// HTTP server and job workers. It returns once they run; errors here are fatal.
+func (m *Main) Run(ctx context.Context) error {
+	if m.Log == nil {
+		m.Log = slog.New(slog.DiscardHandler)
+	}
+	if m.Stdout == nil {
+		m.Stdout = io.Discard
+	}
+	m.serveErr = make(chan error, 2)
+
+	pool, cluster, err := openDatabase(ctx, m.Config, m.Log, m.Embedded)
+	m.cluster = cluster
+	if err != nil {
+		return err
+	}
+	m.pool = pool
+
+	if _, err := db.Migrate(ctx, pool, migrations.FS, m.Log); err != nil {
+		return err
+	}
+
+	m.catalog = catalog.NewService(pool)
+
+	reg := jobs.NewRegistry()
+	registerPlatformJobs(reg, pool)
+	m.river, err = jobs.NewClient(pool, reg, m.Log, jobs.Options{Work: true, StopTimeout: 5 * time.Second})
+	if err != nil {
+		return err
+	}
+
+	if m.Mode == ModeServe {
+		if err := m.startHTTP(); err != nil {
+			return err
+		}
+	}
+	// River's Start must outlive ctx, which only bounds start-up; Close stops it.
+	if err := m.river.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start job workers: %w", err)
+	}
+	return nil
+}
+
+func (m *Main) startHTTP() error {
+	assets, err := web.NewAssets()
+	if err != nil {
+		return fmt.Errorf("load static assets: %w", err)
+	}
+	renderer := web.NewRenderer(web.Site{Name: m.Config.StoreName, Assets: assets, Env: m.Config.Env}, m.Log)
+	handler := newRouter(routerDeps{
+		Config:   m.Config,
+		Log:      m.Log,
+		Pool:     m.pool,
+		Renderer: renderer,
+		Assets:   assets,
+		Catalog:  m.catalog,
+		Draining: &m.draining,
+	})
+	if m.extraRoutes != nil {
+		m.extraRoutes(handler)
+	}
+
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return &ConfigError{"SHOP_ADDR", fmt.Sprintf("cannot listen on %s (%v); pick a free port, e.g. SHOP_ADDR=:8081", m.Config.Addr, unwrapOpError(err))}
+	}
+	m.listener = ln
+	m.server = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.serveErr <- fmt.Errorf("http server: %w", err)
+		}
+	}()
+	m.Log.Info("http server listening", "addr", ln.Addr().String())
+
+	if m.Config.InternalAddr != "" {
+		iln, err := net.Listen("tcp", m.Config.InternalAddr)
+		if err != nil {
+			return &ConfigError{"SHOP_INTERNAL_ADDR", fmt.Sprintf("cannot listen on %s (%v); pick a free port or set it empty to disable", m.Config.InternalAddr, unwrapOpError(err))}
+		}
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		m.internal = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := m.internal.Serve(iln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				m.serveErr <- fmt.Errorf("internal http server: %w", err)
+			}
+		}()
+		m.Log.Info("internal listener", "addr", iln.Addr().String())
+	}
+	return nil
+}
+
+// Addr is the address the public server listens on (useful with port 0 in tests).
+func (m *Main) Addr() string {
+	if m.listener == nil {
+		return ""
+	}
+	return m.listener.Addr().String()
+}
+
+// Errors reports servers that stopped on their own; main exits on the first.
+func (m *Main) Errors() <-chan error { return m.serveErr }
+
+// Close stops the shop in the order that loses nothing: readiness turns 503 so the load
+// balancer stops sending traffic, after the drain delay the server stops accepting and
+// waits for in-flight requests, then workers finish their jobs, then the pool and the
+// embedded database close.
+func (m *Main) Close() error {
+	m.closeMu.Lock()
+	defer m.closeMu.Unlock()
+	if m.closed {
+		return nil
+	}
+	m.closed = true
+	m.draining.Store(true)
+
+	var errs []error
+	if m.server != nil {
+		if m.Config.DrainDelay > 0 {
+			m.Log.Info("draining: readiness is 503", "delay", m.Config.DrainDelay)
+			time.Sleep(m.Config.DrainDelay)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if err := m.server.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+		}
+		cancel()
+	}
+	if m.internal != nil {
+		_ = m.internal.Close()
+	}
+	if m.river != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 7*time.Second)
+		if err := m.river.Stop(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stop job workers: %w", err))
+		}
+		cancel()
+	}
+	if m.pool != nil {
+		m.pool.Close()
+	}
+	if m.cluster != nil {
+		if err := m.cluster.Stop(); err != nil {
+			errs = append(errs, fmt.Errorf("stop embedded database: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func unwrapOpError(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
+}
+
+func registerPlatformJobs(reg *jobs.Registry, pool *pgxpool.Pool) {
+	jobs.RegisterSessionCleanup(reg, pool)
+}
+
+// describeConnectError keeps the part of a connection failure an operator can act on.
+func describeConnectError(err error) string {
+	msg := err.Error()
+	for _, prefix := range []string{"reach database: ", "open pool: "} {
+		if i := strings.Index(msg, prefix); i >= 0 {
+			msg = msg[i+len(prefix):]
+		}
+	}
+	return msg
+}
+
+// openDatabase connects to DATABASE_URL or, when it is unset and embedded is allowed,
+// starts the private development PostgreSQL in SHOP_DATA_DIR. The cluster is returned
+// even on error so the caller can stop it.
+func openDatabase(ctx context.Context, cfg Config, log *slog.Logger, embedded bool) (*pgxpool.Pool, *devdb.Cluster, error) {
+	url := cfg.DatabaseURL
+	var cluster *devdb.Cluster
+	if url == "" {
+		if !embedded {
+			return nil, nil, &ConfigError{"DATABASE_URL", "is not set; set it to your PostgreSQL server (postgres://user:password@host:5432/shop), or run `shop dev` to use the embedded development database"}
+		}
+		var err error
+		cluster, err = devdb.Start(ctx, devdb.Options{DataDir: cfg.DataDir, Logger: log})
+		if err != nil {
+			if errors.Is(err, devdb.ErrNoPostgres) {
+				return nil, nil, &ConfigError{"DATABASE_URL", devdb.ErrNoPostgres.Error()}
+			}
+			return nil, nil, fmt.Errorf("start embedded database: %w", err)
+		}
+		url = cluster.URL("shop")
+		log.Info("embedded database running", "dir", cfg.DataDir)
+	}
+	pool, err := db.Open(ctx, url, db.PoolOptions{AppName: "shop"})
+	if err != nil {
+		return nil, cluster, &ConfigError{"DATABASE_URL", fmt.Sprintf("cannot reach the database (%s); check that the server runs and the URL is right", describeConnectError(err))}
+	}
+	return pool, cluster, nil
+}

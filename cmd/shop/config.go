@@ -1,0 +1,222 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/monoshop/monoshop/internal/platform/db"
+	"github.com/monoshop/monoshop/internal/platform/obs"
+)
+
+// Config is every setting of the shop, read once from the environment and passed on
+// explicitly. Nothing reads the environment after start-up.
+type Config struct {
+	DatabaseURL         string
+	Addr                string
+	InternalAddr        string
+	BaseURL             string
+	Env                 string
+	DataDir             string
+	SMTPURL             string
+	PaymentProvider     string
+	StripeSecretKey     string
+	StripeWebhookSecret string
+	LogLevel            string
+	LogFormat           string
+	OTLPEndpoint        string
+	StoreName           string
+	TrustedProxies      []netip.Prefix
+	DrainDelay          time.Duration
+}
+
+// setting documents one environment variable for `shop help` and the README.
+type setting struct {
+	Name, Default, Meaning string
+	apply                  func(c *Config, v string) error
+}
+
+// settings is the single list of variables: parsing, defaults and help all come from it.
+func settings() []setting {
+	str := func(dst func(*Config) *string) func(*Config, string) error {
+		return func(c *Config, v string) error { *dst(c) = v; return nil }
+	}
+	return []setting{
+		{"DATABASE_URL", "", "PostgreSQL connection string. Unset: `shop dev` starts a private PostgreSQL in SHOP_DATA_DIR.",
+			str(func(c *Config) *string { return &c.DatabaseURL })},
+		{"SHOP_ADDR", ":8080", "Address the public HTTP server listens on (host:port).",
+			str(func(c *Config) *string { return &c.Addr })},
+		{"SHOP_INTERNAL_ADDR", "127.0.0.1:9090", "Address of the internal listener (/metrics, pprof); empty disables it.",
+			str(func(c *Config) *string { return &c.InternalAddr })},
+		{"SHOP_BASE_URL", "http://localhost:8080", "Public URL of the shop, used in emails, sitemaps and canonical links.",
+			str(func(c *Config) *string { return &c.BaseURL })},
+		{"SHOP_ENV", "dev", "dev (text logs, relaxed cookies) or prod (JSON logs, Secure cookies, HSTS).",
+			str(func(c *Config) *string { return &c.Env })},
+		{"SHOP_DATA_DIR", "./.data", "Where the embedded development database and other local state live.",
+			str(func(c *Config) *string { return &c.DataDir })},
+		{"SHOP_SMTP_URL", "", "SMTP server for outgoing email (smtp://user:pass@host:587). Unset: emails are kept for /admin/emails.",
+			str(func(c *Config) *string { return &c.SMTPURL })},
+		{"SHOP_PAYMENT_PROVIDER", "test", "Payment provider: test (built-in test gateway), manual or stripe.",
+			str(func(c *Config) *string { return &c.PaymentProvider })},
+		{"STRIPE_SECRET_KEY", "", "Stripe API secret key (required with SHOP_PAYMENT_PROVIDER=stripe).",
+			str(func(c *Config) *string { return &c.StripeSecretKey })},
+		{"STRIPE_WEBHOOK_SECRET", "", "Stripe webhook signing secret (required with SHOP_PAYMENT_PROVIDER=stripe).",
+			str(func(c *Config) *string { return &c.StripeWebhookSecret })},
+		{"SHOP_LOG_LEVEL", "info", "debug, info, warn or error.",
+			str(func(c *Config) *string { return &c.LogLevel })},
+		{"SHOP_LOG_FORMAT", "", "text or json; default text in dev, json in prod.",
+			str(func(c *Config) *string { return &c.LogFormat })},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT", "", "OpenTelemetry collector endpoint; tracing is off when unset.",
+			str(func(c *Config) *string { return &c.OTLPEndpoint })},
+		{"SHOP_STORE_NAME", "Monoshop", "The shop's name in page titles, the header and emails.",
+			str(func(c *Config) *string { return &c.StoreName })},
+		{"SHOP_TRUSTED_PROXIES", "", "Comma-separated CIDRs of load balancers whose X-Forwarded-For is believed (e.g. 10.0.0.0/8).",
+			func(c *Config, v string) error {
+				c.TrustedProxies = nil
+				for _, part := range strings.Split(v, ",") {
+					part = strings.TrimSpace(part)
+					if part == "" {
+						continue
+					}
+					p, err := netip.ParsePrefix(part)
+					if err != nil {
+						addr, aerr := netip.ParseAddr(part)
+						if aerr != nil {
+							return fmt.Errorf("%q is not an IP address or CIDR range; use a list like 10.0.0.0/8,192.168.1.10", part)
+						}
+						p = netip.PrefixFrom(addr, addr.BitLen())
+					}
+					c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+				}
+				return nil
+			}},
+		{"SHOP_DRAIN_DELAY", "", "How long /readyz reports 503 before the server stops accepting requests at shutdown, so the load balancer can take this replica out; default 2s in prod, 0s in dev.",
+			func(c *Config, v string) error {
+				if v == "" {
+					return nil
+				}
+				d, err := time.ParseDuration(v)
+				if err != nil || d < 0 || d > time.Minute {
+					return fmt.Errorf("%q is not a duration between 0s and 1m; use a value like 2s", v)
+				}
+				c.DrainDelay = d
+				return nil
+			}},
+	}
+}
+
+// ConfigError names the variable at fault and what to do, in one line for the operator.
+type ConfigError struct {
+	Name, Problem string
+}
+
+func (e *ConfigError) Error() string { return e.Name + ": " + e.Problem }
+
+// LoadConfig reads the environment through lookup (os.LookupEnv in production, a map in
+// tests) and validates it. A variable set to the empty string counts as set, so
+// SHOP_INTERNAL_ADDR= can switch the internal listener off.
+func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
+	var c Config
+	c.DrainDelay = -1
+	for _, s := range settings() {
+		v, ok := lookup(s.Name)
+		if !ok {
+			v = s.Default
+		}
+		if err := s.apply(&c, v); err != nil {
+			return c, &ConfigError{Name: s.Name, Problem: err.Error()}
+		}
+	}
+	if c.DrainDelay < 0 {
+		c.DrainDelay = 0
+		if c.Env == "prod" {
+			c.DrainDelay = 2 * time.Second
+		}
+	}
+	if c.LogFormat == "" {
+		c.LogFormat = "text"
+		if c.Env == "prod" {
+			c.LogFormat = "json"
+		}
+	}
+	return c, c.Validate()
+}
+
+// Validate checks every value without touching the network, so a typo is reported before
+// anything starts.
+func (c Config) Validate() error {
+	if c.Env != "dev" && c.Env != "prod" {
+		return &ConfigError{"SHOP_ENV", fmt.Sprintf("%q is not an environment; use dev or prod", c.Env)}
+	}
+	if err := validateListenAddr(c.Addr); err != nil {
+		return &ConfigError{"SHOP_ADDR", err.Error()}
+	}
+	if c.InternalAddr != "" {
+		if err := validateListenAddr(c.InternalAddr); err != nil {
+			return &ConfigError{"SHOP_INTERNAL_ADDR", err.Error()}
+		}
+	}
+	if c.DatabaseURL != "" {
+		if _, err := db.ParseURL(c.DatabaseURL); err != nil {
+			return &ConfigError{"DATABASE_URL", err.Error() + "; use a URL like postgres://user:password@localhost:5432/shop"}
+		}
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &ConfigError{"SHOP_BASE_URL", fmt.Sprintf("%q is not an absolute http(s) URL; use a value like https://shop.example.com", c.BaseURL)}
+	}
+	if c.DataDir == "" {
+		return &ConfigError{"SHOP_DATA_DIR", "must not be empty; use a directory such as ./.data"}
+	}
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			return &ConfigError{"SHOP_SMTP_URL", "is not an smtp:// or smtps:// URL; use a value like smtp://user:password@mail.example.com:587"}
+		}
+	}
+	switch c.PaymentProvider {
+	case "test", "manual":
+	case "stripe":
+		if c.StripeSecretKey == "" {
+			return &ConfigError{"STRIPE_SECRET_KEY", "is required when SHOP_PAYMENT_PROVIDER=stripe"}
+		}
+		if c.StripeWebhookSecret == "" {
+			return &ConfigError{"STRIPE_WEBHOOK_SECRET", "is required when SHOP_PAYMENT_PROVIDER=stripe"}
+		}
+	default:
+		return &ConfigError{"SHOP_PAYMENT_PROVIDER", fmt.Sprintf("%q is not a provider; use test, manual or stripe", c.PaymentProvider)}
+	}
+	if c.Env == "prod" && c.PaymentProvider == "test" {
+		return &ConfigError{"SHOP_PAYMENT_PROVIDER", "the test gateway takes no real money and is refused in prod; use manual or stripe"}
+	}
+	if _, err := obs.ParseLevel(c.LogLevel); err != nil {
+		return &ConfigError{"SHOP_LOG_LEVEL", err.Error()}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return &ConfigError{"SHOP_LOG_FORMAT", fmt.Sprintf("%q is not a log format; use text or json", c.LogFormat)}
+	}
+	return nil
+}
+
+func validateListenAddr(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not a host:port address; use a value like :8080 or 127.0.0.1:8080", addr)
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%q has no valid port (0-65535); use a value like :8080", addr)
+	}
+	if strings.ContainsAny(host, " /?#@") {
+		return fmt.Errorf("host %q of %q is not a host name or IP address; leave it empty to listen on all interfaces", host, addr)
+	}
+	return nil
+}
+
+// errUsage marks a mistake on the command line; main prints it with a hint and exits 2.
+var errUsage = errors.New("usage")

@@ -1,0 +1,302 @@
+// Command shop is Monoshop: the storefront, the back office and the background jobs of an
+// online shop in one binary. `shop help` lists its commands and settings.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+
+	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/internal/platform/db"
+	"github.com/monoshop/monoshop/internal/platform/devdb"
+	"github.com/monoshop/monoshop/internal/platform/obs"
+	"github.com/monoshop/monoshop/migrations"
+)
+
+// version is set at build time (-ldflags "-X main.version=...").
+var version = "dev"
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr))
+}
+
+// cli carries what every command needs; it exists so commands are testable without
+// touching the process's real environment or output.
+type cli struct {
+	lookupEnv      func(string) (string, bool)
+	stdout, stderr io.Writer
+}
+
+// run executes one command and returns the exit status: 0 success, 1 failure at run
+// time, 2 bad usage or configuration.
+func run(ctx context.Context, args []string, lookupEnv func(string) (string, bool), stdout, stderr io.Writer) int {
+	c := &cli{lookupEnv: lookupEnv, stdout: stdout, stderr: stderr}
+	cmd, rest := "help", []string(nil)
+	if len(args) > 0 {
+		cmd, rest = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = c.serve(ctx, rest, ModeServe, false)
+	case "worker":
+		err = c.serve(ctx, rest, ModeWorker, false)
+	case "dev":
+		err = c.serve(ctx, rest, ModeServe, true)
+	case "migrate":
+		err = c.migrate(ctx, rest)
+	case "seed":
+		err = c.seed(ctx, rest)
+	case "dev-db":
+		err = c.devDB(ctx, rest)
+	case "version":
+		fmt.Fprintln(stdout, "shop", version)
+	case "help", "-h", "--help":
+		printHelp(stdout)
+	default:
+		fmt.Fprintf(stderr, "shop: unknown command %q; run `shop help` for the list\n", cmd)
+		return 2
+	}
+	return exitStatus(err, stderr)
+}
+
+// exitStatus prints err as one line and picks the status; configuration and usage
+// mistakes are 2 so scripts can tell them from failures at run time.
+func exitStatus(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	var cerr *ConfigError
+	switch {
+	case errors.As(err, &cerr):
+		fmt.Fprintf(stderr, "shop: %s\n", cerr.Error())
+		return 2
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "shop: %v; run `shop help`\n", err)
+		return 2
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	default:
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode()
+		}
+		fmt.Fprintf(stderr, "shop: %v\n", err)
+		return 1
+	}
+}
+
+func (c *cli) config() (Config, *slog.Logger, error) {
+	cfg, err := LoadConfig(c.lookupEnv)
+	if err != nil {
+		return cfg, nil, err
+	}
+	level, _ := obs.ParseLevel(cfg.LogLevel)
+	return cfg, obs.NewLogger(c.stderr, cfg.LogFormat, level), nil
+}
+
+// serve runs the shop until SIGINT or SIGTERM. With dev it may start the embedded
+// database and fills an empty catalog with demo data.
+func (c *cli) serve(ctx context.Context, args []string, mode Mode, dev bool) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, args[0])
+	}
+	cfg, log, err := c.config()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	m := &Main{Config: cfg, Log: log, Mode: mode, Embedded: dev, Stdout: c.stdout}
+	if err := m.Run(ctx); err != nil {
+		_ = m.Close()
+		return err
+	}
+	if dev {
+		if err := loadDemoData(ctx, m, log); err != nil {
+			_ = m.Close()
+			return err
+		}
+		fmt.Fprintf(c.stdout, "\n  Monoshop is running: %s\n  Press Ctrl-C to stop.\n\n", devURL(m.Addr()))
+	}
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case runErr = <-m.Errors():
+	}
+	// A second signal during shutdown gets the default behaviour: the process ends now.
+	stop()
+	if err := m.Close(); err != nil {
+		return errors.Join(runErr, err)
+	}
+	return runErr
+}
+
+// devDemoProducts is the size of the catalog `shop dev` starts with: enough to browse.
+const devDemoProducts = 200
+
+func loadDemoData(ctx context.Context, m *Main, log *slog.Logger) error {
+	n, err := m.catalog.CountProducts(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	log.Info("empty catalog: loading demo data", "products", devDemoProducts)
+	return m.catalog.SeedDemo(ctx, catalog.SeedOptions{Products: devDemoProducts, Seed: 1})
+}
+
+func devURL(addr string) string {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	return "http://localhost:" + port
+}
+
+// migrate applies pending migrations ("up", the default) or reports where the database
+// stands ("status"). Safe to run from many replicas at once.
+func (c *cli) migrate(ctx context.Context, args []string) error {
+	action := "up"
+	if len(args) > 0 {
+		action = args[0]
+	}
+	if len(args) > 1 || (action != "up" && action != "status") {
+		return fmt.Errorf("%w: migrate takes up or status", errUsage)
+	}
+	cfg, log, err := c.config()
+	if err != nil {
+		return err
+	}
+	pool, cluster, err := openDatabase(ctx, cfg, log, true)
+	defer stopCluster(cluster, log)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if action == "status" {
+		st, err := db.Status(ctx, pool, migrations.FS)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "schema version %d of %d, job queue version %d of %d: ",
+			st.Current, st.Target, st.RiverCurrent, st.RiverTarget)
+		if st.Pending() {
+			fmt.Fprintln(c.stdout, "migrations pending (run `shop migrate`)")
+		} else {
+			fmt.Fprintln(c.stdout, "up to date")
+		}
+		return nil
+	}
+	n, err := db.Migrate(ctx, pool, migrations.FS, log)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		fmt.Fprintln(c.stdout, "database already up to date")
+	} else {
+		fmt.Fprintf(c.stdout, "applied %d migrations\n", n)
+	}
+	return nil
+}
+
+// seed loads the deterministic demo catalog into an empty database.
+func (c *cli) seed(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	products := fs.Int("products", devDemoProducts, "number of demo products")
+	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same catalog")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *products < 1 || *products > 1_000_000 {
+		return fmt.Errorf("%w: --products must be between 1 and 1000000", errUsage)
+	}
+	cfg, log, err := c.config()
+	if err != nil {
+		return err
+	}
+	pool, cluster, err := openDatabase(ctx, cfg, log, true)
+	defer stopCluster(cluster, log)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if _, err := db.Migrate(ctx, pool, migrations.FS, log); err != nil {
+		return err
+	}
+	svc := catalog.NewService(pool)
+	n, err := svc.CountProducts(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("the catalog already has %d products; seed only fills an empty shop", n)
+	}
+	if err := svc.SeedDemo(ctx, catalog.SeedOptions{Products: *products, Seed: *seed}); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "seeded %d demo products\n", *products)
+	return nil
+}
+
+// devDB runs a command with a private PostgreSQL started for it, its URL in
+// TEST_DATABASE_URL; `make test` uses it so the whole suite shares one server.
+func (c *cli) devDB(ctx context.Context, args []string) error {
+	if len(args) < 2 || args[0] != "run" {
+		return fmt.Errorf("%w: dev-db run [--] COMMAND [ARGS...]", errUsage)
+	}
+	args = args[1:]
+	if args[0] == "--" {
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		return fmt.Errorf("%w: dev-db run needs a command", errUsage)
+	}
+	dir, err := os.MkdirTemp("", "monoshop-testdb-")
+	if err != nil {
+		return fmt.Errorf("create temporary database directory: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	log := obs.NewLogger(c.stderr, "text", slog.LevelWarn)
+	cluster, err := devdb.Start(ctx, devdb.Options{DataDir: dir, Logger: log, Fast: true})
+	if err != nil {
+		if errors.Is(err, devdb.ErrNoPostgres) {
+			return &ConfigError{"TEST_DATABASE_URL", devdb.ErrNoPostgres.Error()}
+		}
+		return err
+	}
+	defer stopCluster(cluster, log)
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	cmd.Env = append(os.Environ(), "TEST_DATABASE_URL="+cluster.URL("shop"))
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, c.stdout, c.stderr
+	return cmd.Run()
+}
+
+func stopCluster(cluster *devdb.Cluster, log *slog.Logger) {
+	if cluster == nil {
+		return
+	}
+	if err := cluster.Stop(); err != nil {
+		log.Error("stop embedded database", "err", err)
+	}
+}

@@ -1,0 +1,80 @@
+// Package jobs configures River, the Postgres-backed job queue. Modules own their job
+// args and workers (their jobs.go) and register them on a Registry; cmd/shop builds one
+// client per process from it.
+package jobs
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/monoshop/monoshop/internal/platform/db"
+)
+
+// Client is the River client type every module inserts jobs through.
+type Client = river.Client[pgx.Tx]
+
+// Registry collects workers and periodic jobs before the client is built.
+type Registry struct {
+	Workers  *river.Workers
+	Periodic []*river.PeriodicJob
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry { return &Registry{Workers: river.NewWorkers()} }
+
+// AddPeriodic schedules a job every interval, once per cluster: River's leader election
+// makes only one replica enqueue it.
+func (r *Registry) AddPeriodic(interval time.Duration, args func() river.JobArgs) {
+	r.Periodic = append(r.Periodic, river.NewPeriodicJob(
+		river.PeriodicInterval(interval),
+		func() (river.JobArgs, *river.InsertOpts) { return args(), nil },
+		&river.PeriodicJobOpts{RunOnStart: true},
+	))
+}
+
+// Options says how this process takes part in the queue.
+type Options struct {
+	// Work makes the client fetch and run jobs; without it the client only inserts
+	// (useful for one-off commands such as seed).
+	Work bool
+	// MaxWorkers bounds concurrent jobs in this process.
+	MaxWorkers int
+	// StopTimeout is how long running jobs get to finish at shutdown before their
+	// contexts are cancelled.
+	StopTimeout time.Duration
+	// PollInterval is how often a worker looks for jobs when LISTEN/NOTIFY says nothing;
+	// tests shorten it.
+	PollInterval time.Duration
+}
+
+// NewClient builds a River client on pool using the river schema.
+func NewClient(pool *pgxpool.Pool, reg *Registry, log *slog.Logger, opts Options) (*Client, error) {
+	cfg := &river.Config{
+		Schema:          db.RiverSchema,
+		Logger:          log.With("component", "river"),
+		Workers:         reg.Workers,
+		SoftStopTimeout: opts.StopTimeout,
+	}
+	if opts.PollInterval > 0 {
+		cfg.FetchPollInterval = opts.PollInterval
+	}
+	if opts.Work {
+		n := opts.MaxWorkers
+		if n <= 0 {
+			n = 10
+		}
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}}
+		cfg.PeriodicJobs = reg.Periodic
+	}
+	client, err := river.NewClient(riverpgxv5.New(pool), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: new river client: %w", err)
+	}
+	return client, nil
+}

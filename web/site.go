@@ -1,0 +1,72 @@
+package web
+
+import "context"
+
+// Site is what stays the same for every request the process serves.
+type Site struct {
+	Name   string
+	Assets *Assets
+	Env    string // "dev" or "prod"
+}
+
+// NavLink is one link in a navigation list.
+type NavLink struct {
+	Label  string
+	URL    string
+	Active bool
+}
+
+// AccountBadge identifies the signed-in person in the header.
+type AccountBadge struct {
+	Name    string
+	IsStaff bool
+}
+
+// Chrome is the per-request part of the layout. A middleware wired in cmd/shop fills it
+// from the modules that own the data, so that web never has to import them.
+type Chrome struct {
+	Categories []NavLink
+	CartCount  int
+	Query      string        // current search text, echoed in the header search box
+	Account    *AccountBadge // nil when signed out
+}
+
+type siteKey struct{}
+
+type chromeKey struct{}
+
+// WithSite returns ctx carrying site. Renderer.Page does this for every page; call it
+// directly only when rendering a component outside a Renderer (tests, emails).
+func WithSite(ctx context.Context, site Site) context.Context {
+	return context.WithValue(ctx, siteKey{}, site)
+}
+
+// SiteFrom returns the Site in ctx, or a Site named "Monoshop" without assets, so that a
+// component rendered in isolation still produces a usable page.
+func SiteFrom(ctx context.Context) Site {
+	if s, ok := ctx.Value(siteKey{}).(Site); ok {
+		return s
+	}
+	return Site{Name: defaultSiteName}
+}
+
+// WithChrome returns ctx carrying c.
+func WithChrome(ctx context.Context, c Chrome) context.Context {
+	return context.WithValue(ctx, chromeKey{}, c)
+}
+
+// ChromeFrom returns the Chrome in ctx, or the zero Chrome (signed out, empty cart, no
+// categories) when no middleware set one, e.g. on a 404 for an unrouted path.
+func ChromeFrom(ctx context.Context) Chrome {
+	c, _ := ctx.Value(chromeKey{}).(Chrome)
+	return c
+}
+
+const defaultSiteName = "Monoshop"
+
+func siteName(s Site) string {
+	if s.Name == "" {
+		return defaultSiteName
+	}
+	return s.Name
+}

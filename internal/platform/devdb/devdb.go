@@ -312,7 +312,9 @@ func (c *Cluster) stop() error {
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	c.log.Info("embedded PostgreSQL stopped")
+	if c.proc != nil {
+		c.log.Info("embedded PostgreSQL stopped")
+	}
 	return nil
 }
 
@@ -386,7 +388,7 @@ func (c *Cluster) waitReady(ctx context.Context) (*pgx.Conn, error) {
 		case <-c.exited:
 			return nil, fmt.Errorf("devdb: postgres exited during startup (%v)", c.exitErr)
 		case <-ctx.Done():
-			return nil, fmt.Errorf("devdb: postgres not ready after %s: %w (last error: %v)", startupTimeout, ctx.Err(), err)
+			return nil, fmt.Errorf("devdb: postgres not ready: %w (last error: %v)", ctx.Err(), err)
 		case <-time.After(delay):
 		}
 		delay = min(delay*2, 200*time.Millisecond)
@@ -543,7 +545,8 @@ func chownTo(path string, as runAs) error {
 // initCluster runs initdb into a scratch directory and renames it into place, so a run
 // interrupted half-way leaves nothing that looks like a cluster.
 func initCluster(ctx context.Context, bin, dataDir, pgData string, as runAs, fast bool, log *slog.Logger) error {
-	if _, err := os.Stat(pgData); err == nil {
+	// Remove only succeeds on an empty directory: anything else there is not ours to delete.
+	if err := os.Remove(pgData); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("devdb: %s exists but holds no cluster (no PG_VERSION); move it away", pgData)
 	}
 	scratch := pgData + ".init"

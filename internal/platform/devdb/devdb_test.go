@@ -122,6 +122,18 @@ func TestStart(t *testing.T) {
 		require.True(t, alive(c.proc.Pid), "a refused Start must leave the running server alone")
 	})
 
+	t.Run("ErrServerExitsShowsLog", func(t *testing.T) {
+		t.Parallel()
+		dataDir := newDataDir(t)
+		require.NoError(t, start(t, dataDir).Stop())
+		conf := filepath.Join(dataDir, "postgres", "postgresql.auto.conf")
+		require.NoError(t, os.WriteFile(conf, []byte("shared_buffers = 'lots'\n"), 0o600))
+
+		_, err := Start(t.Context(), Options{DataDir: dataDir, Fast: true})
+		require.ErrorContains(t, err, "exited during startup")
+		require.ErrorContains(t, err, "shared_buffers", "the reason from postgres.log is in the error")
+	})
+
 	t.Run("LongDataDir", func(t *testing.T) {
 		t.Parallel()
 		dataDir := filepath.Join(newDataDir(t), strings.Repeat("d", 100))
@@ -188,11 +200,13 @@ func TestStartRecoversFromKilledRun(t *testing.T) {
 		orphan := start(t, dataDir)
 		// What a dead owner leaves: its lock released, its server still running.
 		require.NoError(t, orphan.lock.Close())
-		orphanPID := orphan.proc.Pid
+		orphanProcs := postgresIn(orphan.pgData)
+		require.Contains(t, orphanProcs, orphan.proc.Pid)
 
 		c := start(t, dataDir)
-		requireGone(t, orphanPID, dataDir)
-		require.NotEqual(t, orphanPID, c.proc.Pid)
+		for _, pid := range orphanProcs {
+			require.False(t, alive(pid), "process %d of the orphaned server still running", pid)
+		}
 		var one int
 		require.NoError(t, connect(t, c.URL("shop")).QueryRow(t.Context(), "SELECT 1").Scan(&one))
 	})

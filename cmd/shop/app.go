@@ -60,6 +60,9 @@ type Main struct {
 	serveErr chan error
 
 	catalog *catalog.Service
+	// background runs for the life of the process (the catalog's change listener).
+	background     sync.WaitGroup
+	stopBackground context.CancelFunc
 
 	// extraRoutes lets tests mount handlers (one that panics, one that is slow) on the real
 	// router with its real middleware.
@@ -88,7 +91,14 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 
-	m.catalog = catalog.NewService(pool)
+	m.catalog = catalog.NewService(pool, m.Log)
+	followCtx, stopFollow := context.WithCancel(context.WithoutCancel(ctx))
+	m.stopBackground = stopFollow
+	m.background.Add(1)
+	go func() {
+		defer m.background.Done()
+		m.catalog.FollowChanges(followCtx)
+	}()
 
 	reg := jobs.NewRegistry()
 	registerPlatformJobs(reg, pool)
@@ -216,6 +226,10 @@ func (m *Main) Close() error {
 			errs = append(errs, fmt.Errorf("stop job workers: %w", err))
 		}
 		cancel()
+	}
+	if m.stopBackground != nil {
+		m.stopBackground()
+		m.background.Wait()
 	}
 	if m.pool != nil {
 		m.pool.Close()

@@ -241,7 +241,7 @@ func (c *cli) seed(ctx context.Context, args []string) error {
 	if _, err := db.Migrate(ctx, pool, migrations.FS, log); err != nil {
 		return err
 	}
-	svc := catalog.NewService(pool)
+	svc := catalog.NewService(pool, log)
 	n, err := svc.CountProducts(ctx)
 	if err != nil {
 		return err
@@ -274,6 +274,10 @@ func (c *cli) devDB(ctx context.Context, args []string) error {
 		return fmt.Errorf("create temporary database directory: %w", err)
 	}
 	defer os.RemoveAll(dir)
+	// The server may run as another user (PostgreSQL refuses root); it must reach the dir.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return fmt.Errorf("open up temporary database directory: %w", err)
+	}
 	log := obs.NewLogger(c.stderr, "text", slog.LevelWarn)
 	cluster, err := devdb.Start(ctx, devdb.Options{DataDir: dir, Logger: log, Fast: true})
 	if err != nil {

@@ -2,51 +2,214 @@ package catalog
 
 import (
 	"context"
+	"log/slog"
+	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/monoshop/monoshop/internal/catalog/internal/dbsqlc"
+	"github.com/monoshop/monoshop/internal/platform/apperr"
 )
 
-// Service is the catalog's public API.
+// Service is the catalog's public API. Storefront reads are answered from an in-memory
+// snapshot kept fresh across replicas by LISTEN/NOTIFY; writes go to Postgres.
 type Service struct {
-	pool *pgxpool.Pool
-	q    *dbsqlc.Queries
+	pool  *pgxpool.Pool
+	q     *dbsqlc.Queries
+	log   *slog.Logger
+	cache *cache
 }
 
 // NewService returns a catalog service reading and writing through pool.
-func NewService(pool *pgxpool.Pool) *Service {
-	return &Service{pool: pool, q: dbsqlc.New()}
+func NewService(pool *pgxpool.Pool, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	q := dbsqlc.New()
+	return &Service{pool: pool, q: q, log: log, cache: newCache(pool, q, log)}
 }
+
+// FollowChanges keeps this process's catalog cache in step with writes made by any
+// replica, until ctx ends. Run it in its own goroutine for the life of the server.
+func (s *Service) FollowChanges(ctx context.Context) { s.cache.listen(ctx) }
 
 // MaxListing bounds any one listing, whatever the caller asks for.
 const MaxListing = 100
 
 // ListStorefrontProducts returns up to limit active products, featured first, then newest.
 func (s *Service) ListStorefrontProducts(ctx context.Context, limit int) ([]ProductSummary, error) {
+	snap, err := s.cache.get(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if limit <= 0 || limit > MaxListing {
 		limit = MaxListing
 	}
-	rows, err := s.q.ProductListStorefront(ctx, s.pool, int32(limit))
-	if err != nil {
-		return nil, interpretError(err, "products")
-	}
-	out := make([]ProductSummary, len(rows))
-	for i, r := range rows {
-		out[i] = summaryFromRow(r)
-	}
-	return out, nil
+	l := snap.list(ListingQuery{Sort: SortNewest, PerPage: MaxPerPage})
+	// Newest first, then featured ones moved ahead (stable, so each group stays newest first).
+	slices.SortStableFunc(l.Products, func(a, b ProductSummary) int {
+		fa, fb := snap.products[snap.byID[a.ID]].Featured, snap.products[snap.byID[b.ID]].Featured
+		switch {
+		case fa && !fb:
+			return -1
+		case fb && !fa:
+			return 1
+		}
+		return 0
+	})
+	return l.Products[:min(limit, len(l.Products))], nil
 }
 
 // ListTopCategories returns the root categories in display order, for navigation.
 func (s *Service) ListTopCategories(ctx context.Context) ([]Category, error) {
-	rows, err := s.q.CategoryListTopLevel(ctx, s.pool)
+	snap, err := s.cache.get(ctx)
 	if err != nil {
-		return nil, interpretError(err, "categories")
+		return nil, err
 	}
-	out := make([]Category, len(rows))
-	for i, r := range rows {
-		out[i] = Category{ID: r.ID, Slug: r.Slug, Name: r.Name}
+	return derefAll(snap.children[0]), nil
+}
+
+// ListChildCategories returns the direct subcategories of id in display order.
+func (s *Service) ListChildCategories(ctx context.Context, id CategoryID) ([]Category, error) {
+	snap, err := s.cache.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return derefAll(snap.children[id]), nil
+}
+
+// ListCategories returns every category, parents before children.
+func (s *Service) ListCategories(ctx context.Context) ([]Category, error) {
+	snap, err := s.cache.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Category
+	var walk func(parent CategoryID)
+	walk = func(parent CategoryID) {
+		for _, c := range snap.children[parent] {
+			out = append(out, *c)
+			walk(c.ID)
+		}
+	}
+	walk(0)
+	return out, nil
+}
+
+// RedirectError says the thing asked for lives at another slug now; pages answer 301.
+type RedirectError struct{ Slug string }
+
+func (e *RedirectError) Error() string { return "moved to " + e.Slug }
+
+// FindCategoryBySlug returns an active category, a *RedirectError for a retired slug,
+// or NotFound.
+func (s *Service) FindCategoryBySlug(ctx context.Context, slug string) (Category, error) {
+	snap, err := s.cache.get(ctx)
+	if err != nil {
+		return Category{}, err
+	}
+	if c, ok := snap.categoryBySlug[slug]; ok {
+		return *c, nil
+	}
+	if to, ok := snap.categoryRedirect[slug]; ok {
+		return Category{}, &RedirectError{Slug: to}
+	}
+	return Category{}, apperr.New(apperr.NotFound, "We couldn't find that category.")
+}
+
+// CategoryTrail returns the path from the root to category id, for breadcrumbs.
+func (s *Service) CategoryTrail(ctx context.Context, id CategoryID) ([]Category, error) {
+	snap, err := s.cache.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var trail []Category
+	for c := snap.categoryByID[id]; c != nil; {
+		trail = append(trail, *c)
+		if c.ParentID == nil || len(trail) > 32 {
+			break
+		}
+		c = snap.categoryByID[*c.ParentID]
+	}
+	slices.Reverse(trail)
+	return trail, nil
+}
+
+// FindProductBySlug returns an active product, a *RedirectError for a renamed one, or
+// NotFound (drafts and archived products are not on the storefront).
+func (s *Service) FindProductBySlug(ctx context.Context, slug string) (Product, error) {
+	snap, err := s.cache.get(ctx)
+	if err != nil {
+		return Product{}, err
+	}
+	if pi, ok := snap.bySlug[slug]; ok {
+		return *snap.products[pi], nil
+	}
+	if to, ok := snap.productRedirects[slug]; ok {
+		return Product{}, &RedirectError{Slug: to}
+	}
+	return Product{}, apperr.New(apperr.NotFound, "We couldn't find that product. It may no longer be sold.")
+}
+
+// FindVariant returns an active variant with its product, or NotFound.
+func (s *Service) FindVariant(ctx context.Context, id VariantID) (Variant, Product, error) {
+	snap, err := s.cache.get(ctx)
+	if err != nil {
+		return Variant{}, Product{}, err
+	}
+	ref, ok := snap.variants[id]
+	if !ok {
+		return Variant{}, Product{}, apperr.New(apperr.NotFound, "That product option is no longer available.")
+	}
+	p := snap.products[ref.product]
+	return p.Variants[ref.index], *p, nil
+}
+
+// ListProducts runs a faceted listing over the storefront catalog.
+func (s *Service) ListProducts(ctx context.Context, q ListingQuery) (Listing, error) {
+	snap, err := s.cache.get(ctx)
+	if err != nil {
+		return Listing{}, err
+	}
+	return snap.list(q), nil
+}
+
+// ListRelatedProducts returns up to n other products from the product's primary category,
+// starting just after it in the category's order so neighbours differ from page to page.
+func (s *Service) ListRelatedProducts(ctx context.Context, id ProductID, n int) ([]ProductSummary, error) {
+	snap, err := s.cache.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pi, ok := snap.byID[id]
+	if !ok || len(snap.products[pi].CategoryIDs) == 0 {
+		return nil, nil
+	}
+	members := snap.members[snap.products[pi].CategoryIDs[0]]
+	start := slices.Index(members, pi)
+	var out []ProductSummary
+	for i := 1; i < len(members) && len(out) < n; i++ {
+		out = append(out, snap.summaries[members[(start+i)%len(members)]])
+	}
+	return out, nil
+}
+
+// SitemapEntry is one URL of the sitemap.
+type SitemapEntry struct {
+	Slug      string
+	UpdatedAt time.Time
+}
+
+// ListSitemapProducts returns every storefront product's slug and last change.
+func (s *Service) ListSitemapProducts(ctx context.Context) ([]SitemapEntry, error) {
+	snap, err := s.cache.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SitemapEntry, len(snap.products))
+	for i, p := range snap.products {
+		out[i] = SitemapEntry{Slug: p.Slug, UpdatedAt: p.UpdatedAt}
 	}
 	return out, nil
 }
@@ -58,4 +221,16 @@ func (s *Service) CountProducts(ctx context.Context) (int64, error) {
 		return 0, interpretError(err, "products")
 	}
 	return n, nil
+}
+
+// Invalidate drops this process's cached catalog; writers call it after committing so
+// their own next read sees the change without waiting for the notification.
+func (s *Service) Invalidate() { s.cache.invalidate() }
+
+func derefAll[T any](ps []*T) []T {
+	out := make([]T, len(ps))
+	for i, p := range ps {
+		out[i] = *p
+	}
+	return out
 }

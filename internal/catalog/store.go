@@ -7,25 +7,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/monoshop/monoshop/internal/catalog/internal/dbsqlc"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
-	"github.com/monoshop/monoshop/internal/platform/money"
 )
-
-func summaryFromRow(r dbsqlc.ProductListStorefrontRow) ProductSummary {
-	s := ProductSummary{
-		ID:    ProductID(r.ID),
-		Slug:  r.Slug,
-		Title: r.Title,
-		Brand: r.Brand,
-		Price: money.New(r.PriceMinor, r.Currency),
-	}
-	if r.CompareAtMinor != nil && *r.CompareAtMinor > r.PriceMinor {
-		c := money.New(*r.CompareAtMinor, r.Currency)
-		s.CompareAt = &c
-	}
-	return s
-}
 
 // interpretError turns storage errors into the codes callers act on: a missing row is
 // NotFound, a unique violation is Conflict; anything else stays internal, with context.

@@ -9,14 +9,57 @@ import (
 )
 
 type CatalogCategory struct {
-	ID          int64
-	ParentID    *int64
-	Slug        string
-	Name        string
-	Description string
-	Position    int32
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID             int64
+	ParentID       *int64
+	Slug           string
+	Name           string
+	Description    string
+	Position       int32
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	SeoTitle       string
+	SeoDescription string
+	Featured       bool
+}
+
+type CatalogCategorySlugRedirect struct {
+	OldSlug    string
+	CategoryID int64
+	CreatedAt  time.Time
+}
+
+type CatalogImage struct {
+	ID        int64
+	ProductID int64
+	VariantID *int64
+	Position  int32
+	Alt       string
+	Width     int32
+	Height    int32
+	Hash      string
+	CreatedAt time.Time
+}
+
+type CatalogImageFile struct {
+	ImageID int64
+	Width   int32
+	Format  string
+	Mime    string
+	Data    []byte
+}
+
+type CatalogOption struct {
+	ID        int64
+	ProductID int64
+	Name      string
+	Position  int32
+}
+
+type CatalogOptionValue struct {
+	ID       int64
+	OptionID int64
+	Value    string
+	Position int32
 }
 
 type CatalogProduct struct {
@@ -33,12 +76,30 @@ type CatalogProduct struct {
 	PublishedAt    *time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	SearchVector   interface{}
+}
+
+type CatalogProductAttribute struct {
+	ProductID int64
+	Name      string
+	Value     string
 }
 
 type CatalogProductCategory struct {
 	ProductID  int64
 	CategoryID int64
 	Position   int32
+}
+
+type CatalogProductSlugRedirect struct {
+	OldSlug   string
+	ProductID int64
+	CreatedAt time.Time
+}
+
+type CatalogSearchTerm struct {
+	Term      string
+	Frequency int32
 }
 
 type CatalogVariant struct {
@@ -54,6 +115,12 @@ type CatalogVariant struct {
 	Position       int32
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	Status         string
+}
+
+type CatalogVariantOptionValue struct {
+	VariantID     int64
+	OptionValueID int64
 }
 
 type Session struct {

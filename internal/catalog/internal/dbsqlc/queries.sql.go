@@ -37,39 +37,6 @@ func (q *Queries) CategoryInsert(ctx context.Context, db DBTX, arg CategoryInser
 	return id, err
 }
 
-const categoryListTopLevel = `-- name: CategoryListTopLevel :many
-SELECT id, slug, name
-FROM catalog.categories
-WHERE parent_id IS NULL
-ORDER BY position, name
-`
-
-type CategoryListTopLevelRow struct {
-	ID   int64
-	Slug string
-	Name string
-}
-
-func (q *Queries) CategoryListTopLevel(ctx context.Context, db DBTX) ([]CategoryListTopLevelRow, error) {
-	rows, err := db.Query(ctx, categoryListTopLevel)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []CategoryListTopLevelRow{}
-	for rows.Next() {
-		var i CategoryListTopLevelRow
-		if err := rows.Scan(&i.ID, &i.Slug, &i.Name); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const productCategoryInsert = `-- name: ProductCategoryInsert :exec
 INSERT INTO catalog.product_categories (product_id, category_id, position)
 VALUES ($1, $2, $3)
@@ -128,51 +95,439 @@ func (q *Queries) ProductInsert(ctx context.Context, db DBTX, arg ProductInsertP
 	return id, err
 }
 
-const productListStorefront = `-- name: ProductListStorefront :many
-SELECT p.id, p.slug, p.title, p.brand,
-       v.price_minor, v.compare_at_minor, v.currency
-FROM catalog.products p
-JOIN LATERAL (
-    SELECT price_minor, compare_at_minor, currency
-    FROM catalog.variants
-    WHERE product_id = p.id
-    ORDER BY price_minor, position, id
-    LIMIT 1
-) v ON true
+const snapshotAttributes = `-- name: SnapshotAttributes :many
+SELECT a.product_id, a.name, a.value
+FROM catalog.product_attributes a
+JOIN catalog.products p ON p.id = a.product_id
 WHERE p.status = 'active'
-ORDER BY p.featured DESC, p.published_at DESC NULLS LAST, p.id DESC
-LIMIT $1
+ORDER BY a.product_id, a.name
 `
 
-type ProductListStorefrontRow struct {
-	ID             int64
-	Slug           string
-	Title          string
-	Brand          string
-	PriceMinor     int64
-	CompareAtMinor *int64
-	Currency       string
-}
-
-// Active products for the home page: featured first, then newest. The lowest variant price
-// is what a card shows ("from $12"), with its compare-at price when that variant has one.
-func (q *Queries) ProductListStorefront(ctx context.Context, db DBTX, maxRows int32) ([]ProductListStorefrontRow, error) {
-	rows, err := db.Query(ctx, productListStorefront, maxRows)
+func (q *Queries) SnapshotAttributes(ctx context.Context, db DBTX) ([]CatalogProductAttribute, error) {
+	rows, err := db.Query(ctx, snapshotAttributes)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []ProductListStorefrontRow{}
+	items := []CatalogProductAttribute{}
 	for rows.Next() {
-		var i ProductListStorefrontRow
+		var i CatalogProductAttribute
+		if err := rows.Scan(&i.ProductID, &i.Name, &i.Value); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const snapshotCategories = `-- name: SnapshotCategories :many
+SELECT id, parent_id, slug, name, description, position, seo_title, seo_description, featured
+FROM catalog.categories
+ORDER BY position, name, id
+`
+
+type SnapshotCategoriesRow struct {
+	ID             int64
+	ParentID       *int64
+	Slug           string
+	Name           string
+	Description    string
+	Position       int32
+	SeoTitle       string
+	SeoDescription string
+	Featured       bool
+}
+
+func (q *Queries) SnapshotCategories(ctx context.Context, db DBTX) ([]SnapshotCategoriesRow, error) {
+	rows, err := db.Query(ctx, snapshotCategories)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SnapshotCategoriesRow{}
+	for rows.Next() {
+		var i SnapshotCategoriesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ParentID,
+			&i.Slug,
+			&i.Name,
+			&i.Description,
+			&i.Position,
+			&i.SeoTitle,
+			&i.SeoDescription,
+			&i.Featured,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const snapshotCategoryRedirects = `-- name: SnapshotCategoryRedirects :many
+SELECT r.old_slug, c.slug
+FROM catalog.category_slug_redirects r
+JOIN catalog.categories c ON c.id = r.category_id
+`
+
+type SnapshotCategoryRedirectsRow struct {
+	OldSlug string
+	Slug    string
+}
+
+func (q *Queries) SnapshotCategoryRedirects(ctx context.Context, db DBTX) ([]SnapshotCategoryRedirectsRow, error) {
+	rows, err := db.Query(ctx, snapshotCategoryRedirects)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SnapshotCategoryRedirectsRow{}
+	for rows.Next() {
+		var i SnapshotCategoryRedirectsRow
+		if err := rows.Scan(&i.OldSlug, &i.Slug); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const snapshotImages = `-- name: SnapshotImages :many
+SELECT i.id, i.product_id, i.variant_id, i.position, i.alt, i.width, i.height, i.hash
+FROM catalog.images i
+JOIN catalog.products p ON p.id = i.product_id
+WHERE p.status = 'active'
+ORDER BY i.product_id, i.position, i.id
+`
+
+type SnapshotImagesRow struct {
+	ID        int64
+	ProductID int64
+	VariantID *int64
+	Position  int32
+	Alt       string
+	Width     int32
+	Height    int32
+	Hash      string
+}
+
+func (q *Queries) SnapshotImages(ctx context.Context, db DBTX) ([]SnapshotImagesRow, error) {
+	rows, err := db.Query(ctx, snapshotImages)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SnapshotImagesRow{}
+	for rows.Next() {
+		var i SnapshotImagesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ProductID,
+			&i.VariantID,
+			&i.Position,
+			&i.Alt,
+			&i.Width,
+			&i.Height,
+			&i.Hash,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const snapshotOptionValues = `-- name: SnapshotOptionValues :many
+SELECT ov.id, ov.option_id, ov.value, ov.position
+FROM catalog.option_values ov
+JOIN catalog.options o ON o.id = ov.option_id
+JOIN catalog.products p ON p.id = o.product_id
+WHERE p.status = 'active'
+ORDER BY ov.option_id, ov.position, ov.id
+`
+
+func (q *Queries) SnapshotOptionValues(ctx context.Context, db DBTX) ([]CatalogOptionValue, error) {
+	rows, err := db.Query(ctx, snapshotOptionValues)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CatalogOptionValue{}
+	for rows.Next() {
+		var i CatalogOptionValue
+		if err := rows.Scan(
+			&i.ID,
+			&i.OptionID,
+			&i.Value,
+			&i.Position,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const snapshotOptions = `-- name: SnapshotOptions :many
+SELECT o.id, o.product_id, o.name, o.position
+FROM catalog.options o
+JOIN catalog.products p ON p.id = o.product_id
+WHERE p.status = 'active'
+ORDER BY o.product_id, o.position, o.id
+`
+
+func (q *Queries) SnapshotOptions(ctx context.Context, db DBTX) ([]CatalogOption, error) {
+	rows, err := db.Query(ctx, snapshotOptions)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CatalogOption{}
+	for rows.Next() {
+		var i CatalogOption
+		if err := rows.Scan(
+			&i.ID,
+			&i.ProductID,
+			&i.Name,
+			&i.Position,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const snapshotProductCategories = `-- name: SnapshotProductCategories :many
+SELECT pc.product_id, pc.category_id, pc.position
+FROM catalog.product_categories pc
+JOIN catalog.products p ON p.id = pc.product_id
+WHERE p.status = 'active'
+ORDER BY pc.category_id, pc.position, pc.product_id
+`
+
+func (q *Queries) SnapshotProductCategories(ctx context.Context, db DBTX) ([]CatalogProductCategory, error) {
+	rows, err := db.Query(ctx, snapshotProductCategories)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CatalogProductCategory{}
+	for rows.Next() {
+		var i CatalogProductCategory
+		if err := rows.Scan(&i.ProductID, &i.CategoryID, &i.Position); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const snapshotProductRedirects = `-- name: SnapshotProductRedirects :many
+SELECT r.old_slug, p.slug
+FROM catalog.product_slug_redirects r
+JOIN catalog.products p ON p.id = r.product_id
+WHERE p.status = 'active'
+`
+
+type SnapshotProductRedirectsRow struct {
+	OldSlug string
+	Slug    string
+}
+
+func (q *Queries) SnapshotProductRedirects(ctx context.Context, db DBTX) ([]SnapshotProductRedirectsRow, error) {
+	rows, err := db.Query(ctx, snapshotProductRedirects)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SnapshotProductRedirectsRow{}
+	for rows.Next() {
+		var i SnapshotProductRedirectsRow
+		if err := rows.Scan(&i.OldSlug, &i.Slug); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const snapshotProducts = `-- name: SnapshotProducts :many
+
+SELECT id, slug, title, description, brand, featured, seo_title, seo_description,
+       published_at, created_at, updated_at
+FROM catalog.products
+WHERE status = 'active'
+ORDER BY id
+`
+
+type SnapshotProductsRow struct {
+	ID             int64
+	Slug           string
+	Title          string
+	Description    string
+	Brand          string
+	Featured       bool
+	SeoTitle       string
+	SeoDescription string
+	PublishedAt    *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// The storefront read model is loaded whole, in a fixed number of queries whatever the
+// catalog size (see snapshot.go).
+func (q *Queries) SnapshotProducts(ctx context.Context, db DBTX) ([]SnapshotProductsRow, error) {
+	rows, err := db.Query(ctx, snapshotProducts)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SnapshotProductsRow{}
+	for rows.Next() {
+		var i SnapshotProductsRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.Slug,
 			&i.Title,
+			&i.Description,
 			&i.Brand,
+			&i.Featured,
+			&i.SeoTitle,
+			&i.SeoDescription,
+			&i.PublishedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const snapshotSearchTerms = `-- name: SnapshotSearchTerms :many
+SELECT term FROM catalog.search_terms
+`
+
+func (q *Queries) SnapshotSearchTerms(ctx context.Context, db DBTX) ([]string, error) {
+	rows, err := db.Query(ctx, snapshotSearchTerms)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var term string
+		if err := rows.Scan(&term); err != nil {
+			return nil, err
+		}
+		items = append(items, term)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const snapshotVariantOptionValues = `-- name: SnapshotVariantOptionValues :many
+SELECT vov.variant_id, vov.option_value_id
+FROM catalog.variant_option_values vov
+JOIN catalog.variants v ON v.id = vov.variant_id
+JOIN catalog.products p ON p.id = v.product_id
+WHERE p.status = 'active' AND v.status = 'active'
+`
+
+func (q *Queries) SnapshotVariantOptionValues(ctx context.Context, db DBTX) ([]CatalogVariantOptionValue, error) {
+	rows, err := db.Query(ctx, snapshotVariantOptionValues)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CatalogVariantOptionValue{}
+	for rows.Next() {
+		var i CatalogVariantOptionValue
+		if err := rows.Scan(&i.VariantID, &i.OptionValueID); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const snapshotVariants = `-- name: SnapshotVariants :many
+SELECT v.id, v.product_id, v.sku, v.title, v.price_minor, v.compare_at_minor, v.currency,
+       v.weight_grams, v.barcode, v.position
+FROM catalog.variants v
+JOIN catalog.products p ON p.id = v.product_id
+WHERE p.status = 'active' AND v.status = 'active'
+ORDER BY v.product_id, v.position, v.id
+`
+
+type SnapshotVariantsRow struct {
+	ID             int64
+	ProductID      int64
+	Sku            string
+	Title          string
+	PriceMinor     int64
+	CompareAtMinor *int64
+	Currency       string
+	WeightGrams    int32
+	Barcode        string
+	Position       int32
+}
+
+func (q *Queries) SnapshotVariants(ctx context.Context, db DBTX) ([]SnapshotVariantsRow, error) {
+	rows, err := db.Query(ctx, snapshotVariants)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SnapshotVariantsRow{}
+	for rows.Next() {
+		var i SnapshotVariantsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ProductID,
+			&i.Sku,
+			&i.Title,
 			&i.PriceMinor,
 			&i.CompareAtMinor,
 			&i.Currency,
+			&i.WeightGrams,
+			&i.Barcode,
+			&i.Position,
 		); err != nil {
 			return nil, err
 		}

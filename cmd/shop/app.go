@@ -262,7 +262,9 @@ func describeConnectError(err error) string {
 			msg = msg[i+len(prefix):]
 		}
 	}
-	return msg
+	// pgx reports each connection attempt (TLS, then plain) on its own line; an operator
+	// gets one line.
+	return strings.Join(strings.Fields(msg), " ")
 }
 
 // openDatabase connects to DATABASE_URL or, when it is unset and embedded is allowed,

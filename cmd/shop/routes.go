@@ -42,7 +42,7 @@ func newRouter(d routerDeps) chi.Router {
 		httpx.RequestID,
 		httpx.RealIP(d.Config.TrustedProxies),
 		httpx.AccessLog(d.Log),
-		httpx.Recoverer(d.Log, rr.Error),
+		httpx.Recoverer(d.Log, statusHandler(rr, http.StatusInternalServerError)),
 		httpx.SecurityHeaders(d.Config.Env == "prod"),
 		httpx.MaxBody(maxBodyBytes, statusHandler(rr, http.StatusRequestEntityTooLarge)),
 		httpx.CrossOrigin(statusHandler(rr, http.StatusForbidden), "/webhooks/"),
@@ -54,7 +54,7 @@ func newRouter(d routerDeps) chi.Router {
 	r.Method(http.MethodGet, "/readyz", &readyz{pool: d.Pool, draining: d.Draining})
 	r.Method(http.MethodGet, "/static/*", d.Assets.Handler())
 
-	catalogweb.NewHandler(d.Catalog, rr, d.Log).Routes(r)
+	catalogweb.NewHandler(d.Catalog, rr, d.Log, catalogweb.Options{BaseURL: d.Config.BaseURL}).Routes(r)
 
 	r.NotFound(rr.NotFound)
 	r.MethodNotAllowed(statusHandler(rr, http.StatusMethodNotAllowed).ServeHTTP)

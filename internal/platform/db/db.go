@@ -30,9 +30,11 @@ func ParseURL(url string) (*pgxpool.Config, error) {
 		// pgx echoes the whole string, password included; say only what is wrong.
 		var perr *pgconn.ParseConfigError
 		if errors.As(err, &perr) {
-			return nil, fmt.Errorf("cannot parse connection string: %v", errors.Unwrap(perr))
+			if inner := errors.Unwrap(perr); inner != nil {
+				return nil, fmt.Errorf("cannot parse connection string: %v", inner)
+			}
 		}
-		return nil, errors.New("cannot parse connection string")
+		return nil, errors.New("cannot parse connection string (check the host, port and options)")
 	}
 	return cfg, nil
 }

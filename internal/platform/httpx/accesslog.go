@@ -54,7 +54,9 @@ func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 					status = http.StatusOK
 				}
 				level := slog.LevelInfo
-				if status >= 500 {
+				// A draining replica's 503 on /readyz is the shutdown working as designed;
+				// logging it as an error would page someone on every deploy.
+				if status >= 500 && !(status == http.StatusServiceUnavailable && r.URL.Path == "/readyz") {
 					level = slog.LevelError
 				}
 				log.LogAttrs(r.Context(), level, "request",

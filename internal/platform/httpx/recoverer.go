@@ -7,10 +7,11 @@ import (
 	"runtime/debug"
 )
 
-// Recoverer turns a panic into one log line (with the request ID and stack) and a 500 page
-// rendered by onPanic, so one bad handler never takes the server down or shows a stack.
-// http.ErrAbortHandler is re-raised: it is net/http's way to abort a response on purpose.
-func Recoverer(log *slog.Logger, onPanic func(w http.ResponseWriter, r *http.Request, err error)) func(http.Handler) http.Handler {
+// Recoverer turns a panic into one log line (with the request ID and stack) and the 500
+// page served by onPanic, so one bad handler never takes the server down or shows a
+// stack. onPanic must not log again. http.ErrAbortHandler is re-raised: it is net/http's
+// way to abort a response on purpose.
+func Recoverer(log *slog.Logger, onPanic http.Handler) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			defer func() {
@@ -29,20 +30,9 @@ func Recoverer(log *slog.Logger, onPanic func(w http.ResponseWriter, r *http.Req
 					// Headers are gone; the best we can do is cut the response short.
 					return
 				}
-				onPanic(w, r, errPanic)
+				onPanic.ServeHTTP(w, r)
 			}()
 			next.ServeHTTP(w, r)
 		})
 	}
 }
-
-// errPanic is what the 500 page gets: it was already logged with its stack, so the page
-// renderer must not log it again.
-var errPanic = &panicError{}
-
-type panicError struct{}
-
-func (*panicError) Error() string { return "handler panicked" }
-
-// IsPanic reports whether err stands for a recovered panic (already logged).
-func IsPanic(err error) bool { return err == error(errPanic) }

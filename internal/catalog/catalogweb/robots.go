@@ -1,0 +1,5 @@
+package catalogweb
+
+import "net/http"
+
+func (h *Handler) robots(w http.ResponseWriter, r *http.Request) { h.render.NotFound(w, r) }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -54,6 +55,10 @@ type snapshot struct {
 	// vocabulary holds every word of the search terms table, to decide without a query
 	// whether a searched word needs correcting.
 	vocabulary map[string]struct{}
+	// terms is the vocabulary sorted, for prefix look-ups while a shopper is typing.
+	terms []string
+	// skus maps a lower-cased SKU to its product, so a SKU typed into search finds it.
+	skus map[string]int32
 }
 
 type variantRef struct {
@@ -277,6 +282,13 @@ func loadSnapshot(ctx context.Context, db beginner, q *dbsqlc.Queries) (*snapsho
 
 	for _, t := range terms {
 		s.vocabulary[t] = struct{}{}
+	}
+	s.terms = slices.Sorted(maps.Keys(s.vocabulary))
+	s.skus = make(map[string]int32, len(variants))
+	for pi, p := range s.products {
+		for _, v := range p.Variants {
+			s.skus[strings.ToLower(v.SKU)] = int32(pi)
+		}
 	}
 	s.buildListingData()
 	return s, nil

@@ -1,0 +1,321 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// MaxQueryLength bounds what a search box may send; longer queries are cut, not refused.
+const MaxQueryLength = 200
+
+// SearchQuery is what a shopper typed plus the listing controls of the results page.
+type SearchQuery struct {
+	Text    string
+	Filters map[string][]string
+	Sort    Sort
+	Page    int
+	PerPage int
+}
+
+// SearchResult is a page of results with what the search understood.
+type SearchResult struct {
+	Listing
+	// Query is the cleaned text that was searched.
+	Query string
+	// Corrected is set when the text as typed found nothing and a spelling correction was
+	// searched instead ("Showing results for ...").
+	Corrected string
+	// DidYouMean is a better spelling worth offering while showing the typed query's
+	// results.
+	DidYouMean string
+}
+
+// Search finds storefront products for the text with Postgres full-text search (weighted
+// title > brand and categories > description > options), accent-insensitive, stemmed
+// (plurals), with prefix matching for a word being typed, SKU look-up, and pg_trgm-based
+// typo correction; then filters, sorts and pages in memory.
+func (s *Service) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
+	text := cleanQuery(q.Text)
+	res := SearchResult{Query: text}
+	if text == "" {
+		return res, nil
+	}
+	snap, err := s.cache.get(ctx)
+	if err != nil {
+		return res, err
+	}
+	ids := snap.skuMatches(text)
+	if ids == nil {
+		plan := s.planQuery(ctx, snap, text)
+		if plan.tsquery == "" {
+			ids = []ProductID{}
+		} else if ids, err = s.searchIDs(ctx, plan.tsquery); err != nil {
+			return res, err
+		}
+		if plan.corrected != "" {
+			if len(ids) > 0 {
+				res.Corrected = plan.corrected
+			} else {
+				res.DidYouMean = plan.corrected
+			}
+		}
+	}
+	res.Listing = snap.list(ListingQuery{Ranked: ids, Filters: q.Filters, Sort: q.Sort, Page: q.Page, PerPage: q.PerPage})
+	return res, nil
+}
+
+// skuMatches returns the product of a SKU (or the products of a SKU prefix such as
+// "ADI-00042") when the text looks like one, else nil.
+func (s *snapshot) skuMatches(text string) []ProductID {
+	t := strings.ToLower(strings.TrimSpace(text))
+	if strings.ContainsRune(t, ' ') || !strings.ContainsAny(t, "0123456789") || !strings.ContainsRune(t, '-') {
+		return nil
+	}
+	if pi, ok := s.skus[t]; ok {
+		return []ProductID{s.products[pi].ID}
+	}
+	var out []ProductID
+	seen := map[int32]bool{}
+	for sku, pi := range s.skus {
+		if strings.HasPrefix(sku, t) && !seen[pi] {
+			seen[pi] = true
+			out = append(out, s.products[pi].ID)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	slices.Sort(out)
+	return out
+}
+
+// queryPlan is the text query rewritten for to_tsquery, with the corrected spelling to
+// show when any word was changed.
+type queryPlan struct {
+	tsquery   string
+	corrected string
+}
+
+// planQuery turns words into a tsquery: each known word as is (stemming handles plurals),
+// the last word also as a prefix while it is being typed, two words that the catalog
+// writes as one ("t shirt" → tshirt) as an alternative, and unknown words replaced by
+// their nearest catalog word. Words are reduced to letters and digits first, so nothing
+// the shopper types can inject tsquery syntax.
+func (s *Service) planQuery(ctx context.Context, snap *snapshot, text string) queryPlan {
+	words := strings.FieldsFunc(fold(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	if len(words) > 12 {
+		words = words[:12]
+	}
+	changed := false
+	for i, w := range words {
+		if snap.knows(w) || len(w) < 3 || (i == len(words)-1 && snap.hasPrefix(w)) {
+			continue
+		}
+		if c := s.nearestTerm(ctx, w); c != "" && c != w {
+			words[i] = c
+			changed = true
+		}
+	}
+	var groups []string
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		term := w
+		if i == len(words)-1 && len(w) >= 3 && !snap.knows(w) && snap.hasPrefix(w) {
+			term = w + ":*"
+		}
+		if i+1 < len(words) {
+			if joined := w + words[i+1]; snap.knows(joined) {
+				groups = append(groups, fmt.Sprintf("(%s | (%s & %s))", joined, w, words[i+1]))
+				i++
+				continue
+			}
+		}
+		groups = append(groups, term)
+	}
+	plan := queryPlan{tsquery: strings.Join(groups, " & ")}
+	if changed {
+		plan.corrected = strings.Join(words, " ")
+	}
+	return plan
+}
+
+// knows reports whether the catalog uses the word, allowing a plural ending.
+func (s *snapshot) knows(w string) bool {
+	if _, ok := s.vocabulary[w]; ok {
+		return true
+	}
+	for _, suffix := range []string{"s", "es"} {
+		if stem, ok := strings.CutSuffix(w, suffix); ok && len(stem) >= 2 {
+			if _, ok := s.vocabulary[stem]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasPrefix reports whether some catalog word starts with w ("hood" → hoodie).
+func (s *snapshot) hasPrefix(w string) bool {
+	i, _ := slices.BinarySearch(s.terms, w)
+	return i < len(s.terms) && strings.HasPrefix(s.terms[i], w)
+}
+
+// searchIDs returns the products matching a tsquery, best first.
+func (s *Service) searchIDs(ctx context.Context, tsquery string) ([]ProductID, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT id FROM catalog.products, to_tsquery('english', $1) query
+		WHERE status = 'active' AND search_vector @@ query
+		ORDER BY ts_rank_cd(search_vector, query) DESC, id
+		LIMIT 1000`, tsquery)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: search: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ProductID, error) {
+		var id int64
+		err := row.Scan(&id)
+		return ProductID(id), err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("catalog: search: %w", err)
+	}
+	return ids, nil
+}
+
+// nearestTerm finds the catalog word closest to a misspelt one: trigram similarity picks
+// candidates, then the fewest edits (a swapped pair of letters counts as one) decides, so
+// "tshrit" becomes "tshirt" and "addidas" becomes "adidas".
+func (s *Service) nearestTerm(ctx context.Context, w string) string {
+	rows, err := s.pool.Query(ctx, `
+		SELECT term FROM catalog.search_terms
+		WHERE similarity(term, $1) >= 0.2
+		ORDER BY similarity(term, $1) DESC
+		LIMIT 8`, w)
+	if err != nil {
+		s.log.WarnContext(ctx, "search: spelling candidates", "err", err)
+		return ""
+	}
+	cands, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (string, error) {
+		var term string
+		err := row.Scan(&term)
+		return term, err
+	})
+	if err != nil {
+		s.log.WarnContext(ctx, "search: spelling candidates", "err", err)
+		return ""
+	}
+	best, bestDist := "", 1<<30
+	for _, c := range cands {
+		d := editDistance(w, c)
+		// Ties keep the earlier, more similar candidate; a far edit is no correction.
+		if d < bestDist && d <= max(2, len(w)/3) {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the optimal string alignment distance: insertions, deletions,
+// substitutions and transpositions of neighbours each cost one.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
+
+// cleanQuery makes any input safe to search: valid UTF-8, no control characters, single
+// spaces, bounded length.
+func cleanQuery(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, " ")
+	}
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > MaxQueryLength {
+		s = s[:MaxQueryLength]
+		s = strings.ToValidUTF8(s, "")
+	}
+	return s
+}
+
+// Suggestion is one autocomplete entry.
+type Suggestion struct {
+	Kind  string // "product", "category" or "brand"
+	Label string
+	URL   string
+}
+
+// Suggest offers up to n completions for a partly typed query: categories and brands
+// whose name starts with it, then products whose title contains it. Answered from memory.
+func (s *Service) Suggest(ctx context.Context, prefix string, n int) ([]Suggestion, error) {
+	p := fold(cleanQuery(prefix))
+	if len([]rune(p)) < 2 || n <= 0 {
+		return nil, nil
+	}
+	snap, err := s.cache.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Suggestion
+	for _, c := range snap.categories {
+		if len(out) >= n {
+			return out, nil
+		}
+		if strings.HasPrefix(fold(c.Name), p) {
+			out = append(out, Suggestion{Kind: "category", Label: c.Name, URL: "/c/" + c.Slug})
+		}
+	}
+	if bi, ok := snap.facetByKey["brand"]; ok {
+		for _, v := range snap.facets[bi].values {
+			if len(out) >= n {
+				return out, nil
+			}
+			if strings.HasPrefix(fold(v.Value), p) {
+				out = append(out, Suggestion{Kind: "brand", Label: v.Value, URL: "/search?q=" + urlQueryEscape(v.Value)})
+			}
+		}
+	}
+	for pi, p2 := range snap.products {
+		if len(out) >= n {
+			break
+		}
+		if strings.Contains(snap.nameKey[pi], p) {
+			out = append(out, Suggestion{Kind: "product", Label: p2.Title, URL: "/p/" + p2.Slug})
+		}
+	}
+	return out, nil
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -102,10 +102,13 @@ func (m *Main) Run(ctx context.Context) error {
 
 	reg := jobs.NewRegistry()
 	registerPlatformJobs(reg, pool)
+	m.catalog.RegisterJobs(reg)
 	m.river, err = jobs.NewClient(pool, reg, m.Log, jobs.Options{Work: true, StopTimeout: 5 * time.Second})
 	if err != nil {
 		return err
 	}
+
+	m.catalog.UseJobs(m.river)
 
 	if m.Mode == ModeServe {
 		if err := m.startHTTP(); err != nil {

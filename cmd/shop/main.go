@@ -18,6 +18,7 @@ import (
 	"github.com/monoshop/monoshop/internal/catalog"
 	"github.com/monoshop/monoshop/internal/platform/db"
 	"github.com/monoshop/monoshop/internal/platform/devdb"
+	"github.com/monoshop/monoshop/internal/platform/jobs"
 	"github.com/monoshop/monoshop/internal/platform/obs"
 	"github.com/monoshop/monoshop/migrations"
 )
@@ -242,6 +243,14 @@ func (c *cli) seed(ctx context.Context, args []string) error {
 		return err
 	}
 	svc := catalog.NewService(pool, log)
+	// Seeding queues image rendering; an insert-only client does that without working jobs.
+	reg := jobs.NewRegistry()
+	svc.RegisterJobs(reg)
+	queue, err := jobs.NewClient(pool, reg, log, jobs.Options{})
+	if err != nil {
+		return err
+	}
+	svc.UseJobs(queue)
 	n, err := svc.CountProducts(ctx)
 	if err != nil {
 		return err

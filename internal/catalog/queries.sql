@@ -78,7 +78,7 @@ ORDER BY a.product_id, a.name;
 SELECT i.id, i.product_id, i.variant_id, i.position, i.alt, i.width, i.height, i.hash
 FROM catalog.images i
 JOIN catalog.products p ON p.id = i.product_id
-WHERE p.status = 'active'
+WHERE p.status = 'active' AND i.rendered_at IS NOT NULL
 ORDER BY i.product_id, i.position, i.id;
 
 -- name: SnapshotCategories :many

@@ -37,6 +37,9 @@ func (s *Service) SeedDemo(ctx context.Context, opts SeedOptions) error {
 		if err := writeDemoCatalog(ctx, tx, s.q, plan, opts.Currency); err != nil {
 			return err
 		}
+		if err := s.writeDemoImages(ctx, tx, plan); err != nil {
+			return err
+		}
 		return notifyChanged(ctx, tx)
 	})
 	if err != nil {
@@ -69,6 +72,8 @@ type seedProduct struct {
 	options                         []seedOption
 	variants                        []seedVariant
 	attributes                      [][2]string
+	// image names the demo picture: the category's silhouette in the first colour.
+	image [2]string
 }
 
 type seedOption struct {
@@ -283,6 +288,7 @@ func planDemoCatalog(opts SeedOptions) seedPlan {
 			p.options = append(p.options, seedOption{name: "Size", values: sizes})
 		}
 		p.options = append(p.options, seedOption{name: "Color", values: colours})
+		p.image = [2]string{cat.slug, colours[0]}
 
 		// Prices end in .00 or .95 and vary around the kind's base and the brand's level.
 		base := kind.price * brand.factor / 100 * int64(85+rng.IntN(30)) / 100
@@ -489,4 +495,49 @@ func slugify(s string) string {
 		}
 	}
 	return strings.TrimSuffix(b.String(), "-")
+}
+
+// writeDemoImages gives every demo product a generated picture and queues the rendering
+// of each distinct picture once. Without a job queue (a bare service in tests) products
+// simply have no images.
+func (s *Service) writeDemoImages(ctx context.Context, tx pgx.Tx, plan seedPlan) error {
+	if s.jobs == nil {
+		return nil
+	}
+	masters := make(map[[2]string]preparedImage)
+	var blobs, images [][]any
+	for _, p := range plan.products {
+		prep, ok := masters[p.image]
+		if !ok {
+			var err error
+			if prep, err = encodeMaster(drawDemoImage(p.image[0], p.image[1])); err != nil {
+				return err
+			}
+			masters[p.image] = prep
+			blobs = append(blobs, []any{prep.hash, int32(0), prep.format, prep.data})
+		}
+		images = append(images, []any{p.slug, fmt.Sprintf("%s %s in %s", p.brand, p.title, p.image[1]), int32(prep.width), int32(prep.height), prep.hash})
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"catalog", "image_blobs"}, []string{"hash", "width", "format", "data"}, pgx.CopyFromRows(blobs)); err != nil {
+		return fmt.Errorf("catalog: seed image files: %w", err)
+	}
+	// Images reference products by id; map slugs through a temporary table in one statement.
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE seed_images (slug text, alt text, width int, height int, hash text) ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("catalog: seed images: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"seed_images"}, []string{"slug", "alt", "width", "height", "hash"}, pgx.CopyFromRows(images)); err != nil {
+		return fmt.Errorf("catalog: seed images: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO catalog.images (product_id, position, alt, width, height, hash)
+		SELECT p.id, 0, si.alt, si.width, si.height, si.hash
+		FROM seed_images si JOIN catalog.products p ON p.slug = si.slug`); err != nil {
+		return fmt.Errorf("catalog: seed images: %w", err)
+	}
+	for _, prep := range masters {
+		if _, err := s.jobs.InsertTx(ctx, tx, RenderImageArgs{Hash: prep.hash}, nil); err != nil {
+			return fmt.Errorf("catalog: queue demo image rendering: %w", err)
+		}
+	}
+	return nil
 }

@@ -19,6 +19,7 @@ type Service struct {
 	q     *dbsqlc.Queries
 	log   *slog.Logger
 	cache *cache
+	jobs  JobInserter
 }
 
 // NewService returns a catalog service reading and writing through pool.

@@ -57,4 +57,5 @@ func (h *Handler) Routes(r chi.Router) {
 	r.Get("/sitemap.xml", h.sitemap)
 	r.Get("/sitemap-products-{n}.xml", h.sitemapProducts)
 	r.Get("/robots.txt", h.robots)
+	r.Get("/media/{file}", h.media)
 }

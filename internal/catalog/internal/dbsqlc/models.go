@@ -29,23 +29,23 @@ type CatalogCategorySlugRedirect struct {
 }
 
 type CatalogImage struct {
-	ID        int64
-	ProductID int64
-	VariantID *int64
-	Position  int32
-	Alt       string
-	Width     int32
-	Height    int32
-	Hash      string
-	CreatedAt time.Time
+	ID         int64
+	ProductID  int64
+	VariantID  *int64
+	Position   int32
+	Alt        string
+	Width      int32
+	Height     int32
+	Hash       string
+	CreatedAt  time.Time
+	RenderedAt *time.Time
 }
 
-type CatalogImageFile struct {
-	ImageID int64
-	Width   int32
-	Format  string
-	Mime    string
-	Data    []byte
+type CatalogImageBlob struct {
+	Hash   string
+	Width  int32
+	Format string
+	Data   []byte
 }
 
 type CatalogOption struct {

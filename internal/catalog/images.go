@@ -1,0 +1,224 @@
+package catalog
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	_ "image/gif" // registers the GIF decoder for uploads
+	"image/jpeg"
+	"image/png"
+	"io"
+
+	"github.com/gen2brain/webp"
+	"github.com/jackc/pgx/v5"
+	xdraw "golang.org/x/image/draw"
+	_ "golang.org/x/image/webp" // registers the WebP decoder for uploads
+
+	"github.com/monoshop/monoshop/internal/platform/apperr"
+	"github.com/monoshop/monoshop/internal/platform/db"
+)
+
+const (
+	// MaxImageBytes bounds an upload.
+	MaxImageBytes = 20 << 20
+	// MaxImageSide bounds either side of an uploaded image.
+	MaxImageSide = 8000
+	// maxImagePixels stops decompression bombs: a tiny file that claims a huge canvas is
+	// refused from its header, before any pixel is decoded.
+	maxImagePixels = 40_000_000
+	// masterSide is the longest side kept of an original: more than any page shows, far
+	// less than a camera takes.
+	masterSide = 2560
+)
+
+// ImageWidths are the widths every image is rendered at, in WebP and JPEG.
+var ImageWidths = []int{160, 320, 640, 1280}
+
+// preparedImage is an upload that passed validation, re-encoded.
+type preparedImage struct {
+	data          []byte
+	format        string // jpeg or png
+	width, height int
+	hash          string
+}
+
+// prepareImage checks that r holds a real JPEG, PNG, GIF or WebP image within the limits
+// and re-encodes it, so what we store and serve is never the bytes a stranger sent (no
+// smuggled scripts, no metadata with the photographer's location).
+func prepareImage(r io.Reader) (preparedImage, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, MaxImageBytes+1))
+	if err != nil {
+		return preparedImage{}, fmt.Errorf("catalog: read image: %w", err)
+	}
+	if len(raw) > MaxImageBytes {
+		return preparedImage{}, apperr.New(apperr.Invalid, "The image is larger than 20 MB. Please upload a smaller file.")
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(raw))
+	if err != nil {
+		return preparedImage{}, apperr.Wrap(err, apperr.Invalid, "This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP image.")
+	}
+	switch format {
+	case "jpeg", "png", "gif", "webp":
+	default:
+		return preparedImage{}, apperr.New(apperr.Invalid, "Upload a JPEG, PNG, GIF or WebP image.")
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxImageSide || cfg.Height > MaxImageSide {
+		return preparedImage{}, apperr.New(apperr.Invalid, fmt.Sprintf("The image is %d×%d pixels; each side must be at most %d.", cfg.Width, cfg.Height, MaxImageSide))
+	}
+	if cfg.Width*cfg.Height > maxImagePixels {
+		return preparedImage{}, apperr.New(apperr.Invalid, "The image has too many pixels (at most 40 megapixels).")
+	}
+	img, _, err := image.Decode(bytes.NewReader(raw))
+	if err != nil {
+		return preparedImage{}, apperr.Wrap(err, apperr.Invalid, "The image is damaged and cannot be read.")
+	}
+	img = fitWithin(img, masterSide)
+	return encodeMaster(img)
+}
+
+// encodeMaster stores opaque images as JPEG and images with transparency as PNG.
+func encodeMaster(img image.Image) (preparedImage, error) {
+	var buf bytes.Buffer
+	format := "jpeg"
+	if hasAlpha(img) {
+		format = "png"
+		if err := png.Encode(&buf, img); err != nil {
+			return preparedImage{}, fmt.Errorf("catalog: encode image: %w", err)
+		}
+	} else if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		return preparedImage{}, fmt.Errorf("catalog: encode image: %w", err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	b := img.Bounds()
+	return preparedImage{data: buf.Bytes(), format: format, width: b.Dx(), height: b.Dy(), hash: hex.EncodeToString(sum[:12])}, nil
+}
+
+func hasAlpha(img image.Image) bool {
+	switch m := img.(type) {
+	case *image.YCbCr, *image.Gray, *image.CMYK:
+		return false
+	case interface{ Opaque() bool }:
+		return !m.Opaque()
+	}
+	return true
+}
+
+// fitWithin scales img down so its longest side is at most side; smaller images are kept.
+func fitWithin(img image.Image, side int) image.Image {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w <= side && h <= side {
+		return img
+	}
+	if w >= h {
+		h, w = max(1, h*side/w), side
+	} else {
+		w, h = max(1, w*side/h), side
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
+	return dst
+}
+
+// renderImage produces one width of an image in one format, never upscaling. JPEG has
+// no transparency, so transparent images are laid on white first.
+func renderImage(master image.Image, width int, format string) ([]byte, error) {
+	scaled := master
+	if b := master.Bounds(); b.Dx() > width {
+		dst := image.NewRGBA(image.Rect(0, 0, width, max(1, b.Dy()*width/b.Dx())))
+		xdraw.CatmullRom.Scale(dst, dst.Bounds(), master, b, draw.Src, nil)
+		scaled = dst
+	}
+	var buf bytes.Buffer
+	switch format {
+	case "webp":
+		if err := webp.Encode(&buf, scaled, webp.Options{Quality: 80, Method: 4}); err != nil {
+			return nil, fmt.Errorf("encode webp: %w", err)
+		}
+	case "jpeg":
+		if hasAlpha(scaled) {
+			flat := image.NewRGBA(scaled.Bounds())
+			draw.Draw(flat, flat.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+			draw.Draw(flat, flat.Bounds(), scaled, scaled.Bounds().Min, draw.Over)
+			scaled = flat
+		}
+		if err := jpeg.Encode(&buf, scaled, &jpeg.Options{Quality: 82}); err != nil {
+			return nil, fmt.Errorf("encode jpeg: %w", err)
+		}
+	default:
+		return nil, fmt.Errorf("unknown format %q", format)
+	}
+	return buf.Bytes(), nil
+}
+
+// AddProductImage validates and stores an uploaded image for a product and queues the
+// rendering of its sizes, all in one transaction. The storefront shows it once rendered.
+func (s *Service) AddProductImage(ctx context.Context, product ProductID, r io.Reader, alt string) (Image, error) {
+	if len(alt) > 300 {
+		return Image{}, apperr.InvalidFields("Please check the image details.", map[string]string{"alt": "Keep the description under 300 characters."})
+	}
+	prep, err := prepareImage(r)
+	if err != nil {
+		return Image{}, err
+	}
+	if s.jobs == nil {
+		return Image{}, errors.New("catalog: add image: no job queue attached")
+	}
+	var img Image
+	err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := storeMaster(ctx, tx, prep); err != nil {
+			return err
+		}
+		var id int64
+		err := tx.QueryRow(ctx, `
+			INSERT INTO catalog.images (product_id, position, alt, width, height, hash)
+			VALUES ($1, (SELECT coalesce(max(position) + 1, 0) FROM catalog.images WHERE product_id = $1), $2, $3, $4, $5)
+			RETURNING id`, int64(product), alt, prep.width, prep.height, prep.hash).Scan(&id)
+		if err != nil {
+			return interpretError(err, "product")
+		}
+		img = Image{ID: id, Alt: alt, Width: prep.width, Height: prep.height, Hash: prep.hash}
+		if _, err := s.jobs.InsertTx(ctx, tx, RenderImageArgs{Hash: prep.hash}, nil); err != nil {
+			return fmt.Errorf("catalog: queue image rendering: %w", err)
+		}
+		return notifyChanged(ctx, tx)
+	})
+	if err != nil {
+		return Image{}, err
+	}
+	s.Invalidate()
+	return img, nil
+}
+
+func storeMaster(ctx context.Context, tx pgx.Tx, prep preparedImage) error {
+	_, err := tx.Exec(ctx, `
+		INSERT INTO catalog.image_blobs (hash, width, format, data) VALUES ($1, 0, $2, $3)
+		ON CONFLICT DO NOTHING`, prep.hash, prep.format, prep.data)
+	if err != nil {
+		return fmt.Errorf("catalog: store image: %w", err)
+	}
+	return nil
+}
+
+// MediaFile is one stored image file ready to serve.
+type MediaFile struct {
+	Data        []byte
+	ContentType string
+}
+
+// FindMedia returns a rendered image file by its hash, width and format (webp or jpeg).
+func (s *Service) FindMedia(ctx context.Context, hash string, width int, format string) (MediaFile, error) {
+	var data []byte
+	err := s.pool.QueryRow(ctx, `SELECT data FROM catalog.image_blobs WHERE hash = $1 AND width = $2 AND format = $3`,
+		hash, width, format).Scan(&data)
+	if err != nil {
+		return MediaFile{}, interpretError(err, "image")
+	}
+	return MediaFile{Data: data, ContentType: "image/" + format}, nil
+}

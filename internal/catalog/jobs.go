@@ -1,0 +1,106 @@
+package catalog
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/monoshop/monoshop/internal/platform/db"
+	"github.com/monoshop/monoshop/internal/platform/jobs"
+)
+
+// JobInserter is what the catalog needs of the job queue: inserting in its own
+// transaction, so a rolled-back change queues nothing.
+type JobInserter interface {
+	InsertTx(ctx context.Context, tx pgx.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+}
+
+// UseJobs attaches the job queue. The queue is built after the workers are registered,
+// so this is a second step of construction.
+func (s *Service) UseJobs(j JobInserter) { s.jobs = j }
+
+// RegisterJobs adds the catalog's workers to the registry.
+func (s *Service) RegisterJobs(reg *jobs.Registry) {
+	river.AddWorker(reg.Workers, &renderImageWorker{svc: s})
+}
+
+// RenderImageArgs asks for every size of one stored original to be rendered.
+type RenderImageArgs struct {
+	Hash string `json:"hash"`
+}
+
+func (RenderImageArgs) Kind() string { return "catalog.render_image" }
+
+// InsertOpts makes the job unique per image content: the same picture uploaded twice is
+// rendered once.
+func (RenderImageArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+type renderImageWorker struct {
+	river.WorkerDefaults[RenderImageArgs]
+	svc *Service
+}
+
+// Timeout allows for large originals on a busy machine.
+func (w *renderImageWorker) Timeout(*river.Job[RenderImageArgs]) time.Duration {
+	return 5 * time.Minute
+}
+
+func (w *renderImageWorker) Work(ctx context.Context, job *river.Job[RenderImageArgs]) error {
+	return w.svc.renderImageFiles(ctx, job.Args.Hash)
+}
+
+// renderImageFiles renders the missing sizes of an image outside any transaction (it is
+// slow), then stores them and marks the images rendered in one short one. Running twice
+// is harmless: existing files are kept.
+func (s *Service) renderImageFiles(ctx context.Context, hash string) error {
+	var data []byte
+	err := s.pool.QueryRow(ctx, `SELECT data FROM catalog.image_blobs WHERE hash = $1 AND width = 0`, hash).Scan(&data)
+	if err != nil {
+		return fmt.Errorf("catalog: render image %s: load original: %w", hash, err)
+	}
+	master, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("catalog: render image %s: decode original: %w", hash, err)
+	}
+	type file struct {
+		width  int
+		format string
+		data   []byte
+	}
+	var files []file
+	for _, width := range ImageWidths {
+		for _, format := range []string{"webp", "jpeg"} {
+			out, err := renderImage(master, width, format)
+			if err != nil {
+				return fmt.Errorf("catalog: render image %s at %d: %w", hash, width, err)
+			}
+			files = append(files, file{width, format, out})
+		}
+	}
+	err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		for _, f := range files {
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO catalog.image_blobs (hash, width, format, data) VALUES ($1, $2, $3, $4)
+				ON CONFLICT DO NOTHING`, hash, f.width, f.format, f.data); err != nil {
+				return fmt.Errorf("catalog: store rendered image: %w", err)
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE catalog.images SET rendered_at = now() WHERE hash = $1 AND rendered_at IS NULL`, hash); err != nil {
+			return fmt.Errorf("catalog: mark image rendered: %w", err)
+		}
+		return notifyChanged(ctx, tx)
+	})
+	if err != nil {
+		return err
+	}
+	s.Invalidate()
+	return nil
+}

@@ -1,5 +1,116 @@
 package catalogweb
 
-import "net/http"
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 
-func (h *Handler) categoryShow(w http.ResponseWriter, r *http.Request) { h.render.NotFound(w, r) }
+	"github.com/go-chi/chi/v5"
+
+	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/web"
+)
+
+// categoryShow is a category's listing: its whole subtree's products, narrowed by facets.
+func (h *Handler) categoryShow(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	slug := chi.URLParam(r, "slug")
+	cat, err := h.catalog.FindCategoryBySlug(ctx, slug)
+	if err != nil {
+		var moved *catalog.RedirectError
+		if errors.As(err, &moved) {
+			// The filters still mean the same thing under the new name, so they travel along.
+			target := "/c/" + url.PathEscape(moved.Slug)
+			if r.URL.RawQuery != "" {
+				target += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, target, http.StatusMovedPermanently)
+			return
+		}
+		h.render.Error(w, r, err)
+		return
+	}
+
+	params := parseListingParams(r.URL.Query())
+	listing, err := h.catalog.ListProducts(ctx, catalog.ListingQuery{
+		Category: cat.ID,
+		Filters:  params.Filters,
+		Sort:     params.Sort,
+		Page:     params.Page,
+		PerPage:  listingPerPage,
+	})
+	if err != nil {
+		h.render.Error(w, r, err)
+		return
+	}
+	trail, err := h.catalog.CategoryTrail(ctx, cat.ID)
+	if err != nil {
+		h.render.Error(w, r, err)
+		return
+	}
+	children, err := h.catalog.ListChildCategories(ctx, cat.ID)
+	if err != nil {
+		h.render.Error(w, r, err)
+		return
+	}
+
+	path := categoryHref(cat.Slug)
+	urls := newListingURLs(path, nil, listing, params.Sort)
+	v := categoryView{
+		Name:        cat.Name,
+		Description: cat.Description,
+		Crumbs:      []web.Crumb{{Label: "Home", URL: "/"}},
+		Listing:     newListingVM(listing, urls, ""),
+		Meta: web.PageMeta{
+			Title:       orDefault(cat.SEOTitle, cat.Name),
+			Description: orDefault(cat.SEODescription, cat.Description),
+		},
+	}
+	for _, c := range trail {
+		v.Crumbs = append(v.Crumbs, web.Crumb{Label: c.Name, URL: categoryHref(c.Slug)})
+	}
+	for _, c := range children {
+		v.Children = append(v.Children, web.NavLink{Label: c.Name, URL: categoryHref(c.Slug)})
+	}
+	if listing.Page > 1 {
+		v.Meta.Title += " – page " + strconv.Itoa(listing.Page)
+	}
+	if urls.filtered() {
+		// Facet combinations multiply without end; only the plain category is worth indexing.
+		v.Meta.NoIndex = true
+	} else {
+		// Each page of the plain listing is its own document; a re-sorted one is a duplicate
+		// of the category itself.
+		canonical := path
+		if params.Sort == catalog.SortRelevance && listing.Page > 1 {
+			canonical += "?page=" + strconv.Itoa(listing.Page)
+		}
+		v.Meta.Canonical = absoluteListingURL(h.opts.BaseURL, canonical)
+	}
+	h.render.Page(w, r, http.StatusOK, categoryPage(v))
+}
+
+type categoryView struct {
+	Meta        web.PageMeta
+	Name        string
+	Description string
+	Crumbs      []web.Crumb
+	Children    []web.NavLink
+	Listing     listingVM
+}
+
+// absoluteListingURL makes a root-relative path absolute with the shop's public URL, as
+// search engines want canonical links. Without a base URL it stays root-relative.
+func absoluteListingURL(base, path string) string {
+	return strings.TrimRight(base, "/") + path
+}
+
+// orDefault is s, or def when the merchant left s empty (SEO fields are optional).
+func orDefault(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
+}

@@ -35,6 +35,11 @@ func productCards(ps []catalog.ProductSummary) []web.ProductCardVM {
 		if p.CompareAt != nil {
 			cards[i].CompareAt = p.CompareAt.String()
 		}
+		if p.Image != nil {
+			// Cards are at most a quarter of a wide screen: 320 px covers them, and 640 px
+			// would double the bytes for little gain.
+			cards[i].ImageURL = mediaURL(*p.Image, 320)
+		}
 	}
 	return cards
 }

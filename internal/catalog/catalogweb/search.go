@@ -1,5 +1,123 @@
 package catalogweb
 
-import "net/http"
+import (
+	"net/http"
+	"net/url"
 
-func (h *Handler) search(w http.ResponseWriter, r *http.Request) { h.render.NotFound(w, r) }
+	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/web"
+)
+
+// searchPath is where the search page lives (DESIGN.md §4).
+const searchPath = "/search"
+
+// noResultsProducts is how many products a fruitless search suggests instead: two rows.
+const noResultsProducts = 8
+
+// search shows the products matching ?q=, with the same facets, sort and pages as a
+// category. Search pages are never indexed: their number is unbounded and their content
+// duplicates the category pages.
+func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	query := r.URL.Query()
+	params := parseListingParams(query)
+	sq := catalog.SearchQuery{
+		Text:    query.Get(paramQuery),
+		Filters: params.Filters,
+		Sort:    params.Sort,
+		Page:    params.Page,
+		PerPage: listingPerPage,
+	}
+	res, err := h.catalog.Search(ctx, sq)
+	if err != nil {
+		h.render.Error(w, r, err)
+		return
+	}
+
+	v := searchView{Query: res.Query, Meta: web.PageMeta{Title: "Search", NoIndex: true}}
+	if res.Query == "" {
+		if v.Categories, err = h.topCategoryLinks(r); err != nil {
+			h.render.Error(w, r, err)
+			return
+		}
+		h.render.Page(w, r, http.StatusOK, searchPage(v))
+		return
+	}
+
+	v.Heading = res.Query
+	v.Meta.Title = "Results for “" + res.Query + "”"
+	if res.Corrected != "" {
+		v.Heading = res.Corrected
+		v.Corrected = res.Corrected
+		v.TypedURL = searchHref(res.Query)
+	}
+	if res.DidYouMean != "" {
+		v.DidYouMean = res.DidYouMean
+		v.DidYouMeanURL = searchHref(res.DidYouMean)
+	}
+	// Links keep the text as typed, so the correction notice stays on every page of it.
+	urls := newListingURLs(searchPath, url.Values{paramQuery: {res.Query}}, res.Listing, params.Sort)
+	v.Listing = newListingVM(res.Listing, urls, "Best match")
+
+	if res.Total == 0 {
+		nothing := !urls.filtered()
+		if !nothing {
+			// Filters that exclude every result are one click from a fix; a text that finds
+			// nothing at all needs the suggestions instead.
+			sq.Filters, sq.Page = nil, 1
+			unfiltered, err := h.catalog.Search(ctx, sq)
+			if err != nil {
+				h.render.Error(w, r, err)
+				return
+			}
+			nothing = unfiltered.Total == 0
+		}
+		if nothing {
+			v.NoResults = true
+			if v.Categories, err = h.topCategoryLinks(r); err != nil {
+				h.render.Error(w, r, err)
+				return
+			}
+			products, err := h.catalog.ListStorefrontProducts(ctx, noResultsProducts)
+			if err != nil {
+				h.render.Error(w, r, err)
+				return
+			}
+			v.Suggested = productCards(products)
+		}
+	}
+	h.render.Page(w, r, http.StatusOK, searchPage(v))
+}
+
+type searchView struct {
+	Meta web.PageMeta
+	// Query is the cleaned text as typed; empty shows the bare search form.
+	Query string
+	// Heading is what the results are for: the correction when there is one.
+	Heading       string
+	Corrected     string
+	TypedURL      string
+	DidYouMean    string
+	DidYouMeanURL string
+	Listing       listingVM
+	// NoResults replaces the listing with suggestions: Categories and Suggested.
+	NoResults  bool
+	Categories []web.NavLink
+	Suggested  []web.ProductCardVM
+}
+
+func (h *Handler) topCategoryLinks(r *http.Request) ([]web.NavLink, error) {
+	cats, err := h.catalog.ListTopCategories(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	links := make([]web.NavLink, len(cats))
+	for i, c := range cats {
+		links[i] = web.NavLink{Label: c.Name, URL: categoryHref(c.Slug)}
+	}
+	return links, nil
+}
+
+func searchHref(text string) string {
+	return searchPath + "?" + url.Values{paramQuery: {text}}.Encode()
+}

@@ -17,7 +17,9 @@ const MaxQueryLength = 200
 
 // SearchQuery is what a shopper typed plus the listing controls of the results page.
 type SearchQuery struct {
-	Text    string
+	Text string
+	// Exact searches the text as typed, without spelling correction.
+	Exact   bool
 	Filters map[string][]string
 	Sort    Sort
 	Page    int
@@ -41,6 +43,11 @@ type SearchResult struct {
 // title > brand and categories > description > options), accent-insensitive, stemmed
 // (plurals), with prefix matching for a word being typed, SKU look-up, and pg_trgm-based
 // typo correction; then filters, sorts and pages in memory.
+//
+// The text is searched as typed first. When it finds nothing and a corrected spelling
+// does, the correction's results are shown (Corrected). When it finds something but a
+// word looked misspelt and the correction finds something too, the correction is offered
+// (DidYouMean). Exact turns correction off ("search instead for ...").
 func (s *Service) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
 	text := cleanQuery(q.Text)
 	res := SearchResult{Query: text}
@@ -53,19 +60,27 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) (SearchResult, erro
 	}
 	ids := snap.skuMatches(text)
 	if ids == nil {
-		plan := s.planQuery(ctx, snap, text)
-		if plan.tsquery == "" {
-			ids = []ProductID{}
-		} else if ids, err = s.searchIDs(ctx, plan.tsquery); err != nil {
+		words := searchWords(text)
+		if ids, err = s.searchIDs(ctx, snap.tsquery(words)); err != nil {
 			return res, err
 		}
-		if plan.corrected != "" {
-			if len(ids) > 0 {
-				res.Corrected = plan.corrected
-			} else {
-				res.DidYouMean = plan.corrected
+		if !q.Exact {
+			if fixed, changed := s.correctWords(ctx, snap, words); changed {
+				better, err := s.searchIDs(ctx, snap.tsquery(fixed))
+				if err != nil {
+					return res, err
+				}
+				switch {
+				case len(ids) == 0 && len(better) > 0:
+					ids, res.Corrected = better, strings.Join(fixed, " ")
+				case len(ids) > 0 && len(better) > 0:
+					res.DidYouMean = strings.Join(fixed, " ")
+				}
 			}
 		}
+	}
+	if ids == nil {
+		ids = []ProductID{}
 	}
 	res.Listing = snap.list(ListingQuery{Ranked: ids, Filters: q.Filters, Sort: q.Sort, Page: q.Page, PerPage: q.PerPage})
 	return res, nil
@@ -96,56 +111,57 @@ func (s *snapshot) skuMatches(text string) []ProductID {
 	return out
 }
 
-// queryPlan is the text query rewritten for to_tsquery, with the corrected spelling to
-// show when any word was changed.
-type queryPlan struct {
-	tsquery   string
-	corrected string
-}
-
-// planQuery turns words into a tsquery: each known word as is (stemming handles plurals),
-// the last word also as a prefix while it is being typed, two words that the catalog
-// writes as one ("t shirt" → tshirt) as an alternative, and unknown words replaced by
-// their nearest catalog word. Words are reduced to letters and digits first, so nothing
-// the shopper types can inject tsquery syntax.
-func (s *Service) planQuery(ctx context.Context, snap *snapshot, text string) queryPlan {
+// searchWords folds the text and keeps only runs of letters and digits, so nothing the
+// shopper types can inject tsquery syntax.
+func searchWords(text string) []string {
 	words := strings.FieldsFunc(fold(text), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
 	if len(words) > 12 {
 		words = words[:12]
 	}
+	return words
+}
+
+// correctWords replaces each word the catalog does not know by its nearest catalog word.
+// The last word is left alone while it is the start of a known word (still being typed).
+func (s *Service) correctWords(ctx context.Context, snap *snapshot, words []string) ([]string, bool) {
+	out := slices.Clone(words)
 	changed := false
-	for i, w := range words {
-		if snap.knows(w) || len(w) < 3 || (i == len(words)-1 && snap.hasPrefix(w)) {
+	for i, w := range out {
+		if snap.knows(w) || len(w) < 3 || (i == len(out)-1 && snap.hasPrefix(w)) {
+			continue
+		}
+		if i+1 < len(out) && snap.knows(w+out[i+1]) {
 			continue
 		}
 		if c := s.nearestTerm(ctx, w); c != "" && c != w {
-			words[i] = c
+			out[i] = c
 			changed = true
 		}
 	}
+	return out, changed
+}
+
+// tsquery builds the to_tsquery text: words combine with AND (stemming handles plurals),
+// the last word also matches as a prefix while it is being typed, and two words the
+// catalog writes as one ("t shirt", from "T-Shirt") match that compound.
+func (s *snapshot) tsquery(words []string) string {
 	var groups []string
 	for i := 0; i < len(words); i++ {
 		w := words[i]
-		term := w
-		if i == len(words)-1 && len(w) >= 3 && !snap.knows(w) && snap.hasPrefix(w) {
-			term = w + ":*"
+		if i+1 < len(words) && s.knows(w+words[i+1]) {
+			// The compound alone: "t" is a stop word, so "t & shirt" would match every shirt.
+			groups = append(groups, w+words[i+1])
+			i++
+			continue
 		}
-		if i+1 < len(words) {
-			if joined := w + words[i+1]; snap.knows(joined) {
-				groups = append(groups, fmt.Sprintf("(%s | (%s & %s))", joined, w, words[i+1]))
-				i++
-				continue
-			}
+		if i == len(words)-1 && len(w) >= 3 && !s.knows(w) && s.hasPrefix(w) {
+			w += ":*"
 		}
-		groups = append(groups, term)
+		groups = append(groups, w)
 	}
-	plan := queryPlan{tsquery: strings.Join(groups, " & ")}
-	if changed {
-		plan.corrected = strings.Join(words, " ")
-	}
-	return plan
+	return strings.Join(groups, " & ")
 }
 
 // knows reports whether the catalog uses the word, allowing a plural ending.
@@ -171,6 +187,9 @@ func (s *snapshot) hasPrefix(w string) bool {
 
 // searchIDs returns the products matching a tsquery, best first.
 func (s *Service) searchIDs(ctx context.Context, tsquery string) ([]ProductID, error) {
+	if tsquery == "" {
+		return nil, nil
+	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT id FROM catalog.products, to_tsquery('english', $1) query
 		WHERE status = 'active' AND search_vector @@ query

@@ -38,7 +38,8 @@ func (s *Service) FollowChanges(ctx context.Context) { s.cache.listen(ctx) }
 // MaxListing bounds any one listing, whatever the caller asks for.
 const MaxListing = 100
 
-// ListStorefrontProducts returns up to limit active products, featured first, then newest.
+// ListStorefrontProducts returns up to limit active products: featured ones first, then
+// the rest, each group newest first.
 func (s *Service) ListStorefrontProducts(ctx context.Context, limit int) ([]ProductSummary, error) {
 	snap, err := s.cache.get(ctx)
 	if err != nil {
@@ -47,19 +48,7 @@ func (s *Service) ListStorefrontProducts(ctx context.Context, limit int) ([]Prod
 	if limit <= 0 || limit > MaxListing {
 		limit = MaxListing
 	}
-	l := snap.list(ListingQuery{Sort: SortNewest, PerPage: MaxPerPage})
-	// Newest first, then featured ones moved ahead (stable, so each group stays newest first).
-	slices.SortStableFunc(l.Products, func(a, b ProductSummary) int {
-		fa, fb := snap.products[snap.byID[a.ID]].Featured, snap.products[snap.byID[b.ID]].Featured
-		switch {
-		case fa && !fb:
-			return -1
-		case fb && !fa:
-			return 1
-		}
-		return 0
-	})
-	return l.Products[:min(limit, len(l.Products))], nil
+	return snap.storefront[:min(limit, len(snap.storefront))], nil
 }
 
 // ListTopCategories returns the root categories in display order, for navigation.
@@ -137,7 +126,8 @@ func (s *Service) CategoryTrail(ctx context.Context, id CategoryID) ([]Category,
 	return trail, nil
 }
 
-// FindProductBySlug returns an active product, a *RedirectError for a renamed one, or
+// FindProductBySlug returns an active product (shared with the cache: read it, never
+// modify it), a *RedirectError for a renamed one, or
 // NotFound (drafts and archived products are not on the storefront).
 func (s *Service) FindProductBySlug(ctx context.Context, slug string) (Product, error) {
 	snap, err := s.cache.get(ctx)

@@ -40,6 +40,9 @@ type snapshot struct {
 	// category's merchandising order.
 	members map[CategoryID][]int32
 
+	// storefront is the home page order: featured first, then newest, bounded.
+	storefront []ProductSummary
+
 	// Per product, by pi.
 	summaries []ProductSummary
 	minPrice  []int64
@@ -279,6 +282,7 @@ func loadSnapshot(ctx context.Context, db beginner, q *dbsqlc.Queries) (*snapsho
 		direct[cid] = append(direct[cid], pi)
 	}
 	s.buildMembers(direct)
+	s.orderProductCategories()
 
 	for _, t := range terms {
 		s.vocabulary[t] = struct{}{}
@@ -292,6 +296,36 @@ func loadSnapshot(ctx context.Context, db beginner, q *dbsqlc.Queries) (*snapsho
 	}
 	s.buildListingData()
 	return s, nil
+}
+
+// orderProductCategories puts a product's most specific category first (the deepest in
+// the tree, then the oldest): it is the one breadcrumbs and related products use, so a
+// product on sale still shows "Clothing › Jeans" rather than "Sale".
+func (s *snapshot) orderProductCategories() {
+	depth := make(map[CategoryID]int, len(s.categories))
+	var depthOf func(c *Category) int
+	depthOf = func(c *Category) int {
+		if d, ok := depth[c.ID]; ok {
+			return d
+		}
+		d := 0
+		if c.ParentID != nil {
+			if p := s.categoryByID[*c.ParentID]; p != nil && p != c {
+				depth[c.ID] = 0 // guards a cycle while recursing
+				d = depthOf(p) + 1
+			}
+		}
+		depth[c.ID] = d
+		return d
+	}
+	for _, c := range s.categories {
+		depthOf(c)
+	}
+	for _, p := range s.products {
+		slices.SortStableFunc(p.CategoryIDs, func(a, b CategoryID) int {
+			return cmp.Or(cmp.Compare(depth[b], depth[a]), cmp.Compare(a, b))
+		})
+	}
 }
 
 // buildMembers gives each category the products of its whole subtree, direct members
@@ -418,6 +452,25 @@ func (s *snapshot) buildListingData() {
 			refs = append(refs, facetRef{f, value(f, a.Value, 0)})
 		}
 		s.facetRefs[pi] = refs
+	}
+
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int {
+		fa, fb := s.products[a].Featured, s.products[b].Featured
+		if fa != fb {
+			if fa {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(s.published[b], s.published[a])
+	})
+	s.storefront = make([]ProductSummary, 0, min(n, MaxListing))
+	for _, pi := range order[:min(n, MaxListing)] {
+		s.storefront = append(s.storefront, s.summaries[pi])
 	}
 }
 

@@ -63,7 +63,7 @@ func parseListingParams(q url.Values) listingParams {
 	slices.Sort(keys)
 	budget := maxFilterValues
 	for _, k := range keys {
-		if k == paramQuery || k == paramSort || k == paramPage || len(k) > maxFilterKeyLn || k == "" {
+		if k == paramQuery || k == paramExact || k == paramSort || k == paramPage || len(k) > maxFilterKeyLn || k == "" {
 			continue
 		}
 		vals := q[k]

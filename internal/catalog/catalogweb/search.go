@@ -11,6 +11,9 @@ import (
 // searchPath is where the search page lives (DESIGN.md §4).
 const searchPath = "/search"
 
+// paramExact=1 searches the text as typed, without spelling correction.
+const paramExact = "exact"
+
 // noResultsProducts is how many products a fruitless search suggests instead: two rows.
 const noResultsProducts = 8
 
@@ -21,7 +24,9 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	query := r.URL.Query()
 	params := parseListingParams(query)
+	exact := query.Get(paramExact) == "1"
 	sq := catalog.SearchQuery{
+		Exact:   exact,
 		Text:    query.Get(paramQuery),
 		Filters: params.Filters,
 		Sort:    params.Sort,
@@ -49,14 +54,18 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 	if res.Corrected != "" {
 		v.Heading = res.Corrected
 		v.Corrected = res.Corrected
-		v.TypedURL = searchHref(res.Query)
+		v.TypedURL = searchPath + "?" + url.Values{paramQuery: {res.Query}, paramExact: {"1"}}.Encode()
 	}
 	if res.DidYouMean != "" {
 		v.DidYouMean = res.DidYouMean
 		v.DidYouMeanURL = searchHref(res.DidYouMean)
 	}
 	// Links keep the text as typed, so the correction notice stays on every page of it.
-	urls := newListingURLs(searchPath, url.Values{paramQuery: {res.Query}}, res.Listing, params.Sort)
+	base := url.Values{paramQuery: {res.Query}}
+	if exact {
+		base.Set(paramExact, "1")
+	}
+	urls := newListingURLs(searchPath, base, res.Listing, params.Sort)
 	v.Listing = newListingVM(res.Listing, urls, "Best match")
 
 	if res.Total == 0 {

@@ -84,12 +84,17 @@ func TestSearchPage(t *testing.T) {
 		require.Contains(t, textOf(notice), "Showing results for tshirt")
 		instead := d.one("search-instead")
 		require.Equal(t, "Search instead for tshrit", textOf(instead))
-		require.Equal(t, "/search?q=tshrit", attrOf(instead, "href"))
+		require.Equal(t, "/search?exact=1&q=tshrit", attrOf(instead, "href"))
 		require.Positive(t, d.count())
 		for _, c := range d.cards() {
 			require.Contains(t, c.title, "T-Shirt")
 		}
 		require.False(t, d.has("no-results"))
+
+		// Following "search instead" searches the typed text without correcting it.
+		typed := env.page(t, attrOf(instead, "href"))
+		require.False(t, typed.has("search-corrected"))
+		require.True(t, typed.has("no-results"))
 	})
 
 	t.Run("OKAccentInsensitive", func(t *testing.T) {

@@ -32,6 +32,10 @@ test: build ## run every test against real PostgreSQL (TEST_DATABASE_URL, or a p
 	echo "test suite wall time: $$(( $$(date +%s) - start ))s"; \
 	exit $$status
 
+.PHONY: bench
+bench: build ## load scenarios against a running binary on a 10,000-product catalog (results in bench/results/)
+	bash bench/run
+
 .PHONY: generate
 generate: ## regenerate sqlc and templ code (committed; CI fails when stale)
 	go tool sqlc generate

@@ -24,6 +24,10 @@ const assetPrefix = "/static/"
 // its content does.
 const assetCacheControl = "public, max-age=31536000, immutable"
 
+// stableCacheControl is for a file asked for by its plain name (from an email, another
+// site, or a load test): it may change with the next release, so it is kept briefly.
+const stableCacheControl = "public, max-age=300"
+
 // Assets serves the embedded static files under content-hashed URLs.
 type Assets struct {
 	byName   map[string]*asset // "app.css"
@@ -117,8 +121,14 @@ func (a *Assets) Handler() http.Handler {
 			return
 		}
 		var f *asset
+		cacheControl := assetCacheControl
 		if a != nil {
 			f = a.byHashed[name]
+			if f == nil {
+				if f = a.byName[name]; f != nil {
+					cacheControl = stableCacheControl
+				}
+			}
 		}
 		if f == nil {
 			// A stale hash means a page cached from an older release; failing loudly beats
@@ -128,7 +138,7 @@ func (a *Assets) Handler() http.Handler {
 		}
 		h := w.Header()
 		h.Set("Content-Type", f.contentType)
-		h.Set("Cache-Control", assetCacheControl)
+		h.Set("Cache-Control", cacheControl)
 		h.Set("ETag", f.etag)
 		h.Set("X-Content-Type-Options", "nosniff")
 		// ServeContent answers If-None-Match against the ETag set above, Range and HEAD.

@@ -109,11 +109,22 @@ func TestAssets(t *testing.T) {
 		require.Empty(t, res.Header.Get("Cache-Control"), "a miss must not be cached for a year")
 	})
 
-	t.Run("ErrUnhashedOrUnknownName", func(t *testing.T) {
+	t.Run("OKPlainNameCachedBriefly", func(t *testing.T) {
 		t.Parallel()
 		bundle := setup(t)
 
-		for _, target := range []string{"/static/app.css", "/static/nope.css", "/static/", bundle.assets.URL("nope.js")} {
+		res, body := do(t, bundle.mux, http.MethodGet, "/static/app.css", nil)
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		require.NotEmpty(t, body)
+		require.Equal(t, "public, max-age=300", res.Header.Get("Cache-Control"),
+			"a plain name may change with the next release, so it is never immutable")
+	})
+
+	t.Run("ErrUnknownName", func(t *testing.T) {
+		t.Parallel()
+		bundle := setup(t)
+
+		for _, target := range []string{"/static/nope.css", "/static/", bundle.assets.URL("nope.js")} {
 			res, _ := do(t, bundle.mux, http.MethodGet, target, nil)
 			require.Equal(t, http.StatusNotFound, res.StatusCode, target)
 		}

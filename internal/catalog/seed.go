@@ -505,6 +505,7 @@ func (s *Service) writeDemoImages(ctx context.Context, tx pgx.Tx, plan seedPlan)
 		return nil
 	}
 	masters := make(map[[2]string]preparedImage)
+	stored := make(map[string]bool)
 	var blobs, images [][]any
 	for _, p := range plan.products {
 		prep, ok := masters[p.image]
@@ -514,7 +515,11 @@ func (s *Service) writeDemoImages(ctx context.Context, tx pgx.Tx, plan seedPlan)
 				return err
 			}
 			masters[p.image] = prep
-			blobs = append(blobs, []any{prep.hash, int32(0), prep.format, prep.data})
+			// Two keys can draw the same picture (white and crème are close); store once.
+			if !stored[prep.hash] {
+				stored[prep.hash] = true
+				blobs = append(blobs, []any{prep.hash, int32(0), prep.format, prep.data})
+			}
 		}
 		images = append(images, []any{p.slug, fmt.Sprintf("%s %s in %s", p.brand, p.title, p.image[1]), int32(prep.width), int32(prep.height), prep.hash})
 	}
@@ -534,8 +539,8 @@ func (s *Service) writeDemoImages(ctx context.Context, tx pgx.Tx, plan seedPlan)
 		FROM seed_images si JOIN catalog.products p ON p.slug = si.slug`); err != nil {
 		return fmt.Errorf("catalog: seed images: %w", err)
 	}
-	for _, prep := range masters {
-		if _, err := s.jobs.InsertTx(ctx, tx, RenderImageArgs{Hash: prep.hash}, nil); err != nil {
+	for hash := range stored {
+		if _, err := s.jobs.InsertTx(ctx, tx, RenderImageArgs{Hash: hash}, nil); err != nil {
 			return fmt.Errorf("catalog: queue demo image rendering: %w", err)
 		}
 	}

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"time"
+)
+
+// requestTimeout fails a request that takes this long: far beyond any target, it only
+// keeps a stuck server from hanging the benchmark.
+const requestTimeout = 10 * time.Second
+
+// maxErrorKinds bounds the distinct error messages kept per run; a failing server can
+// produce a different message per request (addresses, ports) and the report needs only
+// the main causes.
+const maxErrorKinds = 20
+
+// newTransport returns a transport for conns connections to one server, each kept alive.
+// No proxy from the environment (that would measure the proxy), and no compression:
+// unzipping every answer would spend CPU the load generator shares with the server on
+// this machine, and pages are compared with the ceiling as the same uncompressed bytes.
+func newTransport(conns int) *http.Transport {
+	return &http.Transport{
+		Proxy:               nil,
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        conns,
+		MaxIdleConnsPerHost: conns,
+		MaxConnsPerHost:     conns,
+		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true,
+	}
+}
+
+// noRedirects makes a client return a redirect as the answer, so one timed request is
+// one exchange and a scenario can check where it was sent.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// load drives one scenario with a fixed set of closed-loop clients. The clients and their
+// connections live from the warm-up to the last run, so runs measure warm keep-alive
+// connections, as a steady stream of shoppers would see.
+type load struct {
+	transport *http.Transport
+	clients   []*client
+}
+
+// client is one simulated user: a goroutine with its own connection, worker state and
+// random stream, sending its next request as soon as the previous answer has been read.
+type client struct {
+	http   *http.Client
+	worker Worker
+	rng    *rand.Rand
+	body   bytes.Buffer
+	// Filled by one run; samples are the latencies of the answers that passed Check.
+	samples []time.Duration
+	errors  int
+	kinds   map[string]int
+}
+
+// newLoad prepares conns clients for s, client i drawing from the random stream
+// (seed^stream, i): one stream per client, distinct from the scenario's discovery stream.
+func newLoad(s Scenario, conns int, seed, stream uint64) *load {
+	l := &load{transport: newTransport(conns)}
+	for i := range conns {
+		w := s.NewWorker()
+		l.clients = append(l.clients, &client{
+			http: &http.Client{
+				Transport:     l.transport,
+				Jar:           w.Jar(),
+				CheckRedirect: noRedirects,
+				Timeout:       requestTimeout,
+			},
+			worker: w,
+			rng:    rand.New(rand.NewPCG(seed^stream, uint64(i))),
+		})
+	}
+	return l
+}
+
+// close drops the connections so the next scenario starts from its own.
+func (l *load) close() { l.transport.CloseIdleConnections() }
+
+// runSample is what one run of a scenario measured.
+type runSample struct {
+	elapsed time.Duration
+	latency []time.Duration // sorted; one per answer that passed Check
+	errors  int
+	kinds   map[string]int // error message -> count
+}
+
+// run sends load for d and returns what it measured. Clients stop sending at the deadline
+// and finish the request in flight, which is counted; elapsed runs until the last one is
+// done, so throughput is not flattered by unfinished requests.
+func (l *load) run(ctx context.Context, d time.Duration) (runSample, error) {
+	start := time.Now()
+	deadline := start.Add(d)
+	var wg sync.WaitGroup
+	for _, c := range l.clients {
+		wg.Go(func() { c.loop(ctx, deadline) })
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return runSample{}, context.Cause(ctx)
+	}
+	s := runSample{elapsed: time.Since(start), kinds: map[string]int{}}
+	n := 0
+	for _, c := range l.clients {
+		n += len(c.samples)
+	}
+	s.latency = make([]time.Duration, 0, n)
+	for _, c := range l.clients {
+		s.latency = append(s.latency, c.samples...)
+		s.errors += c.errors
+		for k, v := range c.kinds {
+			addKind(s.kinds, k, v)
+		}
+	}
+	slices.Sort(s.latency)
+	return s, nil
+}
+
+func (c *client) loop(ctx context.Context, deadline time.Time) {
+	c.samples, c.errors, c.kinds = c.samples[:0], 0, map[string]int{}
+	for ctx.Err() == nil && time.Now().Before(deadline) {
+		lat, err := c.once(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return // interrupted, not the server's fault
+			}
+			c.errors++
+			addKind(c.kinds, errorKind(err), 1)
+			continue
+		}
+		c.samples = append(c.samples, lat)
+	}
+}
+
+// once sends one request and reads the whole answer; the latency is to the last byte.
+func (c *client) once(ctx context.Context) (time.Duration, error) {
+	req, err := c.worker.Next(ctx, c.rng)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	c.body.Reset()
+	_, err = c.body.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return 0, err
+	}
+	lat := time.Since(start)
+	if err := c.worker.Check(resp, c.body.Bytes()); err != nil {
+		return 0, err
+	}
+	return lat, nil
+}
+
+// errorKind groups errors by cause: the URL that *url.Error adds would make every failed
+// request a kind of its own.
+func errorKind(err error) string {
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		return ue.Op + ": " + ue.Err.Error()
+	}
+	return err.Error()
+}
+
+func addKind(kinds map[string]int, kind string, n int) {
+	if _, ok := kinds[kind]; !ok && len(kinds) >= maxErrorKinds {
+		kind = "(other errors)"
+	}
+	kinds[kind] += n
+}

@@ -1,0 +1,286 @@
+// Command loadgen measures a running shop binary: for each scenario it finds realistic
+// URLs by reading the server's sitemap and pages (never its database), then drives a
+// fixed number of keep-alive connections in a closed loop and reports throughput,
+// latency percentiles, errors and the server's memory, checked against the targets in
+// targets.go. `make bench` runs it against a freshly seeded shop (bench/run).
+//
+//	loadgen -base http://127.0.0.1:18080 -pid 1234 -scenarios ceiling,product -d 10s
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+type options struct {
+	base      *url.URL
+	conns     int
+	duration  time.Duration
+	warmup    time.Duration
+	runs      int
+	pid       int
+	scenarios []string
+	out       string
+	seed      uint64
+	strict    bool
+}
+
+// run executes one invocation and returns the exit status: 0 done (targets may have
+// failed unless -strict), 1 failure or failed targets with -strict, 2 bad usage.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parseOptions(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "loadgen: %v\n", err)
+		return 2
+	}
+	ctx, stop := watchProcesses(ctx, o.pid)
+	defer stop()
+	rep, err := measure(ctx, o, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "loadgen: %v\n", err)
+		return 1
+	}
+	if err := rep.writeText(stdout); err != nil {
+		fmt.Fprintf(stderr, "loadgen: %v\n", err)
+		return 1
+	}
+	if o.out != "" {
+		txt, js, err := rep.save(o.out)
+		if err != nil {
+			fmt.Fprintf(stderr, "loadgen: save the report: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "\nsaved %s and %s\n", txt, js)
+	}
+	if o.strict && rep.failed() {
+		fmt.Fprintln(stderr, "loadgen: some targets failed (-strict)")
+		return 1
+	}
+	return 0
+}
+
+func parseOptions(args []string, stderr io.Writer) (options, error) {
+	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o options
+	base := fs.String("base", "http://127.0.0.1:18080", "URL of the running shop")
+	fs.IntVar(&o.conns, "c", 64, "connections, each driven by its own client in a closed loop")
+	fs.DurationVar(&o.duration, "d", 10*time.Second, "duration of each measured run")
+	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured load before a scenario's runs")
+	fs.IntVar(&o.runs, "runs", 3, "measured runs per scenario; the report gives the median")
+	fs.IntVar(&o.pid, "pid", 0, "server process ID, to read its memory and CPU use from /proc (0: skip)")
+	names := fs.String("scenarios", strings.Join(scenarioNames(), ","), "comma-separated scenarios to run, in order")
+	fs.StringVar(&o.out, "out", "bench/results", "directory for the .txt and .json report (empty: do not save)")
+	fs.Uint64Var(&o.seed, "seed", 1, "random seed for URL discovery and request order")
+	fs.BoolVar(&o.strict, "strict", false, "exit with status 1 when a target fails")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	u, err := url.Parse(*base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return o, fmt.Errorf("-base %q is not an http(s) URL like http://127.0.0.1:18080", *base)
+	}
+	if u.Path != "" && u.Path != "/" {
+		return o, fmt.Errorf("-base %q has a path; the shop's URL map starts at the root, so give scheme and host only", *base)
+	}
+	o.base = &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/"}
+	switch {
+	case o.conns < 1:
+		return o, errors.New("-c must be at least 1")
+	case o.duration <= 0:
+		return o, errors.New("-d must be positive")
+	case o.warmup < 0:
+		return o, errors.New("-warmup must not be negative")
+	case o.runs < 1:
+		return o, errors.New("-runs must be at least 1")
+	case o.pid < 0:
+		return o, errors.New("-pid must not be negative")
+	}
+	for n := range strings.SplitSeq(*names, ",") {
+		n = strings.TrimSpace(n)
+		switch {
+		case n == "":
+		case !slices.Contains(scenarioNames(), n):
+			return o, fmt.Errorf("-scenarios: unknown scenario %q; known: %s", n, strings.Join(scenarioNames(), ","))
+		case slices.Contains(o.scenarios, n):
+			return o, fmt.Errorf("-scenarios: %q is listed twice", n)
+		default:
+			o.scenarios = append(o.scenarios, n)
+		}
+	}
+	if len(o.scenarios) == 0 {
+		return o, errors.New("-scenarios lists no scenario")
+	}
+	return o, nil
+}
+
+// watchProcesses returns a context that ends when the server (pid > 0) exits, or when
+// the process that started loadgen does: bench/run's database wrapper ends its script
+// with SIGKILL, and a load generator left behind would go on measuring nothing.
+func watchProcesses(ctx context.Context, pid int) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	parent := os.Getppid()
+	go func() {
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			if os.Getppid() != parent {
+				cancel(errors.New("stopped: the process that started loadgen exited"))
+				return
+			}
+			if pid > 0 && !processRunning(pid) {
+				cancel(fmt.Errorf("stopped: the server (pid %d) exited", pid))
+				return
+			}
+		}
+	}()
+	return ctx, func() { cancel(nil) }
+}
+
+// streamOf gives each scenario its own random streams under one seed, so adding a
+// scenario to a run changes neither the URLs nor the request order of the others.
+func streamOf(name string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return h.Sum64()
+}
+
+// measure discovers every scenario's URLs first (so discovery traffic never overlaps a
+// measurement), then measures the scenarios one after the other.
+func measure(ctx context.Context, o options, progress io.Writer) (*report, error) {
+	rep := &report{
+		Date:     time.Now().UTC().Truncate(time.Second),
+		Revision: gitRevision(ctx),
+		Machine:  readMachine(),
+		Params: params{
+			Base: strings.TrimSuffix(o.base.String(), "/"), Conns: o.conns,
+			Duration: o.duration.String(), Warmup: o.warmup.String(),
+			Runs: o.runs, Seed: o.seed, Scenarios: o.scenarios,
+		},
+	}
+	if o.pid > 0 {
+		if _, err := readMemory(o.pid); err != nil {
+			return nil, fmt.Errorf("-pid %d: %w", o.pid, err)
+		}
+	}
+
+	discovery := newTransport(discoveryParallel)
+	defer discovery.CloseIdleConnections()
+	client := &http.Client{Transport: discovery, CheckRedirect: noRedirects, Timeout: 30 * time.Second}
+	s := &site{}
+	var scenarios []Scenario
+	for _, name := range o.scenarios {
+		sc, err := newScenario(name, o.seed, streamOf(name), s)
+		if err != nil {
+			return nil, err
+		}
+		start := time.Now()
+		if err := sc.Prepare(ctx, client, o.base); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		fmt.Fprintf(progress, "discovered %-8s %s (%.1fs)\n", name, sc.Describe(), time.Since(start).Seconds())
+		scenarios = append(scenarios, sc)
+	}
+	discovery.CloseIdleConnections()
+
+	for _, sc := range scenarios {
+		res, err := measureScenario(ctx, sc, o, progress)
+		if err != nil {
+			return nil, err
+		}
+		rep.Scenarios = append(rep.Scenarios, res)
+	}
+	setCeilingShares(rep.Scenarios)
+	rep.Targets = evaluate(targets(), rep.Scenarios)
+	if o.pid > 0 {
+		if mem, err := readMemory(o.pid); err == nil {
+			rep.Server = &serverMemory{PID: o.pid, PeakRSS: mem.PeakRSS, RSS: mem.RSS}
+		} else {
+			fmt.Fprintf(progress, "loadgen: warning: %v\n", err)
+		}
+	}
+	return rep, nil
+}
+
+// measureScenario warms sc up, then measures it o.runs times on the same connections.
+func measureScenario(ctx context.Context, sc Scenario, o options, progress io.Writer) (scenarioResult, error) {
+	l := newLoad(sc, o.conns, o.seed, streamOf(sc.Name()))
+	defer l.close()
+	if o.warmup > 0 {
+		fmt.Fprintf(progress, "%-8s warm-up %s\n", sc.Name(), o.warmup)
+		if _, err := l.run(ctx, o.warmup); err != nil {
+			return scenarioResult{}, err
+		}
+	}
+	var runs []runResult
+	kinds := map[string]int{}
+	for i := range o.runs {
+		srv0, self0 := serverCPU(o.pid), selfCPU()
+		s, err := l.run(ctx, o.duration)
+		if err != nil {
+			return scenarioResult{}, err
+		}
+		srv1, self1 := serverCPU(o.pid), selfCPU()
+		r := newRunResult(s)
+		r.LoadgenCPU = (self1 - self0).Seconds() / s.elapsed.Seconds()
+		if o.pid > 0 {
+			r.ServerCPU = (srv1 - srv0).Seconds() / s.elapsed.Seconds()
+		}
+		for k, v := range s.kinds {
+			addKind(kinds, k, v)
+		}
+		runs = append(runs, r)
+		fmt.Fprintf(progress, "%-8s run %d/%d: %.0f req/s, p50 %s, p99 %s, %d errors\n",
+			sc.Name(), i+1, o.runs, r.ReqPerSec, ms(r.P50Ms), ms(r.P99Ms), r.Errors)
+	}
+	res := summarize(sc.Name(), sc.Describe(), runs, kinds)
+	if o.pid > 0 {
+		if mem, err := readMemory(o.pid); err == nil {
+			res.ServerPeakRSS = mem.PeakRSS
+		}
+	}
+	return res, nil
+}
+
+// serverCPU is the server's CPU time so far, 0 when it is not known; a run's share is the
+// difference of two readings.
+func serverCPU(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	d, err := processCPU(pid)
+	if err != nil {
+		return 0
+	}
+	return d
+}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
+)
+
+// report is everything one invocation measured, written as text and as JSON.
+type report struct {
+	Date      time.Time        `json:"date"`
+	Revision  string           `json:"git_revision,omitempty"`
+	Machine   machine          `json:"machine"`
+	Params    params           `json:"params"`
+	Server    *serverMemory    `json:"server,omitempty"`
+	Scenarios []scenarioResult `json:"scenarios"`
+	Targets   []targetResult   `json:"targets"`
+}
+
+// params are the settings of the invocation, in the report so a number can be
+// reproduced.
+type params struct {
+	Base      string   `json:"base"`
+	Conns     int      `json:"conns"`
+	Duration  string   `json:"duration"`
+	Warmup    string   `json:"warmup"`
+	Runs      int      `json:"runs"`
+	Seed      uint64   `json:"seed"`
+	Scenarios []string `json:"scenarios"`
+}
+
+type serverMemory struct {
+	PID     int   `json:"pid"`
+	PeakRSS int64 `json:"peak_rss_bytes"`
+	RSS     int64 `json:"rss_bytes"`
+}
+
+// failed reports whether any target failed.
+func (r *report) failed() bool {
+	return slices.ContainsFunc(r.Targets, func(t targetResult) bool { return t.Status == fail })
+}
+
+// writeText prints the report for people.
+func (r *report) writeText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Monoshop load test, %s\n\n", r.Date.UTC().Format("2006-01-02 15:04:05 MST"))
+	head := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	rev := r.Revision
+	if rev == "" {
+		rev = "unknown (not a git checkout)"
+	}
+	fmt.Fprintf(head, "revision\t%s\n", rev)
+	m := r.Machine
+	fmt.Fprintf(head, "machine\t%d CPUs, %s, %s memory, %s, %s\n", m.CPUs, m.CPUModel, bytesIEC(m.MemTotal), m.OS, m.GoVersion)
+	p := r.Params
+	fmt.Fprintf(head, "load\t%d connections, closed loop, %d run(s) of %s after %s warm-up, seed %d\n",
+		p.Conns, p.Runs, p.Duration, p.Warmup, p.Seed)
+	fmt.Fprintf(head, "target\t%s\n", p.Base)
+	if s := r.Server; s != nil {
+		fmt.Fprintf(head, "server\tpid %d, peak RSS %s (VmHWM), RSS at the end %s\n", s.PID, bytesIEC(s.PeakRSS), bytesIEC(s.RSS))
+	} else {
+		fmt.Fprintf(head, "server\tmemory not measured (no -pid)\n")
+	}
+	head.Flush()
+
+	rows := [][]string{{"scenario", "req/s", "% ceiling", "p50", "p90", "p99", "max", "errors", "server CPU", "loadgen CPU", "server peak RSS"}}
+	for _, s := range r.Scenarios {
+		pct := "-"
+		if s.PctOfCeiling != nil {
+			pct = fmt.Sprintf("%.1f%%", *s.PctOfCeiling)
+		}
+		srvCPU, rss := "-", "-"
+		if r.Server != nil {
+			srvCPU = fmt.Sprintf("%.2f", s.ServerCPU)
+			rss = bytesIEC(s.ServerPeakRSS)
+		}
+		rows = append(rows, []string{
+			s.Name, fmt.Sprintf("%.0f", s.ReqPerSec), pct, ms(s.P50Ms), ms(s.P90Ms), ms(s.P99Ms), ms(s.MaxMs),
+			fmt.Sprint(s.Errors), srvCPU, fmt.Sprintf("%.2f", s.LoadgenCPU), rss,
+		})
+	}
+	b.WriteString("\n")
+	writeTable(&b, rows)
+	fmt.Fprintf(&b, "\nFigures are medians of the runs; errors are totals. CPU is in cores busy (of %d): the load\n"+
+		"generator shares the machine with the server, so the ceiling is this machine's, not the binary's.\n", m.CPUs)
+
+	b.WriteString("\nrequests\n")
+	list := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	for _, s := range r.Scenarios {
+		fmt.Fprintf(list, "  %s\t%s\n", s.Name, s.Discovered)
+	}
+	list.Flush()
+
+	if len(r.Scenarios) > 0 && len(r.Scenarios[0].Runs) > 1 {
+		b.WriteString("\nreq/s per run\n")
+		list = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		for _, s := range r.Scenarios {
+			runs := make([]string, len(s.Runs))
+			for i, run := range s.Runs {
+				runs[i] = fmt.Sprintf("%.0f", run.ReqPerSec)
+			}
+			fmt.Fprintf(list, "  %s\t%s\n", s.Name, strings.Join(runs, "  "))
+		}
+		list.Flush()
+	}
+
+	if slices.ContainsFunc(r.Scenarios, func(s scenarioResult) bool { return s.Errors > 0 }) {
+		b.WriteString("\nerrors\n")
+		list = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		for _, s := range r.Scenarios {
+			for _, k := range slices.Sorted(maps.Keys(s.ErrorKinds)) {
+				fmt.Fprintf(list, "  %s\t%d x\t%s\n", s.Name, s.ErrorKinds[k], k)
+			}
+		}
+		list.Flush()
+	}
+
+	b.WriteString("\ntargets\n")
+	list = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	count := map[string]int{}
+	for _, t := range r.Targets {
+		count[t.Status]++
+		fmt.Fprintf(list, "  %s\t%s\t%s\t%s\n", t.Status, t.Scenario, t.Goal, t.Measured)
+	}
+	list.Flush()
+	fmt.Fprintf(&b, "%d passed, %d failed, %d skipped\n", count[pass], count[fail], count[skip])
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// save writes the report as <dir>/<UTC timestamp>.txt and .json and returns their paths.
+func (r *report) save(dir string) (txt, js string, err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", "", err
+	}
+	name := filepath.Join(dir, r.Date.UTC().Format("20060102T150405Z"))
+	var b strings.Builder
+	if err := r.writeText(&b); err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(name+".txt", []byte(b.String()), 0o644); err != nil {
+		return "", "", err
+	}
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(name+".json", append(data, '\n'), 0o644); err != nil {
+		return "", "", err
+	}
+	return name + ".txt", name + ".json", nil
+}
+
+// writeTable aligns rows in columns: the first (names) to the left, the others (numbers)
+// to the right.
+func writeTable(b *strings.Builder, rows [][]string) {
+	var widths []int
+	for _, row := range rows {
+		for i, cell := range row {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(cell))
+		}
+	}
+	for _, row := range rows {
+		for i, cell := range row {
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(cell))
+			switch {
+			case i == 0:
+				b.WriteString(cell + pad)
+			default:
+				b.WriteString("  " + pad + cell)
+			}
+		}
+		b.WriteString("\n")
+	}
+}
+
+// ms formats a latency with precision that suits its size.
+func ms(v float64) string {
+	if v < 10 {
+		return fmt.Sprintf("%.2fms", v)
+	}
+	return fmt.Sprintf("%.1fms", v)
+}
+
+func bytesIEC(n int64) string {
+	switch {
+	case n <= 0:
+		return "-"
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	default:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,9 +19,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/internal/notify"
 	"github.com/monoshop/monoshop/internal/platform/db"
 	"github.com/monoshop/monoshop/internal/platform/devdb"
 	"github.com/monoshop/monoshop/internal/platform/jobs"
+	"github.com/monoshop/monoshop/internal/users"
 	"github.com/monoshop/monoshop/migrations"
 	"github.com/monoshop/monoshop/web"
 )
@@ -60,6 +63,8 @@ type Main struct {
 	serveErr chan error
 
 	catalog *catalog.Service
+	notify  *notify.Service
+	users   *users.Service
 	// background runs for the life of the process (the catalog's change listener).
 	background     sync.WaitGroup
 	stopBackground context.CancelFunc
@@ -100,15 +105,27 @@ func (m *Main) Run(ctx context.Context) error {
 		m.catalog.FollowChanges(followCtx)
 	}()
 
+	host := "localhost"
+	if u, err := url.Parse(m.Config.BaseURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	m.notify, err = notify.NewService(pool, m.Log, notify.Config{SMTPURL: m.Config.SMTPURL, From: m.Config.MailFrom, MessageIDDomain: host})
+	if err != nil {
+		return &ConfigError{"SHOP_SMTP_URL", err.Error()}
+	}
+	m.users = users.NewService(pool, m.Log, users.Options{Outbox: m.notify, BaseURL: m.Config.BaseURL, StoreName: m.Config.StoreName})
+
 	reg := jobs.NewRegistry()
 	registerPlatformJobs(reg, pool)
 	m.catalog.RegisterJobs(reg)
+	m.notify.RegisterJobs(reg)
 	m.river, err = jobs.NewClient(pool, reg, m.Log, jobs.Options{Work: true, StopTimeout: 5 * time.Second})
 	if err != nil {
 		return err
 	}
 
 	m.catalog.UseJobs(m.river)
+	m.notify.UseJobs(m.river)
 
 	if m.Mode == ModeServe {
 		if err := m.startHTTP(); err != nil {
@@ -135,6 +152,7 @@ func (m *Main) startHTTP() error {
 		Renderer: renderer,
 		Assets:   assets,
 		Catalog:  m.catalog,
+		Users:    m.users,
 		Draining: &m.draining,
 	})
 	if m.extraRoutes != nil {

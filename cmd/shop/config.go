@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -31,6 +32,7 @@ type Config struct {
 	LogFormat           string
 	OTLPEndpoint        string
 	StoreName           string
+	MailFrom            string
 	TrustedProxies      []netip.Prefix
 	DrainDelay          time.Duration
 }
@@ -75,6 +77,8 @@ func settings() []setting {
 			str(func(c *Config) *string { return &c.OTLPEndpoint })},
 		{"SHOP_STORE_NAME", "Monoshop", "The shop's name in page titles, the header and emails.",
 			str(func(c *Config) *string { return &c.StoreName })},
+		{"SHOP_MAIL_FROM", "", "Sender of the shop's emails, e.g. \"Monoshop <shop@example.com>\"; default the store name at the host of SHOP_BASE_URL.",
+			str(func(c *Config) *string { return &c.MailFrom })},
 		{"SHOP_TRUSTED_PROXIES", "", "Comma-separated CIDRs of load balancers whose X-Forwarded-For is believed (e.g. 10.0.0.0/8).",
 			func(c *Config, v string) error {
 				c.TrustedProxies = nil
@@ -144,7 +148,14 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 			c.LogFormat = "json"
 		}
 	}
-	return c, c.Validate()
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	if c.MailFrom == "" {
+		u, _ := url.Parse(c.BaseURL)
+		c.MailFrom = (&mail.Address{Name: c.StoreName, Address: "shop@" + u.Hostname()}).String()
+	}
+	return c, nil
 }
 
 // Validate checks every value without touching the network, so a typo is reported before
@@ -172,6 +183,11 @@ func (c Config) Validate() error {
 	}
 	if c.DataDir == "" {
 		return &ConfigError{"SHOP_DATA_DIR", "must not be empty; use a directory such as ./.data"}
+	}
+	if c.MailFrom != "" {
+		if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+			return &ConfigError{"SHOP_MAIL_FROM", fmt.Sprintf("%q is not an email address; use a value like \"Monoshop <shop@example.com>\"", c.MailFrom)}
+		}
 	}
 	if c.SMTPURL != "" {
 		u, err := url.Parse(c.SMTPURL)

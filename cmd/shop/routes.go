@@ -13,6 +13,9 @@ import (
 	"github.com/monoshop/monoshop/internal/catalog"
 	"github.com/monoshop/monoshop/internal/catalog/catalogweb"
 	"github.com/monoshop/monoshop/internal/platform/httpx"
+	"github.com/monoshop/monoshop/internal/platform/session"
+	"github.com/monoshop/monoshop/internal/users"
+	"github.com/monoshop/monoshop/internal/users/usersweb"
 	"github.com/monoshop/monoshop/web"
 )
 
@@ -28,6 +31,7 @@ type routerDeps struct {
 	Renderer *web.Renderer
 	Assets   *web.Assets
 	Catalog  *catalog.Service
+	Users    *users.Service
 	Draining *atomic.Bool
 }
 
@@ -47,7 +51,15 @@ func newRouter(d routerDeps) chi.Router {
 		httpx.MaxBody(maxBodyBytes, statusHandler(rr, http.StatusRequestEntityTooLarge)),
 		httpx.CrossOrigin(statusHandler(rr, http.StatusForbidden), "/webhooks/"),
 		httpx.Timeout(15*time.Second),
-		chromeMiddleware(d),
+	)
+	sessions := session.New(d.Pool, d.Config.Env == "prod")
+	auth := usersweb.NewAuth(d.Users, sessions, rr, d.Log)
+	// Pages need the session, the signed-in account and the header; probes, assets and
+	// images need none of it and skip the session look-up.
+	r.Use(
+		pagesOnly(sessions.LoadAndSave),
+		pagesOnly(auth.Load),
+		pagesOnly(chromeMiddleware(d)),
 	)
 
 	r.Get("/healthz", healthz)
@@ -55,6 +67,13 @@ func newRouter(d routerDeps) chi.Router {
 	r.Method(http.MethodGet, "/static/*", d.Assets.Handler())
 
 	catalogweb.NewHandler(d.Catalog, rr, d.Log, catalogweb.Options{BaseURL: d.Config.BaseURL}).Routes(r)
+	usersHandler := usersweb.NewHandler(d.Users, auth, rr, d.Log)
+	usersHandler.Routes(r)
+
+	r.Route("/admin", func(r chi.Router) {
+		r.Use(auth.RequireStaff)
+		usersHandler.AdminRoutes(r)
+	})
 
 	r.NotFound(rr.NotFound)
 	r.MethodNotAllowed(statusHandler(rr, http.StatusMethodNotAllowed).ServeHTTP)
@@ -65,17 +84,32 @@ func statusHandler(rr *web.Renderer, status int) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { rr.Status(w, r, status) })
 }
 
-// chromeMiddleware fills the header every page shows (category navigation, later the cart
-// count and the signed-in shopper). Probes and assets skip it: they render no page.
+// pagesOnly applies mw to page requests only: health probes, static assets and product
+// images render no page and must not cost a session look-up.
+func pagesOnly(mw func(http.Handler) http.Handler) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		withMW := mw(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p := r.URL.Path
+			if p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/media/") {
+				next.ServeHTTP(w, r)
+				return
+			}
+			withMW.ServeHTTP(w, r)
+		})
+	}
+}
+
+// chromeMiddleware fills the header every page shows (category navigation, the signed-in
+// shopper, later the cart count).
 func chromeMiddleware(d routerDeps) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p := r.URL.Path
-			if p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, "/static/") {
-				next.ServeHTTP(w, r)
-				return
-			}
 			chrome := web.Chrome{Query: r.URL.Query().Get("q")}
+			if acc, ok := usersweb.CurrentAccount(r.Context()); ok {
+				chrome.Account = &web.AccountBadge{Name: acc.DisplayName(), IsStaff: acc.IsStaff()}
+			}
 			cats, err := d.Catalog.ListTopCategories(r.Context())
 			if err != nil {
 				// The page can still be useful without navigation.

@@ -123,8 +123,85 @@ type CatalogVariantOptionValue struct {
 	OptionValueID int64
 }
 
+type NotifyMessage struct {
+	ID          int64
+	Kind        string
+	Recipient   string
+	Subject     string
+	Html        string
+	Text        string
+	MessageID   string
+	Status      string
+	Attempts    int32
+	LastError   string
+	LockedUntil *time.Time
+	CreatedAt   time.Time
+	SentAt      *time.Time
+}
+
 type Session struct {
 	Token  string
 	Data   []byte
 	Expiry time.Time
+}
+
+type UsersAccount struct {
+	ID             int64
+	Email          string
+	EmailKey       *string
+	Name           string
+	PasswordHash   string
+	StaffRole      *string
+	DisabledAt     *time.Time
+	DeletedAt      *time.Time
+	SessionVersion int32
+	FailedLogins   int32
+	FailedSince    *time.Time
+	LockedUntil    *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+type UsersAddress struct {
+	ID                int64
+	AccountID         int64
+	Name              string
+	Company           string
+	Line1             string
+	Line2             string
+	City              string
+	Region            string
+	PostalCode        string
+	Country           string
+	Phone             string
+	IsDefaultShipping bool
+	IsDefaultBilling  bool
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+type UsersAuditEvent struct {
+	ID         int64
+	ActorID    *int64
+	ActorEmail string
+	Action     string
+	ObjectType string
+	ObjectID   string
+	Changes    []byte
+	Ip         string
+	CreatedAt  time.Time
+}
+
+type UsersPasswordReset struct {
+	TokenHash []byte
+	AccountID int64
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+	CreatedAt time.Time
+}
+
+type UsersRateLimit struct {
+	Bucket      string
+	WindowStart time.Time
+	Hits        int32
 }

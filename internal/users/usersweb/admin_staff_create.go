@@ -1,0 +1,5 @@
+package usersweb
+
+import "net/http"
+
+func (h *Handler) adminStaffCreate(w http.ResponseWriter, r *http.Request) { h.render.NotFound(w, r) }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"image/draw"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -28,7 +29,13 @@ func (s *Service) UseJobs(j JobInserter) { s.jobs = j }
 // RegisterJobs adds the catalog's workers to the registry.
 func (s *Service) RegisterJobs(reg *jobs.Registry) {
 	river.AddWorker(reg.Workers, &renderImageWorker{svc: s})
+	// One rendering at a time per process: it is CPU- and memory-heavy, and pages must
+	// stay fast while a catalog's images are processed.
+	reg.AddQueue(mediaQueue, 1)
 }
+
+// mediaQueue holds image rendering, apart from quick jobs such as emails.
+const mediaQueue = "media"
 
 // RenderImageArgs asks for every size of one stored original to be rendered.
 type RenderImageArgs struct {
@@ -40,7 +47,7 @@ func (RenderImageArgs) Kind() string { return "catalog.render_image" }
 // InsertOpts makes the job unique per image content: the same picture uploaded twice is
 // rendered once.
 func (RenderImageArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{Queue: mediaQueue, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
 type renderImageWorker struct {
@@ -66,10 +73,14 @@ func (s *Service) renderImageFiles(ctx context.Context, hash string) error {
 	if err != nil {
 		return fmt.Errorf("catalog: render image %s: load original: %w", hash, err)
 	}
-	master, _, err := image.Decode(bytes.NewReader(data))
+	decoded, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return fmt.Errorf("catalog: render image %s: decode original: %w", hash, err)
 	}
+	// Scaling has a fast path for RGBA sources only; converting once beats converting
+	// pixel by pixel for each of the eight renditions.
+	master := image.NewRGBA(decoded.Bounds())
+	draw.Draw(master, master.Bounds(), decoded, decoded.Bounds().Min, draw.Src)
 	type file struct {
 		width  int
 		format string

@@ -110,9 +110,11 @@ func (s *snapshot) list(q ListingQuery) Listing {
 		}
 	}
 
-	// selected[f] is the set of chosen value indexes of facet f; unknown keys and values
-	// are ignored rather than emptying the page.
-	selected := make(map[int32]map[int32]bool)
+	// selected[f] marks the chosen values of facet f (nil when none); unknown keys and
+	// values are ignored rather than emptying the page. Slices, not maps: this loop runs
+	// for every product of the category on every request.
+	selected := make([][]bool, len(s.facets))
+	var active []int32
 	for key, vals := range q.Filters {
 		fi, ok := s.facetByKey[key]
 		if !ok {
@@ -120,10 +122,11 @@ func (s *snapshot) list(q ListingQuery) Listing {
 		}
 		for _, v := range vals {
 			if vi, ok := s.facets[fi].valueIndex[v]; ok {
-				if selected[int32(fi)] == nil {
-					selected[int32(fi)] = map[int32]bool{}
+				if selected[fi] == nil {
+					selected[fi] = make([]bool, len(s.facets[fi].values))
+					active = append(active, int32(fi))
 				}
-				selected[int32(fi)][vi] = true
+				selected[fi][vi] = true
 			}
 		}
 	}
@@ -133,21 +136,20 @@ func (s *snapshot) list(q ListingQuery) Listing {
 		counts[i] = make([]int, len(f.values))
 	}
 	matched := make([]int32, 0, len(base))
-	var hit map[int32]bool
-	if len(selected) > 0 {
-		hit = make(map[int32]bool, len(selected))
-	}
+	hit := make([]bool, len(s.facets))
 	for _, pi := range base {
 		refs := s.facetRefs[pi]
 		failed, failedFacet := 0, int32(-1)
-		if len(selected) > 0 {
-			clear(hit)
+		if len(active) > 0 {
+			for _, f := range active {
+				hit[f] = false
+			}
 			for _, r := range refs {
 				if sel := selected[r.f]; sel != nil && sel[r.v] {
 					hit[r.f] = true
 				}
 			}
-			for f := range selected {
+			for _, f := range active {
 				if !hit[f] {
 					failed++
 					failedFacet = f
@@ -188,21 +190,19 @@ func (s *snapshot) list(q ListingQuery) Listing {
 	}
 	for fi, f := range s.facets {
 		var values []FacetValue
-		for vi, v := range f.values {
-			sel := selected[int32(fi)][int32(vi)]
+		for _, vi := range f.display {
+			var sel bool
+			if selected[fi] != nil {
+				sel = selected[fi][vi]
+			}
 			if counts[fi][vi] == 0 && !sel {
 				continue
 			}
-			values = append(values, FacetValue{Value: v.Value, Label: facetLabel(f.Key, vi, v.Value), Count: counts[fi][vi], Selected: sel})
+			v := f.values[vi]
+			values = append(values, FacetValue{Value: v.Value, Label: facetLabel(f.Key, int(vi), v.Value), Count: counts[fi][vi], Selected: sel})
 		}
 		if len(values) == 0 {
 			continue
-		}
-		if f.Key != "price" {
-			slices.SortStableFunc(values, func(a, b FacetValue) int {
-				oa, ob := f.values[f.valueIndex[a.Value]].order, f.values[f.valueIndex[b.Value]].order
-				return cmp.Or(cmp.Compare(oa, ob), strings.Compare(fold(a.Label), fold(b.Label)))
-			})
 		}
 		out.Facets = append(out.Facets, Facet{Key: f.Key, Label: f.Label, Values: values})
 	}

@@ -61,12 +61,12 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) (SearchResult, erro
 	ids := snap.skuMatches(text)
 	if ids == nil {
 		words := searchWords(text)
-		if ids, err = s.searchIDs(ctx, snap.tsquery(words)); err != nil {
+		if ids, err = s.searchIDs(ctx, snap, snap.tsquery(words)); err != nil {
 			return res, err
 		}
 		if !q.Exact {
 			if fixed, changed := s.correctWords(ctx, snap, words); changed {
-				better, err := s.searchIDs(ctx, snap.tsquery(fixed))
+				better, err := s.searchIDs(ctx, snap, snap.tsquery(fixed))
 				if err != nil {
 					return res, err
 				}
@@ -135,7 +135,12 @@ func (s *Service) correctWords(ctx context.Context, snap *snapshot, words []stri
 		if i+1 < len(out) && snap.knows(w+out[i+1]) {
 			continue
 		}
-		if c := s.nearestTerm(ctx, w); c != "" && c != w {
+		c, ok := snap.search.correction(w)
+		if !ok {
+			c = s.nearestTerm(ctx, w)
+			snap.search.putCorrection(w, c)
+		}
+		if c != "" && c != w {
 			out[i] = c
 			changed = true
 		}
@@ -185,11 +190,24 @@ func (s *snapshot) hasPrefix(w string) bool {
 	return i < len(s.terms) && strings.HasPrefix(s.terms[i], w)
 }
 
-// searchIDs returns the products matching a tsquery, best first.
-func (s *Service) searchIDs(ctx context.Context, tsquery string) ([]ProductID, error) {
+// searchIDs returns the products matching a tsquery, best first, remembered for the life
+// of the snapshot.
+func (s *Service) searchIDs(ctx context.Context, snap *snapshot, tsquery string) ([]ProductID, error) {
 	if tsquery == "" {
 		return nil, nil
 	}
+	if ids, ok := snap.search.result(tsquery); ok {
+		return ids, nil
+	}
+	ids, err := s.queryIDs(ctx, tsquery)
+	if err != nil {
+		return nil, err
+	}
+	snap.search.putResult(tsquery, ids)
+	return ids, nil
+}
+
+func (s *Service) queryIDs(ctx context.Context, tsquery string) ([]ProductID, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT id FROM catalog.products, to_tsquery('english', $1) query
 		WHERE status = 'active' AND search_vector @@ query

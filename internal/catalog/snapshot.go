@@ -62,6 +62,8 @@ type snapshot struct {
 	terms []string
 	// skus maps a lower-cased SKU to its product, so a SKU typed into search finds it.
 	skus map[string]int32
+	// search remembers query results for as long as this snapshot is current.
+	search searchCache
 }
 
 type variantRef struct {
@@ -78,6 +80,9 @@ type facetDef struct {
 	Key, Label string
 	values     []facetValueDef
 	valueIndex map[string]int32
+	// display lists value indexes in the order shoppers see them, computed once per
+	// snapshot rather than sorted on every request.
+	display []int32
 }
 
 type facetValueDef struct {
@@ -452,6 +457,19 @@ func (s *snapshot) buildListingData() {
 			refs = append(refs, facetRef{f, value(f, a.Value, 0)})
 		}
 		s.facetRefs[pi] = refs
+	}
+	for _, f := range s.facets {
+		f.display = make([]int32, len(f.values))
+		folded := make([]string, len(f.values))
+		for i, v := range f.values {
+			f.display[i] = int32(i)
+			folded[i] = fold(v.Value)
+		}
+		if f.Key != "price" {
+			slices.SortStableFunc(f.display, func(a, b int32) int {
+				return cmp.Or(cmp.Compare(f.values[a].order, f.values[b].order), strings.Compare(folded[a], folded[b]))
+			})
+		}
 	}
 
 	order := make([]int32, n)

@@ -132,27 +132,67 @@ func newListingURLs(path string, fixed url.Values, l catalog.Listing, sort catal
 func (u listingURLs) filtered() bool { return len(u.filters) > 0 }
 
 func (u listingURLs) build(filters map[string][]string, sort catalog.Sort, page int) string {
-	v := url.Values{}
-	for k, vals := range u.fixed {
-		v[k] = slices.Clone(vals)
+	return u.buildWith(filters, "", nil, sort, page)
+}
+
+// buildWith builds the URL of filters with key's values replaced by vals (when key is not
+// empty). It writes the query by hand, in url.Values.Encode's order (keys sorted, values
+// as given): a category page builds one URL per facet value, and maps and copies per URL
+// were most of the page's cost.
+func (u listingURLs) buildWith(filters map[string][]string, key string, vals []string, sort catalog.Sort, page int) string {
+	type param struct {
+		k  string
+		vs []string
 	}
-	for k, vals := range filters {
-		if len(vals) > 0 {
-			s := slices.Clone(vals)
-			slices.Sort(s)
-			v[k] = s
+	params := make([]param, 0, len(u.fixed)+len(filters)+3)
+	for k, vs := range u.fixed {
+		params = append(params, param{k, vs})
+	}
+	for k, vs := range filters {
+		if k == key {
+			continue
+		}
+		if len(vs) > 0 {
+			params = append(params, param{k, sortedCopy(vs)})
 		}
 	}
+	if key != "" && len(vals) > 0 {
+		params = append(params, param{key, sortedCopy(vals)})
+	}
 	if sort != catalog.SortRelevance {
-		v.Set(paramSort, string(sort))
+		params = append(params, param{paramSort, []string{string(sort)}})
 	}
 	if page > 1 {
-		v.Set(paramPage, strconv.Itoa(page))
+		params = append(params, param{paramPage, []string{strconv.Itoa(page)}})
 	}
-	if len(v) == 0 {
+	if len(params) == 0 {
 		return u.path
 	}
-	return u.path + "?" + v.Encode()
+	slices.SortFunc(params, func(a, b param) int { return strings.Compare(a.k, b.k) })
+	var b strings.Builder
+	b.Grow(len(u.path) + 64)
+	b.WriteString(u.path)
+	sep := byte('?')
+	for _, p := range params {
+		ek := url.QueryEscape(p.k)
+		for _, v := range p.vs {
+			b.WriteByte(sep)
+			sep = '&'
+			b.WriteString(ek)
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(v))
+		}
+	}
+	return b.String()
+}
+
+func sortedCopy(vs []string) []string {
+	if slices.IsSorted(vs) {
+		return vs
+	}
+	s := slices.Clone(vs)
+	slices.Sort(s)
+	return s
 }
 
 // page is the URL of page n of the current selection.
@@ -161,16 +201,14 @@ func (u listingURLs) page(n int) string { return u.build(u.filters, u.sort, n) }
 // toggle is the URL with value of facet key added when absent and removed when present,
 // back on page 1 since the old page number means nothing for a different result set.
 func (u listingURLs) toggle(key, value string) string {
-	next := make(map[string][]string, len(u.filters)+1)
-	for k, vals := range u.filters {
-		next[k] = vals
-	}
-	if i := slices.Index(next[key], value); i >= 0 {
-		next[key] = slices.Delete(slices.Clone(next[key]), i, i+1)
+	cur := u.filters[key]
+	var next []string
+	if i := slices.Index(cur, value); i >= 0 {
+		next = slices.Delete(slices.Clone(cur), i, i+1)
 	} else {
-		next[key] = append(slices.Clone(next[key]), value)
+		next = append(slices.Clone(cur), value)
 	}
-	return u.build(next, u.sort, 1)
+	return u.buildWith(u.filters, key, next, u.sort, 1)
 }
 
 // clear is the URL without any filter, keeping the sort.

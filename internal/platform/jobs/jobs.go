@@ -23,10 +23,18 @@ type Client = river.Client[pgx.Tx]
 type Registry struct {
 	Workers  *river.Workers
 	Periodic []*river.PeriodicJob
+	// Queues beyond the default one, with how many of their jobs a process runs at once.
+	Queues map[string]int
 }
 
 // NewRegistry returns an empty registry.
-func NewRegistry() *Registry { return &Registry{Workers: river.NewWorkers()} }
+func NewRegistry() *Registry {
+	return &Registry{Workers: river.NewWorkers(), Queues: map[string]int{}}
+}
+
+// AddQueue declares a queue whose jobs are heavy enough to need their own limit (image
+// rendering takes a CPU core and tens of megabytes per job).
+func (r *Registry) AddQueue(name string, maxWorkers int) { r.Queues[name] = maxWorkers }
 
 // AddPeriodic schedules a job every interval, once per cluster: River's leader election
 // makes only one replica enqueue it.
@@ -70,6 +78,9 @@ func NewClient(pool *pgxpool.Pool, reg *Registry, log *slog.Logger, opts Options
 			n = 10
 		}
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}}
+		for name, max := range reg.Queues {
+			cfg.Queues[name] = river.QueueConfig{MaxWorkers: max}
+		}
 		cfg.PeriodicJobs = reg.Periodic
 	}
 	client, err := river.NewClient(riverpgxv5.New(pool), cfg)

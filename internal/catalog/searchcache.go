@@ -1,0 +1,49 @@
+package catalog
+
+import "sync"
+
+// searchCacheLimit bounds the remembered queries of one snapshot; past it the cache starts
+// over, which costs one query per search until it refills.
+const searchCacheLimit = 4096
+
+// searchCache remembers, for one snapshot, the ranked products of each tsquery and the
+// correction of each misspelt word. It lives inside the snapshot, so any catalog change
+// (which replaces the snapshot on every replica) empties it: results are never staler
+// than the rest of the storefront.
+type searchCache struct {
+	mu          sync.RWMutex
+	results     map[string][]ProductID
+	corrections map[string]string
+}
+
+func (c *searchCache) result(key string) ([]ProductID, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	ids, ok := c.results[key]
+	return ids, ok
+}
+
+func (c *searchCache) putResult(key string, ids []ProductID) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.results == nil || len(c.results) >= searchCacheLimit {
+		c.results = make(map[string][]ProductID)
+	}
+	c.results[key] = ids
+}
+
+func (c *searchCache) correction(word string) (string, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	w, ok := c.corrections[word]
+	return w, ok
+}
+
+func (c *searchCache) putCorrection(word, fixed string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.corrections == nil || len(c.corrections) >= searchCacheLimit {
+		c.corrections = make(map[string]string)
+	}
+	c.corrections[word] = fixed
+}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/monoshop/monoshop/internal/catalog"
 	"github.com/monoshop/monoshop/internal/notify"
+	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/db"
 	"github.com/monoshop/monoshop/internal/platform/devdb"
 	"github.com/monoshop/monoshop/internal/platform/jobs"
@@ -48,6 +51,10 @@ type Main struct {
 	// unset; only `shop dev` sets it, so a production replica never silently runs on a
 	// throwaway database.
 	Embedded bool
+	// DevOwner makes Run create a first owner with a random password, printed once on
+	// Stdout, when the shop has no active owner; only `shop dev` sets it, so a fresh
+	// development shop can open its back office at once.
+	DevOwner bool
 	// Stdout receives what a person at the terminal should read (the dev login, the URL).
 	Stdout io.Writer
 
@@ -132,6 +139,11 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	if m.DevOwner {
+		if err := m.ensureDevOwner(ctx); err != nil {
+			return err
+		}
+	}
 	// River's Start must outlive ctx, which only bounds start-up; Close stops it.
 	if err := m.river.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start job workers: %w", err)
@@ -153,6 +165,7 @@ func (m *Main) startHTTP() error {
 		Assets:   assets,
 		Catalog:  m.catalog,
 		Users:    m.users,
+		Notify:   m.notify,
 		Draining: &m.draining,
 	})
 	if m.extraRoutes != nil {
@@ -261,6 +274,43 @@ func (m *Main) Close() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// devOwnerEmail is the first owner `shop dev` creates.
+const devOwnerEmail = "owner@monoshop.test"
+
+// ensureDevOwner creates the development shop's first owner with a fresh random password
+// and prints the login once: nobody else knows it, and it is never stored in clear. A shop
+// that has an active owner is left alone and nothing is printed.
+func (m *Main) ensureDevOwner(ctx context.Context) error {
+	staff, err := m.users.ListStaff(ctx)
+	if err != nil {
+		return fmt.Errorf("look for an owner: %w", err)
+	}
+	for _, a := range staff {
+		if a.Role == users.RoleOwner && !a.Disabled {
+			return nil
+		}
+	}
+	var secret [15]byte
+	_, _ = rand.Read(secret[:]) // crypto/rand.Read never fails
+	password := base64.RawURLEncoding.EncodeToString(secret[:])
+	_, err = m.users.CreateStaff(ctx, users.Actor{}, users.RoleOwner,
+		users.RegisterInput{Email: devOwnerEmail, Name: "Shop owner", Password: password}, users.RoleOwner)
+	if apperr.Is(err, apperr.Invalid) {
+		// The address is taken by an account that is no active owner (demoted or
+		// disabled by hand); the developer decides what to do about it.
+		m.Log.Warn("the shop has no active owner and "+devOwnerEmail+" is taken; create one with `shop users create-staff`",
+			"reason", apperr.FieldsOf(err))
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create the first owner: %w", err)
+	}
+	fmt.Fprintf(m.Stdout, "\n  Back office owner created (the password is shown only this once):\n"+
+		"    email     %s\n    password  %s\n    sign in   %s/login?next=/admin\n",
+		devOwnerEmail, password, devURL(m.Addr()))
+	return nil
 }
 
 func unwrapOpError(err error) error {

@@ -3,23 +3,29 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/db"
 	"github.com/monoshop/monoshop/internal/platform/devdb"
 	"github.com/monoshop/monoshop/internal/platform/jobs"
 	"github.com/monoshop/monoshop/internal/platform/obs"
+	"github.com/monoshop/monoshop/internal/users"
 	"github.com/monoshop/monoshop/migrations"
 )
 
@@ -27,20 +33,26 @@ import (
 var version = "dev"
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr))
+	os.Exit(runWithInput(context.Background(), os.Args[1:], os.LookupEnv, os.Stdin, os.Stdout, os.Stderr))
 }
 
 // cli carries what every command needs; it exists so commands are testable without
-// touching the process's real environment or output.
+// touching the process's real environment, input or output.
 type cli struct {
 	lookupEnv      func(string) (string, bool)
+	stdin          io.Reader // nil: nothing to read
 	stdout, stderr io.Writer
 }
 
-// run executes one command and returns the exit status: 0 success, 1 failure at run
-// time, 2 bad usage or configuration.
+// run executes one command with nothing on standard input; see runWithInput.
 func run(ctx context.Context, args []string, lookupEnv func(string) (string, bool), stdout, stderr io.Writer) int {
-	c := &cli{lookupEnv: lookupEnv, stdout: stdout, stderr: stderr}
+	return runWithInput(ctx, args, lookupEnv, nil, stdout, stderr)
+}
+
+// runWithInput executes one command and returns the exit status: 0 success, 1 failure at
+// run time, 2 bad usage or configuration. Only commands that take a secret read stdin.
+func runWithInput(ctx context.Context, args []string, lookupEnv func(string) (string, bool), stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &cli{lookupEnv: lookupEnv, stdin: stdin, stdout: stdout, stderr: stderr}
 	cmd, rest := "help", []string(nil)
 	if len(args) > 0 {
 		cmd, rest = args[0], args[1:]
@@ -59,6 +71,8 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		err = c.seed(ctx, rest)
 	case "dev-db":
 		err = c.devDB(ctx, rest)
+	case "users":
+		err = c.users(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "shop", version)
 	case "help", "-h", "--help":
@@ -118,7 +132,7 @@ func (c *cli) serve(ctx context.Context, args []string, mode Mode, dev bool) err
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	m := &Main{Config: cfg, Log: log, Mode: mode, Embedded: dev, Stdout: c.stdout}
+	m := &Main{Config: cfg, Log: log, Mode: mode, Embedded: dev, DevOwner: dev, Stdout: c.stdout}
 	if err := m.Run(ctx); err != nil {
 		_ = m.Close()
 		return err
@@ -312,4 +326,119 @@ func stopCluster(cluster *devdb.Cluster, log *slog.Logger) {
 	if err := cluster.Stop(); err != nil {
 		log.Error("stop embedded database", "err", err)
 	}
+}
+
+// users runs the account commands; today only create-staff.
+func (c *cli) users(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "create-staff" {
+		return fmt.Errorf("%w: users takes create-staff --email E --role ROLE [--name N]", errUsage)
+	}
+	return c.createStaff(ctx, args[1:])
+}
+
+// staffFlag names where on the command line a field the users service refused came from.
+func staffFlag(field string) string {
+	switch field {
+	case "email", "name", "role":
+		return "--" + field
+	case "password":
+		return "password (standard input)"
+	}
+	return field
+}
+
+// createStaff makes a back-office account, typically the shop's first owner. The password
+// is the first line of standard input, never a flag: flags end up in shell history and
+// in every user's view of the process list.
+func (c *cli) createStaff(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("users create-staff", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	email := fs.String("email", "", "email address to sign in with (required)")
+	name := fs.String("name", "", "the person's name")
+	role := fs.String("role", "", "one of "+roleNames()+" (required)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	switch {
+	case fs.NArg() > 0:
+		return fmt.Errorf("%w: unexpected argument %q (the password is read from standard input)", errUsage, fs.Arg(0))
+	case strings.TrimSpace(*email) == "":
+		return fmt.Errorf("%w: --email is required", errUsage)
+	case *role == "":
+		return fmt.Errorf("%w: --role is required: one of %s", errUsage, roleNames())
+	case !users.Role(*role).Valid():
+		return fmt.Errorf("%w: --role %q is not a role; use one of %s", errUsage, *role, roleNames())
+	}
+	password, err := c.readPassword()
+	if err != nil {
+		return err
+	}
+	cfg, log, err := c.config()
+	if err != nil {
+		return err
+	}
+	pool, cluster, err := openDatabase(ctx, cfg, log, true)
+	defer stopCluster(cluster, log)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if _, err := db.Migrate(ctx, pool, migrations.FS, log); err != nil {
+		return err
+	}
+	svc := users.NewService(pool, log, users.Options{BaseURL: cfg.BaseURL, StoreName: cfg.StoreName})
+	// Whoever can run the binary against the database already holds the keys to the shop,
+	// so the command acts as an owner; the audit log records it without a staff actor.
+	acc, err := svc.CreateStaff(ctx, users.Actor{}, users.RoleOwner,
+		users.RegisterInput{Email: *email, Name: *name, Password: password}, users.Role(*role))
+	if err != nil {
+		fields := apperr.FieldsOf(err)
+		if len(fields) == 0 {
+			return err
+		}
+		for _, k := range slices.Sorted(maps.Keys(fields)) {
+			fmt.Fprintf(c.stderr, "shop: %s: %s\n", staffFlag(k), fields[k])
+		}
+		return fmt.Errorf("%w: no staff account was created", errUsage)
+	}
+	fmt.Fprintf(c.stdout, "created %s account for %s\n", acc.Role.Label(), acc.Email)
+	return nil
+}
+
+// readPassword reads the password from the first line of standard input. A terminal
+// cannot hide what is typed without a dependency this binary does not take, so at a
+// terminal it says so and suggests piping instead.
+func (c *cli) readPassword() (string, error) {
+	const hint = `pipe the password in: printf '%s\n' "$PASSWORD" | shop users create-staff ...`
+	if c.stdin == nil {
+		return "", fmt.Errorf("%w: no password on standard input; %s", errUsage, hint)
+	}
+	if f, ok := c.stdin.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			_, _ = io.WriteString(c.stderr, "Password (shown as you type; to avoid that, "+hint+"):\n")
+		}
+	}
+	// Bounded: a password longer than the service accepts is refused anyway, and a
+	// mistakenly piped file must not be read whole.
+	line, err := bufio.NewReader(io.LimitReader(c.stdin, users.MaxPasswordLength+3)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password from standard input: %w", err)
+	}
+	line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+	if line == "" {
+		return "", fmt.Errorf("%w: no password on standard input; %s", errUsage, hint)
+	}
+	return line, nil
+}
+
+// roleNames lists the staff roles as the command line spells them.
+func roleNames() string {
+	names := make([]string, len(users.Roles))
+	for i, r := range users.Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
 }

@@ -7,11 +7,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/monoshop/monoshop/internal/catalog"
 	"github.com/monoshop/monoshop/internal/catalog/catalogweb"
+	"github.com/monoshop/monoshop/internal/notify"
+	"github.com/monoshop/monoshop/internal/notify/notifyweb"
 	"github.com/monoshop/monoshop/internal/platform/httpx"
 	"github.com/monoshop/monoshop/internal/platform/session"
 	"github.com/monoshop/monoshop/internal/users"
@@ -32,6 +35,7 @@ type routerDeps struct {
 	Assets   *web.Assets
 	Catalog  *catalog.Service
 	Users    *users.Service
+	Notify   *notify.Service
 	Draining *atomic.Bool
 }
 
@@ -70,9 +74,18 @@ func newRouter(d routerDeps) chi.Router {
 	usersHandler := usersweb.NewHandler(d.Users, auth, rr, d.Log)
 	usersHandler.Routes(r)
 
+	// A password-reset email is a key to an account: the outbox pages show that it was
+	// sent, never the link in it ("password_reset" is the kind the users module queues).
+	notifyHandler := notifyweb.NewHandler(d.Notify, rr, d.Log, notifyweb.Options{SecretKinds: []string{"password_reset"}})
+
 	r.Route("/admin", func(r chi.Router) {
-		r.Use(auth.RequireStaff)
+		r.Use(auth.RequireStaff, adminChromeMiddleware(sessions))
 		usersHandler.AdminRoutes(r)
+		r.Group(func(r chi.Router) {
+			// notify imports no other module, so its pages are guarded here.
+			r.Use(auth.RequirePermission(users.PermEmailsView))
+			notifyHandler.AdminRoutes(r)
+		})
 	})
 
 	r.NotFound(rr.NotFound)
@@ -125,4 +138,70 @@ func chromeMiddleware(d routerDeps) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(web.WithChrome(r.Context(), chrome)))
 		})
 	}
+}
+
+// adminNavEntry is one section of the back office: the sidebar shows it to staff whose
+// role grants Permission.
+type adminNavEntry struct {
+	Label      string
+	URL        string
+	Permission users.Permission
+}
+
+// adminNav lists the back office's sections in sidebar order. A module that adds admin
+// pages adds its entry here, with the permission its routes check, so nobody is shown a
+// link that answers 403.
+func adminNav() []adminNavEntry {
+	return []adminNavEntry{
+		{"Dashboard", "/admin", users.PermDashboard},
+		{"Staff", "/admin/staff", users.PermStaffManage},
+		{"Customers", "/admin/customers", users.PermCustomersView},
+		{"Emails", "/admin/emails", users.PermEmailsView},
+		{"Audit log", "/admin/audit", users.PermAuditView},
+	}
+}
+
+// adminChromeMiddleware fills the back-office layout: the sections the signed-in staff
+// member may open (the one being viewed marked), who they are, and the one-time messages
+// left by the previous request. It runs after RequireStaff, so there is an account.
+func adminChromeMiddleware(sessions *scs.SessionManager) func(http.Handler) http.Handler {
+	entries := adminNav()
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := r.Context()
+			acc, _ := usersweb.CurrentAccount(ctx)
+			chrome := web.AdminChrome{UserName: acc.DisplayName(), RoleLabel: acc.Role.Label()}
+			active := activeAdminEntry(entries, r.URL.Path)
+			for i, e := range entries {
+				if acc.Can(e.Permission) {
+					chrome.Nav = append(chrome.Nav, web.AdminNavLink{Label: e.Label, URL: e.URL, Active: i == active})
+				}
+			}
+			// Flashes are taken only by a page view: a POST that fails and re-renders its
+			// form must not swallow the message meant for the page after the redirect.
+			if r.Method == http.MethodGet {
+				for _, f := range session.PopFlashes(ctx, sessions) {
+					chrome.Flashes = append(chrome.Flashes, web.FlashMessage{Kind: web.FlashKind(f.Kind), Text: f.Text})
+				}
+			}
+			// Back-office pages show personal data and one-time messages; no shared cache or
+			// back button on a shared computer may keep a copy.
+			w.Header().Set("Cache-Control", "no-store")
+			next.ServeHTTP(w, r.WithContext(web.WithAdminChrome(ctx, chrome)))
+		})
+	}
+}
+
+// activeAdminEntry is the index of the section path belongs to: the longest entry URL
+// that is path or a parent of it, so /admin/staff/new marks Staff rather than Dashboard.
+// It is -1 when none matches.
+func activeAdminEntry(entries []adminNavEntry, path string) int {
+	path = strings.TrimSuffix(path, "/")
+	best := -1
+	for i, e := range entries {
+		if (path == e.URL || strings.HasPrefix(path, e.URL+"/")) && (best < 0 || len(e.URL) > len(entries[best].URL)) {
+			best = i
+		}
+	}
+	return best
 }

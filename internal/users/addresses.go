@@ -84,8 +84,18 @@ func ValidateAddress(a Address) map[string]string {
 	if a.Phone != "" && !phonePattern.MatchString(a.Phone) {
 		f["phone"] = "Enter a phone number using digits, spaces and + only."
 	}
-	if !countryPattern.MatchString(a.Country) {
+	if !countryPattern.MatchString(a.Country) || !knownCountry(a.Country) {
 		f["country"] = "Choose a country."
+	}
+	text("postal_code", a.PostalCode, false, 20, "")
+	if _, bad := f["postal_code"]; bad {
+		return f
+	}
+	if strings.ContainsFunc(a.PostalCode, func(r rune) bool {
+		return !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r == ' ' || r == '-')
+	}) {
+		f["postal_code"] = "Use only letters, digits, spaces and hyphens."
+		return f
 	}
 	if re, ok := postalCodeFormats[a.Country]; ok {
 		if a.PostalCode == "" {
@@ -93,10 +103,17 @@ func ValidateAddress(a Address) map[string]string {
 		} else if !re.MatchString(a.PostalCode) {
 			f["postal_code"] = "This postal code does not look right for the chosen country."
 		}
-	} else if len(a.PostalCode) > 20 {
-		f["postal_code"] = "This is too long."
 	}
 	return f
+}
+
+func knownCountry(code string) bool {
+	for _, c := range Countries {
+		if c.Code == code {
+			return true
+		}
+	}
+	return false
 }
 
 func addressFromRow(r dbsqlc.UsersAddress) Address {

@@ -4,33 +4,26 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/monoshop/monoshop/internal/platform/audit"
+
 	"github.com/monoshop/monoshop/internal/users/internal/dbsqlc"
 )
 
-// Actor is who performs a staff action.
-type Actor struct {
-	ID    AccountID
-	Email string
-	IP    string
-}
-
-// AuditEntry is what a module records about one staff write.
-type AuditEntry struct {
-	Actor      Actor
-	Action     string
-	ObjectType string
-	ObjectID   string
-	Changes    map[string]Change
-}
+// Actor is who performs a staff action; AuditEntry what is recorded about it. Both are
+// the platform's audit types, so every module records through audit.Recorder.
+type (
+	Actor      = audit.Actor
+	AuditEntry = audit.Entry
+)
 
 // RecordTx writes an audit event inside the transaction of the change it describes, so
-// the log never claims a change that rolled back nor misses one that committed.
-func (s *Service) RecordTx(ctx context.Context, tx pgx.Tx, e AuditEntry) error {
+// the log never claims a change that rolled back nor misses one that committed. It makes
+// the service an audit.Recorder.
+func (s *Service) RecordTx(ctx context.Context, tx pgx.Tx, e audit.Entry) error {
 	changes := e.Changes
 	if changes == nil {
 		changes = map[string]Change{}
@@ -41,7 +34,7 @@ func (s *Service) RecordTx(ctx context.Context, tx pgx.Tx, e AuditEntry) error {
 	}
 	var actor *int64
 	if e.Actor.ID != 0 {
-		id := int64(e.Actor.ID)
+		id := e.Actor.ID
 		actor = &id
 	}
 	err = s.q.AuditInsert(ctx, tx, dbsqlc.AuditInsertParams{
@@ -51,22 +44,8 @@ func (s *Service) RecordTx(ctx context.Context, tx pgx.Tx, e AuditEntry) error {
 	return interpretError(err, "audit event")
 }
 
-// Diff returns the fields whose values differ between before and after, for an audit
-// entry. Both maps name fields the same way.
-func Diff(before, after map[string]any) map[string]Change {
-	out := map[string]Change{}
-	for k, a := range after {
-		if b, ok := before[k]; !ok || !reflect.DeepEqual(a, b) {
-			out[k] = Change{Before: before[k], After: a}
-		}
-	}
-	for k, b := range before {
-		if _, ok := after[k]; !ok {
-			out[k] = Change{Before: b}
-		}
-	}
-	return out
-}
+// Diff returns the fields whose values differ between before and after.
+func Diff(before, after map[string]any) map[string]Change { return audit.Diff(before, after) }
 
 // AuditFilter narrows the audit log.
 type AuditFilter struct {

@@ -85,15 +85,17 @@ func (s *Service) DeleteAccount(ctx context.Context, id AccountID, password stri
 	if err != nil {
 		return err
 	}
-	if row.StaffRole != nil && *row.StaffRole == string(RoleOwner) {
-		if err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error { return s.keepAnOwner(ctx, tx) }); err != nil {
-			return err
-		}
-	}
 	s.privacy.mu.Lock()
 	erasures := append([]Erasure(nil), s.privacy.erasures...)
 	s.privacy.mu.Unlock()
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		// In the deleting transaction, with the owners locked: two owners deleting
+		// themselves at once cannot leave the shop without one.
+		if row.StaffRole != nil && *row.StaffRole == string(RoleOwner) {
+			if err := s.keepAnOwner(ctx, tx); err != nil {
+				return err
+			}
+		}
 		for _, erase := range erasures {
 			if err := erase(ctx, tx, id); err != nil {
 				return fmt.Errorf("users: erase account data: %w", err)

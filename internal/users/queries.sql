@@ -56,8 +56,13 @@ UPDATE users.accounts SET email = 'deleted-' || id || '@invalid', name = '', pas
 WHERE id = $1;
 
 -- name: OwnerCount :one
-SELECT count(*) FROM users.accounts
-WHERE staff_role = 'owner' AND disabled_at IS NULL AND deleted_at IS NULL;
+-- Locks the active owners, so two changes that would each leave one owner cannot both
+-- pass the check.
+SELECT count(*) FROM (
+    SELECT id FROM users.accounts
+    WHERE staff_role = 'owner' AND disabled_at IS NULL AND deleted_at IS NULL
+    FOR UPDATE
+) owners;
 
 -- name: StaffList :many
 SELECT * FROM users.accounts
@@ -67,14 +72,14 @@ ORDER BY staff_role = 'owner' DESC, email_key;
 -- name: CustomerList :many
 SELECT * FROM users.accounts
 WHERE staff_role IS NULL AND deleted_at IS NULL
-  AND (sqlc.arg(search)::text = '' OR email_key LIKE '%' || lower(sqlc.arg(search)::text) || '%' OR lower(name) LIKE '%' || lower(sqlc.arg(search)::text) || '%')
+  AND (sqlc.arg(search)::text = '' OR email_key LIKE '%' || lower(sqlc.arg(search)::text) || '%' ESCAPE '\' OR lower(name) LIKE '%' || lower(sqlc.arg(search)::text) || '%' ESCAPE '\')
 ORDER BY created_at DESC, id DESC
 LIMIT sqlc.arg(max_rows) OFFSET sqlc.arg(skip);
 
 -- name: CustomerCount :one
 SELECT count(*) FROM users.accounts
 WHERE staff_role IS NULL AND deleted_at IS NULL
-  AND (sqlc.arg(search)::text = '' OR email_key LIKE '%' || lower(sqlc.arg(search)::text) || '%' OR lower(name) LIKE '%' || lower(sqlc.arg(search)::text) || '%');
+  AND (sqlc.arg(search)::text = '' OR email_key LIKE '%' || lower(sqlc.arg(search)::text) || '%' ESCAPE '\' OR lower(name) LIKE '%' || lower(sqlc.arg(search)::text) || '%' ESCAPE '\');
 
 -- name: AddressList :many
 SELECT * FROM users.addresses WHERE account_id = $1 ORDER BY is_default_shipping DESC, id;

@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -38,11 +40,18 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 	if checkEmail(email) != "" {
 		return nil
 	}
+	if !plausibleEmail(email) {
+		return nil
+	}
 	row, err := s.q.AccountGetByEmail(ctx, s.pool, email)
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && (row.DisabledAt != nil || row.PasswordHash == "")) {
-		// Spend about what the real path spends, so timing does not tell either.
-		_, _, _ = newToken()
-		return nil
+		// Spend about what the real path spends (a token and a write in a transaction), so
+		// timing does not tell whether the email has an account either.
+		_, hash, _ := newToken()
+		return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+			_, err := s.q.RateLimitHit(ctx, tx, dbsqlc.RateLimitHitParams{Bucket: "reset-unknown:" + hex.EncodeToString(hash[:2]), WindowStart: s.now().Truncate(time.Hour)})
+			return interpretError(err, "password reset")
+		})
 	}
 	if err != nil {
 		return interpretError(err, "account")

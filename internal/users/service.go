@@ -154,13 +154,16 @@ var errBadLogin = apperr.New(apperr.Unauthorized, "The email or password is inco
 // threshold the account locks for a while and its owner is told by email. The answer and
 // the time taken are the same whatever went wrong.
 func (s *Service) Authenticate(ctx context.Context, email, password string) (Account, error) {
-	if len(password) > MaxPasswordLength || len(email) > 254 {
+	if len(password) > MaxPasswordLength || !plausibleEmail(email) {
 		_, _ = verifyPassword(dummyHash, "")
 		return Account{}, errBadLogin
 	}
 	row, err := s.q.AccountGetByEmail(ctx, s.pool, strings.TrimSpace(email))
 	if errors.Is(err, pgx.ErrNoRows) {
 		_, _ = verifyPassword(dummyHash, password)
+		// A wrong password for a real account writes a failure count; this write of the
+		// same size keeps the two cases alike in time.
+		_ = s.Allow(ctx, "login-unknown", Limit{Max: 1 << 30, Window: time.Minute})
 		return Account{}, errBadLogin
 	}
 	if err != nil {
@@ -172,7 +175,9 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (Acc
 	}
 	locked := row.LockedUntil != nil && row.LockedUntil.After(s.now())
 	if !ok || locked || row.DisabledAt != nil {
-		if !ok {
+		// A locked or disabled account counts nothing more: otherwise anyone knowing the
+		// email could keep it locked for ever and flood its owner with lock emails.
+		if !ok && !locked && row.DisabledAt == nil {
 			if err := s.recordFailure(ctx, row.ID); err != nil {
 				return Account{}, err
 			}
@@ -229,8 +234,17 @@ func (s *Service) FindAccount(ctx context.Context, id AccountID) (Account, error
 	return accountFromRow(row), nil
 }
 
+// plausibleEmail rejects what cannot be an email before it reaches the database, which
+// refuses invalid UTF-8 and NUL bytes with an error rather than "no such row".
+func plausibleEmail(email string) bool {
+	return len(email) <= 254 && utf8.ValidString(email) && !strings.ContainsRune(email, 0)
+}
+
 // FindAccountByEmail returns a live account by email, case-insensitively.
 func (s *Service) FindAccountByEmail(ctx context.Context, email string) (Account, error) {
+	if !plausibleEmail(email) {
+		return Account{}, apperr.New(apperr.NotFound, "account not found.")
+	}
 	row, err := s.q.AccountGetByEmail(ctx, s.pool, strings.TrimSpace(email))
 	if err != nil {
 		return Account{}, interpretError(err, "account")
@@ -244,7 +258,16 @@ func (s *Service) reauthenticate(ctx context.Context, id AccountID, password str
 	if err != nil {
 		return row, interpretError(err, "account")
 	}
-	if ok, _ := verifyPassword(row.PasswordHash, password); !ok {
+	locked := row.LockedUntil != nil && row.LockedUntil.After(s.now())
+	ok, _ := verifyPassword(row.PasswordHash, password)
+	if !ok || locked {
+		// Someone holding a stolen session must not get unlimited guesses either: these
+		// failures count toward the same lockout as sign-in failures.
+		if !ok && !locked {
+			if err := s.recordFailure(ctx, row.ID); err != nil {
+				return row, err
+			}
+		}
 		return row, apperr.InvalidFields("Please correct the highlighted fields.",
 			map[string]string{"current_password": "Your current password is not correct."})
 	}

@@ -71,7 +71,8 @@ func (s *Service) ChangeRole(ctx context.Context, actor Actor, actorRole Role, i
 		if (role == RoleOwner || before.Role == RoleOwner) && actorRole != RoleOwner {
 			return apperr.New(apperr.Forbidden, "Only an owner can grant or remove the owner role.")
 		}
-		if before.Role == RoleOwner && role != RoleOwner {
+		// Demoting a disabled owner leaves the active owners as they were.
+		if before.Role == RoleOwner && !before.Disabled && role != RoleOwner {
 			if err := s.keepAnOwner(ctx, tx); err != nil {
 				return err
 			}
@@ -87,7 +88,7 @@ func (s *Service) ChangeRole(ctx context.Context, actor Actor, actorRole Role, i
 
 // SetDisabled disables or re-enables a staff account; disabling ends its sessions.
 func (s *Service) SetDisabled(ctx context.Context, actor Actor, actorRole Role, id AccountID, disabled bool) error {
-	if actor.ID == id && disabled {
+	if AccountID(actor.ID) == id && disabled {
 		return apperr.New(apperr.Invalid, "You cannot disable your own account.")
 	}
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
@@ -124,6 +125,8 @@ func (s *Service) keepAnOwner(ctx context.Context, tx pgx.Tx) error {
 	return nil
 }
 
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+
 // ListStaff returns every staff account, owners first.
 func (s *Service) ListStaff(ctx context.Context) ([]Account, error) {
 	rows, err := s.q.StaffList(ctx, s.pool)
@@ -155,7 +158,8 @@ func (s *Service) ListCustomers(ctx context.Context, f CustomerFilter) ([]Accoun
 	if len(search) > 100 {
 		search = search[:100]
 	}
-	search = strings.NewReplacer("%", "", "_", "").Replace(search)
+	// LIKE wildcards typed by staff are matched literally ("john_doe" finds john_doe).
+	search = likeEscaper.Replace(search)
 	rows, err := s.q.CustomerList(ctx, s.pool, dbsqlc.CustomerListParams{Search: search, MaxRows: int32(per), Skip: int32((page - 1) * per)})
 	if err != nil {
 		return nil, 0, interpretError(err, "customers")

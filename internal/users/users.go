@@ -2,6 +2,8 @@ package users
 
 import (
 	"time"
+
+	"github.com/monoshop/monoshop/internal/platform/audit"
 )
 
 // AccountID identifies an account.
@@ -34,23 +36,24 @@ func (a Account) DisplayName() string {
 }
 
 // Address is one entry of an address book.
+// The JSON names are part of "download my data"; they must not follow Go renames.
 type Address struct {
-	ID                int64
-	AccountID         AccountID
-	Name              string
-	Company           string
-	Line1             string
-	Line2             string
-	City              string
-	Region            string
-	PostalCode        string
-	Country           string // ISO 3166-1 alpha-2
-	Phone             string
-	IsDefaultShipping bool
-	IsDefaultBilling  bool
+	ID                int64     `json:"id"`
+	AccountID         AccountID `json:"-"`
+	Name              string    `json:"name"`
+	Company           string    `json:"company,omitempty"`
+	Line1             string    `json:"line1"`
+	Line2             string    `json:"line2,omitempty"`
+	City              string    `json:"city"`
+	Region            string    `json:"region,omitempty"`
+	PostalCode        string    `json:"postal_code,omitempty"`
+	Country           string    `json:"country"` // ISO 3166-1 alpha-2
+	Phone             string    `json:"phone,omitempty"`
+	IsDefaultShipping bool      `json:"default_shipping"`
+	IsDefaultBilling  bool      `json:"default_billing"`
 }
 
-// AuditEvent records one staff write.
+// AuditEvent is a stored audit entry.
 type AuditEvent struct {
 	ID         int64
 	ActorID    *AccountID
@@ -65,7 +68,4 @@ type AuditEvent struct {
 }
 
 // Change is one field's value before and after a write.
-type Change struct {
-	Before any `json:"before"`
-	After  any `json:"after"`
-}
+type Change = audit.Change

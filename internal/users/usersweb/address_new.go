@@ -2,4 +2,7 @@ package usersweb
 
 import "net/http"
 
-func (h *Handler) addressNew(w http.ResponseWriter, r *http.Request) { h.render.NotFound(w, r) }
+// addressNew shows an empty address form.
+func (h *Handler) addressNew(w http.ResponseWriter, r *http.Request) {
+	h.page(w, r, http.StatusOK, addressFormPage(newAddressForm()))
+}

@@ -35,6 +35,9 @@ type Auth struct {
 
 // NewAuth returns the sign-in middleware and helpers.
 func NewAuth(svc *users.Service, sessions *scs.SessionManager, render *web.Renderer, log *slog.Logger) *Auth {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	return &Auth{users: svc, sessions: sessions, render: render, log: log}
 }
 
@@ -143,5 +146,9 @@ func (a *Auth) RequireStaff(next http.Handler) http.Handler {
 // Actor describes the signed-in staff member for the audit log.
 func Actor(r *http.Request) users.Actor {
 	acc, _ := CurrentAccount(r.Context())
-	return users.Actor{ID: acc.ID, Email: acc.Email, IP: httpx.ClientIP(r.Context()).String()}
+	a := users.Actor{ID: int64(acc.ID), Email: acc.Email}
+	if ip := httpx.ClientIP(r.Context()); ip.IsValid() {
+		a.IP = ip.String()
+	}
+	return a
 }

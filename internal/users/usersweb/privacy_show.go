@@ -1,5 +1,18 @@
 package usersweb
 
-import "net/http"
+import (
+	"net/http"
 
-func (h *Handler) privacyShow(w http.ResponseWriter, r *http.Request) { h.render.NotFound(w, r) }
+	"github.com/monoshop/monoshop/web"
+)
+
+// privacyView is the page to download one's data or delete the account.
+type privacyView struct {
+	Flashes []web.FlashMessage
+	Delete  formProblem
+}
+
+// privacyShow is the privacy page.
+func (h *Handler) privacyShow(w http.ResponseWriter, r *http.Request) {
+	h.page(w, r, http.StatusOK, privacyPage(privacyView{Flashes: h.flashes(r)}))
+}

@@ -1,5 +1,27 @@
 package usersweb
 
-import "net/http"
+import (
+	"net/http"
 
-func (h *Handler) registerForm(w http.ResponseWriter, r *http.Request) { h.render.NotFound(w, r) }
+	"github.com/monoshop/monoshop/web"
+)
+
+// registerView is the registration page.
+type registerView struct {
+	Flashes     []web.FlashMessage
+	Problem     formProblem
+	Email, Name string
+	// Next is where to go once the account exists (a checkout, say); empty means the
+	// account page.
+	Next string
+}
+
+// registerForm shows the registration form; a signed-in visitor goes to their account.
+func (h *Handler) registerForm(w http.ResponseWriter, r *http.Request) {
+	next := r.URL.Query().Get("next")
+	if _, ok := CurrentAccount(r.Context()); ok {
+		seeOther(w, r, localPath(next))
+		return
+	}
+	h.page(w, r, http.StatusOK, registerPage(registerView{Flashes: h.flashes(r), Next: nextField(next)}))
+}

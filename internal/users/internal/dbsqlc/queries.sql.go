@@ -646,7 +646,7 @@ func (q *Queries) AuditList(ctx context.Context, db DBTX, arg AuditListParams) (
 const customerCount = `-- name: CustomerCount :one
 SELECT count(*) FROM users.accounts
 WHERE staff_role IS NULL AND deleted_at IS NULL
-  AND ($1::text = '' OR email_key LIKE '%' || lower($1::text) || '%' OR lower(name) LIKE '%' || lower($1::text) || '%')
+  AND ($1::text = '' OR email_key LIKE '%' || lower($1::text) || '%' ESCAPE '\' OR lower(name) LIKE '%' || lower($1::text) || '%' ESCAPE '\')
 `
 
 func (q *Queries) CustomerCount(ctx context.Context, db DBTX, search string) (int64, error) {
@@ -659,7 +659,7 @@ func (q *Queries) CustomerCount(ctx context.Context, db DBTX, search string) (in
 const customerList = `-- name: CustomerList :many
 SELECT id, email, email_key, name, password_hash, staff_role, disabled_at, deleted_at, session_version, failed_logins, failed_since, locked_until, created_at, updated_at FROM users.accounts
 WHERE staff_role IS NULL AND deleted_at IS NULL
-  AND ($1::text = '' OR email_key LIKE '%' || lower($1::text) || '%' OR lower(name) LIKE '%' || lower($1::text) || '%')
+  AND ($1::text = '' OR email_key LIKE '%' || lower($1::text) || '%' ESCAPE '\' OR lower(name) LIKE '%' || lower($1::text) || '%' ESCAPE '\')
 ORDER BY created_at DESC, id DESC
 LIMIT $3 OFFSET $2
 `
@@ -706,10 +706,15 @@ func (q *Queries) CustomerList(ctx context.Context, db DBTX, arg CustomerListPar
 }
 
 const ownerCount = `-- name: OwnerCount :one
-SELECT count(*) FROM users.accounts
-WHERE staff_role = 'owner' AND disabled_at IS NULL AND deleted_at IS NULL
+SELECT count(*) FROM (
+    SELECT id FROM users.accounts
+    WHERE staff_role = 'owner' AND disabled_at IS NULL AND deleted_at IS NULL
+    FOR UPDATE
+) owners
 `
 
+// Locks the active owners, so two changes that would each leave one owner cannot both
+// pass the check.
 func (q *Queries) OwnerCount(ctx context.Context, db DBTX) (int64, error) {
 	row := db.QueryRow(ctx, ownerCount)
 	var count int64

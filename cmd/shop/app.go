@@ -126,7 +126,7 @@ func (m *Main) Run(ctx context.Context) error {
 	registerPlatformJobs(reg, pool)
 	m.catalog.RegisterJobs(reg)
 	m.notify.RegisterJobs(reg)
-	m.river, err = jobs.NewClient(pool, reg, m.Log, jobs.Options{Work: true, StopTimeout: 5 * time.Second})
+	m.river, err = jobs.NewClient(pool, reg, m.Log, jobs.Options{Work: true, StopTimeout: 4 * time.Second})
 	if err != nil {
 		return err
 	}
@@ -240,26 +240,40 @@ func (m *Main) Close() error {
 	m.draining.Store(true)
 
 	var errs []error
-	if m.server != nil {
-		if m.Config.DrainDelay > 0 {
-			m.Log.Info("draining: readiness is 503", "delay", m.Config.DrainDelay)
-			time.Sleep(m.Config.DrainDelay)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		if err := m.server.Shutdown(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
-		}
-		cancel()
+	if m.server != nil && m.Config.DrainDelay > 0 {
+		m.Log.Info("draining: readiness is 503", "delay", m.Config.DrainDelay)
+		time.Sleep(m.Config.DrainDelay)
 	}
-	if m.internal != nil {
-		_ = m.internal.Close()
+	// In-flight requests and running jobs finish side by side, so the slowest of the two
+	// bounds the shutdown rather than their sum.
+	var wg sync.WaitGroup
+	var httpErr, riverErr error
+	if m.server != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := m.server.Shutdown(ctx); err != nil {
+				httpErr = fmt.Errorf("http shutdown: %w", err)
+			}
+		}()
 	}
 	if m.river != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 7*time.Second)
-		if err := m.river.Stop(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("stop job workers: %w", err))
-		}
-		cancel()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 6*time.Second)
+			defer cancel()
+			if err := m.river.Stop(ctx); err != nil {
+				riverErr = fmt.Errorf("stop job workers: %w", err)
+			}
+		}()
+	}
+	wg.Wait()
+	errs = append(errs, httpErr, riverErr)
+	if m.internal != nil {
+		_ = m.internal.Close()
 	}
 	if m.stopBackground != nil {
 		m.stopBackground()

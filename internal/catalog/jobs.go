@@ -89,6 +89,10 @@ func (s *Service) renderImageFiles(ctx context.Context, hash string) error {
 	var files []file
 	for _, width := range ImageWidths {
 		for _, format := range []string{"webp", "jpeg"} {
+			// Encoding cannot be interrupted, so a shutdown is honoured between renditions.
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("catalog: render image %s: %w", hash, err)
+			}
 			out, err := renderImage(master, width, format)
 			if err != nil {
 				return fmt.Errorf("catalog: render image %s at %d: %w", hash, width, err)

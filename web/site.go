@@ -29,6 +29,9 @@ type Chrome struct {
 	CartCount  int
 	Query      string        // current search text, echoed in the header search box
 	Account    *AccountBadge // nil when signed out
+	// Flashes are the one-time messages left by the previous request (POST-redirect-GET),
+	// shown at the top of the main landmark.
+	Flashes []FlashMessage
 }
 
 type siteKey struct{}

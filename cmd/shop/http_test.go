@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +23,7 @@ import (
 	"github.com/monoshop/monoshop/internal/platform/db"
 	"github.com/monoshop/monoshop/internal/platform/dbtest"
 	"github.com/monoshop/monoshop/internal/platform/httpx"
+	"github.com/monoshop/monoshop/internal/users"
 )
 
 // testApp is the whole shop running in-process on a fresh database, with a few test-only
@@ -411,5 +414,60 @@ func TestHTTP(t *testing.T) {
 		res := a.rawRequest(t, "POST /test/echo HTTP/1.1\r\nHost: "+a.m.Addr()+
 			"\r\nTransfer-Encoding: chunked\r\n", chunked(2*maxBodyBytes))
 		require.Equal(t, http.StatusRequestEntityTooLarge, res.StatusCode)
+	})
+}
+
+// TestFlashes checks that the one-time message a POST leaves for the page after its
+// redirect shows on whatever storefront page that is, once, and that the storefront does
+// not take the back office's messages.
+func TestFlashes(t *testing.T) {
+	t.Parallel()
+	a := setup(t, appOptions{products: 1})
+	flashTexts := func(p page) []string {
+		var out []string
+		for _, n := range p.byTestID("flash") {
+			out = append(out, text(n))
+		}
+		return out
+	}
+
+	t.Run("OKStorefrontHomeAfterAccountDeletion", func(t *testing.T) {
+		t.Parallel()
+		_, err := a.m.users.Register(t.Context(), users.RegisterInput{Email: "dora@example.com", Name: "Dora", Password: adminTestPassword})
+		require.NoError(t, err)
+		b := a.signIn(t, "dora@example.com")
+		res := b.send(t, http.MethodPost, "/account/delete", url.Values{"current_password": {adminTestPassword}})
+		require.Equal(t, http.StatusSeeOther, res.status, res.body)
+		require.Equal(t, "/", res.header.Get("Location"))
+
+		home := b.send(t, http.MethodGet, "/", nil)
+		require.Equal(t, http.StatusOK, home.status)
+		p := parsePage(t, home.body)
+		require.Equal(t, []string{"Your account was deleted. Thank you for shopping with us."}, flashTexts(p))
+		inMain := false
+		for n := range p.one("main").Descendants() {
+			inMain = inMain || attr(n, "data-testid") == "flash"
+		}
+		require.True(t, inMain, "the flash shows in the main landmark")
+		require.True(t, p.has("product-card"), "the home page itself still renders")
+
+		require.Empty(t, flashTexts(parsePage(t, b.send(t, http.MethodGet, "/", nil).body)), "a flash is shown once")
+	})
+
+	t.Run("OKBackOfficeKeepsItsOwn", func(t *testing.T) {
+		t.Parallel()
+		owner, err := a.m.users.CreateStaff(t.Context(), users.Actor{}, users.RoleOwner, users.RegisterInput{
+			Email: "olga@shop.test", Name: "Olga", Password: adminTestPassword,
+		}, users.RoleOwner)
+		require.NoError(t, err)
+		b := a.signIn(t, "olga@shop.test")
+		// A hand-made request without "disabled" is answered with an error flash.
+		res := b.send(t, http.MethodPost, "/admin/staff/"+strconv.FormatInt(int64(owner.ID), 10)+"/disable", url.Values{})
+		require.Equal(t, http.StatusSeeOther, res.status, res.body)
+		require.Equal(t, "/admin/staff", res.header.Get("Location"))
+
+		list := b.send(t, http.MethodGet, "/admin/staff", nil)
+		require.Equal(t, http.StatusOK, list.status)
+		require.Equal(t, []string{"Choose whether to disable or enable the account."}, flashTexts(parsePage(t, list.body)))
 	})
 }

@@ -63,7 +63,7 @@ func newRouter(d routerDeps) chi.Router {
 	r.Use(
 		pagesOnly(sessions.LoadAndSave),
 		pagesOnly(auth.Load),
-		pagesOnly(chromeMiddleware(d)),
+		pagesOnly(chromeMiddleware(d, sessions)),
 	)
 
 	r.Get("/healthz", healthz)
@@ -114,8 +114,8 @@ func pagesOnly(mw func(http.Handler) http.Handler) func(http.Handler) http.Handl
 }
 
 // chromeMiddleware fills the header every page shows (category navigation, the signed-in
-// shopper, later the cart count).
-func chromeMiddleware(d routerDeps) func(http.Handler) http.Handler {
+// shopper, later the cart count) and the one-time messages left by the previous request.
+func chromeMiddleware(d routerDeps, sessions *scs.SessionManager) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p := r.URL.Path
@@ -135,9 +135,22 @@ func chromeMiddleware(d routerDeps) func(http.Handler) http.Handler {
 					Label: c.Name, URL: url, Active: strings.HasPrefix(p, url),
 				})
 			}
+			// Flashes are taken only by a page view: a POST that fails and re-renders its
+			// form must not swallow the message meant for the page after the redirect. The
+			// back office takes its own in adminChromeMiddleware.
+			if r.Method == http.MethodGet && !isAdminPath(p) {
+				for _, f := range session.PopFlashes(r.Context(), sessions) {
+					chrome.Flashes = append(chrome.Flashes, web.FlashMessage{Kind: web.FlashKind(f.Kind), Text: f.Text})
+				}
+			}
 			next.ServeHTTP(w, r.WithContext(web.WithChrome(r.Context(), chrome)))
 		})
 	}
+}
+
+// isAdminPath reports whether path is in the back office, mounted under /admin.
+func isAdminPath(path string) bool {
+	return path == "/admin" || strings.HasPrefix(path, "/admin/")
 }
 
 // adminNavEntry is one section of the back office: the sidebar shows it to staff whose

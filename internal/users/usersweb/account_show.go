@@ -4,13 +4,11 @@ import (
 	"net/http"
 
 	"github.com/monoshop/monoshop/internal/users"
-	"github.com/monoshop/monoshop/web"
 )
 
 // accountView is the account page: three forms, each of which can come back with its
 // own problems while the others show the saved values.
 type accountView struct {
-	Flashes   []web.FlashMessage
 	Email     string // the address the account uses now
 	Profile   profileFormView
 	EmailForm emailFormView
@@ -38,6 +36,5 @@ func newAccountView(acc users.Account) accountView {
 // accountShow is the account page.
 func (h *Handler) accountShow(w http.ResponseWriter, r *http.Request) {
 	v := newAccountView(current(r))
-	v.Flashes = h.flashes(r)
 	h.page(w, r, http.StatusOK, accountPage(v))
 }

@@ -123,7 +123,7 @@ func accountPage(v accountView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = accountShell("Your account", "account-page", sectionProfile, accountCrumbs(), v.Flashes).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = accountShell("Your account", "account-page", sectionProfile, accountCrumbs()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -6,12 +6,10 @@ import (
 	"strings"
 
 	"github.com/monoshop/monoshop/internal/users"
-	"github.com/monoshop/monoshop/web"
 )
 
 // addressListView is the address book.
 type addressListView struct {
-	Flashes   []web.FlashMessage
 	Addresses []addressCardView
 }
 
@@ -61,7 +59,7 @@ func (h *Handler) addressList(w http.ResponseWriter, r *http.Request) {
 		h.render.Error(w, r, err)
 		return
 	}
-	v := addressListView{Flashes: h.flashes(r)}
+	v := addressListView{}
 	for _, a := range addrs {
 		v.Addresses = append(v.Addresses, addressCard(a))
 	}

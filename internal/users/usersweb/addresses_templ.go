@@ -247,7 +247,7 @@ func addressListPage(v addressListView) templ.Component {
 			return nil
 		})
 		templ_7745c5c3_Err = accountShell("Your addresses", "address-list-page", sectionAddresses,
-			accountCrumbs(web.Crumb{Label: "Addresses", URL: "/account/addresses"}), v.Flashes).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+			accountCrumbs(web.Crumb{Label: "Addresses", URL: "/account/addresses"})).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -371,7 +371,7 @@ func addressFormPage(v addressFormView) templ.Component {
 			return nil
 		})
 		templ_7745c5c3_Err = accountShell(v.Title, v.TestID, sectionAddresses,
-			accountCrumbs(web.Crumb{Label: "Addresses", URL: "/account/addresses"}, v.Crumb), nil).Render(templ.WithChildren(ctx, templ_7745c5c3_Var13), templ_7745c5c3_Buffer)
+			accountCrumbs(web.Crumb{Label: "Addresses", URL: "/account/addresses"}, v.Crumb)).Render(templ.WithChildren(ctx, templ_7745c5c3_Var13), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

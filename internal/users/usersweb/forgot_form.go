@@ -1,14 +1,9 @@
 package usersweb
 
-import (
-	"net/http"
-
-	"github.com/monoshop/monoshop/web"
-)
+import "net/http"
 
 // forgotView is the "forgot your password" form.
 type forgotView struct {
-	Flashes []web.FlashMessage
 	Problem formProblem
 	Email   string
 }
@@ -17,8 +12,8 @@ type forgotView struct {
 // (?sent=1 is where the POST redirects), says to check the mailbox.
 func (h *Handler) forgotForm(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("sent") != "" {
-		h.page(w, r, http.StatusOK, forgotSentPage(h.flashes(r)))
+		h.page(w, r, http.StatusOK, forgotSentPage())
 		return
 	}
-	h.page(w, r, http.StatusOK, forgotPage(forgotView{Flashes: h.flashes(r)}))
+	h.page(w, r, http.StatusOK, forgotPage(forgotView{}))
 }

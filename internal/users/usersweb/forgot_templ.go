@@ -59,7 +59,7 @@ func forgotPage(v forgotView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = authShell("Forgot your password?", "forgot-page", v.Flashes).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = authShell("Forgot your password?", "forgot-page").Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -69,7 +69,7 @@ func forgotPage(v forgotView) templ.Component {
 
 // forgotSentPage is the same whatever was typed: it must not tell whether the email has
 // an account.
-func forgotSentPage(flashes []web.FlashMessage) templ.Component {
+func forgotSentPage() templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -104,7 +104,7 @@ func forgotSentPage(flashes []web.FlashMessage) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = authShell("Check your email", "forgot-sent", flashes).Render(templ.WithChildren(ctx, templ_7745c5c3_Var4), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = authShell("Check your email", "forgot-sent").Render(templ.WithChildren(ctx, templ_7745c5c3_Var4), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

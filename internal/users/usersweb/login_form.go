@@ -3,13 +3,10 @@ package usersweb
 import (
 	"net/http"
 	"net/url"
-
-	"github.com/monoshop/monoshop/web"
 )
 
 // loginView is the sign-in page.
 type loginView struct {
-	Flashes []web.FlashMessage
 	Problem formProblem
 	Email   string
 	// Next is where to go after signing in, already reduced to a path on this site; empty
@@ -25,7 +22,7 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
 		seeOther(w, r, localPath(next))
 		return
 	}
-	h.page(w, r, http.StatusOK, loginPage(loginView{Flashes: h.flashes(r), Next: nextField(next)}))
+	h.page(w, r, http.StatusOK, loginPage(loginView{Next: nextField(next)}))
 }
 
 // nextField is the destination carried through a form, reduced to a local path so a

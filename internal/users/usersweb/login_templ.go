@@ -96,7 +96,7 @@ func loginPage(v loginView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = authShell("Sign in", "login-page", v.Flashes).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = authShell("Sign in", "login-page").Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

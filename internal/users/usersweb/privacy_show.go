@@ -1,18 +1,13 @@
 package usersweb
 
-import (
-	"net/http"
-
-	"github.com/monoshop/monoshop/web"
-)
+import "net/http"
 
 // privacyView is the page to download one's data or delete the account.
 type privacyView struct {
-	Flashes []web.FlashMessage
-	Delete  formProblem
+	Delete formProblem
 }
 
 // privacyShow is the privacy page.
 func (h *Handler) privacyShow(w http.ResponseWriter, r *http.Request) {
-	h.page(w, r, http.StatusOK, privacyPage(privacyView{Flashes: h.flashes(r)}))
+	h.page(w, r, http.StatusOK, privacyPage(privacyView{}))
 }

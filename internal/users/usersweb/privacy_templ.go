@@ -61,7 +61,7 @@ func privacyPage(v privacyView) templ.Component {
 			return nil
 		})
 		templ_7745c5c3_Err = accountShell("Privacy and your data", "privacy-page", sectionPrivacy,
-			accountCrumbs(web.Crumb{Label: "Privacy", URL: "/account/privacy"}), v.Flashes).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+			accountCrumbs(web.Crumb{Label: "Privacy", URL: "/account/privacy"})).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -70,11 +70,11 @@ func TestPrivacy(t *testing.T) {
 		require.True(t, b.signedIn(), "a refused deletion changes nothing")
 
 		require.Equal(t, "/", b.post("/account/delete", url.Values{"current_password": {goodPassword}}).redirect())
+		// The home page belongs to the catalog and is not mounted here (cmd/shop's tests
+		// see the message there); the layout shows it on whichever page is viewed next.
+		require.Contains(t, b.get("/login").page().flashes(), "Your account was deleted. Thank you for shopping with us.")
 		require.False(t, b.signedIn())
 		require.False(t, otherDevice.signedIn(), "every session of the account ended")
-		// The home page belongs to the catalog and shows no flashes yet; the message waits
-		// in the session for the next page that does.
-		require.Contains(t, b.get("/login").page().flashes(), "Your account was deleted. Thank you for shopping with us.")
 
 		res = shop.browser(t).post("/login", url.Values{"email": {"hui@example.com"}, "password": {goodPassword}})
 		require.Equal(t, http.StatusUnprocessableEntity, res.status)

@@ -1,14 +1,9 @@
 package usersweb
 
-import (
-	"net/http"
-
-	"github.com/monoshop/monoshop/web"
-)
+import "net/http"
 
 // registerView is the registration page.
 type registerView struct {
-	Flashes     []web.FlashMessage
 	Problem     formProblem
 	Email, Name string
 	// Next is where to go once the account exists (a checkout, say); empty means the
@@ -23,5 +18,5 @@ func (h *Handler) registerForm(w http.ResponseWriter, r *http.Request) {
 		seeOther(w, r, localPath(next))
 		return
 	}
-	h.page(w, r, http.StatusOK, registerPage(registerView{Flashes: h.flashes(r), Next: nextField(next)}))
+	h.page(w, r, http.StatusOK, registerPage(registerView{Next: nextField(next)}))
 }

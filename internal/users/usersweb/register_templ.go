@@ -108,7 +108,7 @@ func registerPage(v registerView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = authShell("Create an account", "register-page", v.Flashes).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = authShell("Create an account", "register-page").Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -79,7 +79,7 @@ func resetPage(v resetView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = authShell("Choose a new password", "reset-page", nil).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = authShell("Choose a new password", "reset-page").Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -136,7 +136,7 @@ func resetInvalidPage(message string) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = authShell("This link does not work", "reset-invalid", nil).Render(templ.WithChildren(ctx, templ_7745c5c3_Var5), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = authShell("This link does not work", "reset-invalid").Render(templ.WithChildren(ctx, templ_7745c5c3_Var5), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

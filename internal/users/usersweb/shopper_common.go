@@ -93,16 +93,6 @@ func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
-// flashes pops the session's one-time messages for the page being rendered.
-func (h *Handler) flashes(r *http.Request) []web.FlashMessage {
-	popped := session.PopFlashes(r.Context(), h.auth.sessions)
-	out := make([]web.FlashMessage, len(popped))
-	for i, f := range popped {
-		out[i] = web.FlashMessage{Kind: web.FlashKind(f.Kind), Text: f.Text}
-	}
-	return out
-}
-
 // flash queues a message for the page the redirect leads to.
 func (h *Handler) flash(r *http.Request, kind web.FlashKind, text string) {
 	session.AddFlash(r.Context(), h.auth.sessions, string(kind), text)

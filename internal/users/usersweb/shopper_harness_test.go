@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -45,7 +46,7 @@ const (
 // testShop is the account pages on a database of their own, behind the middleware the
 // real router puts in front of them: request ID, client IP (believing X-Forwarded-For
 // from 127.0.0.1, so each test browser can be a client of its own), body cap, sessions in
-// Postgres, the signed-in account and the header's account badge.
+// Postgres, the signed-in account, and the header's account badge and flash messages.
 type testShop struct {
 	base  string
 	pool  *pgxpool.Pool
@@ -88,7 +89,7 @@ func startShop(t *testing.T) *testShop {
 		})),
 		sessions.LoadAndSave,
 		auth.Load,
-		accountBadge,
+		chrome(sessions),
 	)
 	h.Routes(r)
 	r.NotFound(rr.NotFound)
@@ -98,15 +99,23 @@ func startShop(t *testing.T) *testShop {
 	return s
 }
 
-// accountBadge does what cmd/shop's chrome middleware does for the header.
-func accountBadge(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var c web.Chrome
-		if acc, ok := usersweb.CurrentAccount(r.Context()); ok {
-			c.Account = &web.AccountBadge{Name: acc.DisplayName(), IsStaff: acc.IsStaff()}
-		}
-		next.ServeHTTP(w, r.WithContext(web.WithChrome(r.Context(), c)))
-	})
+// chrome does what cmd/shop's chrome middleware does for the layout: the header's account
+// badge, and on a page view the one-time messages the previous request left.
+func chrome(sessions *scs.SessionManager) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var c web.Chrome
+			if acc, ok := usersweb.CurrentAccount(r.Context()); ok {
+				c.Account = &web.AccountBadge{Name: acc.DisplayName(), IsStaff: acc.IsStaff()}
+			}
+			if r.Method == http.MethodGet {
+				for _, f := range session.PopFlashes(r.Context(), sessions) {
+					c.Flashes = append(c.Flashes, web.FlashMessage{Kind: web.FlashKind(f.Kind), Text: f.Text})
+				}
+			}
+			next.ServeHTTP(w, r.WithContext(web.WithChrome(r.Context(), c)))
+		})
+	}
 }
 
 // testOutboxTable holds the emails the service queues, in the test's own database.

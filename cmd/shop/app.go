@@ -121,6 +121,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return &ConfigError{"SHOP_SMTP_URL", err.Error()}
 	}
 	m.users = users.NewService(pool, m.Log, users.Options{Outbox: m.notify, BaseURL: m.Config.BaseURL, StoreName: m.Config.StoreName})
+	m.catalog.UseAudit(m.users)
 
 	reg := jobs.NewRegistry()
 	registerPlatformJobs(reg, pool)

@@ -22,9 +22,20 @@ import (
 	"github.com/monoshop/monoshop/web"
 )
 
-// maxBodyBytes caps every request body: forms are small. Routes that take uploads will
-// raise it for themselves.
+// maxBodyBytes caps every request body: forms are small.
 const maxBodyBytes = 1 << 20
+
+// bodyLimit allows more where the back office uploads files: images (up to 20 MB, plus
+// the form around them) and catalog CSV files (a 10,000-product catalog is about 25 MB).
+func bodyLimit(r *http.Request) int64 {
+	switch p := r.URL.Path; {
+	case strings.HasPrefix(p, "/admin/catalog/") && strings.HasSuffix(p, "/images"):
+		return 21 << 20
+	case p == "/admin/catalog/import":
+		return 64 << 20
+	}
+	return maxBodyBytes
+}
 
 // routerDeps is everything the router wires; one struct so adding a module is one field.
 type routerDeps struct {
@@ -52,7 +63,7 @@ func newRouter(d routerDeps) chi.Router {
 		httpx.AccessLog(d.Log),
 		httpx.Recoverer(d.Log, statusHandler(rr, http.StatusInternalServerError)),
 		httpx.SecurityHeaders(d.Config.Env == "prod"),
-		httpx.MaxBody(maxBodyBytes, statusHandler(rr, http.StatusRequestEntityTooLarge)),
+		httpx.MaxBody(bodyLimit, statusHandler(rr, http.StatusRequestEntityTooLarge)),
 		httpx.CrossOrigin(statusHandler(rr, http.StatusForbidden), "/webhooks/"),
 		httpx.Timeout(15*time.Second),
 	)

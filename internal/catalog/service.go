@@ -10,6 +10,7 @@ import (
 
 	"github.com/monoshop/monoshop/internal/catalog/internal/dbsqlc"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
+	"github.com/monoshop/monoshop/internal/platform/audit"
 )
 
 // Service is the catalog's public API. Storefront reads are answered from an in-memory
@@ -20,6 +21,7 @@ type Service struct {
 	log   *slog.Logger
 	cache *cache
 	jobs  JobInserter
+	audit audit.Recorder
 }
 
 // NewService returns a catalog service reading and writing through pool.

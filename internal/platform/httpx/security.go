@@ -50,11 +50,13 @@ func CrossOrigin(deny http.Handler, bypass ...string) func(http.Handler) http.Ha
 	return cop.Handler
 }
 
-// MaxBody caps request bodies. Declared lengths over the cap are refused at once with
-// onTooLarge; bodies that lie about their length fail when read (see IsTooLarge).
-func MaxBody(limit int64, onTooLarge http.Handler) func(http.Handler) http.Handler {
+// MaxBody caps request bodies at limit(r): forms are small, uploads are not, and the cap
+// must be chosen before any handler reads. Declared lengths over the cap are refused at
+// once with onTooLarge; bodies that lie about their length fail when read (see IsTooLarge).
+func MaxBody(limitFor func(r *http.Request) int64, onTooLarge http.Handler) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			limit := limitFor(r)
 			if r.ContentLength > limit {
 				// Drain nothing: closing the connection is cheaper than reading an attack.
 				w.Header().Set("Connection", "close")

@@ -84,7 +84,7 @@ func startShop(t *testing.T) *testShop {
 	r.Use(
 		httpx.RequestID,
 		httpx.RealIP([]netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}),
-		httpx.MaxBody(1<<20, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpx.MaxBody(func(*http.Request) int64 { return 1 << 20 }, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			rr.Status(w, r, http.StatusRequestEntityTooLarge)
 		})),
 		sessions.LoadAndSave,

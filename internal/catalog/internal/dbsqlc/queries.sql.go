@@ -10,6 +10,275 @@ import (
 	"time"
 )
 
+const adminProductBump = `-- name: AdminProductBump :one
+UPDATE catalog.products SET version = version + 1, updated_at = now() WHERE id = $1 RETURNING version
+`
+
+func (q *Queries) AdminProductBump(ctx context.Context, db DBTX, id int64) (int32, error) {
+	row := db.QueryRow(ctx, adminProductBump, id)
+	var version int32
+	err := row.Scan(&version)
+	return version, err
+}
+
+const adminProductCount = `-- name: AdminProductCount :one
+SELECT count(*) FROM catalog.products p
+WHERE ($1::text = '' OR p.status = $1::text)
+  AND ($2::bigint = 0 OR EXISTS (
+        SELECT 1 FROM catalog.product_categories pc WHERE pc.product_id = p.id AND pc.category_id = $2::bigint))
+  AND ($3::text = '' OR catalog.fold(p.title) LIKE '%' || catalog.fold($3::text) || '%' ESCAPE '\'
+       OR p.slug LIKE '%' || lower($3::text) || '%' ESCAPE '\'
+       OR EXISTS (SELECT 1 FROM catalog.variants v WHERE v.product_id = p.id AND lower(v.sku) LIKE lower($3::text) || '%' ESCAPE '\'))
+`
+
+type AdminProductCountParams struct {
+	Status     string
+	CategoryID int64
+	Search     string
+}
+
+func (q *Queries) AdminProductCount(ctx context.Context, db DBTX, arg AdminProductCountParams) (int64, error) {
+	row := db.QueryRow(ctx, adminProductCount, arg.Status, arg.CategoryID, arg.Search)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const adminProductGet = `-- name: AdminProductGet :one
+SELECT id, slug, title, description, brand, status, featured, seo_title, seo_description, version, published_at, created_at, updated_at, search_vector FROM catalog.products WHERE id = $1
+`
+
+func (q *Queries) AdminProductGet(ctx context.Context, db DBTX, id int64) (CatalogProduct, error) {
+	row := db.QueryRow(ctx, adminProductGet, id)
+	var i CatalogProduct
+	err := row.Scan(
+		&i.ID,
+		&i.Slug,
+		&i.Title,
+		&i.Description,
+		&i.Brand,
+		&i.Status,
+		&i.Featured,
+		&i.SeoTitle,
+		&i.SeoDescription,
+		&i.Version,
+		&i.PublishedAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.SearchVector,
+	)
+	return i, err
+}
+
+const adminProductList = `-- name: AdminProductList :many
+
+SELECT p.id, p.slug, p.title, p.brand, p.status, p.featured, p.version, p.updated_at,
+       (SELECT count(*) FROM catalog.variants v WHERE v.product_id = p.id AND v.status = 'active')::int AS variant_count,
+       (SELECT min(price_minor) FROM catalog.variants v WHERE v.product_id = p.id AND v.status = 'active')::bigint AS min_price,
+       (SELECT min(currency) FROM catalog.variants v WHERE v.product_id = p.id)::text AS currency
+FROM catalog.products p
+WHERE ($1::text = '' OR p.status = $1::text)
+  AND ($2::bigint = 0 OR EXISTS (
+        SELECT 1 FROM catalog.product_categories pc WHERE pc.product_id = p.id AND pc.category_id = $2::bigint))
+  AND ($3::text = '' OR catalog.fold(p.title) LIKE '%' || catalog.fold($3::text) || '%' ESCAPE '\'
+       OR p.slug LIKE '%' || lower($3::text) || '%' ESCAPE '\'
+       OR EXISTS (SELECT 1 FROM catalog.variants v WHERE v.product_id = p.id AND lower(v.sku) LIKE lower($3::text) || '%' ESCAPE '\'))
+ORDER BY p.updated_at DESC, p.id DESC
+LIMIT $5 OFFSET $4
+`
+
+type AdminProductListParams struct {
+	Status     string
+	CategoryID int64
+	Search     string
+	Skip       int32
+	MaxRows    int32
+}
+
+type AdminProductListRow struct {
+	ID           int64
+	Slug         string
+	Title        string
+	Brand        string
+	Status       string
+	Featured     bool
+	Version      int32
+	UpdatedAt    time.Time
+	VariantCount int32
+	MinPrice     int64
+	Currency     string
+}
+
+// Back office: every status, straight from the tables (the snapshot holds active products only).
+func (q *Queries) AdminProductList(ctx context.Context, db DBTX, arg AdminProductListParams) ([]AdminProductListRow, error) {
+	rows, err := db.Query(ctx, adminProductList,
+		arg.Status,
+		arg.CategoryID,
+		arg.Search,
+		arg.Skip,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AdminProductListRow{}
+	for rows.Next() {
+		var i AdminProductListRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Slug,
+			&i.Title,
+			&i.Brand,
+			&i.Status,
+			&i.Featured,
+			&i.Version,
+			&i.UpdatedAt,
+			&i.VariantCount,
+			&i.MinPrice,
+			&i.Currency,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const adminProductLock = `-- name: AdminProductLock :one
+SELECT id, slug, title, description, brand, status, featured, seo_title, seo_description, version, published_at, created_at, updated_at, search_vector FROM catalog.products WHERE id = $1 FOR UPDATE
+`
+
+// The editor's version check and the write happen under this row lock.
+func (q *Queries) AdminProductLock(ctx context.Context, db DBTX, id int64) (CatalogProduct, error) {
+	row := db.QueryRow(ctx, adminProductLock, id)
+	var i CatalogProduct
+	err := row.Scan(
+		&i.ID,
+		&i.Slug,
+		&i.Title,
+		&i.Description,
+		&i.Brand,
+		&i.Status,
+		&i.Featured,
+		&i.SeoTitle,
+		&i.SeoDescription,
+		&i.Version,
+		&i.PublishedAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.SearchVector,
+	)
+	return i, err
+}
+
+const adminProductSetStatus = `-- name: AdminProductSetStatus :execrows
+UPDATE catalog.products SET status = $1::text,
+    published_at = CASE WHEN $1::text = 'active' AND published_at IS NULL THEN now() ELSE published_at END,
+    version = version + 1, updated_at = now()
+WHERE id = ANY($2::bigint[]) AND status <> $1::text
+`
+
+type AdminProductSetStatusParams struct {
+	Status string
+	Ids    []int64
+}
+
+func (q *Queries) AdminProductSetStatus(ctx context.Context, db DBTX, arg AdminProductSetStatusParams) (int64, error) {
+	result, err := db.Exec(ctx, adminProductSetStatus, arg.Status, arg.Ids)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const adminProductUpdate = `-- name: AdminProductUpdate :one
+UPDATE catalog.products SET slug = $2, title = $3, description = $4, brand = $5, status = $6,
+    featured = $7, seo_title = $8, seo_description = $9,
+    published_at = CASE WHEN $6 = 'active' AND published_at IS NULL THEN now() ELSE published_at END,
+    version = version + 1, updated_at = now()
+WHERE id = $1
+RETURNING version
+`
+
+type AdminProductUpdateParams struct {
+	ID             int64
+	Slug           string
+	Title          string
+	Description    string
+	Brand          string
+	Status         string
+	Featured       bool
+	SeoTitle       string
+	SeoDescription string
+}
+
+func (q *Queries) AdminProductUpdate(ctx context.Context, db DBTX, arg AdminProductUpdateParams) (int32, error) {
+	row := db.QueryRow(ctx, adminProductUpdate,
+		arg.ID,
+		arg.Slug,
+		arg.Title,
+		arg.Description,
+		arg.Brand,
+		arg.Status,
+		arg.Featured,
+		arg.SeoTitle,
+		arg.SeoDescription,
+	)
+	var version int32
+	err := row.Scan(&version)
+	return version, err
+}
+
+const categoryChildCount = `-- name: CategoryChildCount :one
+SELECT count(*) FROM catalog.categories WHERE parent_id = $1
+`
+
+func (q *Queries) CategoryChildCount(ctx context.Context, db DBTX, parentID *int64) (int64, error) {
+	row := db.QueryRow(ctx, categoryChildCount, parentID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const categoryDelete = `-- name: CategoryDelete :execrows
+DELETE FROM catalog.categories WHERE id = $1
+`
+
+func (q *Queries) CategoryDelete(ctx context.Context, db DBTX, id int64) (int64, error) {
+	result, err := db.Exec(ctx, categoryDelete, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const categoryGet = `-- name: CategoryGet :one
+SELECT id, parent_id, slug, name, description, position, created_at, updated_at, seo_title, seo_description, featured FROM catalog.categories WHERE id = $1
+`
+
+func (q *Queries) CategoryGet(ctx context.Context, db DBTX, id int64) (CatalogCategory, error) {
+	row := db.QueryRow(ctx, categoryGet, id)
+	var i CatalogCategory
+	err := row.Scan(
+		&i.ID,
+		&i.ParentID,
+		&i.Slug,
+		&i.Name,
+		&i.Description,
+		&i.Position,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.SeoTitle,
+		&i.SeoDescription,
+		&i.Featured,
+	)
+	return i, err
+}
+
 const categoryInsert = `-- name: CategoryInsert :one
 INSERT INTO catalog.categories (parent_id, slug, name, description, position)
 VALUES ($1, $2, $3, $4, $5)
@@ -37,6 +306,351 @@ func (q *Queries) CategoryInsert(ctx context.Context, db DBTX, arg CategoryInser
 	return id, err
 }
 
+const categoryListAll = `-- name: CategoryListAll :many
+SELECT id, parent_id, slug, name, description, position, created_at, updated_at, seo_title, seo_description, featured FROM catalog.categories ORDER BY position, name, id
+`
+
+func (q *Queries) CategoryListAll(ctx context.Context, db DBTX) ([]CatalogCategory, error) {
+	rows, err := db.Query(ctx, categoryListAll)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CatalogCategory{}
+	for rows.Next() {
+		var i CatalogCategory
+		if err := rows.Scan(
+			&i.ID,
+			&i.ParentID,
+			&i.Slug,
+			&i.Name,
+			&i.Description,
+			&i.Position,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.SeoTitle,
+			&i.SeoDescription,
+			&i.Featured,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const categoryRedirectDelete = `-- name: CategoryRedirectDelete :exec
+DELETE FROM catalog.category_slug_redirects WHERE old_slug = $1
+`
+
+func (q *Queries) CategoryRedirectDelete(ctx context.Context, db DBTX, oldSlug string) error {
+	_, err := db.Exec(ctx, categoryRedirectDelete, oldSlug)
+	return err
+}
+
+const categoryRedirectInsert = `-- name: CategoryRedirectInsert :exec
+INSERT INTO catalog.category_slug_redirects (old_slug, category_id) VALUES ($1, $2)
+ON CONFLICT (old_slug) DO UPDATE SET category_id = EXCLUDED.category_id, created_at = now()
+`
+
+type CategoryRedirectInsertParams struct {
+	OldSlug    string
+	CategoryID int64
+}
+
+func (q *Queries) CategoryRedirectInsert(ctx context.Context, db DBTX, arg CategoryRedirectInsertParams) error {
+	_, err := db.Exec(ctx, categoryRedirectInsert, arg.OldSlug, arg.CategoryID)
+	return err
+}
+
+const categoryUpdate = `-- name: CategoryUpdate :exec
+UPDATE catalog.categories SET parent_id = $2, slug = $3, name = $4, description = $5, position = $6,
+    seo_title = $7, seo_description = $8, featured = $9, updated_at = now()
+WHERE id = $1
+`
+
+type CategoryUpdateParams struct {
+	ID             int64
+	ParentID       *int64
+	Slug           string
+	Name           string
+	Description    string
+	Position       int32
+	SeoTitle       string
+	SeoDescription string
+	Featured       bool
+}
+
+func (q *Queries) CategoryUpdate(ctx context.Context, db DBTX, arg CategoryUpdateParams) error {
+	_, err := db.Exec(ctx, categoryUpdate,
+		arg.ID,
+		arg.ParentID,
+		arg.Slug,
+		arg.Name,
+		arg.Description,
+		arg.Position,
+		arg.SeoTitle,
+		arg.SeoDescription,
+		arg.Featured,
+	)
+	return err
+}
+
+const imageDelete = `-- name: ImageDelete :execrows
+DELETE FROM catalog.images WHERE id = $1 AND product_id = $2
+`
+
+type ImageDeleteParams struct {
+	ID        int64
+	ProductID int64
+}
+
+func (q *Queries) ImageDelete(ctx context.Context, db DBTX, arg ImageDeleteParams) (int64, error) {
+	result, err := db.Exec(ctx, imageDelete, arg.ID, arg.ProductID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const imageListForProduct = `-- name: ImageListForProduct :many
+SELECT id, product_id, variant_id, position, alt, width, height, hash, created_at, rendered_at FROM catalog.images WHERE product_id = $1 ORDER BY position, id
+`
+
+func (q *Queries) ImageListForProduct(ctx context.Context, db DBTX, productID int64) ([]CatalogImage, error) {
+	rows, err := db.Query(ctx, imageListForProduct, productID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CatalogImage{}
+	for rows.Next() {
+		var i CatalogImage
+		if err := rows.Scan(
+			&i.ID,
+			&i.ProductID,
+			&i.VariantID,
+			&i.Position,
+			&i.Alt,
+			&i.Width,
+			&i.Height,
+			&i.Hash,
+			&i.CreatedAt,
+			&i.RenderedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const imageSetAlt = `-- name: ImageSetAlt :execrows
+UPDATE catalog.images SET alt = $3 WHERE id = $1 AND product_id = $2
+`
+
+type ImageSetAltParams struct {
+	ID        int64
+	ProductID int64
+	Alt       string
+}
+
+func (q *Queries) ImageSetAlt(ctx context.Context, db DBTX, arg ImageSetAltParams) (int64, error) {
+	result, err := db.Exec(ctx, imageSetAlt, arg.ID, arg.ProductID, arg.Alt)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const imageSetPosition = `-- name: ImageSetPosition :execrows
+UPDATE catalog.images SET position = $3 WHERE id = $1 AND product_id = $2
+`
+
+type ImageSetPositionParams struct {
+	ID        int64
+	ProductID int64
+	Position  int32
+}
+
+func (q *Queries) ImageSetPosition(ctx context.Context, db DBTX, arg ImageSetPositionParams) (int64, error) {
+	result, err := db.Exec(ctx, imageSetPosition, arg.ID, arg.ProductID, arg.Position)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const optionInsert = `-- name: OptionInsert :one
+INSERT INTO catalog.options (product_id, name, position) VALUES ($1, $2, $3) RETURNING id
+`
+
+type OptionInsertParams struct {
+	ProductID int64
+	Name      string
+	Position  int32
+}
+
+func (q *Queries) OptionInsert(ctx context.Context, db DBTX, arg OptionInsertParams) (int64, error) {
+	row := db.QueryRow(ctx, optionInsert, arg.ProductID, arg.Name, arg.Position)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
+const optionList = `-- name: OptionList :many
+SELECT id, product_id, name, position FROM catalog.options WHERE product_id = $1 ORDER BY position, id
+`
+
+func (q *Queries) OptionList(ctx context.Context, db DBTX, productID int64) ([]CatalogOption, error) {
+	rows, err := db.Query(ctx, optionList, productID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CatalogOption{}
+	for rows.Next() {
+		var i CatalogOption
+		if err := rows.Scan(
+			&i.ID,
+			&i.ProductID,
+			&i.Name,
+			&i.Position,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const optionValueInsert = `-- name: OptionValueInsert :one
+INSERT INTO catalog.option_values (option_id, value, position) VALUES ($1, $2, $3) RETURNING id
+`
+
+type OptionValueInsertParams struct {
+	OptionID int64
+	Value    string
+	Position int32
+}
+
+func (q *Queries) OptionValueInsert(ctx context.Context, db DBTX, arg OptionValueInsertParams) (int64, error) {
+	row := db.QueryRow(ctx, optionValueInsert, arg.OptionID, arg.Value, arg.Position)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
+const optionValueListForProduct = `-- name: OptionValueListForProduct :many
+SELECT ov.id, ov.option_id, ov.value, ov.position FROM catalog.option_values ov JOIN catalog.options o ON o.id = ov.option_id
+WHERE o.product_id = $1 ORDER BY o.position, ov.position, ov.id
+`
+
+func (q *Queries) OptionValueListForProduct(ctx context.Context, db DBTX, productID int64) ([]CatalogOptionValue, error) {
+	rows, err := db.Query(ctx, optionValueListForProduct, productID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CatalogOptionValue{}
+	for rows.Next() {
+		var i CatalogOptionValue
+		if err := rows.Scan(
+			&i.ID,
+			&i.OptionID,
+			&i.Value,
+			&i.Position,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const optionsDelete = `-- name: OptionsDelete :exec
+DELETE FROM catalog.options WHERE product_id = $1
+`
+
+func (q *Queries) OptionsDelete(ctx context.Context, db DBTX, productID int64) error {
+	_, err := db.Exec(ctx, optionsDelete, productID)
+	return err
+}
+
+const productAttributeInsert = `-- name: ProductAttributeInsert :exec
+INSERT INTO catalog.product_attributes (product_id, name, value) VALUES ($1, $2, $3)
+`
+
+type ProductAttributeInsertParams struct {
+	ProductID int64
+	Name      string
+	Value     string
+}
+
+func (q *Queries) ProductAttributeInsert(ctx context.Context, db DBTX, arg ProductAttributeInsertParams) error {
+	_, err := db.Exec(ctx, productAttributeInsert, arg.ProductID, arg.Name, arg.Value)
+	return err
+}
+
+const productAttributeList = `-- name: ProductAttributeList :many
+SELECT name, value FROM catalog.product_attributes WHERE product_id = $1 ORDER BY name
+`
+
+type ProductAttributeListRow struct {
+	Name  string
+	Value string
+}
+
+func (q *Queries) ProductAttributeList(ctx context.Context, db DBTX, productID int64) ([]ProductAttributeListRow, error) {
+	rows, err := db.Query(ctx, productAttributeList, productID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ProductAttributeListRow{}
+	for rows.Next() {
+		var i ProductAttributeListRow
+		if err := rows.Scan(&i.Name, &i.Value); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const productAttributesDelete = `-- name: ProductAttributesDelete :exec
+DELETE FROM catalog.product_attributes WHERE product_id = $1
+`
+
+func (q *Queries) ProductAttributesDelete(ctx context.Context, db DBTX, productID int64) error {
+	_, err := db.Exec(ctx, productAttributesDelete, productID)
+	return err
+}
+
+const productCategoriesDelete = `-- name: ProductCategoriesDelete :exec
+DELETE FROM catalog.product_categories WHERE product_id = $1
+`
+
+func (q *Queries) ProductCategoriesDelete(ctx context.Context, db DBTX, productID int64) error {
+	_, err := db.Exec(ctx, productCategoriesDelete, productID)
+	return err
+}
+
 const productCategoryInsert = `-- name: ProductCategoryInsert :exec
 INSERT INTO catalog.product_categories (product_id, category_id, position)
 VALUES ($1, $2, $3)
@@ -51,6 +665,30 @@ type ProductCategoryInsertParams struct {
 func (q *Queries) ProductCategoryInsert(ctx context.Context, db DBTX, arg ProductCategoryInsertParams) error {
 	_, err := db.Exec(ctx, productCategoryInsert, arg.ProductID, arg.CategoryID, arg.Position)
 	return err
+}
+
+const productCategoryList = `-- name: ProductCategoryList :many
+SELECT category_id FROM catalog.product_categories WHERE product_id = $1 ORDER BY category_id
+`
+
+func (q *Queries) ProductCategoryList(ctx context.Context, db DBTX, productID int64) ([]int64, error) {
+	rows, err := db.Query(ctx, productCategoryList, productID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var category_id int64
+		if err := rows.Scan(&category_id); err != nil {
+			return nil, err
+		}
+		items = append(items, category_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const productCount = `-- name: ProductCount :one
@@ -93,6 +731,31 @@ func (q *Queries) ProductInsert(ctx context.Context, db DBTX, arg ProductInsertP
 	var id int64
 	err := row.Scan(&id)
 	return id, err
+}
+
+const slugRedirectDelete = `-- name: SlugRedirectDelete :exec
+DELETE FROM catalog.product_slug_redirects WHERE old_slug = $1
+`
+
+// A slug in use again by a product is no longer a redirect.
+func (q *Queries) SlugRedirectDelete(ctx context.Context, db DBTX, oldSlug string) error {
+	_, err := db.Exec(ctx, slugRedirectDelete, oldSlug)
+	return err
+}
+
+const slugRedirectInsert = `-- name: SlugRedirectInsert :exec
+INSERT INTO catalog.product_slug_redirects (old_slug, product_id) VALUES ($1, $2)
+ON CONFLICT (old_slug) DO UPDATE SET product_id = EXCLUDED.product_id, created_at = now()
+`
+
+type SlugRedirectInsertParams struct {
+	OldSlug   string
+	ProductID int64
+}
+
+func (q *Queries) SlugRedirectInsert(ctx context.Context, db DBTX, arg SlugRedirectInsertParams) error {
+	_, err := db.Exec(ctx, slugRedirectInsert, arg.OldSlug, arg.ProductID)
+	return err
 }
 
 const snapshotAttributes = `-- name: SnapshotAttributes :many
@@ -570,4 +1233,130 @@ func (q *Queries) VariantInsert(ctx context.Context, db DBTX, arg VariantInsertP
 	var id int64
 	err := row.Scan(&id)
 	return id, err
+}
+
+const variantListForProduct = `-- name: VariantListForProduct :many
+SELECT id, product_id, sku, title, price_minor, compare_at_minor, currency, weight_grams, barcode, position, created_at, updated_at, status FROM catalog.variants WHERE product_id = $1 ORDER BY position, id
+`
+
+func (q *Queries) VariantListForProduct(ctx context.Context, db DBTX, productID int64) ([]CatalogVariant, error) {
+	rows, err := db.Query(ctx, variantListForProduct, productID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CatalogVariant{}
+	for rows.Next() {
+		var i CatalogVariant
+		if err := rows.Scan(
+			&i.ID,
+			&i.ProductID,
+			&i.Sku,
+			&i.Title,
+			&i.PriceMinor,
+			&i.CompareAtMinor,
+			&i.Currency,
+			&i.WeightGrams,
+			&i.Barcode,
+			&i.Position,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Status,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const variantOptionValueInsert = `-- name: VariantOptionValueInsert :exec
+INSERT INTO catalog.variant_option_values (variant_id, option_value_id) VALUES ($1, $2)
+`
+
+type VariantOptionValueInsertParams struct {
+	VariantID     int64
+	OptionValueID int64
+}
+
+func (q *Queries) VariantOptionValueInsert(ctx context.Context, db DBTX, arg VariantOptionValueInsertParams) error {
+	_, err := db.Exec(ctx, variantOptionValueInsert, arg.VariantID, arg.OptionValueID)
+	return err
+}
+
+const variantOptionValueListForProduct = `-- name: VariantOptionValueListForProduct :many
+SELECT vov.variant_id, vov.option_value_id FROM catalog.variant_option_values vov
+JOIN catalog.variants v ON v.id = vov.variant_id WHERE v.product_id = $1
+`
+
+func (q *Queries) VariantOptionValueListForProduct(ctx context.Context, db DBTX, productID int64) ([]CatalogVariantOptionValue, error) {
+	rows, err := db.Query(ctx, variantOptionValueListForProduct, productID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CatalogVariantOptionValue{}
+	for rows.Next() {
+		var i CatalogVariantOptionValue
+		if err := rows.Scan(&i.VariantID, &i.OptionValueID); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const variantSkuOwner = `-- name: VariantSkuOwner :one
+SELECT product_id FROM catalog.variants WHERE lower(sku) = lower($1) AND id <> $2 LIMIT 1
+`
+
+type VariantSkuOwnerParams struct {
+	Lower string
+	ID    int64
+}
+
+func (q *Queries) VariantSkuOwner(ctx context.Context, db DBTX, arg VariantSkuOwnerParams) (int64, error) {
+	row := db.QueryRow(ctx, variantSkuOwner, arg.Lower, arg.ID)
+	var product_id int64
+	err := row.Scan(&product_id)
+	return product_id, err
+}
+
+const variantUpdate = `-- name: VariantUpdate :exec
+UPDATE catalog.variants SET sku = $2, title = $3, price_minor = $4, compare_at_minor = $5,
+    weight_grams = $6, barcode = $7, position = $8, status = $9, updated_at = now()
+WHERE id = $1
+`
+
+type VariantUpdateParams struct {
+	ID             int64
+	Sku            string
+	Title          string
+	PriceMinor     int64
+	CompareAtMinor *int64
+	WeightGrams    int32
+	Barcode        string
+	Position       int32
+	Status         string
+}
+
+func (q *Queries) VariantUpdate(ctx context.Context, db DBTX, arg VariantUpdateParams) error {
+	_, err := db.Exec(ctx, variantUpdate,
+		arg.ID,
+		arg.Sku,
+		arg.Title,
+		arg.PriceMinor,
+		arg.CompareAtMinor,
+		arg.WeightGrams,
+		arg.Barcode,
+		arg.Position,
+		arg.Status,
+	)
+	return err
 }

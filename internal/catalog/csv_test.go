@@ -1,0 +1,139 @@
+package catalog_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/internal/platform/audit"
+)
+
+// catalogFingerprint is every product and variant field an import could touch, in a
+// stable order, to compare a catalog before and after.
+func catalogFingerprint(t *testing.T, tb *testBundle) string {
+	t.Helper()
+	var out string
+	require.NoError(t, tb.pool.QueryRow(tb.ctx, `
+		SELECT string_agg(line, E'\n' ORDER BY line) FROM (
+			SELECT concat_ws('|', p.slug, p.title, p.status, p.brand, p.featured, p.description, p.version,
+			       v.sku, v.price_minor, v.compare_at_minor, v.currency, v.weight_grams, v.barcode, v.status,
+			       (SELECT string_agg(ov.value, ',' ORDER BY ov.id) FROM catalog.variant_option_values vov
+			        JOIN catalog.option_values ov ON ov.id = vov.option_value_id WHERE vov.variant_id = v.id)) AS line
+			FROM catalog.products p LEFT JOIN catalog.variants v ON v.product_id = p.id) l`).Scan(&out))
+	return out
+}
+
+func TestCSVRoundTrip(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	require.NoError(t, tb.svc.SeedDemo(tb.ctx, catalog.SeedOptions{Products: 400, Seed: 5}))
+	before := catalogFingerprint(t, tb)
+
+	var exported bytes.Buffer
+	require.NoError(t, tb.svc.ExportCSV(tb.ctx, &exported))
+	lines, err := csv.NewReader(bytes.NewReader(exported.Bytes())).ReadAll()
+	require.NoError(t, err)
+	var variants int
+	require.NoError(t, tb.pool.QueryRow(tb.ctx, `SELECT count(*) FROM catalog.variants WHERE status = 'active'`).Scan(&variants))
+	require.Len(t, lines, variants+1, "a header and one line per variant")
+
+	for _, dry := range []bool{true, false} {
+		rep, err := tb.svc.ImportCSV(tb.ctx, audit.Actor{Email: "test@example.com"}, bytes.NewReader(exported.Bytes()), dry)
+		require.NoError(t, err)
+		require.Empty(t, rep.Errors)
+		require.Equal(t, variants, rep.Rows)
+		require.Equal(t, 400, rep.Products)
+		require.Zero(t, rep.Created, "dry run %v", dry)
+		require.Zero(t, rep.Updated, "dry run %v", dry)
+		require.Equal(t, variants, rep.Unchanged)
+		require.False(t, rep.Applied, "nothing to apply")
+	}
+	require.Equal(t, before, catalogFingerprint(t, tb), "export then import changes nothing")
+}
+
+func TestCSVImport(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	require.NoError(t, tb.svc.SeedDemo(tb.ctx, catalog.SeedOptions{Products: 20, Seed: 6}))
+	actor := audit.Actor{Email: "test@example.com"}
+	header := "product_slug,title,status,brand,featured,categories,description,seo_title,seo_description,attributes,option1_name,option1_value,option2_name,option2_value,option3_name,option3_value,sku,price,compare_at_price,currency,weight_grams,barcode\n"
+
+	t.Run("OKCreatesAndUpdates", func(t *testing.T) {
+		file := header +
+			"rain-poncho,Rain Poncho,active,Northwind,false,jackets,A light poncho.,,,Material=Nylon,Size,S,Color,Yellow,,,PONCHO-S-YLW,29.00,,USD,300,\n" +
+			"rain-poncho,Rain Poncho,active,Northwind,false,jackets,A light poncho.,,,Material=Nylon,Size,M,Color,Yellow,,,PONCHO-M-YLW,29.00,39.00,USD,320,\n"
+		rep, err := tb.svc.ImportCSV(tb.ctx, actor, strings.NewReader(file), false)
+		require.NoError(t, err)
+		require.Empty(t, rep.Errors)
+		require.Equal(t, 2, rep.Created)
+		require.True(t, rep.Applied)
+
+		p, err := tb.svc.FindProductBySlug(tb.ctx, "rain-poncho")
+		require.NoError(t, err)
+		require.Len(t, p.Variants, 2)
+		require.Equal(t, "$29.00", p.Variants[0].Price.String())
+		res, err := tb.svc.Search(tb.ctx, catalog.SearchQuery{Text: "poncho"})
+		require.NoError(t, err)
+		require.Equal(t, 1, res.Total, "imported products are searchable at once")
+
+		// Same file with one price changed: one update, one unchanged.
+		changed := strings.Replace(file, "PONCHO-M-YLW,29.00", "PONCHO-M-YLW,27.50", 1)
+		rep, err = tb.svc.ImportCSV(tb.ctx, actor, strings.NewReader(changed), false)
+		require.NoError(t, err)
+		require.Equal(t, 1, rep.Updated)
+		require.Equal(t, 1, rep.Unchanged)
+		p, err = tb.svc.FindProductBySlug(tb.ctx, "rain-poncho")
+		require.NoError(t, err)
+		require.Equal(t, "$27.50", p.Variants[1].Price.String())
+	})
+
+	t.Run("ErrInvalidRowWritesNothing", func(t *testing.T) {
+		before := catalogFingerprint(t, tb)
+		file := header +
+			"new-thing,New Thing,active,,false,,,,,,,,,,,,NEW-1,10.00,,USD,,\n" +
+			"new-thing,New Thing,active,,false,,,,,,,,,,,,NEW-2,ten dollars,,USD,,\n" +
+			"bad slug!,X,active,,false,nope,,,,,,,,,,,NEW-3,5.00,4.00,USD,-1,\n"
+		rep, err := tb.svc.ImportCSV(tb.ctx, actor, strings.NewReader(file), false)
+		require.NoError(t, err)
+		require.False(t, rep.Applied)
+		byLine := map[int][]string{}
+		for _, e := range rep.Errors {
+			byLine[e.Line] = append(byLine[e.Line], e.Column)
+		}
+		require.Contains(t, byLine[3], "price", "line numbers count the header as line 1")
+		require.Contains(t, byLine[4], "slug")
+		require.Contains(t, byLine[4], "categories")
+		require.Contains(t, byLine[4], "compare_at_price")
+		require.Contains(t, byLine[4], "weight_grams")
+		require.NotContains(t, byLine, 2, "the valid line has no error")
+		require.Equal(t, before, catalogFingerprint(t, tb), "nothing written when any line is invalid")
+	})
+
+	t.Run("ErrMissingColumnsAndForeignSKU", func(t *testing.T) {
+		rep, err := tb.svc.ImportCSV(tb.ctx, actor, strings.NewReader("title,sku\nX,Y\n"), false)
+		require.NoError(t, err)
+		require.NotEmpty(t, rep.Errors)
+		require.Equal(t, 1, rep.Errors[0].Line)
+
+		var sku string
+		require.NoError(t, tb.pool.QueryRow(tb.ctx, `SELECT sku FROM catalog.variants ORDER BY id LIMIT 1`).Scan(&sku))
+		file := header + "someone-else,Someone Else,draft,,false,,,,,,,,,,,," + sku + ",1.00,,USD,,\n"
+		rep, err = tb.svc.ImportCSV(tb.ctx, actor, strings.NewReader(file), false)
+		require.NoError(t, err)
+		require.Len(t, rep.Errors, 1)
+		require.Equal(t, "sku", rep.Errors[0].Column)
+		require.False(t, rep.Applied)
+	})
+
+	t.Run("OKHostileBytes", func(t *testing.T) {
+		for _, file := range []string{"", "\xff\xfe", header + "\"unterminated", header + strings.Repeat(",", 40) + "\n"} {
+			rep, err := tb.svc.ImportCSV(tb.ctx, actor, strings.NewReader(file), true)
+			require.NoError(t, err)
+			require.NotEmpty(t, rep.Errors)
+		}
+	})
+}

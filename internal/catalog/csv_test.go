@@ -18,12 +18,15 @@ func catalogFingerprint(t *testing.T, tb *testBundle) string {
 	t.Helper()
 	var out string
 	require.NoError(t, tb.pool.QueryRow(tb.ctx, `
+		WITH vals AS (
+			SELECT vov.variant_id, string_agg(ov.value, ',' ORDER BY ov.id) AS v
+			FROM catalog.variant_option_values vov JOIN catalog.option_values ov ON ov.id = vov.option_value_id
+			GROUP BY vov.variant_id)
 		SELECT string_agg(line, E'\n' ORDER BY line) FROM (
 			SELECT concat_ws('|', p.slug, p.title, p.status, p.brand, p.featured, p.description, p.version,
-			       v.sku, v.price_minor, v.compare_at_minor, v.currency, v.weight_grams, v.barcode, v.status,
-			       (SELECT string_agg(ov.value, ',' ORDER BY ov.id) FROM catalog.variant_option_values vov
-			        JOIN catalog.option_values ov ON ov.id = vov.option_value_id WHERE vov.variant_id = v.id)) AS line
-			FROM catalog.products p LEFT JOIN catalog.variants v ON v.product_id = p.id) l`).Scan(&out))
+			       v.sku, v.price_minor, v.compare_at_minor, v.currency, v.weight_grams, v.barcode, v.status, vals.v) AS line
+			FROM catalog.products p LEFT JOIN catalog.variants v ON v.product_id = p.id
+			LEFT JOIN vals ON vals.variant_id = v.id) l`).Scan(&out))
 	return out
 }
 

@@ -474,6 +474,12 @@ func writeDemoCatalog(ctx context.Context, tx pgx.Tx, q *dbsqlc.Queries, plan se
 	if _, err := tx.Exec(ctx, `SELECT catalog.refresh_search_terms()`); err != nil {
 		return fmt.Errorf("catalog: seed search terms: %w", err)
 	}
+	// Fresh statistics, so the first queries after a bulk load get good plans instead of
+	// waiting for autovacuum to notice the new rows.
+	if _, err := tx.Exec(ctx, `ANALYZE catalog.products, catalog.variants, catalog.options, catalog.option_values,
+		catalog.variant_option_values, catalog.product_categories, catalog.product_attributes, catalog.search_terms`); err != nil {
+		return fmt.Errorf("catalog: seed statistics: %w", err)
+	}
 	return nil
 }
 

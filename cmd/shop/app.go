@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/internal/inventory"
 	"github.com/monoshop/monoshop/internal/notify"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/db"
@@ -69,9 +70,10 @@ type Main struct {
 	closed   bool
 	serveErr chan error
 
-	catalog *catalog.Service
-	notify  *notify.Service
-	users   *users.Service
+	catalog   *catalog.Service
+	inventory *inventory.Service
+	notify    *notify.Service
+	users     *users.Service
 	// background runs for the life of the process (the catalog's change listener).
 	background     sync.WaitGroup
 	stopBackground context.CancelFunc
@@ -122,6 +124,8 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.users = users.NewService(pool, m.Log, users.Options{Outbox: m.notify, BaseURL: m.Config.BaseURL, StoreName: m.Config.StoreName})
 	m.catalog.UseAudit(m.users)
+	m.inventory = inventory.NewService(pool, m.Log)
+	m.inventory.UseAudit(m.users)
 
 	reg := jobs.NewRegistry()
 	registerPlatformJobs(reg, pool)

@@ -20,6 +20,7 @@ import (
 	"syscall"
 
 	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/internal/inventory"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/db"
 	"github.com/monoshop/monoshop/internal/platform/devdb"
@@ -171,7 +172,24 @@ func loadDemoData(ctx context.Context, m *Main, log *slog.Logger) error {
 		return nil
 	}
 	log.Info("empty catalog: loading demo data", "products", devDemoProducts)
-	return m.catalog.SeedDemo(ctx, catalog.SeedOptions{Products: devDemoProducts, Seed: 1})
+	if err := m.catalog.SeedDemo(ctx, catalog.SeedOptions{Products: devDemoProducts, Seed: 1}); err != nil {
+		return err
+	}
+	return stockDemoCatalog(ctx, m.catalog, m.inventory)
+}
+
+// stockDemoCatalog gives every demo variant stock, so the demo shop has things to sell,
+// a few nearly sold out and a few sold out.
+func stockDemoCatalog(ctx context.Context, cat *catalog.Service, inv *inventory.Service) error {
+	ids, err := cat.ListVariantIDs(ctx)
+	if err != nil {
+		return err
+	}
+	raw := make([]int64, len(ids))
+	for i, id := range ids {
+		raw[i] = int64(id)
+	}
+	return inv.SeedDemo(ctx, raw)
 }
 
 func devURL(addr string) string {
@@ -273,6 +291,9 @@ func (c *cli) seed(ctx context.Context, args []string) error {
 		return fmt.Errorf("the catalog already has %d products; seed only fills an empty shop", n)
 	}
 	if err := svc.SeedDemo(ctx, catalog.SeedOptions{Products: *products, Seed: *seed}); err != nil {
+		return err
+	}
+	if err := stockDemoCatalog(ctx, svc, inventory.NewService(pool, log)); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "seeded %d demo products\n", *products)

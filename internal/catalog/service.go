@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/monoshop/monoshop/internal/catalog/internal/dbsqlc"
@@ -226,4 +227,18 @@ func derefAll[T any](ps []*T) []T {
 		out[i] = *p
 	}
 	return out
+}
+
+// ListVariantIDs returns the id of every variant, in any status (for stocking a demo
+// catalog and for reconciliation jobs).
+func (s *Service) ListVariantIDs(ctx context.Context) ([]VariantID, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id FROM catalog.variants ORDER BY id`)
+	if err != nil {
+		return nil, interpretError(err, "variants")
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[VariantID])
+	if err != nil {
+		return nil, interpretError(err, "variants")
+	}
+	return ids, nil
 }

@@ -123,6 +123,54 @@ type CatalogVariantOptionValue struct {
 	OptionValueID int64
 }
 
+type InventoryItem struct {
+	VariantID         int64
+	AllowBackorder    bool
+	LowStockThreshold int32
+	UpdatedAt         time.Time
+}
+
+type InventoryLevel struct {
+	VariantID      int64
+	LocationID     int64
+	OnHand         int32
+	Reserved       int32
+	AllowBackorder bool
+	UpdatedAt      time.Time
+}
+
+type InventoryLocation struct {
+	ID        int64
+	Name      string
+	Priority  int32
+	Active    bool
+	CreatedAt time.Time
+}
+
+type InventoryMovement struct {
+	ID            int64
+	VariantID     int64
+	LocationID    int64
+	DeltaOnHand   int32
+	DeltaReserved int32
+	Reason        string
+	Ref           string
+	ActorID       *int64
+	Note          string
+	CreatedAt     time.Time
+}
+
+type InventoryReservation struct {
+	ID         int64
+	Ref        string
+	VariantID  int64
+	LocationID int64
+	Quantity   int32
+	State      string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
 type NotifyMessage struct {
 	ID          int64
 	Kind        string

@@ -1,0 +1,93 @@
+-- name: LocationList :many
+SELECT * FROM inventory.locations ORDER BY priority DESC, id;
+
+-- name: LocationInsert :one
+INSERT INTO inventory.locations (name, priority, active) VALUES ($1, $2, $3) RETURNING *;
+
+-- name: LocationUpdate :execrows
+UPDATE inventory.locations SET name = $2, priority = $3, active = $4 WHERE id = $1;
+
+-- name: ItemUpsert :exec
+INSERT INTO inventory.items (variant_id, allow_backorder, low_stock_threshold) VALUES ($1, $2, $3)
+ON CONFLICT (variant_id) DO UPDATE SET allow_backorder = EXCLUDED.allow_backorder,
+    low_stock_threshold = EXCLUDED.low_stock_threshold, updated_at = now();
+
+-- name: ItemEnsure :exec
+INSERT INTO inventory.items (variant_id) VALUES ($1) ON CONFLICT (variant_id) DO NOTHING;
+
+-- name: LevelsSyncBackorder :exec
+UPDATE inventory.levels SET allow_backorder = $2, updated_at = now() WHERE variant_id = $1;
+
+-- name: LevelEnsure :exec
+INSERT INTO inventory.levels (variant_id, location_id, allow_backorder)
+SELECT $1, $2, i.allow_backorder FROM inventory.items i WHERE i.variant_id = $1
+ON CONFLICT (variant_id, location_id) DO NOTHING;
+
+-- name: Availability :many
+-- Stock per variant over active locations.
+SELECT i.variant_id, i.allow_backorder, i.low_stock_threshold,
+       coalesce(sum(l.on_hand) FILTER (WHERE loc.active), 0)::int AS on_hand,
+       coalesce(sum(l.reserved) FILTER (WHERE loc.active), 0)::int AS reserved
+FROM inventory.items i
+LEFT JOIN inventory.levels l ON l.variant_id = i.variant_id
+LEFT JOIN inventory.locations loc ON loc.id = l.location_id
+WHERE i.variant_id = ANY(sqlc.arg(variant_ids)::bigint[])
+GROUP BY i.variant_id, i.allow_backorder, i.low_stock_threshold;
+
+-- name: LevelsLockForVariant :many
+-- Row locks are always taken in (variant_id, location_id) order, by every writer, so two
+-- transactions touching overlapping variants wait for each other instead of deadlocking.
+SELECT l.variant_id, l.location_id, l.on_hand, l.reserved, l.allow_backorder, loc.priority, loc.active
+FROM inventory.levels l JOIN inventory.locations loc ON loc.id = l.location_id
+WHERE l.variant_id = $1
+ORDER BY l.location_id
+FOR UPDATE OF l;
+
+-- name: LevelLock :one
+SELECT * FROM inventory.levels WHERE variant_id = $1 AND location_id = $2 FOR UPDATE;
+
+-- name: LevelAddReserved :exec
+UPDATE inventory.levels SET reserved = reserved + sqlc.arg(delta)::int, updated_at = now()
+WHERE variant_id = sqlc.arg(variant_id) AND location_id = sqlc.arg(location_id);
+
+-- name: LevelAddOnHandAndReserved :exec
+UPDATE inventory.levels SET on_hand = on_hand + sqlc.arg(delta_on_hand)::int, reserved = reserved + sqlc.arg(delta_reserved)::int, updated_at = now()
+WHERE variant_id = sqlc.arg(variant_id) AND location_id = sqlc.arg(location_id);
+
+-- name: LevelSetOnHandIfUnchanged :execrows
+-- Compare-and-swap: the editor's view of on_hand must still be true.
+UPDATE inventory.levels SET on_hand = sqlc.arg(new_on_hand)::int, updated_at = now()
+WHERE variant_id = sqlc.arg(variant_id) AND location_id = sqlc.arg(location_id) AND on_hand = sqlc.arg(expected_on_hand)::int;
+
+-- name: ReservationInsert :exec
+INSERT INTO inventory.reservations (ref, variant_id, location_id, quantity) VALUES ($1, $2, $3, $4);
+
+-- name: ReservationsForRef :many
+-- Locked in level order, like every other writer.
+SELECT * FROM inventory.reservations WHERE ref = $1 AND state = 'reserved'
+ORDER BY variant_id, location_id, id FOR UPDATE;
+
+-- name: ReservationSetState :exec
+UPDATE inventory.reservations SET state = $2, updated_at = now() WHERE id = $1;
+
+-- name: ReservedForRef :one
+SELECT count(*) FROM inventory.reservations WHERE ref = $1 AND state = 'reserved';
+
+-- name: MovementInsert :exec
+INSERT INTO inventory.movements (variant_id, location_id, delta_on_hand, delta_reserved, reason, ref, actor_id, note)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+
+-- name: MovementList :many
+SELECT * FROM inventory.movements WHERE variant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2;
+
+-- name: LevelsForVariant :many
+SELECT l.*, loc.name AS location_name FROM inventory.levels l JOIN inventory.locations loc ON loc.id = l.location_id
+WHERE l.variant_id = $1 ORDER BY loc.priority DESC, loc.id;
+
+-- name: LowStock :many
+SELECT i.variant_id, i.low_stock_threshold, coalesce(sum(l.on_hand - l.reserved), 0)::int AS available
+FROM inventory.items i LEFT JOIN inventory.levels l ON l.variant_id = i.variant_id
+GROUP BY i.variant_id, i.low_stock_threshold
+HAVING coalesce(sum(l.on_hand - l.reserved), 0) <= i.low_stock_threshold
+ORDER BY available, i.variant_id
+LIMIT $1;

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -24,13 +25,22 @@ type fakeShop struct {
 	// product request with 500 (after the first few, so discovery succeeds).
 	noCeiling bool
 	failEvery int
+	// noCart leaves the cart routes out, as a shop before its cart was built.
+	noCart bool
 
 	mu       sync.Mutex
 	hits     map[string]map[string]int // first path segment -> request URI -> count
 	requests map[string]int            // first path segment -> count
+	carts    map[string][]string       // session cookie -> variant ids added
 }
 
 type fakeProduct struct{ slug, title, brand string }
+
+// The fake catalog's stock, by product index: some sold out (the form's button is
+// disabled), some nearly (the page says "Only 2 left"); loadgen must add neither.
+func soldOut(i int) bool    { return i%5 == 4 }
+func nearlyGone(i int) bool { return i%7 == 6 }
+func variantOf(i int) int   { return 1000 + i }
 
 // facetValues are the filters of every fake category, by group.
 func facetValues() map[string][]string {
@@ -45,7 +55,7 @@ func facetValues() map[string][]string {
 
 func newFakeShop(t *testing.T, configure func(*fakeShop)) *fakeShop {
 	t.Helper()
-	s := &fakeShop{hits: map[string]map[string]int{}, requests: map[string]int{}}
+	s := &fakeShop{hits: map[string]map[string]int{}, requests: map[string]int{}, carts: map[string][]string{}}
 	rng := rand.New(rand.NewPCG(42, 42))
 	adjectives := []string{"Relaxed", "Slim", "Classic", "Heavyweight", "Everyday", "Oversized", "Cropped", "Vintage"}
 	colors := []string{"Red", "Navy", "Olive", "Black", "White", "Sand", "Forest", "Stone"}
@@ -81,6 +91,10 @@ func newFakeShop(t *testing.T, configure func(*fakeShop)) *fakeShop {
 	mux.HandleFunc("GET /c/{slug}", s.category)
 	mux.HandleFunc("GET /p/{slug}", s.product)
 	mux.HandleFunc("GET /search", s.search)
+	if !s.noCart {
+		mux.HandleFunc("POST /cart/items", s.cartAdd)
+		mux.HandleFunc("GET /cart", s.cartShow)
+	}
 	s.Server = httptest.NewServer(s.count(mux))
 	t.Cleanup(s.Close)
 	return s
@@ -198,9 +212,75 @@ func (s *fakeShop) product(w http.ResponseWriter, r *http.Request) {
 	}
 	p, related := s.products[i], s.products[(i+1)%len(s.products)]
 	fmt.Fprintf(w, `<!DOCTYPE html><title>%[1]s</title>
-<h1 data-testid="product-title">%[1]s</h1><p data-testid="product-brand">%[2]s</p>
-<aside><h2>You may also like</h2><a href="/p/%[3]s" data-testid="product-title">%[4]s</a></aside>`,
-		html.EscapeString(p.title), html.EscapeString(p.brand), related.slug, html.EscapeString(related.title))
+<h1 data-testid="product-title">%[1]s</h1><p data-testid="product-brand">%[2]s</p>`,
+		html.EscapeString(p.title), html.EscapeString(p.brand))
+	stock, disabled := "in-stock", ""
+	switch {
+	case soldOut(i):
+		stock, disabled = "out", " disabled"
+	case nearlyGone(i):
+		stock = "low"
+	}
+	fmt.Fprintf(w, `<p class="stock" data-testid="stock-status" data-stock="%s">…</p>
+<form class="add-to-cart" method="post" action="/cart/items" data-testid="add-to-cart">
+<input type="hidden" name="variant_id" value="%d"/><input type="number" name="quantity" value="1"/>
+<button class="button" type="submit"%s data-testid="add-to-cart-submit">Add to cart</button></form>`, stock, variantOf(i), disabled)
+	fmt.Fprintf(w, `<aside><h2>You may also like</h2><a href="/p/%s" data-testid="product-title">%s</a></aside>`,
+		related.slug, html.EscapeString(related.title))
+}
+
+// cartAdd keeps a cart per session cookie. Like the real shop in production, the cookie
+// is Secure: loadgen must send it back over plain HTTP all the same.
+func (s *fakeShop) cartAdd(w http.ResponseWriter, r *http.Request) {
+	id := r.PostFormValue("variant_id")
+	n, err := strconv.Atoi(id)
+	i := n - variantOf(0)
+	if err != nil || i < 0 || i >= len(s.products) || soldOut(i) || nearlyGone(i) || r.PostFormValue("quantity") != "1" {
+		http.Error(w, "cannot add "+id, http.StatusUnprocessableEntity)
+		return
+	}
+	s.mu.Lock()
+	sess := ""
+	if c, err := r.Cookie("sess"); err == nil && s.carts[c.Value] != nil {
+		sess = c.Value
+	} else {
+		sess = fmt.Sprintf("s%d", len(s.carts)+1)
+		http.SetCookie(w, &http.Cookie{Name: "sess", Value: sess, Path: "/", Secure: true, HttpOnly: true})
+	}
+	s.carts[sess] = append(s.carts[sess], id)
+	s.mu.Unlock()
+	http.Redirect(w, r, "/p/"+s.products[i].slug+"?variant="+id, http.StatusSeeOther)
+}
+
+func (s *fakeShop) cartShow(w http.ResponseWriter, r *http.Request) {
+	var lines []string
+	if c, err := r.Cookie("sess"); err == nil {
+		s.mu.Lock()
+		lines = slices.Clone(s.carts[c.Value])
+		s.mu.Unlock()
+	}
+	fmt.Fprint(w, `<!DOCTYPE html><title>Your cart</title><h1>Your cart</h1>`)
+	if len(lines) == 0 {
+		fmt.Fprint(w, `<p data-testid="cart-empty">Your cart is empty.</p>`)
+		return
+	}
+	for _, id := range lines {
+		fmt.Fprintf(w, `<tr data-testid="cart-line" data-variant-id="%s"><td>%s</td></tr>`, id, id)
+	}
+}
+
+// sessions counts the carts the fake shop made: one per shopper when cookies are kept.
+func (s *fakeShop) sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.carts)
+}
+
+// requestsTo counts the requests under /<section>/.
+func (s *fakeShop) requestsTo(section string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests[section]
 }
 
 func (s *fakeShop) search(w http.ResponseWriter, r *http.Request) {

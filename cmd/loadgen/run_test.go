@@ -50,15 +50,15 @@ func TestRun(t *testing.T) {
 			"-runs", "2", "-seed", "7", "-out", out, "-pid", strconv.Itoa(os.Getpid()))
 		require.Equal(t, 0, code, "stderr:\n%s", stderr)
 
-		for _, want := range []string{"scenario", "ceiling", "home", "product", "category", "search", "targets", "saved "} {
+		for _, want := range []string{"scenario", "ceiling", "home", "product", "category", "search", "add-to-cart", "view-cart", "targets", "saved "} {
 			require.Contains(t, stdout, want)
 		}
 		rep := readJSONReport(t, out)
-		require.Equal(t, []string{"ceiling", "home", "product", "category", "search"}, rep.Params.Scenarios)
+		require.Equal(t, []string{"ceiling", "home", "product", "category", "search", "add-to-cart", "view-cart"}, rep.Params.Scenarios)
 		require.NotNil(t, rep.Server)
 		require.Positive(t, rep.Server.PeakRSS)
 		require.Positive(t, rep.Machine.CPUs)
-		require.Len(t, rep.Scenarios, 5)
+		require.Len(t, rep.Scenarios, 7)
 		for _, s := range rep.Scenarios {
 			require.Positive(t, s.ReqPerSec, s.Name)
 			require.Zero(t, s.Errors, "%s: %v", s.Name, s.ErrorKinds)
@@ -76,6 +76,10 @@ func TestRun(t *testing.T) {
 		require.Greater(t, shop.distinct("p"), 100)
 		require.Greater(t, shop.distinct("c"), 200)
 		require.Greater(t, shop.distinct("search"), 200)
+		// Every virtual shopper kept one session (its cookie sent back although Secure):
+		// 4 shoppers per cart scenario, plus the one each scenario tries during discovery.
+		require.Equal(t, 2*(4+1), shop.sessions())
+		require.Greater(t, shop.requestsTo("cart"), 100)
 	})
 
 	t.Run("ErrServerErrors", func(t *testing.T) {
@@ -110,6 +114,14 @@ func TestRun(t *testing.T) {
 		require.Equal(t, 1, code)
 		require.Contains(t, stderr, "ceiling: GET /static/ceiling.html: status 404")
 		require.Contains(t, stderr, "static page of about 20 KB")
+	})
+
+	t.Run("ErrNoCart", func(t *testing.T) {
+		t.Parallel()
+		shop := newFakeShop(t, func(s *fakeShop) { s.noCart = true })
+		code, _, stderr := runLoadgen(t, "-base", shop.URL, "-scenarios", "view-cart", "-out", "")
+		require.Equal(t, 1, code)
+		require.Contains(t, stderr, "view-cart: add to cart: status 404, want 303")
 	})
 
 	t.Run("ErrServerDown", func(t *testing.T) {
@@ -183,6 +195,22 @@ func TestDiscovery(t *testing.T) {
 			seen[filterKey(u)] = true
 		}
 		require.NotContains(t, p.Describe(), "ONLY")
+	})
+
+	t.Run("Cart", func(t *testing.T) {
+		sc, err := newScenario("add-to-cart", 1, streamOf("add-to-cart"), s)
+		require.NoError(t, err)
+		require.NoError(t, sc.Prepare(context.Background(), client, base))
+		c := sc.(*cartScenario)
+		require.Equal(t, shop.URL+"/cart/items", c.add)
+		require.NotEmpty(t, c.ids)
+		for _, id := range c.ids {
+			n, err := strconv.Atoi(id)
+			require.NoError(t, err)
+			i := n - variantOf(0)
+			require.False(t, soldOut(i) || nearlyGone(i), "variant %s cannot be bought", id)
+		}
+		require.Contains(t, sc.Describe(), "in-stock variants")
 	})
 
 	t.Run("Search", func(t *testing.T) {

@@ -38,7 +38,7 @@ type Worker interface {
 
 // scenarioNames lists the scenarios in the order they run by default.
 func scenarioNames() []string {
-	return []string{"ceiling", "home", "product", "category", "search"}
+	return []string{"ceiling", "home", "product", "category", "search", "add-to-cart", "view-cart"}
 }
 
 // Discovery sizes: enough distinct URLs that no cache of a few answers can serve the load.
@@ -66,6 +66,10 @@ func newScenario(name string, seed, stream uint64, s *site) (Scenario, error) {
 		discover = s.discoverCategories
 	case "search":
 		discover = s.discoverSearches
+	case "add-to-cart":
+		return &cartScenario{name: name, mode: cartAdd, site: s, rng: rng}, nil
+	case "view-cart":
+		return &cartScenario{name: name, mode: cartView, site: s, rng: rng}, nil
 	default:
 		return nil, fmt.Errorf("unknown scenario %q (known: %v)", name, scenarioNames())
 	}
@@ -142,10 +146,12 @@ func discoverHome(ctx context.Context, get getFunc, base *url.URL, _ *rand.Rand)
 	return []*url.URL{u}, "the home page", nil
 }
 
-// site remembers the server's sitemap, which three scenarios read: it is fetched once.
+// site remembers the server's sitemap, which most scenarios read, and the variants the
+// cart scenarios add: each is found once.
 type site struct {
 	mu    sync.Mutex
 	pages []*url.URL
+	cart  *cartVariantsFound
 }
 
 func (s *site) sitemap(ctx context.Context, get getFunc, base *url.URL) ([]*url.URL, error) {

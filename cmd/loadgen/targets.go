@@ -39,6 +39,11 @@ func targets() []target {
 		{"product", p99Millis, below, 50},
 		{"category", p99Millis, below, 50},
 		{"search", p99Millis, below, 100},
+		// The cart's pages are per shopper (a session each) and add-to-cart writes.
+		{"view-cart", pctOfCeiling, atLeast, 15},
+		{"add-to-cart", pctOfCeiling, atLeast, 5},
+		{"view-cart", p99Millis, below, 50},
+		{"add-to-cart", p99Millis, below, 50},
 		{"", errorCount, atMost, 0},
 	}
 }

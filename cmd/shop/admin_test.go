@@ -215,8 +215,8 @@ func TestAdminAccess(t *testing.T) {
 
 	t.Run("OKSupport", func(t *testing.T) {
 		t.Parallel()
-		// Support reads customers (and, once they exist, orders) but manages no staff. There
-		// are no catalog admin routes yet; when there are, the nav check below covers them.
+		// Support reads customers (and, once they exist, orders) but manages no staff. The
+		// catalog's routes are checked in OKCatalogPermissions.
 		b := a.signIn(t, "support@shop.test")
 		require.Equal(t, http.StatusOK, b.send(t, http.MethodGet, "/admin/customers", nil).status)
 		staffRoutes := 0
@@ -278,6 +278,64 @@ func TestAdminAccess(t *testing.T) {
 	})
 }
 
+// TestAdminCatalogAccess checks the catalog's back office from the outside: its routes are
+// guarded by catalog.view and catalog.edit, and the functions cmd/shop hands catalogweb
+// (who acts, flashes, who may edit) reach it. It has an app of its own because it creates
+// a product, which the other walks should not meet half-made.
+func TestAdminCatalogAccess(t *testing.T) {
+	t.Parallel()
+	f := adminSetup(t)
+	a := f.a
+	// Support may look at the catalog but change nothing; a catalog manager may edit.
+	support := a.signIn(t, "support@shop.test")
+	manager := a.signIn(t, "catalog_manager@shop.test")
+
+	res := manager.send(t, http.MethodPost, "/admin/catalog/products", url.Values{"title": {"Manager Tee"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	editor := res.header.Get("Location")
+	require.Regexp(t, `^/admin/catalog/products/[0-9]+$`, editor)
+	p := parsePage(t, manager.send(t, http.MethodGet, editor, nil).body)
+	require.Equal(t, "Manager Tee", text(p.one("product-heading")))
+	require.Equal(t, "Product created. Add its options, prices and pictures below.", text(p.one("flash")),
+		"the flash travels through the session")
+	version := attr(p.all(func(n *html.Node) bool { return attr(n, "data-testid") == "form-version" })[0], "value")
+	res = manager.send(t, http.MethodPost, editor+"/options", url.Values{"version": {version},
+		"options.0.name": {"Size"}, "options.0.values": {"S, M"}, "base_price": {"19.99"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	events, err := a.m.users.ListAudit(t.Context(), users.AuditFilter{Action: "product."})
+	require.NoError(t, err)
+	require.Len(t, events, 2)
+	for _, e := range events {
+		require.Equal(t, "catalog_manager@shop.test", e.ActorEmail, "the audit log names who did it")
+	}
+
+	id := strings.TrimPrefix(editor, "/admin/catalog/products/")
+	catalogRoutes := 0
+	for _, r := range f.routes {
+		if !strings.HasPrefix(r.pattern, "/admin/catalog/") {
+			continue
+		}
+		catalogRoutes++
+		path := routeParam.ReplaceAllString(strings.Replace(r.pattern, "{id}", id, 1), "1")
+		if r.method == http.MethodGet {
+			require.Equal(t, http.StatusOK, support.send(t, r.method, path, nil).status, r.String())
+		} else {
+			require.Equal(t, http.StatusForbidden, support.send(t, r.method, path, url.Values{}).status, r.String())
+		}
+	}
+	require.Positive(t, catalogRoutes)
+
+	p = parsePage(t, support.send(t, http.MethodGet, editor, nil).body)
+	disabled := p.all(func(n *html.Node) bool { return n.Data == "fieldset" && hasAttrNode(n, "disabled") })
+	require.NotEmpty(t, disabled, "support sees the editor's forms disabled")
+	p = parsePage(t, support.send(t, http.MethodGet, "/admin/catalog/products", nil).body)
+	require.Equal(t, "Manager Tee", text(p.one("product-edit-link")))
+	require.False(t, p.has("product-new-link"), "support is not offered a form it may not send")
+	require.False(t, p.has("product-select"))
+	p = parsePage(t, manager.send(t, http.MethodGet, "/admin/catalog/products", nil).body)
+	require.True(t, p.has("product-new-link"))
+}
+
 func TestAdminPages(t *testing.T) {
 	t.Parallel()
 	f := adminSetup(t)
@@ -314,7 +372,7 @@ func TestAdminPages(t *testing.T) {
 		for _, n := range p.byTestID("dashboard-shortcut") {
 			labels = append(labels, text(n))
 		}
-		require.Equal(t, []string{"Staff", "Customers", "Emails", "Audit log"}, labels)
+		require.Equal(t, []string{"Products", "Categories", "Inventory", "Staff", "Customers", "Emails", "Audit log"}, labels)
 	})
 
 	t.Run("OKEmailList", func(t *testing.T) {

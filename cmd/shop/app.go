@@ -18,11 +18,14 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/monoshop/monoshop/internal/cart"
 	"github.com/monoshop/monoshop/internal/catalog"
 	"github.com/monoshop/monoshop/internal/inventory"
 	"github.com/monoshop/monoshop/internal/notify"
+	"github.com/monoshop/monoshop/internal/payments"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/db"
 	"github.com/monoshop/monoshop/internal/platform/devdb"
@@ -71,7 +74,9 @@ type Main struct {
 	serveErr chan error
 
 	catalog   *catalog.Service
+	payments  *payments.Service
 	inventory *inventory.Service
+	cart      *cart.Service
 	notify    *notify.Service
 	users     *users.Service
 	// background runs for the life of the process (the catalog's change listener).
@@ -126,11 +131,34 @@ func (m *Main) Run(ctx context.Context) error {
 	m.catalog.UseAudit(m.users)
 	m.inventory = inventory.NewService(pool, m.Log)
 	m.inventory.UseAudit(m.users)
+	// Listings offer "In stock only", answered by inventory per request (catalog may not
+	// import inventory, so the adapter in stock.go stands between them).
+	m.catalog.UseInStock(catalogStock{m.inventory})
+	m.cart = cart.NewService(pool, m.catalog, m.inventory, m.Log)
+	// A deleted account leaves no cart behind (cart may not import users, so the
+	// account id crosses here).
+	m.users.RegisterErasure(func(ctx context.Context, tx pgx.Tx, id users.AccountID) error {
+		return m.cart.DeleteAccountCartTx(ctx, tx, int64(id))
+	})
+
+	var gateway *payments.TestGatewayConfig
+	if m.Config.PaymentProvider == "test" {
+		gateway = &payments.TestGatewayConfig{Secret: testGatewaySecret}
+	}
+	m.payments, err = payments.NewService(pool, m.Log, payments.Config{DefaultProvider: m.Config.PaymentProvider, TestGateway: gateway})
+	if err != nil {
+		return &ConfigError{"SHOP_PAYMENT_PROVIDER", err.Error()}
+	}
 
 	reg := jobs.NewRegistry()
 	registerPlatformJobs(reg, pool)
 	m.catalog.RegisterJobs(reg)
 	m.notify.RegisterJobs(reg)
+	m.payments.RegisterJobs(reg)
+	// The daily low-stock email: inventory finds what is low, users says who the owners
+	// are, notify sends it (inventory imports neither, so they meet here).
+	m.inventory.RegisterJobs(reg, m.lowStockAlerts())
+	m.cart.RegisterJobs(reg)
 	m.river, err = jobs.NewClient(pool, reg, m.Log, jobs.Options{Work: true, StopTimeout: 4 * time.Second})
 	if err != nil {
 		return err
@@ -138,6 +166,7 @@ func (m *Main) Run(ctx context.Context) error {
 
 	m.catalog.UseJobs(m.river)
 	m.notify.UseJobs(m.river)
+	m.payments.UseJobs(m.river)
 
 	if m.Mode == ModeServe {
 		if err := m.startHTTP(); err != nil {
@@ -163,15 +192,18 @@ func (m *Main) startHTTP() error {
 	}
 	renderer := web.NewRenderer(web.Site{Name: m.Config.StoreName, Assets: assets, Env: m.Config.Env}, m.Log)
 	handler := newRouter(routerDeps{
-		Config:   m.Config,
-		Log:      m.Log,
-		Pool:     m.pool,
-		Renderer: renderer,
-		Assets:   assets,
-		Catalog:  m.catalog,
-		Users:    m.users,
-		Notify:   m.notify,
-		Draining: &m.draining,
+		Config:    m.Config,
+		Log:       m.Log,
+		Pool:      m.pool,
+		Renderer:  renderer,
+		Assets:    assets,
+		Catalog:   m.catalog,
+		Inventory: m.inventory,
+		Cart:      m.cart,
+		Payments:  m.payments,
+		Users:     m.users,
+		Notify:    m.notify,
+		Draining:  &m.draining,
 	})
 	if m.extraRoutes != nil {
 		m.extraRoutes(handler)
@@ -384,3 +416,8 @@ func openDatabase(ctx context.Context, cfg Config, log *slog.Logger, embedded bo
 	}
 	return pool, cluster, nil
 }
+
+// testGatewaySecret signs the built-in test gateway's webhooks. It protects nothing of
+// value (the gateway takes no money and is refused in prod); it only has to be the same
+// on every replica, so a constant will do.
+const testGatewaySecret = "monoshop-test-gateway-webhook-signing-key"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -11,10 +12,16 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/monoshop/monoshop/internal/cart"
+	"github.com/monoshop/monoshop/internal/cart/cartweb"
 	"github.com/monoshop/monoshop/internal/catalog"
 	"github.com/monoshop/monoshop/internal/catalog/catalogweb"
+	"github.com/monoshop/monoshop/internal/inventory"
+	"github.com/monoshop/monoshop/internal/inventory/inventoryweb"
 	"github.com/monoshop/monoshop/internal/notify"
 	"github.com/monoshop/monoshop/internal/notify/notifyweb"
+	"github.com/monoshop/monoshop/internal/payments"
+	"github.com/monoshop/monoshop/internal/payments/paymentsweb"
 	"github.com/monoshop/monoshop/internal/platform/httpx"
 	"github.com/monoshop/monoshop/internal/platform/session"
 	"github.com/monoshop/monoshop/internal/users"
@@ -34,21 +41,27 @@ func bodyLimit(r *http.Request) int64 {
 		return 21 << 20
 	case p == "/admin/catalog/import":
 		return 128 << 20
+	case p == "/admin/inventory/import":
+		// Stock CSVs are short lines: 150,000 variants at two locations is about 8 MB.
+		return 32 << 20
 	}
 	return maxBodyBytes
 }
 
 // routerDeps is everything the router wires; one struct so adding a module is one field.
 type routerDeps struct {
-	Config   Config
-	Log      *slog.Logger
-	Pool     *pgxpool.Pool
-	Renderer *web.Renderer
-	Assets   *web.Assets
-	Catalog  *catalog.Service
-	Users    *users.Service
-	Notify   *notify.Service
-	Draining *atomic.Bool
+	Config    Config
+	Log       *slog.Logger
+	Pool      *pgxpool.Pool
+	Renderer  *web.Renderer
+	Assets    *web.Assets
+	Catalog   *catalog.Service
+	Inventory *inventory.Service
+	Cart      *cart.Service
+	Payments  *payments.Service
+	Users     *users.Service
+	Notify    *notify.Service
+	Draining  *atomic.Bool
 }
 
 // newRouter assembles the middleware chain and mounts every module's routes. The order
@@ -70,21 +83,48 @@ func newRouter(d routerDeps) chi.Router {
 	)
 	sessions := session.New(d.Pool, d.Config.Env == "prod")
 	auth := usersweb.NewAuth(d.Users, sessions, rr, d.Log)
+	// cartweb may not import users; who is signed in reaches it as a function.
+	cartHandler := cartweb.NewHandler(d.Cart, sessions, rr, d.Log, cartweb.Options{
+		AccountID: func(ctx context.Context) int64 {
+			acc, _ := usersweb.CurrentAccount(ctx)
+			return int64(acc.ID)
+		},
+	})
+	// What a guest put in the cart joins the customer's cart when they sign in (or
+	// register).
+	auth.OnSignIn(func(ctx context.Context, acc users.Account) error {
+		return cartHandler.MergeGuestCart(ctx, int64(acc.ID))
+	})
 	// Pages need the session, the signed-in account and the header; probes, assets and
 	// images need none of it and skip the session look-up.
 	r.Use(
 		pagesOnly(sessions.LoadAndSave),
 		pagesOnly(auth.Load),
-		pagesOnly(chromeMiddleware(d, sessions)),
+		pagesOnly(chromeMiddleware(d, sessions, cartHandler.Count)),
 	)
 
+	// The hosted test payment page and the providers' webhooks.
+	paymentsweb.NewHandler(d.Payments, rr, d.Log).Routes(r)
 	r.Get("/healthz", healthz)
 	r.Method(http.MethodGet, "/readyz", &readyz{pool: d.Pool, draining: d.Draining})
 	r.Method(http.MethodGet, "/static/*", d.Assets.Handler())
 
-	catalogweb.NewHandler(d.Catalog, rr, d.Log, catalogweb.Options{BaseURL: d.Config.BaseURL}).Routes(r)
+	catalogHandler := catalogweb.NewHandler(d.Catalog, rr, d.Log, catalogweb.Options{
+		BaseURL: d.Config.BaseURL,
+		// Product pages say in stock / only N left / out of stock / on backorder.
+		Stock: catalogStock{d.Inventory},
+		// catalogweb imports no other module, so who is signed in reaches it as functions.
+		Actor: usersweb.Actor,
+		Flash: func(r *http.Request, kind, text string) { session.AddFlash(r.Context(), sessions, kind, text) },
+		CanEdit: func(r *http.Request) bool {
+			acc, _ := usersweb.CurrentAccount(r.Context())
+			return acc.Can(users.PermCatalogEdit)
+		},
+	})
+	catalogHandler.Routes(r)
 	usersHandler := usersweb.NewHandler(d.Users, auth, rr, d.Log)
 	usersHandler.Routes(r)
+	cartHandler.Routes(r)
 
 	// A password-reset email is a key to an account: the outbox pages show that it was
 	// sent, never the link in it ("password_reset" is the kind the users module queues).
@@ -93,6 +133,27 @@ func newRouter(d routerDeps) chi.Router {
 	r.Route("/admin", func(r chi.Router) {
 		r.Use(auth.RequireStaff, adminChromeMiddleware(sessions))
 		usersHandler.AdminRoutes(r)
+		r.Route("/catalog", func(r chi.Router) {
+			// catalog imports no other module, so its pages are guarded here: anyone who may
+			// see the catalog reads it, only those who may edit it post its forms.
+			r.With(auth.RequirePermission(users.PermCatalogView)).Group(catalogHandler.AdminViewRoutes)
+			r.With(auth.RequirePermission(users.PermCatalogEdit)).Group(catalogHandler.AdminEditRoutes)
+		})
+		r.Route("/inventory", func(r chi.Router) {
+			// inventory imports no other module, so its pages are guarded here: anyone who
+			// may see stock reads it, only those who may change it post its forms.
+			inventoryHandler := inventoryweb.NewHandler(d.Inventory, rr, d.Log, inventoryweb.Options{
+				Variants: inventoryVariants{d.Catalog},
+				Actor:    usersweb.Actor,
+				Flash:    func(r *http.Request, kind, text string) { session.AddFlash(r.Context(), sessions, kind, text) },
+				CanEdit: func(r *http.Request) bool {
+					acc, _ := usersweb.CurrentAccount(r.Context())
+					return acc.Can(users.PermInventoryEdit)
+				},
+			})
+			r.With(auth.RequirePermission(users.PermInventoryView)).Group(inventoryHandler.AdminViewRoutes)
+			r.With(auth.RequirePermission(users.PermInventoryEdit)).Group(inventoryHandler.AdminEditRoutes)
+		})
 		r.Group(func(r chi.Router) {
 			// notify imports no other module, so its pages are guarded here.
 			r.Use(auth.RequirePermission(users.PermEmailsView))
@@ -109,14 +170,15 @@ func statusHandler(rr *web.Renderer, status int) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { rr.Status(w, r, status) })
 }
 
-// pagesOnly applies mw to page requests only: health probes, static assets and product
-// images render no page and must not cost a session look-up.
+// pagesOnly applies mw to page requests only: health probes, static assets, product
+// images and payment webhooks render no page and must not cost a session look-up.
 func pagesOnly(mw func(http.Handler) http.Handler) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		withMW := mw(next)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p := r.URL.Path
-			if p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/media/") {
+			if p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/media/") ||
+				strings.HasPrefix(p, "/webhooks/") {
 				next.ServeHTTP(w, r)
 				return
 			}
@@ -126,14 +188,21 @@ func pagesOnly(mw func(http.Handler) http.Handler) func(http.Handler) http.Handl
 }
 
 // chromeMiddleware fills the header every page shows (category navigation, the signed-in
-// shopper, later the cart count) and the one-time messages left by the previous request.
-func chromeMiddleware(d routerDeps, sessions *scs.SessionManager) func(http.Handler) http.Handler {
+// shopper, the cart count) and the one-time messages left by the previous request.
+// cartCount costs a query only for a shopper who has a cart or is signed in.
+func chromeMiddleware(d routerDeps, sessions *scs.SessionManager, cartCount func(*http.Request) int) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p := r.URL.Path
 			chrome := web.Chrome{Query: r.URL.Query().Get("q")}
 			if acc, ok := usersweb.CurrentAccount(r.Context()); ok {
 				chrome.Account = &web.AccountBadge{Name: acc.DisplayName(), IsStaff: acc.IsStaff()}
+			}
+			// The cart page counts the cart it shows (viewing may lower a quantity to
+			// what is in stock), and cart actions answer with a redirect (their rare
+			// error pages count for themselves): neither needs the count here.
+			if !isCartAction(r) && !isAdminPath(p) {
+				chrome.CartCount = cartCount(r)
 			}
 			cats, err := d.Catalog.ListTopCategories(r.Context())
 			if err != nil {
@@ -160,6 +229,13 @@ func chromeMiddleware(d routerDeps, sessions *scs.SessionManager) func(http.Hand
 	}
 }
 
+// isCartAction reports whether r is the cart page or one of its forms, which fill the
+// header's cart count themselves.
+func isCartAction(r *http.Request) bool {
+	p := r.URL.Path
+	return (r.Method == http.MethodGet && p == "/cart") || (r.Method == http.MethodPost && strings.HasPrefix(p, "/cart/"))
+}
+
 // isAdminPath reports whether path is in the back office, mounted under /admin.
 func isAdminPath(path string) bool {
 	return path == "/admin" || strings.HasPrefix(path, "/admin/")
@@ -179,6 +255,9 @@ type adminNavEntry struct {
 func adminNav() []adminNavEntry {
 	return []adminNavEntry{
 		{"Dashboard", "/admin", users.PermDashboard},
+		{"Products", "/admin/catalog/products", users.PermCatalogView},
+		{"Categories", "/admin/catalog/categories", users.PermCatalogView},
+		{"Inventory", "/admin/inventory", users.PermInventoryView},
 		{"Staff", "/admin/staff", users.PermStaffManage},
 		{"Customers", "/admin/customers", users.PermCustomersView},
 		{"Emails", "/admin/emails", users.PermEmailsView},

@@ -14,28 +14,24 @@ import (
 	"github.com/monoshop/monoshop/internal/platform/db"
 )
 
-// UploadProductImage is the editor's upload: the version check, then AddProductImage.
+// UploadProductImage is the editor's upload: the image, the version check, the version
+// bump and the audit entry in one transaction.
 func (s *Service) UploadProductImage(ctx context.Context, actor audit.Actor, id ProductID, version int, r io.Reader, alt string) (Image, int, error) {
-	cur, err := s.q.AdminProductGet(ctx, s.pool, int64(id))
-	if err != nil {
-		return Image{}, 0, interpretError(err, "Product")
-	}
-	if int(cur.Version) != version {
-		return Image{}, 0, ErrStale
-	}
-	img, err := s.AddProductImage(ctx, id, r, strings.TrimSpace(alt))
+	alt = strings.TrimSpace(alt)
+	prep, err := s.prepareUpload(r, alt)
 	if err != nil {
 		return Image{}, 0, err
 	}
-	var v int32
-	err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+	var img Image
+	v, err := s.imageWrite(ctx, actor, id, version, "product.image_add", func(tx pgx.Tx) error {
 		var err error
-		if v, err = s.q.AdminProductBump(ctx, tx, int64(id)); err != nil {
-			return interpretError(err, "product")
-		}
-		return s.record(ctx, tx, actor, "product.image_add", id, map[string]audit.Change{"image": {After: img.Hash}})
+		img, err = s.addImageTx(ctx, tx, id, prep, alt)
+		return err
 	})
-	return img, int(v), err
+	if err != nil {
+		return Image{}, 0, err
+	}
+	return img, v, nil
 }
 
 // ReorderImages puts the product's images in the given order (ids of its images).

@@ -160,32 +160,15 @@ func renderImage(master image.Image, width int, format string) ([]byte, error) {
 // AddProductImage validates and stores an uploaded image for a product and queues the
 // rendering of its sizes, all in one transaction. The storefront shows it once rendered.
 func (s *Service) AddProductImage(ctx context.Context, product ProductID, r io.Reader, alt string) (Image, error) {
-	if len(alt) > 300 {
-		return Image{}, apperr.InvalidFields("Please check the image details.", map[string]string{"alt": "Keep the description under 300 characters."})
-	}
-	prep, err := prepareImage(r)
+	prep, err := s.prepareUpload(r, alt)
 	if err != nil {
 		return Image{}, err
 	}
-	if s.jobs == nil {
-		return Image{}, errors.New("catalog: add image: no job queue attached")
-	}
 	var img Image
 	err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := storeMaster(ctx, tx, prep); err != nil {
+		var err error
+		if img, err = s.addImageTx(ctx, tx, product, prep, alt); err != nil {
 			return err
-		}
-		var id int64
-		err := tx.QueryRow(ctx, `
-			INSERT INTO catalog.images (product_id, position, alt, width, height, hash)
-			VALUES ($1, (SELECT coalesce(max(position) + 1, 0) FROM catalog.images WHERE product_id = $1), $2, $3, $4, $5)
-			RETURNING id`, int64(product), alt, prep.width, prep.height, prep.hash).Scan(&id)
-		if err != nil {
-			return interpretError(err, "product")
-		}
-		img = Image{ID: id, Alt: alt, Width: prep.width, Height: prep.height, Hash: prep.hash}
-		if _, err := s.jobs.InsertTx(ctx, tx, RenderImageArgs{Hash: prep.hash}, nil); err != nil {
-			return fmt.Errorf("catalog: queue image rendering: %w", err)
 		}
 		return notifyChanged(ctx, tx)
 	})
@@ -194,6 +177,37 @@ func (s *Service) AddProductImage(ctx context.Context, product ProductID, r io.R
 	}
 	s.Invalidate()
 	return img, nil
+}
+
+// prepareUpload validates and re-encodes outside any transaction: decoding a large image
+// takes a while and must not hold row locks.
+func (s *Service) prepareUpload(r io.Reader, alt string) (preparedImage, error) {
+	if len(alt) > 300 {
+		return preparedImage{}, apperr.InvalidFields("Please check the image details.", map[string]string{"alt": "Keep the description under 300 characters."})
+	}
+	if s.jobs == nil {
+		return preparedImage{}, errors.New("catalog: add image: no job queue attached")
+	}
+	return prepareImage(r)
+}
+
+// addImageTx stores the original, adds the image to the product and queues its rendering.
+func (s *Service) addImageTx(ctx context.Context, tx pgx.Tx, product ProductID, prep preparedImage, alt string) (Image, error) {
+	if err := storeMaster(ctx, tx, prep); err != nil {
+		return Image{}, err
+	}
+	var id int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO catalog.images (product_id, position, alt, width, height, hash)
+		VALUES ($1, (SELECT coalesce(max(position) + 1, 0) FROM catalog.images WHERE product_id = $1), $2, $3, $4, $5)
+		RETURNING id`, int64(product), alt, prep.width, prep.height, prep.hash).Scan(&id)
+	if err != nil {
+		return Image{}, interpretError(err, "product")
+	}
+	if _, err := s.jobs.InsertTx(ctx, tx, RenderImageArgs{Hash: prep.hash}, nil); err != nil {
+		return Image{}, fmt.Errorf("catalog: queue image rendering: %w", err)
+	}
+	return Image{ID: id, Alt: alt, Width: prep.width, Height: prep.height, Hash: prep.hash}, nil
 }
 
 func storeMaster(ctx context.Context, tx pgx.Tx, prep preparedImage) error {

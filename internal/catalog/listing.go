@@ -56,6 +56,10 @@ type ListingQuery struct {
 	Sort    Sort
 	Page    int
 	PerPage int
+
+	// inStock, when set, keeps only the products it reports true for: the "in stock
+	// only" filter, decided per request from inventory (stockfacet.go).
+	inStock func(pi int32) bool
 }
 
 // Listing is one page of products with the facets to narrow them further.
@@ -85,29 +89,10 @@ type FacetValue struct {
 
 // list runs a listing over the snapshot. It is pure computation over memory: no query.
 func (s *snapshot) list(q ListingQuery) Listing {
-	var base []int32
-	switch {
-	case q.Ranked != nil:
-		base = make([]int32, 0, len(q.Ranked))
-		for _, id := range q.Ranked {
-			if pi, ok := s.byID[id]; ok {
-				base = append(base, pi)
-			}
-		}
-		if q.Category != 0 {
-			inCat := make(map[int32]struct{}, len(s.members[q.Category]))
-			for _, pi := range s.members[q.Category] {
-				inCat[pi] = struct{}{}
-			}
-			base = slices.DeleteFunc(base, func(pi int32) bool { _, ok := inCat[pi]; return !ok })
-		}
-	case q.Category != 0:
-		base = s.members[q.Category]
-	default:
-		base = make([]int32, len(s.products))
-		for i := range base {
-			base[i] = int32(i)
-		}
+	base := s.listingBase(q)
+	if q.inStock != nil {
+		// A copy: base may be the category's member list, shared by every request.
+		base = slices.DeleteFunc(slices.Clone(base), func(pi int32) bool { return !q.inStock(pi) })
 	}
 
 	// selected[f] marks the chosen values of facet f (nil when none); unknown keys and
@@ -207,6 +192,36 @@ func (s *snapshot) list(q ListingQuery) Listing {
 		out.Facets = append(out.Facets, Facet{Key: f.Key, Label: f.Label, Values: values})
 	}
 	return out
+}
+
+// listingBase is the products a listing chooses from before any filter: the search
+// results, a category's subtree, or the whole catalog.
+func (s *snapshot) listingBase(q ListingQuery) []int32 {
+	var base []int32
+	switch {
+	case q.Ranked != nil:
+		base = make([]int32, 0, len(q.Ranked))
+		for _, id := range q.Ranked {
+			if pi, ok := s.byID[id]; ok {
+				base = append(base, pi)
+			}
+		}
+		if q.Category != 0 {
+			inCat := make(map[int32]struct{}, len(s.members[q.Category]))
+			for _, pi := range s.members[q.Category] {
+				inCat[pi] = struct{}{}
+			}
+			base = slices.DeleteFunc(base, func(pi int32) bool { _, ok := inCat[pi]; return !ok })
+		}
+	case q.Category != 0:
+		base = s.members[q.Category]
+	default:
+		base = make([]int32, len(s.products))
+		for i := range base {
+			base[i] = int32(i)
+		}
+	}
+	return base
 }
 
 func facetLabel(key string, vi int, value string) string {

@@ -105,8 +105,8 @@ SELECT term FROM catalog.search_terms;
 -- name: AdminProductList :many
 SELECT p.id, p.slug, p.title, p.brand, p.status, p.featured, p.version, p.updated_at,
        (SELECT count(*) FROM catalog.variants v WHERE v.product_id = p.id AND v.status = 'active')::int AS variant_count,
-       (SELECT min(price_minor) FROM catalog.variants v WHERE v.product_id = p.id AND v.status = 'active')::bigint AS min_price,
-       (SELECT min(currency) FROM catalog.variants v WHERE v.product_id = p.id)::text AS currency
+       coalesce((SELECT min(price_minor) FROM catalog.variants v WHERE v.product_id = p.id AND v.status = 'active'), 0)::bigint AS min_price,
+       coalesce((SELECT min(currency) FROM catalog.variants v WHERE v.product_id = p.id), '')::text AS currency
 FROM catalog.products p
 WHERE (sqlc.arg(status)::text = '' OR p.status = sqlc.arg(status)::text)
   AND (sqlc.arg(category_id)::bigint = 0 OR EXISTS (

@@ -82,8 +82,8 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) (SearchResult, erro
 	if ids == nil {
 		ids = []ProductID{}
 	}
-	res.Listing = snap.list(ListingQuery{Ranked: ids, Filters: q.Filters, Sort: q.Sort, Page: q.Page, PerPage: q.PerPage})
-	return res, nil
+	res.Listing, err = s.listWithStock(ctx, snap, ListingQuery{Ranked: ids, Filters: q.Filters, Sort: q.Sort, Page: q.Page, PerPage: q.PerPage})
+	return res, err
 }
 
 // skuMatches returns the product of a SKU (or the products of a SKU prefix such as

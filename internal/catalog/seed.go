@@ -471,8 +471,8 @@ func writeDemoCatalog(ctx context.Context, tx pgx.Tx, q *dbsqlc.Queries, plan se
 	if _, err := tx.Exec(ctx, `SELECT catalog.refresh_search(NULL)`); err != nil {
 		return fmt.Errorf("catalog: seed search index: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `SELECT catalog.refresh_search_terms()`); err != nil {
-		return fmt.Errorf("catalog: seed search terms: %w", err)
+	if err := refreshSearchTerms(ctx, tx); err != nil {
+		return err
 	}
 	// Fresh statistics, so the first queries after a bulk load get good plans instead of
 	// waiting for autovacuum to notice the new rows.

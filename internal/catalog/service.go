@@ -23,6 +23,8 @@ type Service struct {
 	cache *cache
 	jobs  JobInserter
 	audit audit.Recorder
+	// inStock answers the listings' "in stock only" filter; nil hides it (stockfacet.go).
+	inStock InStock
 }
 
 // NewService returns a catalog service reading and writing through pool.
@@ -166,7 +168,7 @@ func (s *Service) ListProducts(ctx context.Context, q ListingQuery) (Listing, er
 	if err != nil {
 		return Listing{}, err
 	}
-	return snap.list(q), nil
+	return s.listWithStock(ctx, snap, q)
 }
 
 // ListRelatedProducts returns up to n other products from the product's primary category,

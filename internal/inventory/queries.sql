@@ -91,3 +91,32 @@ GROUP BY i.variant_id, i.low_stock_threshold
 HAVING coalesce(sum(l.on_hand - l.reserved), 0) <= i.low_stock_threshold
 ORDER BY available, i.variant_id
 LIMIT $1;
+
+-- Added for the storefront's in-stock filter and the back office (instock.go, levels.go,
+-- csv.go): every one reads many variants in one statement, so a page costs one query
+-- however many variants it shows.
+
+-- name: InStockAmong :many
+-- Of the given variants, those a shopper can buy now: the rule ReserveTx applies to one
+-- unit (stocked at an active location with some available, or allowed on backorder).
+SELECT i.variant_id
+FROM inventory.items i
+JOIN inventory.levels l ON l.variant_id = i.variant_id
+JOIN inventory.locations loc ON loc.id = l.location_id AND loc.active
+WHERE i.variant_id = ANY(sqlc.arg(variant_ids)::bigint[])
+GROUP BY i.variant_id, i.allow_backorder
+HAVING i.allow_backorder OR sum(greatest(l.on_hand - l.reserved, 0)) > 0;
+
+-- name: LevelsForVariants :many
+SELECT l.variant_id, l.location_id, l.on_hand, l.reserved, loc.name AS location_name, loc.active
+FROM inventory.levels l JOIN inventory.locations loc ON loc.id = l.location_id
+WHERE l.variant_id = ANY(sqlc.arg(variant_ids)::bigint[])
+ORDER BY l.variant_id, loc.priority DESC, loc.id;
+
+-- name: ItemPage :many
+-- Tracked variants in id order (variants of one product were created together, so they
+-- stay together), for the back-office overview.
+SELECT variant_id FROM inventory.items ORDER BY variant_id LIMIT sqlc.arg(max_rows) OFFSET sqlc.arg(skip);
+
+-- name: ItemCount :one
+SELECT count(*) FROM inventory.items;

@@ -35,7 +35,7 @@ func setup(t *testing.T) *bundle {
 	url := dbtest.URL(t)
 	b := &bundle{ctx: t.Context()}
 	for range 2 {
-		pool, err := db.Open(t.Context(), url, db.PoolOptions{MaxConns: 24})
+		pool, err := db.Open(t.Context(), url, db.PoolOptions{MaxConns: 16})
 		require.NoError(t, err)
 		t.Cleanup(pool.Close)
 		b.pools = append(b.pools, pool)

@@ -1,14 +1,16 @@
-// Package catalogweb serves the catalog's storefront pages (and, later, its back-office
-// pages). Handlers only translate HTTP to catalog.Service calls and view models.
+// Package catalogweb serves the catalog's storefront pages and its back-office pages.
+// Handlers only translate HTTP to catalog.Service calls and view models.
 package catalogweb
 
 import (
 	"context"
 	"log/slog"
+	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/internal/platform/audit"
 	"github.com/monoshop/monoshop/web"
 )
 
@@ -32,6 +34,19 @@ type Options struct {
 	BaseURL string
 	// Stock reports stock levels; nil means stock is not tracked and nothing is shown.
 	Stock StockReader
+
+	// The back office needs to know who is signed in, but catalogweb may not import the
+	// users module (DESIGN.md §2 rule 4); cmd/shop passes these three functions instead.
+
+	// Actor names the staff member making a back-office change, for the audit log.
+	Actor func(*http.Request) audit.Actor
+	// Flash queues a one-time message ("success", "info" or "error") for the page a
+	// back-office redirect leads to; the admin chrome shows it. Nil drops messages.
+	Flash func(r *http.Request, kind, text string)
+	// CanEdit reports whether the staff member may change the catalog, so pages hide the
+	// forms of someone who may only look. Nil means everyone who reaches a page may edit;
+	// the edit routes are guarded by cmd/shop either way.
+	CanEdit func(*http.Request) bool
 }
 
 // Handler holds what the catalog pages need.
@@ -58,4 +73,34 @@ func (h *Handler) Routes(r chi.Router) {
 	r.Get("/sitemap-products-{n}.xml", h.sitemapProducts)
 	r.Get("/robots.txt", h.robots)
 	r.Get("/media/{file}", h.media)
+}
+
+// AdminViewRoutes mounts the back-office pages that only read the catalog; cmd/shop mounts
+// them under /admin/catalog behind the catalog.view permission.
+func (h *Handler) AdminViewRoutes(r chi.Router) {
+	r.Get("/products", h.adminProductList)
+	r.Get("/products/new", h.adminProductNew)
+	r.Get("/products/{id}", h.adminProductEdit)
+	r.Get("/categories", h.adminCategoryList)
+	r.Get("/export", h.adminExport)
+	r.Get("/import", h.adminImportForm)
+}
+
+// AdminEditRoutes mounts the back-office forms that change the catalog; cmd/shop mounts
+// them under /admin/catalog behind the catalog.edit permission.
+func (h *Handler) AdminEditRoutes(r chi.Router) {
+	r.Post("/products", h.adminProductCreate)
+	r.Post("/products/status", h.adminProductsStatus)
+	r.Post("/products/{id}", h.adminProductUpdate)
+	r.Post("/products/{id}/options", h.adminProductOptions)
+	r.Post("/products/{id}/variants", h.adminProductVariants)
+	// The upload's path ends in /images: cmd/shop's body cap allows image sizes there.
+	r.Post("/products/{id}/images", h.adminImageUpload)
+	r.Post("/products/{id}/images/{image}/alt", h.adminImageAlt)
+	r.Post("/products/{id}/images/{image}/move", h.adminImageMove)
+	r.Post("/products/{id}/images/{image}/delete", h.adminImageDelete)
+	r.Post("/categories", h.adminCategoryCreate)
+	r.Post("/categories/{id}", h.adminCategoryUpdate)
+	r.Post("/categories/{id}/delete", h.adminCategoryDelete)
+	r.Post("/import", h.adminImport)
 }

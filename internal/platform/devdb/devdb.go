@@ -59,8 +59,9 @@ type Options struct {
 	Database string
 	// Logger receives progress messages; nil discards them.
 	Logger *slog.Logger
-	// Fast trades crash safety for speed (no fsync, no full-page writes): right for
-	// throwaway test clusters, wrong for a dev database someone cares about.
+	// Fast trades crash safety for speed (no fsync, no full-page writes) and allows many
+	// connections: right for throwaway test clusters, wrong for a dev database someone
+	// cares about.
 	Fast bool
 }
 
@@ -240,7 +241,9 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 
 	args := []string{"-D", c.pgData, "-k", c.sockDir, "-c", "listen_addresses=", "-p", port}
 	if opts.Fast {
-		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+			// The whole test suite shares one server, and concurrency tests open real pools.
+			"-c", "max_connections=400")
 	}
 	cmd := exec.Command(filepath.Join(bin, "postgres"), args...)
 	cmd.Dir = dataDir

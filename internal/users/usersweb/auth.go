@@ -31,6 +31,7 @@ type Auth struct {
 	sessions *scs.SessionManager
 	render   *web.Renderer
 	log      *slog.Logger
+	onSignIn []func(ctx context.Context, acc users.Account) error
 }
 
 // NewAuth returns the sign-in middleware and helpers.
@@ -73,6 +74,13 @@ func CurrentAccount(ctx context.Context) (users.Account, bool) {
 	return acc, ok
 }
 
+// OnSignIn registers f to run at every sign-in, after the session is renewed and holds
+// the account: other modules act on it without usersweb knowing them (the cart merges
+// the guest cart). cmd/shop registers hooks at start-up, before serving.
+func (a *Auth) OnSignIn(f func(ctx context.Context, acc users.Account) error) {
+	a.onSignIn = append(a.onSignIn, f)
+}
+
 // SignIn starts a signed-in session. The session token is renewed first, so a token
 // planted before sign-in (session fixation) is worthless after it.
 func (a *Auth) SignIn(ctx context.Context, acc users.Account) error {
@@ -81,6 +89,11 @@ func (a *Auth) SignIn(ctx context.Context, acc users.Account) error {
 	}
 	a.sessions.Put(ctx, sessionAccountKey, int64(acc.ID))
 	a.sessions.Put(ctx, sessionVersionKey, acc.SessionVersion)
+	for _, f := range a.onSignIn {
+		if err := f(ctx, acc); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

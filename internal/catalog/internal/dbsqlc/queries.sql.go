@@ -74,8 +74,8 @@ const adminProductList = `-- name: AdminProductList :many
 
 SELECT p.id, p.slug, p.title, p.brand, p.status, p.featured, p.version, p.updated_at,
        (SELECT count(*) FROM catalog.variants v WHERE v.product_id = p.id AND v.status = 'active')::int AS variant_count,
-       (SELECT min(price_minor) FROM catalog.variants v WHERE v.product_id = p.id AND v.status = 'active')::bigint AS min_price,
-       (SELECT min(currency) FROM catalog.variants v WHERE v.product_id = p.id)::text AS currency
+       coalesce((SELECT min(price_minor) FROM catalog.variants v WHERE v.product_id = p.id AND v.status = 'active'), 0)::bigint AS min_price,
+       coalesce((SELECT min(currency) FROM catalog.variants v WHERE v.product_id = p.id), '')::text AS currency
 FROM catalog.products p
 WHERE ($1::text = '' OR p.status = $1::text)
   AND ($2::bigint = 0 OR EXISTS (

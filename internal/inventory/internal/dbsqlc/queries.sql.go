@@ -56,6 +56,53 @@ func (q *Queries) Availability(ctx context.Context, db DBTX, variantIds []int64)
 	return items, nil
 }
 
+const inStockAmong = `-- name: InStockAmong :many
+
+SELECT i.variant_id
+FROM inventory.items i
+JOIN inventory.levels l ON l.variant_id = i.variant_id
+JOIN inventory.locations loc ON loc.id = l.location_id AND loc.active
+WHERE i.variant_id = ANY($1::bigint[])
+GROUP BY i.variant_id, i.allow_backorder
+HAVING i.allow_backorder OR sum(greatest(l.on_hand - l.reserved, 0)) > 0
+`
+
+// Added for the storefront's in-stock filter and the back office (instock.go, levels.go,
+// csv.go): every one reads many variants in one statement, so a page costs one query
+// however many variants it shows.
+// Of the given variants, those a shopper can buy now: the rule ReserveTx applies to one
+// unit (stocked at an active location with some available, or allowed on backorder).
+func (q *Queries) InStockAmong(ctx context.Context, db DBTX, variantIds []int64) ([]int64, error) {
+	rows, err := db.Query(ctx, inStockAmong, variantIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var variant_id int64
+		if err := rows.Scan(&variant_id); err != nil {
+			return nil, err
+		}
+		items = append(items, variant_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const itemCount = `-- name: ItemCount :one
+SELECT count(*) FROM inventory.items
+`
+
+func (q *Queries) ItemCount(ctx context.Context, db DBTX) (int64, error) {
+	row := db.QueryRow(ctx, itemCount)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const itemEnsure = `-- name: ItemEnsure :exec
 INSERT INTO inventory.items (variant_id) VALUES ($1) ON CONFLICT (variant_id) DO NOTHING
 `
@@ -63,6 +110,37 @@ INSERT INTO inventory.items (variant_id) VALUES ($1) ON CONFLICT (variant_id) DO
 func (q *Queries) ItemEnsure(ctx context.Context, db DBTX, variantID int64) error {
 	_, err := db.Exec(ctx, itemEnsure, variantID)
 	return err
+}
+
+const itemPage = `-- name: ItemPage :many
+SELECT variant_id FROM inventory.items ORDER BY variant_id LIMIT $2 OFFSET $1
+`
+
+type ItemPageParams struct {
+	Skip    int32
+	MaxRows int32
+}
+
+// Tracked variants in id order (variants of one product were created together, so they
+// stay together), for the back-office overview.
+func (q *Queries) ItemPage(ctx context.Context, db DBTX, arg ItemPageParams) ([]int64, error) {
+	rows, err := db.Query(ctx, itemPage, arg.Skip, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var variant_id int64
+		if err := rows.Scan(&variant_id); err != nil {
+			return nil, err
+		}
+		items = append(items, variant_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const itemUpsert = `-- name: ItemUpsert :exec
@@ -217,6 +295,49 @@ func (q *Queries) LevelsForVariant(ctx context.Context, db DBTX, variantID int64
 			&i.AllowBackorder,
 			&i.UpdatedAt,
 			&i.LocationName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const levelsForVariants = `-- name: LevelsForVariants :many
+SELECT l.variant_id, l.location_id, l.on_hand, l.reserved, loc.name AS location_name, loc.active
+FROM inventory.levels l JOIN inventory.locations loc ON loc.id = l.location_id
+WHERE l.variant_id = ANY($1::bigint[])
+ORDER BY l.variant_id, loc.priority DESC, loc.id
+`
+
+type LevelsForVariantsRow struct {
+	VariantID    int64
+	LocationID   int64
+	OnHand       int32
+	Reserved     int32
+	LocationName string
+	Active       bool
+}
+
+func (q *Queries) LevelsForVariants(ctx context.Context, db DBTX, variantIds []int64) ([]LevelsForVariantsRow, error) {
+	rows, err := db.Query(ctx, levelsForVariants, variantIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []LevelsForVariantsRow{}
+	for rows.Next() {
+		var i LevelsForVariantsRow
+		if err := rows.Scan(
+			&i.VariantID,
+			&i.LocationID,
+			&i.OnHand,
+			&i.Reserved,
+			&i.LocationName,
+			&i.Active,
 		); err != nil {
 			return nil, err
 		}

@@ -8,6 +8,22 @@ import (
 	"time"
 )
 
+type CartCart struct {
+	ID        int64
+	Token     *string
+	AccountID *int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+type CartLine struct {
+	ID        int64
+	CartID    int64
+	VariantID int64
+	Quantity  int32
+	AddedAt   time.Time
+}
+
 type CatalogCategory struct {
 	ID             int64
 	ParentID       *int64
@@ -185,6 +201,76 @@ type NotifyMessage struct {
 	LockedUntil *time.Time
 	CreatedAt   time.Time
 	SentAt      *time.Time
+}
+
+type PaymentsEvent struct {
+	ID              int64
+	Provider        string
+	ProviderEventID string
+	PaymentID       int64
+	Type            string
+	ReportedState   string
+	Applied         bool
+	Note            string
+	Payload         []byte
+	ReceivedAt      time.Time
+}
+
+type PaymentsPayment struct {
+	ID             int64
+	Token          string
+	OrderRef       string
+	Description    string
+	AmountMinor    int64
+	Currency       string
+	RefundedMinor  int64
+	Provider       string
+	ProviderRef    *string
+	State          string
+	FailureReason  string
+	IdempotencyKey string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	CheckedAt      *time.Time
+}
+
+type PaymentsRefund struct {
+	ID             int64
+	PaymentID      int64
+	AmountMinor    int64
+	Currency       string
+	IdempotencyKey string
+	ProviderRef    *string
+	State          string
+	FailureReason  string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+type PaymentsTestGatewayRefund struct {
+	Ref            string
+	SessionRef     string
+	AmountMinor    int64
+	IdempotencyKey string
+	CreatedAt      time.Time
+}
+
+type PaymentsTestGatewaySession struct {
+	Ref             string
+	IdempotencyKey  string
+	PaymentID       int64
+	Reference       string
+	Description     string
+	AmountMinor     int64
+	Currency        string
+	ReturnUrl       string
+	CancelUrl       string
+	CaptureManually bool
+	State           string
+	FailureCode     string
+	RefundedMinor   int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 type Session struct {

@@ -1,0 +1,372 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/html"
+
+	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/internal/inventory"
+	"github.com/monoshop/monoshop/internal/platform/audit"
+	"github.com/monoshop/monoshop/internal/platform/db"
+	"github.com/monoshop/monoshop/internal/platform/dbtest"
+	"github.com/monoshop/monoshop/internal/users"
+)
+
+// htmlNode shortens predicates over parsed pages.
+type htmlNode = html.Node
+
+// findTestID returns the first element under n with the data-testid id.
+func findTestID(n *html.Node, id string) *html.Node {
+	for d := range n.Descendants() {
+		if d.Type == html.ElementNode && attr(d, "data-testid") == id {
+			return d
+		}
+	}
+	return nil
+}
+
+// stockFixture is the whole app with a demo catalog and one stock location.
+type stockFixture struct {
+	a        *testApp
+	ctx      context.Context
+	location int64
+}
+
+func stockSetup(t *testing.T, products int) *stockFixture {
+	t.Helper()
+	a := setup(t, appOptions{products: products})
+	loc, err := a.m.inventory.CreateLocation(t.Context(), "Main warehouse", 10)
+	require.NoError(t, err)
+	return &stockFixture{a: a, ctx: t.Context(), location: loc.ID}
+}
+
+// set gives a variant qty on hand, whatever it had.
+func (f *stockFixture) set(t *testing.T, v catalog.VariantID, qty int) {
+	t.Helper()
+	levels, err := f.a.m.inventory.Levels(f.ctx, int64(v))
+	require.NoError(t, err)
+	cur := 0
+	for _, l := range levels {
+		if l.LocationID == f.location {
+			cur = l.OnHand
+		}
+	}
+	require.NoError(t, f.a.m.inventory.Adjust(f.ctx, audit.Actor{}, int64(v), f.location, cur, qty, "test"))
+}
+
+func (f *stockFixture) reserve(t *testing.T, ref string, v catalog.VariantID, qty int) {
+	t.Helper()
+	require.NoError(t, db.InTx(f.ctx, f.a.m.pool, func(tx pgx.Tx) error {
+		return f.a.m.inventory.ReserveTx(f.ctx, tx, ref, []inventory.Line{{VariantID: int64(v), Quantity: qty}})
+	}))
+}
+
+func (f *stockFixture) release(t *testing.T, ref string) {
+	t.Helper()
+	require.NoError(t, db.InTx(f.ctx, f.a.m.pool, func(tx pgx.Tx) error { return f.a.m.inventory.ReleaseTx(f.ctx, tx, ref) }))
+}
+
+// products returns the storefront products in listing order, with their variants.
+func (f *stockFixture) products(t *testing.T, q catalog.ListingQuery) []catalog.Product {
+	t.Helper()
+	q.PerPage = catalog.MaxPerPage
+	l, err := f.a.m.catalog.ListProducts(f.ctx, q)
+	require.NoError(t, err)
+	out := make([]catalog.Product, len(l.Products))
+	for i, s := range l.Products {
+		p, err := f.a.m.catalog.FindProductBySlug(f.ctx, s.Slug)
+		require.NoError(t, err)
+		out[i] = p
+	}
+	return out
+}
+
+func TestProductPageStock(t *testing.T) {
+	t.Parallel()
+	f := stockSetup(t, 6)
+	ps := f.products(t, catalog.ListingQuery{})
+	require.GreaterOrEqual(t, len(ps), 5)
+
+	cases := []struct {
+		name, label, kind string
+		stock             func(v catalog.VariantID)
+	}{
+		{"InStock", "In stock", "in-stock", func(v catalog.VariantID) { f.set(t, v, 20) }},
+		{"FewLeft", "Only 3 left", "low", func(v catalog.VariantID) { f.set(t, v, 3) }},
+		{"SoldOut", "Out of stock", "out", func(v catalog.VariantID) { f.set(t, v, 0) }},
+		{"Backorder", "Available on backorder", "backorder", func(v catalog.VariantID) {
+			f.set(t, v, 0)
+			require.NoError(t, f.a.m.inventory.SetPolicy(f.ctx, int64(v), true, 5))
+		}},
+		{"LastUnitReserved", "Out of stock", "out", func(v catalog.VariantID) {
+			f.set(t, v, 1)
+			f.reserve(t, "order:product-page", v, 1)
+		}},
+	}
+	for i, tc := range cases {
+		p := ps[i]
+		v := p.Variants[0]
+		tc.stock(v.ID)
+		t.Run("OK"+tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := f.a.get(t, "/p/"+p.Slug+"?variant="+strconv.FormatInt(int64(v.ID), 10))
+			require.Equal(t, http.StatusOK, res.status)
+			status := parsePage(t, res.body).one("stock-status")
+			require.Equal(t, tc.label, text(status))
+			require.Equal(t, tc.kind, attr(status, "data-stock"))
+		})
+	}
+
+	t.Run("OKUntrackedIsNotOffered", func(t *testing.T) {
+		t.Parallel()
+		p := ps[len(cases)]
+		res := f.a.get(t, "/p/"+p.Slug+"?variant="+strconv.FormatInt(int64(p.Variants[0].ID), 10))
+		require.Equal(t, http.StatusOK, res.status)
+		status := parsePage(t, res.body).one("stock-status")
+		require.Equal(t, "out", attr(status, "data-stock"),
+			"a variant with no stock record cannot be reserved, so it is not offered for sale")
+	})
+}
+
+func TestInStockFilter(t *testing.T) {
+	t.Parallel()
+	f := stockSetup(t, 16)
+
+	// A category with a few products, each variant stocked.
+	var cat catalog.Category
+	var ps []catalog.Product
+	cats, err := f.a.m.catalog.ListCategories(f.ctx)
+	require.NoError(t, err)
+	for _, c := range cats {
+		if found := f.products(t, catalog.ListingQuery{Category: c.ID}); len(found) >= 3 && len(found) > len(ps) {
+			cat, ps = c, found
+		}
+	}
+	require.NotEmpty(t, ps, "the demo catalog has a category with several products")
+	for _, p := range ps {
+		for _, v := range p.Variants {
+			f.set(t, v.ID, 2)
+		}
+	}
+	listed := func(t *testing.T, path string) (page, []string) {
+		t.Helper()
+		res := f.a.get(t, path)
+		require.Equal(t, http.StatusOK, res.status)
+		p := parsePage(t, res.body)
+		var hrefs []string
+		for _, n := range p.byTestID("product-title") {
+			hrefs = append(hrefs, attr(n, "href"))
+		}
+		return p, hrefs
+	}
+	catPath := "/c/" + cat.Slug
+	filtered := catPath + "?in_stock=1"
+
+	// Product 0 sells out; product 1 is down to its last unit of one variant.
+	soldOut, lastUnit := ps[0], ps[1]
+	for _, v := range soldOut.Variants {
+		f.set(t, v.ID, 0)
+	}
+	for _, v := range lastUnit.Variants[1:] {
+		f.set(t, v.ID, 0)
+	}
+	f.set(t, lastUnit.Variants[0].ID, 1)
+
+	t.Run("OKOfferedInTheSidebar", func(t *testing.T) {
+		p, hrefs := listed(t, catPath)
+		require.Len(t, hrefs, len(ps), "without the filter every product shows")
+		facets := p.all(func(n *htmlNode) bool {
+			return attr(n, "data-testid") == "facet" && attr(n, "data-facet") == "in_stock"
+		})
+		require.Len(t, facets, 1)
+		link := findTestID(facets[0], "facet-value")
+		require.Equal(t, filtered, attr(link, "href"))
+		require.Equal(t, "In stock only", text(findTestID(link, "facet-label")))
+		require.Empty(t, attr(link, "data-selected"))
+	})
+
+	t.Run("OKSoldOutProductDrops", func(t *testing.T) {
+		p, hrefs := listed(t, filtered)
+		require.Len(t, hrefs, len(ps)-1)
+		require.NotContains(t, hrefs, "/p/"+soldOut.Slug, "a product whose stock is 0 is not in stock")
+		require.Contains(t, hrefs, "/p/"+lastUnit.Slug, "one unit of one variant is enough")
+		require.Equal(t, "Availability: In stock only × (remove filter)", text(p.one("active-filter")))
+		require.Equal(t, catPath, attr(p.one("active-filter"), "href"))
+		require.Equal(t, strconv.Itoa(len(ps)-1)+" products", text(p.one("result-count")))
+	})
+
+	t.Run("OKReservingTheLastUnitDropsIt", func(t *testing.T) {
+		f.reserve(t, "order:last-unit", lastUnit.Variants[0].ID, 1)
+		_, hrefs := listed(t, filtered)
+		require.NotContains(t, hrefs, "/p/"+lastUnit.Slug, "its last unit is held by an order")
+		require.Len(t, hrefs, len(ps)-2)
+
+		f.release(t, "order:last-unit")
+		_, hrefs = listed(t, filtered)
+		require.Contains(t, hrefs, "/p/"+lastUnit.Slug, "released, it is for sale again at once")
+	})
+
+	t.Run("OKBackorderCounts", func(t *testing.T) {
+		require.NoError(t, f.a.m.inventory.SetPolicy(f.ctx, int64(soldOut.Variants[0].ID), true, 5))
+		t.Cleanup(func() { _ = f.a.m.inventory.SetPolicy(f.ctx, int64(soldOut.Variants[0].ID), false, 5) })
+		_, hrefs := listed(t, filtered)
+		require.Contains(t, hrefs, "/p/"+soldOut.Slug, "a product that can be ordered now is listed")
+	})
+
+	t.Run("OKSortAndPagesKeepTheFilter", func(t *testing.T) {
+		p, _ := listed(t, filtered+"&sort=name")
+		var hidden []string
+		for _, n := range p.all(func(n *htmlNode) bool { return n.Data == "input" && attr(n, "type") == "hidden" }) {
+			hidden = append(hidden, attr(n, "name")+"="+attr(n, "value"))
+		}
+		require.Contains(t, hidden, "in_stock=1")
+	})
+}
+
+// statementCounter counts the SQL statements a pool sends.
+type statementCounter struct{ n atomic.Int64 }
+
+func (c *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (c *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// TestInStockFilterQueries proves the filter's cost: a category listing asks nothing of
+// Postgres without it and exactly one statement with it, whatever the catalog's size.
+func TestInStockFilterQueries(t *testing.T) {
+	t.Parallel()
+	for _, products := range []int{20, 200} {
+		t.Run(fmt.Sprintf("OK%dProducts", products), func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			counter := &statementCounter{}
+			pool, err := db.Open(ctx, dbtest.URL(t), db.PoolOptions{MaxConns: 4, Tracer: counter})
+			require.NoError(t, err)
+			t.Cleanup(pool.Close)
+			cat := catalog.NewService(pool, nil)
+			require.NoError(t, cat.SeedDemo(ctx, catalog.SeedOptions{Products: products, Seed: 9}))
+			inv := inventory.NewService(pool, nil)
+			require.NoError(t, stockDemoCatalog(ctx, cat, inv))
+			cat.UseInStock(catalogStock{inv})
+			tops, err := cat.ListTopCategories(ctx)
+			require.NoError(t, err)
+			q := catalog.ListingQuery{Category: tops[0].ID, PerPage: 24}
+			_, err = cat.ListProducts(ctx, q) // loads the snapshot
+			require.NoError(t, err)
+
+			before := counter.n.Load()
+			plain, err := cat.ListProducts(ctx, q)
+			require.NoError(t, err)
+			require.Equal(t, int64(0), counter.n.Load()-before, "without the filter: answered from memory")
+
+			// Sell out the first product everywhere, so the filter has something to drop.
+			first, err := cat.FindProductBySlug(ctx, plain.Products[0].Slug)
+			require.NoError(t, err)
+			for _, v := range first.Variants {
+				levels, err := inv.Levels(ctx, int64(v.ID))
+				require.NoError(t, err)
+				for _, l := range levels {
+					require.NoError(t, inv.Adjust(ctx, audit.Actor{}, l.VariantID, l.LocationID, l.OnHand, 0, "sold out"))
+				}
+			}
+
+			q.Filters = map[string][]string{catalog.InStockFacet: {"1"}}
+			before = counter.n.Load()
+			in, err := cat.ListProducts(ctx, q)
+			require.NoError(t, err)
+			require.Equal(t, int64(1), counter.n.Load()-before, "with the filter: one query, however many products")
+			require.Less(t, in.Total, plain.Total, "the sold-out product is left out")
+			require.Positive(t, in.Total)
+		})
+	}
+}
+
+func TestInventoryAdminAccess(t *testing.T) {
+	t.Parallel()
+	f := stockSetup(t, 3)
+	a := f.a
+	for _, role := range []users.Role{users.RoleOwner, users.RoleOrderManager, users.RoleSupport} {
+		_, err := a.m.users.CreateStaff(f.ctx, users.Actor{}, users.RoleOwner, users.RegisterInput{
+			Email: string(role) + "@shop.test", Name: role.Label(), Password: adminTestPassword}, role)
+		require.NoError(t, err)
+	}
+	v := f.products(t, catalog.ListingQuery{})[0].Variants[0]
+	f.set(t, v.ID, 4)
+	variantPath := "/admin/inventory/variants/" + strconv.FormatInt(int64(v.ID), 10)
+	adjust := url.Values{"location_id": {strconv.FormatInt(f.location, 10)}, "expected_on_hand": {"4"}, "on_hand": {"9"}, "reason": {"count"}}
+
+	// In order, not in parallel: the refusals must find the level as it was, and the
+	// owner's change comes last.
+
+	t.Run("ErrSupportSeesNoStock", func(t *testing.T) {
+		b := a.signIn(t, "support@shop.test")
+		require.Equal(t, http.StatusForbidden, b.send(t, http.MethodGet, "/admin/inventory", nil).status)
+		require.Equal(t, http.StatusForbidden, b.send(t, http.MethodPost, variantPath+"/adjust", adjust).status)
+	})
+
+	t.Run("ErrOrderManagerLooksOnly", func(t *testing.T) {
+		b := a.signIn(t, "order_manager@shop.test")
+		res := b.send(t, http.MethodGet, variantPath, nil)
+		require.Equal(t, http.StatusOK, res.status)
+		require.False(t, parsePage(t, res.body).has("adjust-form"), "no form for someone who may not change stock")
+		require.Equal(t, http.StatusForbidden, b.send(t, http.MethodPost, variantPath+"/adjust", adjust).status)
+		levels, err := a.m.inventory.Levels(f.ctx, int64(v.ID))
+		require.NoError(t, err)
+		require.Equal(t, 4, levels[0].OnHand)
+	})
+
+	t.Run("OKOwnerAdjustsAndIsAudited", func(t *testing.T) {
+		b := a.signIn(t, "owner@shop.test")
+		p := parsePage(t, b.send(t, http.MethodGet, variantPath, nil).body)
+		require.Equal(t, v.SKU, text(p.one("variant-sku")), "the catalog's SKU, through the adapter")
+		res := b.send(t, http.MethodPost, variantPath+"/adjust", adjust)
+		require.Equal(t, http.StatusSeeOther, res.status, res.body)
+		res = b.send(t, http.MethodGet, variantPath, nil)
+		require.Contains(t, text(parsePage(t, res.body).one("flash")), "Stock at Main warehouse saved.")
+		events, err := a.m.users.ListAudit(f.ctx, users.AuditFilter{Action: "stock.adjust"})
+		require.NoError(t, err)
+		require.NotEmpty(t, events)
+		require.Equal(t, "owner@shop.test", events[0].ActorEmail)
+
+		res = b.send(t, http.MethodPost, variantPath+"/policy", url.Values{"allow_backorder": {"1"}, "low_stock_threshold": {"2"}})
+		require.Equal(t, http.StatusSeeOther, res.status, res.body)
+		events, err = a.m.users.ListAudit(f.ctx, users.AuditFilter{Action: "stock.policy"})
+		require.NoError(t, err)
+		require.Len(t, events, 1, "a policy change is a staff action: audited")
+		require.Equal(t, true, events[0].Changes["allow_backorder"].After)
+	})
+}
+
+func TestLowStockEmailWiring(t *testing.T) {
+	t.Parallel()
+	f := stockSetup(t, 3)
+	a := f.a
+	_, err := a.m.users.CreateStaff(f.ctx, users.Actor{}, users.RoleOwner, users.RegisterInput{
+		Email: "boss@shop.test", Name: "Boss", Password: adminTestPassword}, users.RoleOwner)
+	require.NoError(t, err)
+	_, err = a.m.users.CreateStaff(f.ctx, users.Actor{}, users.RoleOwner, users.RegisterInput{
+		Email: "helper@shop.test", Name: "Helper", Password: adminTestPassword}, users.RoleSupport)
+	require.NoError(t, err)
+	v := f.products(t, catalog.ListingQuery{})[0].Variants[0]
+	f.set(t, v.ID, 1)
+
+	n, err := a.m.inventory.SendLowStockAlert(f.ctx, a.m.lowStockAlerts())
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "owners only")
+	var to, subject, body string
+	require.NoError(t, a.pool.QueryRow(f.ctx, `SELECT recipient, subject, text FROM notify.messages WHERE kind = 'low_stock'`).Scan(&to, &subject, &body))
+	require.Equal(t, "boss@shop.test", to)
+	require.Equal(t, "Low stock: 1 variant at Monoshop", subject)
+	require.Contains(t, body, v.SKU, "the catalog names the variant")
+}

@@ -1,0 +1,44 @@
+package catalogweb
+
+import (
+	"net/http"
+
+	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/web"
+)
+
+// adminImageAlt saves an image's description for screen readers and search engines.
+func (h *Handler) adminImageAlt(w http.ResponseWriter, r *http.Request) {
+	raw, ok := urlID(r, "id")
+	imageID, imageOK := urlID(r, "image")
+	if !ok || !imageOK {
+		h.render.NotFound(w, r)
+		return
+	}
+	if !h.parseForm(w, r) {
+		return
+	}
+	id := catalog.ProductID(raw)
+	version := formVersion(r)
+	alt := r.PostFormValue("alt")
+	if _, err := h.catalog.SetImageAlt(r.Context(), h.actor(r), id, version, imageID, alt); err != nil {
+		if !onForm(err) {
+			h.render.Error(w, r, err)
+			return
+		}
+		h.renderEditor(w, r, id, formStatus(err), func(v *productEditView) {
+			overlayImageRow(v, imageID, func(row *imageRow) {
+				row.Alt, row.Version = keptLine(alt), version
+				if !isStale(err) {
+					row.Problem = problemOf(err)
+				}
+			})
+			if isStale(err) {
+				v.Stale = anchorImages
+			}
+		})
+		return
+	}
+	h.flash(r, web.FlashSuccess, "Image description saved.")
+	seeOther(w, r, productEditURL(id)+"#"+anchorImages)
+}

@@ -1,0 +1,43 @@
+package catalogweb
+
+import (
+	"net/http"
+
+	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/web"
+)
+
+// adminImageDelete removes an image from the product.
+func (h *Handler) adminImageDelete(w http.ResponseWriter, r *http.Request) {
+	raw, ok := urlID(r, "id")
+	imageID, imageOK := urlID(r, "image")
+	if !ok || !imageOK {
+		h.render.NotFound(w, r)
+		return
+	}
+	if !h.parseForm(w, r) {
+		return
+	}
+	id := catalog.ProductID(raw)
+	version := formVersion(r)
+	if _, err := h.catalog.DeleteImage(r.Context(), h.actor(r), id, version, imageID); err != nil {
+		if !onForm(err) {
+			h.render.Error(w, r, err)
+			return
+		}
+		h.renderEditor(w, r, id, formStatus(err), func(v *productEditView) {
+			overlayImageRow(v, imageID, func(row *imageRow) {
+				row.Version = version
+				if !isStale(err) {
+					row.Problem = problemOf(err)
+				}
+			})
+			if isStale(err) {
+				v.Stale = anchorImages
+			}
+		})
+		return
+	}
+	h.flash(r, web.FlashSuccess, "Image deleted.")
+	seeOther(w, r, productEditURL(id)+"#"+anchorImages)
+}

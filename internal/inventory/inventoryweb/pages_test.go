@@ -1,0 +1,255 @@
+package inventoryweb_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/monoshop/monoshop/internal/inventory"
+	"github.com/monoshop/monoshop/internal/platform/db"
+)
+
+func TestStockTransfer(t *testing.T) {
+	t.Parallel()
+	transfer := func(e *env, from, to int64, qty string) url.Values {
+		return url.Values{"from": {strconv.FormatInt(from, 10)}, "to": {strconv.FormatInt(to, 10)}, "quantity": {qty}, "note": {"restock the shop"}}
+	}
+
+	t.Run("OK", func(t *testing.T) {
+		t.Parallel()
+		e := setup(t)
+		e.give(t, teeS, e.main, 10)
+		p := parse(t, e.get(t, "/admin/inventory/variants/101").body)
+		require.True(t, p.has("transfer-form"))
+
+		res := e.post(t, "/admin/inventory/variants/101/transfer", transfer(e, e.main, e.store, "3"))
+		require.Equal(t, http.StatusSeeOther, res.status, res.body)
+		require.Equal(t, 7, e.onHand(t, teeS, e.main))
+		require.Equal(t, 3, e.onHand(t, teeS, e.store))
+
+		p = parse(t, e.get(t, "/admin/inventory/variants/101").body)
+		require.Equal(t, "7", text(within(p.levelRow(t, "Main warehouse"), "level-on-hand")[0]))
+		require.Equal(t, "3", text(within(p.levelRow(t, "City store"), "level-on-hand")[0]))
+		require.Equal(t, "10", text(p.one(t, "variant-on-hand")), "a transfer moves stock, it does not make any")
+		reasons := texts(p.byTestID("movement-reason"))
+		require.Contains(t, reasons, "Transfer in")
+		require.Contains(t, reasons, "Transfer out")
+	})
+
+	t.Run("ErrMoreThanAvailable", func(t *testing.T) {
+		t.Parallel()
+		e := setup(t)
+		e.give(t, teeS, e.main, 5)
+		require.NoError(t, db.InTx(e.ctx, e.pool, func(tx pgx.Tx) error {
+			return e.inv.ReserveTx(e.ctx, tx, "order:1", []inventory.Line{{VariantID: teeS, Quantity: 4}})
+		}))
+		res := e.post(t, "/admin/inventory/variants/101/transfer", transfer(e, e.main, e.store, "2"))
+		require.Equal(t, http.StatusUnprocessableEntity, res.status)
+		p := parse(t, res.body)
+		require.Equal(t, "Only 1 available at that location.", text(p.one(t, "field-error-quantity")), "what orders hold cannot move")
+		require.Equal(t, 5, e.onHand(t, teeS, e.main))
+		require.Equal(t, "2", attr(findAll(p.one(t, "transfer-form"), func(n *htmlNodeT) bool { return attr(n, "name") == "quantity" })[0], "value"),
+			"what was typed is kept")
+	})
+
+	t.Run("ErrBadInput", func(t *testing.T) {
+		t.Parallel()
+		e := setup(t)
+		e.give(t, teeS, e.main, 5)
+		for _, tc := range []struct {
+			name  string
+			form  url.Values
+			field string
+		}{
+			{"SameLocation", transfer(e, e.main, e.main, "1"), "to"},
+			{"ZeroQuantity", transfer(e, e.main, e.store, "0"), "quantity"},
+			{"NotANumber", transfer(e, e.main, e.store, "two"), "quantity"},
+			{"UnknownLocation", transfer(e, e.main, 999999, "1"), "to"},
+			{"NoStockThere", transfer(e, e.store, e.main, "1"), "from"},
+		} {
+			res := e.post(t, "/admin/inventory/variants/101/transfer", tc.form)
+			require.Equal(t, http.StatusUnprocessableEntity, res.status, tc.name)
+			require.True(t, parse(t, res.body).has("field-error-"+tc.field), "%s: %s", tc.name, res.body)
+		}
+		require.Equal(t, 5, e.onHand(t, teeS, e.main))
+	})
+}
+
+func TestImportPage(t *testing.T) {
+	t.Parallel()
+
+	t.Run("OKDryRunThenApply", func(t *testing.T) {
+		t.Parallel()
+		e := setup(t)
+		e.give(t, teeS, e.main, 5)
+		file := "sku,location,on_hand\nTEE-S,Main warehouse,9\nTEE-M,City store,4\n"
+
+		p := parse(t, e.get(t, "/admin/inventory/import").body)
+		require.True(t, p.has("import-form"))
+
+		res := e.upload(t, file, true)
+		require.Equal(t, http.StatusOK, res.status)
+		p = parse(t, res.body)
+		require.True(t, p.has("import-dry-run-ok"))
+		require.Equal(t, "2", text(p.one(t, "import-changed")))
+		require.Equal(t, []string{"5", "0"}, texts(p.byTestID("import-change-before")))
+		require.Equal(t, []string{"9", "4"}, texts(p.byTestID("import-change-after")))
+		require.Equal(t, 5, e.onHand(t, teeS, e.main), "a dry run writes nothing")
+
+		res = e.upload(t, file, false)
+		require.Equal(t, http.StatusOK, res.status)
+		require.True(t, parse(t, res.body).has("import-applied"))
+		require.Equal(t, 9, e.onHand(t, teeS, e.main))
+		require.Equal(t, 4, e.onHand(t, teeM, e.store))
+		require.Equal(t, 1, e.movements(t, teeS, "import"))
+		require.Equal(t, 1, e.movements(t, teeM, "import"))
+	})
+
+	t.Run("ErrInvalidRowNothingWritten", func(t *testing.T) {
+		t.Parallel()
+		e := setup(t)
+		e.give(t, teeS, e.main, 5)
+		file := "sku,location,on_hand\nTEE-S,Main warehouse,9\nTEE-M,City store,four\nTEE-X,City store,1\n"
+		res := e.upload(t, file, false)
+		require.Equal(t, http.StatusUnprocessableEntity, res.status)
+		p := parse(t, res.body)
+		require.Contains(t, text(p.one(t, "import-nothing-written")), "Nothing was written: 2 problems found")
+		require.Equal(t, []string{"3", "4"}, texts(p.byTestID("import-error-line")))
+		require.Equal(t, []string{"on_hand", "sku"}, texts(p.byTestID("import-error-column")))
+		require.Equal(t, `"four" is not a whole number.`, texts(p.byTestID("import-error-message"))[0])
+		require.Equal(t, 5, e.onHand(t, teeS, e.main), "line 2 was valid but nothing was written")
+		require.Zero(t, e.movements(t, teeS, "import"))
+	})
+
+	t.Run("ErrNoFile", func(t *testing.T) {
+		t.Parallel()
+		e := setup(t)
+		req, err := http.NewRequestWithContext(e.ctx, http.MethodPost, e.base+"/admin/inventory/import", nil)
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+		require.Equal(t, http.StatusBadRequest, e.do(t, req).status, "a body that is not multipart")
+		res := e.upload(t, "", false)
+		require.Equal(t, http.StatusUnprocessableEntity, res.status)
+		require.Contains(t, text(parse(t, res.body).one(t, "import-error-message")), "empty")
+	})
+}
+
+func TestLowStockPage(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.give(t, teeS, e.main, 2)  // low (threshold 5)
+	e.give(t, teeM, e.main, 50) // fine
+	e.give(t, mug, e.main, 0)   // out
+	require.NoError(t, e.inv.SetPolicy(e.ctx, teeL, false, 3))
+
+	p := parse(t, e.get(t, "/admin/inventory/low-stock").body)
+	rows := p.byTestID("low-stock-row")
+	var ids []string
+	for _, r := range rows {
+		ids = append(ids, attr(r, "data-id"))
+	}
+	require.Equal(t, []string{"103", "201", "101"}, ids, "emptiest first; TEE-L has a policy but no stock at all")
+	require.Equal(t, []string{"TEE-L", "MUG-1", "TEE-S"}, texts(p.byTestID("low-stock-sku")))
+	require.Equal(t, []string{"Organic tee — L", "Enamel mug", "Organic tee — S"}, texts(p.byTestID("low-stock-name")))
+	require.Equal(t, []string{"0", "0", "2"}, texts(p.byTestID("low-stock-available")))
+	require.Equal(t, []string{"3", "5", "5"}, texts(p.byTestID("low-stock-threshold")))
+	require.Equal(t, "/admin/inventory/variants/101", attr(p.byTestID("low-stock-name")[2], "href"))
+
+	t.Run("OKEmpty", func(t *testing.T) {
+		t.Parallel()
+		e := setup(t)
+		require.True(t, parse(t, e.get(t, "/admin/inventory/low-stock").body).has("low-stock-empty"))
+	})
+}
+
+func TestStockList(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.give(t, teeS, e.main, 8)
+	e.give(t, teeS, e.store, 2)
+	e.give(t, mug, e.store, 1)
+
+	p := parse(t, e.get(t, "/admin/inventory").body)
+	require.Equal(t, []string{"Main warehouse", "City store"}, texts(p.byTestID("stock-location-column")))
+	rows := p.byTestID("stock-row")
+	require.Len(t, rows, 2, "without a search: the variants with stock records")
+	require.Equal(t, "TEE-S", text(within(rows[0], "stock-sku")[0]))
+	require.Equal(t, []string{"8", "2"}, texts(within(rows[0], "stock-on-hand")))
+	require.Equal(t, "10", text(within(rows[0], "stock-available")[0]))
+	require.Equal(t, "in-stock", attr(within(rows[0], "stock-state")[0].Parent, "data-stock"))
+	require.Equal(t, "low", attr(within(rows[1], "stock-state")[0].Parent, "data-stock"))
+
+	t.Run("OKSearchBySKUFindsUnstockedToo", func(t *testing.T) {
+		t.Parallel()
+		p := parse(t, e.get(t, "/admin/inventory?q=tee-").body)
+		require.Equal(t, []string{"TEE-S", "TEE-M", "TEE-L"}, texts(p.byTestID("stock-sku")))
+		require.Equal(t, "untracked", attr(within(p.byTestID("stock-row")[1], "stock-state")[0].Parent, "data-stock"))
+		require.Equal(t, "3 variants matching “tee-”", text(p.one(t, "stock-count")))
+	})
+
+	t.Run("OKSearchByTitle", func(t *testing.T) {
+		t.Parallel()
+		p := parse(t, e.get(t, "/admin/inventory?q="+url.QueryEscape("enamel")).body)
+		require.Equal(t, []string{"MUG-1"}, texts(p.byTestID("stock-sku")))
+		require.Equal(t, "/admin/inventory/variants/201", attr(p.one(t, "stock-variant-link"), "href"))
+	})
+
+	t.Run("OKNoMatch", func(t *testing.T) {
+		t.Parallel()
+		p := parse(t, e.get(t, "/admin/inventory?q=zzz").body)
+		require.False(t, p.has("stock-row"))
+		require.Equal(t, "No variant matches “zzz”.", text(p.one(t, "stock-count")))
+	})
+}
+
+func TestLocations(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+
+	res := e.post(t, "/admin/inventory/locations", url.Values{"name": {"Pop-up stand"}, "priority": {"20"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	p := parse(t, e.get(t, "/admin/inventory/locations").body)
+	require.Equal(t, []string{"Pop-up stand", "Main warehouse", "City store"}, texts(p.byTestID("location-name")), "highest priority first")
+
+	res = e.post(t, "/admin/inventory/locations", url.Values{"name": {"Main warehouse"}, "priority": {"1"}})
+	require.Equal(t, http.StatusConflict, res.status)
+	p = parse(t, res.body)
+	require.Equal(t, "Another location has this name.", text(p.one(t, "field-error-name")))
+	require.Equal(t, "Main warehouse", attr(findAll(p.one(t, "location-form"), func(n *htmlNodeT) bool { return attr(n, "name") == "name" })[0], "value"))
+
+	for _, form := range []url.Values{{"name": {""}}, {"name": {"Shed"}, "priority": {"high"}}} {
+		require.Equal(t, http.StatusUnprocessableEntity, e.post(t, "/admin/inventory/locations", form).status)
+	}
+	locs, err := e.inv.Locations(e.ctx)
+	require.NoError(t, err)
+	require.Len(t, locs, 3)
+}
+
+func TestPolicyUpdate(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.give(t, teeS, e.main, 1)
+
+	res := e.post(t, "/admin/inventory/variants/101/policy", url.Values{"allow_backorder": {"1"}, "low_stock_threshold": {"2"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	st, err := e.inv.Availability(e.ctx, []int64{teeS})
+	require.NoError(t, err)
+	require.True(t, st[teeS].AllowBackorder)
+	require.Equal(t, 2, st[teeS].LowStockThreshold)
+
+	// Orders now hold more than there is; backorders cannot be turned off under them.
+	require.NoError(t, db.InTx(e.ctx, e.pool, func(tx pgx.Tx) error {
+		return e.inv.ReserveTx(e.ctx, tx, "order:9", []inventory.Line{{VariantID: teeS, Quantity: 3}})
+	}))
+	res = e.post(t, "/admin/inventory/variants/101/policy", url.Values{"low_stock_threshold": {"2"}})
+	require.Equal(t, http.StatusConflict, res.status)
+	require.Contains(t, text(parse(t, res.body).one(t, "form-error")), "restock before turning backorders off")
+
+	res = e.post(t, "/admin/inventory/variants/101/policy", url.Values{"low_stock_threshold": {"-3"}})
+	require.Equal(t, http.StatusUnprocessableEntity, res.status)
+	require.True(t, parse(t, res.body).has("field-error-low_stock_threshold"))
+}

@@ -75,6 +75,7 @@ type Main struct {
 
 	catalog   *catalog.Service
 	payments  *payments.Service
+	stock     catalogStock
 	inventory *inventory.Service
 	cart      *cart.Service
 	notify    *notify.Service
@@ -133,8 +134,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.inventory.UseAudit(m.users)
 	// Listings offer "In stock only", answered by inventory per request (catalog may not
 	// import inventory, so the adapter in stock.go stands between them).
-	m.catalog.UseInStock(catalogStock{m.inventory})
-	m.cart = cart.NewService(pool, m.catalog, m.inventory, m.Log)
+	m.stock = newCatalogStock(m.inventory)
+	m.catalog.UseInStock(m.stock)
+	m.cart = cart.NewService(pool, m.catalog, cartStock{m.stock.cache}, m.Log)
 	// A deleted account leaves no cart behind (cart may not import users, so the
 	// account id crosses here).
 	m.users.RegisterErasure(func(ctx context.Context, tx pgx.Tx, id users.AccountID) error {
@@ -201,6 +203,7 @@ func (m *Main) startHTTP() error {
 		Inventory: m.inventory,
 		Cart:      m.cart,
 		Payments:  m.payments,
+		Stock:     m.stock,
 		Users:     m.users,
 		Notify:    m.notify,
 		Draining:  &m.draining,

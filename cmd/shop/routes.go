@@ -59,6 +59,7 @@ type routerDeps struct {
 	Inventory *inventory.Service
 	Cart      *cart.Service
 	Payments  *payments.Service
+	Stock     catalogStock
 	Users     *users.Service
 	Notify    *notify.Service
 	Draining  *atomic.Bool
@@ -112,7 +113,7 @@ func newRouter(d routerDeps) chi.Router {
 	catalogHandler := catalogweb.NewHandler(d.Catalog, rr, d.Log, catalogweb.Options{
 		BaseURL: d.Config.BaseURL,
 		// Product pages say in stock / only N left / out of stock / on backorder.
-		Stock: catalogStock{d.Inventory},
+		Stock: d.Stock,
 		// catalogweb imports no other module, so who is signed in reaches it as functions.
 		Actor: usersweb.Actor,
 		Flash: func(r *http.Request, kind, text string) { session.AddFlash(r.Context(), sessions, kind, text) },

@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/monoshop/monoshop/internal/catalog"
 	"github.com/monoshop/monoshop/internal/catalog/catalogweb"
@@ -13,33 +16,105 @@ import (
 // module declares the small interface it needs, and these translate ids and types.
 
 // catalogStock shows inventory to the catalog: stock levels for product pages
-// (catalogweb.StockReader) and the in-stock filter of listings (catalog.InStock).
-type catalogStock struct{ inv *inventory.Service }
+// (catalogweb.StockReader) and the in-stock filter of listings (catalog.InStock), both
+// answered from a short-lived copy of every variant's stock.
+type catalogStock struct {
+	inv   *inventory.Service
+	cache *stockCache
+}
+
+func newCatalogStock(inv *inventory.Service) catalogStock {
+	c := &stockCache{inv: inv}
+	// A change made by this process shows on its next page; other replicas see it within
+	// stockTTL.
+	inv.OnStockChange(c.invalidate)
+	return catalogStock{inv: inv, cache: c}
+}
+
+// stockTTL bounds how stale the stock shown on storefront pages may be on a replica that
+// did not make the change. Carts and reservations always read live stock, so a stale
+// page can at worst offer something a reservation then refuses.
+const stockTTL = time.Second
+
+// stockCache keeps every variant's stock from one query. Product pages at thousands of
+// requests per second would otherwise each cost a query, and a filtered top-level
+// category would ask about tens of thousands of variants at once.
+type stockCache struct {
+	inv *inventory.Service
+
+	mu         sync.Mutex // serialises synchronous refreshes
+	data       atomic.Pointer[stockSnapshot]
+	stale      atomic.Bool
+	refreshing atomic.Bool
+}
+
+type stockSnapshot struct {
+	at    time.Time
+	stock map[int64]inventory.Sellable
+}
+
+func (c *stockCache) invalidate() { c.stale.Store(true) }
+
+// get returns the cached stock. After a change in this process it refreshes before
+// answering; when merely old it answers at once and refreshes in the background, so no
+// page waits for the refresh.
+func (c *stockCache) get(ctx context.Context) (map[int64]inventory.Sellable, error) {
+	d := c.data.Load()
+	if d != nil && !c.stale.Load() {
+		if time.Since(d.at) >= stockTTL && c.refreshing.CompareAndSwap(false, true) {
+			go func() {
+				defer c.refreshing.Store(false)
+				_, _ = c.refresh(context.WithoutCancel(ctx))
+			}()
+		}
+		return d.stock, nil
+	}
+	return c.refresh(ctx)
+}
+
+func (c *stockCache) refresh(ctx context.Context) (map[int64]inventory.Sellable, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d := c.data.Load(); d != nil && !c.stale.Load() && time.Since(d.at) < stockTTL {
+		return d.stock, nil
+	}
+	// Cleared before reading, so a change during the query marks the result stale again.
+	c.stale.Store(false)
+	stock, err := c.inv.StockAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.data.Store(&stockSnapshot{at: time.Now(), stock: stock})
+	return stock, nil
+}
 
 // StockLevels reports every variant asked about. A variant inventory does not know has
 // nothing to sell, so it shows as out of stock: offering "Add to cart" for it would only
 // lead to a refusal later.
 func (s catalogStock) StockLevels(ctx context.Context, ids []catalog.VariantID) (map[catalog.VariantID]catalogweb.StockLevel, error) {
-	stock, err := s.inv.Availability(ctx, rawVariantIDs(ids))
+	stock, err := s.cache.get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[catalog.VariantID]catalogweb.StockLevel, len(stock))
-	for id, st := range stock {
-		out[catalog.VariantID(id)] = catalogweb.StockLevel{Available: st.Available(), Backorder: st.Tracked && st.AllowBackorder}
+	out := make(map[catalog.VariantID]catalogweb.StockLevel, len(ids))
+	for _, id := range ids {
+		st := stock[int64(id)]
+		out[id] = catalogweb.StockLevel{Available: st.Available, Backorder: st.Backorder}
 	}
 	return out, nil
 }
 
-// InStockVariants answers the "In stock only" filter in one query per listing.
+// InStockVariants answers the "In stock only" filter from the same copy.
 func (s catalogStock) InStockVariants(ctx context.Context, ids []catalog.VariantID) (map[catalog.VariantID]bool, error) {
-	in, err := s.inv.InStockAmong(ctx, rawVariantIDs(ids))
+	stock, err := s.cache.get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[catalog.VariantID]bool, len(in))
-	for id := range in {
-		out[catalog.VariantID(id)] = true
+	out := make(map[catalog.VariantID]bool)
+	for _, id := range ids {
+		if stock[int64(id)].CanSell() {
+			out[id] = true
+		}
 	}
 	return out, nil
 }
@@ -121,4 +196,22 @@ func (s stockAlertStaff) StockAlertRecipients(ctx context.Context) ([]string, er
 		}
 	}
 	return to, nil
+}
+
+// cartStock answers the cart's availability questions from the same short-lived copy:
+// a cart page shows honest notices without a stock query per view. Reservations at
+// checkout read live stock, so a notice up to stockTTL old can never oversell.
+type cartStock struct{ cache *stockCache }
+
+func (s cartStock) Availability(ctx context.Context, ids []int64) (map[int64]inventory.Stock, error) {
+	stock, err := s.cache.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]inventory.Stock, len(ids))
+	for _, id := range ids {
+		st, tracked := stock[id]
+		out[id] = inventory.Stock{VariantID: id, OnHand: st.Available, AllowBackorder: st.Backorder, Tracked: tracked}
+	}
+	return out, nil
 }

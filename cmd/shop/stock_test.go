@@ -258,7 +258,7 @@ func TestInStockFilterQueries(t *testing.T) {
 			require.NoError(t, cat.SeedDemo(ctx, catalog.SeedOptions{Products: products, Seed: 9}))
 			inv := inventory.NewService(pool, nil)
 			require.NoError(t, stockDemoCatalog(ctx, cat, inv))
-			cat.UseInStock(catalogStock{inv})
+			cat.UseInStock(newCatalogStock(inv))
 			tops, err := cat.ListTopCategories(ctx)
 			require.NoError(t, err)
 			q := catalog.ListingQuery{Category: tops[0].ID, PerPage: 24}

@@ -21,3 +21,45 @@ func (s *Service) InStockAmong(ctx context.Context, variantIDs []int64) (map[int
 	}
 	return out, nil
 }
+
+// Sellable is what a storefront shows of a variant's stock.
+type Sellable struct {
+	Available int
+	Backorder bool
+}
+
+// CanSell reports whether one unit could be reserved now (the rule ReserveTx applies).
+func (s Sellable) CanSell() bool { return s.Available > 0 || s.Backorder }
+
+// StockAll returns the stock of every tracked variant in one query over all levels.
+// Storefront pages read it from a cache refreshed at most every second, instead of
+// asking per page: a product page then needs no query at all.
+func (s *Service) StockAll(ctx context.Context) (map[int64]Sellable, error) {
+	rows, err := s.q.StockAll(ctx, s.pool)
+	if err != nil {
+		return nil, interpretError(err, "stock")
+	}
+	out := make(map[int64]Sellable, len(rows))
+	for _, r := range rows {
+		out[r.VariantID] = Sellable{Available: int(r.Available), Backorder: r.AllowBackorder && r.ActiveLocations > 0}
+	}
+	return out, nil
+}
+
+// OnStockChange registers f to run whenever this process changes a stock level or a
+// backorder policy, so caches of availability in the same process can be dropped at
+// once. Other replicas' caches expire on their own.
+func (s *Service) OnStockChange(f func()) {
+	s.hooksMu.Lock()
+	defer s.hooksMu.Unlock()
+	s.changeHooks = append(s.changeHooks, f)
+}
+
+func (s *Service) stockChanged() {
+	s.hooksMu.Lock()
+	hooks := s.changeHooks
+	s.hooksMu.Unlock()
+	for _, f := range hooks {
+		f()
+	}
+}

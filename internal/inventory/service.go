@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -25,6 +26,9 @@ type Service struct {
 	q     *dbsqlc.Queries
 	log   *slog.Logger
 	audit audit.Recorder
+
+	hooksMu     sync.Mutex
+	changeHooks []func()
 }
 
 // NewService returns the inventory service.
@@ -222,6 +226,7 @@ func (s *Service) settle(ctx context.Context, tx pgx.Tx, ref, state, reason stri
 }
 
 func (s *Service) move(ctx context.Context, tx pgx.Tx, variant, location int64, dOnHand, dReserved int, reason, ref string, actor *int64, note string) error {
+	s.stockChanged()
 	err := s.q.MovementInsert(ctx, tx, dbsqlc.MovementInsertParams{VariantID: variant, LocationID: location,
 		DeltaOnHand: int32(dOnHand), DeltaReserved: int32(dReserved), Reason: reason, Ref: ref, ActorID: actor, Note: note})
 	return interpretError(err, "movement")
@@ -364,6 +369,7 @@ func (s *Service) SetPolicy(ctx context.Context, variant int64, allowBackorder b
 		if err := s.q.ItemUpsert(ctx, tx, dbsqlc.ItemUpsertParams{VariantID: variant, AllowBackorder: allowBackorder, LowStockThreshold: int32(lowStock)}); err != nil {
 			return interpretError(err, "item")
 		}
+		s.stockChanged()
 		err := s.q.LevelsSyncBackorder(ctx, tx, dbsqlc.LevelsSyncBackorderParams{VariantID: variant, AllowBackorder: allowBackorder})
 		if err != nil {
 			var pgErr *pgconn.PgError

@@ -47,8 +47,10 @@ func Open(ctx context.Context, url string, opts PoolOptions) (*pgxpool.Pool, err
 	}
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
-	} else if cfg.MaxConns < 8 {
-		cfg.MaxConns = 8
+	} else if cfg.MaxConns < 16 {
+		// Requests hold a connection only for single statements, so a few more than the
+		// cores keeps a burst of page views from queueing behind each other's round trips.
+		cfg.MaxConns = 16
 	}
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	cfg.HealthCheckPeriod = 30 * time.Second

@@ -149,7 +149,7 @@ func TestCart(t *testing.T) {
 		laptop := a.browser(t)
 		res := laptop.addFromProductPage(t, x, 2)
 		require.Equal(t, http.StatusSeeOther, res.status, res.body)
-		require.Equal(t, "/p/"+x.p.Slug+"?variant="+x.id(), res.header.Get("Location"))
+		require.Equal(t, "/p/"+x.p.Slug+"?variant="+x.id()+"&added=1", res.header.Get("Location"))
 		require.Equal(t, http.StatusSeeOther, laptop.addFromProductPage(t, y, 3).status)
 		require.Equal(t, http.StatusSeeOther, laptop.addFromProductPage(t, z, 1).status)
 		for _, path := range []string{"/", "/p/" + z.p.Slug, "/c/" + f.category, "/cart", "/search?q=" + url.QueryEscape(z.p.Title), "/login"} {

@@ -224,6 +224,9 @@ func chromeMiddleware(d routerDeps, sessions *scs.SessionManager, cartCount func
 				for _, f := range session.PopFlashes(r.Context(), sessions) {
 					chrome.Flashes = append(chrome.Flashes, web.FlashMessage{Kind: web.FlashKind(f.Kind), Text: f.Text})
 				}
+				if m, ok := cartweb.AddedMessage(r); ok {
+					chrome.Flashes = append(chrome.Flashes, m)
+				}
 			}
 			next.ServeHTTP(w, r.WithContext(web.WithChrome(r.Context(), chrome)))
 		})

@@ -35,13 +35,14 @@ func TestCartPages(t *testing.T) {
 		require.Equal(t, "0", empty.cartCount())
 
 		loc := b.add(vid(a.ID()), "2").redirect()
-		require.Equal(t, "/p/"+a.Product.Slug+"?variant="+vid(a.ID()), loc, "back to the product, on the variant added")
+		require.Equal(t, "/p/"+a.Product.Slug+"?variant="+vid(a.ID())+"&added=1", loc, "back to the product, on the variant added")
 		home := b.page("/")
-		require.Equal(t, []string{"Added to your cart."}, home.flashes())
+		require.Empty(t, home.flashes(), "the confirmation rides on the redirect's URL, not the session")
 		require.Equal(t, "2", home.cartCount())
-		require.Equal(t, "/cart", b.do(http.MethodPost, "/cart/items",
+		require.Equal(t, "/cart?added=1", b.do(http.MethodPost, "/cart/items",
 			url.Values{"variant_id": {vid(c.ID())}, "quantity": {"1"}, "next": {"/cart"}}, "").redirect())
 
+		require.Equal(t, []string{"Added to your cart."}, b.page("/cart?added=1").flashes(), "the page added to confirms it")
 		p := b.page("/cart")
 		require.Equal(t, "3", p.cartCount())
 		lines := p.all("cart-line")

@@ -139,6 +139,25 @@ func parseQuantity(s string) (int, bool) {
 var quantityProblem = "Please enter a quantity from 1 to " + strconv.Itoa(cart.MaxLineQuantity) + "."
 
 // productURL is the page of a variant, where the add-to-cart form was.
+// addedParam marks the page an add redirected to, so it can say "Added to your cart".
+const addedParam = "added"
+
+func withAdded(target string) string {
+	if strings.Contains(target, "?") {
+		return target + "&" + addedParam + "=1"
+	}
+	return target + "?" + addedParam + "=1"
+}
+
+// AddedMessage is the confirmation to show on the page an add redirected to. The page
+// chrome calls it on every GET; it is a message carried by the URL, not by the session.
+func AddedMessage(r *http.Request) (web.FlashMessage, bool) {
+	if r.Method != http.MethodGet || r.URL.Query().Get(addedParam) != "1" {
+		return web.FlashMessage{}, false
+	}
+	return web.FlashMessage{Kind: web.FlashSuccess, Text: "Added to your cart."}, true
+}
+
 func productURL(slug string, variant int64) string {
 	return "/p/" + url.PathEscape(slug) + "?variant=" + strconv.FormatInt(variant, 10)
 }

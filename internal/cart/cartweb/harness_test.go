@@ -113,6 +113,9 @@ func chrome(sessions *scs.SessionManager, h *cartweb.Handler) func(http.Handler)
 				for _, f := range session.PopFlashes(r.Context(), sessions) {
 					c.Flashes = append(c.Flashes, web.FlashMessage{Kind: web.FlashKind(f.Kind), Text: f.Text})
 				}
+				if m, ok := cartweb.AddedMessage(r); ok {
+					c.Flashes = append(c.Flashes, m)
+				}
 			}
 			next.ServeHTTP(w, r.WithContext(web.WithChrome(r.Context(), c)))
 		})

@@ -49,16 +49,18 @@ func (h *Handler) itemAdd(w http.ResponseWriter, r *http.Request) {
 	if res.Token != "" && res.Token != ref.Token {
 		h.sessions.Put(ctx, SessionKey, res.Token)
 	}
-	if res.Notice != "" {
-		h.flash(ctx, web.FlashInfo, res.Notice)
-	} else {
-		h.flash(ctx, web.FlashSuccess, "Added to your cart.")
-	}
 	target := productURL(res.ProductSlug, variant)
 	// A form that is not on the product page (a "buy again" link, a recommendation) may
 	// ask to land on the cart instead; nothing else is accepted, so no open redirect.
 	if r.PostForm.Get("next") == "/cart" {
 		target = "/cart"
+	}
+	if res.Notice != "" {
+		h.flash(ctx, web.FlashInfo, res.Notice)
+	} else {
+		// The plain confirmation rides on the URL (see AddedMessage): adding to a cart is
+		// the busiest write of the shop, and a flash would cost a session write each time.
+		target = withAdded(target)
 	}
 	seeOther(w, r, target)
 }

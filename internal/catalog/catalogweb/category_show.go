@@ -34,13 +34,8 @@ func (h *Handler) categoryShow(w http.ResponseWriter, r *http.Request) {
 	}
 
 	params := parseListingParams(r.URL.Query())
-	listing, err := h.catalog.ListProducts(ctx, catalog.ListingQuery{
-		Category: cat.ID,
-		Filters:  params.Filters,
-		Sort:     params.Sort,
-		Page:     params.Page,
-		PerPage:  listingPerPage,
-	})
+	path := categoryHref(cat.Slug)
+	entry, err := h.categoryListing(r, cat, path, params)
 	if err != nil {
 		h.render.Error(w, r, err)
 		return
@@ -56,13 +51,11 @@ func (h *Handler) categoryShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	path := categoryHref(cat.Slug)
-	urls := newListingURLs(path, nil, listing, params.Sort)
 	v := categoryView{
 		Name:        cat.Name,
 		Description: cat.Description,
 		Crumbs:      []web.Crumb{{Label: "Home", URL: "/"}},
-		Listing:     newListingVM(listing, urls, ""),
+		Listing:     entry.vm,
 		Meta: web.PageMeta{
 			Title:       orDefault(cat.SEOTitle, cat.Name),
 			Description: orDefault(cat.SEODescription, cat.Description),
@@ -74,22 +67,55 @@ func (h *Handler) categoryShow(w http.ResponseWriter, r *http.Request) {
 	for _, c := range children {
 		v.Children = append(v.Children, web.NavLink{Label: c.Name, URL: categoryHref(c.Slug)})
 	}
-	if listing.Page > 1 {
-		v.Meta.Title += " – page " + strconv.Itoa(listing.Page)
+	if entry.page > 1 {
+		v.Meta.Title += " – page " + strconv.Itoa(entry.page)
 	}
-	if urls.filtered() {
+	if entry.filtered {
 		// Facet combinations multiply without end; only the plain category is worth indexing.
 		v.Meta.NoIndex = true
 	} else {
 		// Each page of the plain listing is its own document; a re-sorted one is a duplicate
 		// of the category itself.
 		canonical := path
-		if params.Sort == catalog.SortRelevance && listing.Page > 1 {
-			canonical += "?page=" + strconv.Itoa(listing.Page)
+		if params.Sort == catalog.SortRelevance && entry.page > 1 {
+			canonical += "?page=" + strconv.Itoa(entry.page)
 		}
 		v.Meta.Canonical = absoluteListingURL(h.opts.BaseURL, canonical)
 	}
 	h.render.Page(w, r, http.StatusOK, categoryPage(v))
+}
+
+// categoryListing computes the listing of a category URL, or takes it from the listing
+// cache when the catalog has not changed since.
+func (h *Handler) categoryListing(r *http.Request, cat catalog.Category, path string, params listingParams) (cachedListing, error) {
+	ctx := r.Context()
+	_, byStock := params.Filters[catalog.InStockFacet]
+	gen, err := h.catalog.Generation(ctx)
+	if err != nil {
+		return cachedListing{}, err
+	}
+	key := path + "?" + canonicalQuery(params)
+	if !byStock {
+		if e, ok := h.listings.get(gen, key); ok {
+			return e, nil
+		}
+	}
+	listing, err := h.catalog.ListProducts(ctx, catalog.ListingQuery{
+		Category: cat.ID,
+		Filters:  params.Filters,
+		Sort:     params.Sort,
+		Page:     params.Page,
+		PerPage:  listingPerPage,
+	})
+	if err != nil {
+		return cachedListing{}, err
+	}
+	urls := newListingURLs(path, nil, listing, params.Sort)
+	e := cachedListing{vm: newListingVM(listing, urls, ""), page: listing.Page, filtered: urls.filtered()}
+	if !byStock {
+		h.listings.put(gen, key, e)
+	}
+	return e, nil
 }
 
 type categoryView struct {

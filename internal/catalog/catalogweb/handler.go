@@ -51,6 +51,9 @@ type Options struct {
 
 // Handler holds what the catalog pages need.
 type Handler struct {
+	// listings remembers category listings for the current catalog generation.
+	listings listingCache
+
 	catalog *catalog.Service
 	render  *web.Renderer
 	log     *slog.Logger

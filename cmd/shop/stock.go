@@ -104,19 +104,13 @@ func (s catalogStock) StockLevels(ctx context.Context, ids []catalog.VariantID) 
 	return out, nil
 }
 
-// InStockVariants answers the "In stock only" filter from the same copy.
-func (s catalogStock) InStockVariants(ctx context.Context, ids []catalog.VariantID) (map[catalog.VariantID]bool, error) {
+// InStockNow answers the "In stock only" filter from the same copy.
+func (s catalogStock) InStockNow(ctx context.Context) (func(catalog.VariantID) bool, error) {
 	stock, err := s.cache.get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[catalog.VariantID]bool)
-	for _, id := range ids {
-		if stock[int64(id)].CanSell() {
-			out[id] = true
-		}
-	}
-	return out, nil
+	return func(id catalog.VariantID) bool { return stock[int64(id)].CanSell() }, nil
 }
 
 func rawVariantIDs(ids []catalog.VariantID) []int64 {

@@ -22,9 +22,11 @@ const FacetNotCounted = -1
 // module (DESIGN.md §2), so cmd/shop implements it over inventory and passes it to
 // UseInStock; the catalog declares only what it needs.
 type InStock interface {
-	// InStockVariants returns which of the candidates are in stock (or on backorder),
-	// at the time of the call.
-	InStockVariants(ctx context.Context, candidates []VariantID) (map[VariantID]bool, error)
+	// InStockNow returns a test of whether a variant is in stock (or on backorder) as of
+	// this call. A predicate rather than a set: a top-level category holds tens of
+	// thousands of variants, and building a set of them per request cost more than the
+	// listing itself.
+	InStockNow(ctx context.Context) (func(VariantID) bool, error)
 }
 
 // UseInStock turns on the listings' "In stock only" filter. Without it the filter is
@@ -44,24 +46,15 @@ func (s *Service) listWithStock(ctx context.Context, snap *snapshot, q ListingQu
 	}
 	selected := slices.Contains(q.Filters[InStockFacet], inStockValue)
 	if selected {
-		var candidates []VariantID
-		for _, pi := range snap.listingBase(q) {
-			for _, v := range snap.products[pi].Variants {
-				candidates = append(candidates, v.ID)
-			}
-		}
-		inStock := map[VariantID]bool{}
-		if len(candidates) > 0 {
-			var err error
-			if inStock, err = s.inStock.InStockVariants(ctx, candidates); err != nil {
-				return Listing{}, fmt.Errorf("catalog: in-stock filter: %w", err)
-			}
+		inStock, err := s.inStock.InStockNow(ctx)
+		if err != nil {
+			return Listing{}, fmt.Errorf("catalog: in-stock filter: %w", err)
 		}
 		q.inStock = func(pi int32) bool {
 			// A product is in stock when any of its variants is: its page lets the
 			// shopper pick that one.
 			for _, v := range snap.products[pi].Variants {
-				if inStock[v.ID] {
+				if inStock(v.ID) {
 					return true
 				}
 			}

@@ -23,7 +23,10 @@ func New(pool *pgxpool.Pool, secure bool) *scs.SessionManager {
 	// cluster, not by a ticker in every replica.
 	m.Store = pgxstore.NewWithCleanupInterval(pool, 0)
 	m.Lifetime = 30 * 24 * time.Hour
-	m.IdleTimeout = 14 * 24 * time.Hour
+	// No idle timeout: scs implements it by rewriting the session on every request that
+	// carries one, which turned each page view of a shopper with a cart into a database
+	// write. Sessions end after Lifetime, at sign-out, and everywhere at once when the
+	// account's session version moves (password reset, role change, disabling).
 	m.Cookie.Name = CookieName
 	m.Cookie.HttpOnly = true
 	m.Cookie.SameSite = http.SameSiteLaxMode

@@ -141,6 +141,11 @@ func (c *cli) serve(ctx context.Context, args []string, mode Mode, dev bool) err
 	if dev {
 		if err := loadDemoData(ctx, m, log); err != nil {
 			_ = m.Close()
+			if ctx.Err() != nil {
+				// Ctrl-C while the demo data loads: the seed rolled back, and the next
+				// `shop dev` loads it again. That is a normal stop, not a failure.
+				return nil
+			}
 			return err
 		}
 		fmt.Fprintf(c.stdout, "\n  Monoshop is running: %s\n  Press Ctrl-C to stop.\n\n", devURL(m.Addr()))

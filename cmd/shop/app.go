@@ -25,6 +25,7 @@ import (
 	"github.com/monoshop/monoshop/internal/catalog"
 	"github.com/monoshop/monoshop/internal/inventory"
 	"github.com/monoshop/monoshop/internal/notify"
+	"github.com/monoshop/monoshop/internal/orders"
 	"github.com/monoshop/monoshop/internal/payments"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/db"
@@ -75,6 +76,7 @@ type Main struct {
 
 	catalog   *catalog.Service
 	payments  *payments.Service
+	orders    *orders.Service
 	stock     catalogStock
 	inventory *inventory.Service
 	cart      *cart.Service
@@ -152,8 +154,15 @@ func (m *Main) Run(ctx context.Context) error {
 		return &ConfigError{"SHOP_PAYMENT_PROVIDER", err.Error()}
 	}
 
+	// Orders place reservations and payments in one transaction and hear from payments
+	// when money arrives, inside the webhook's transaction.
+	m.orders = orders.NewService(pool, m.Log, m.inventory, m.payments, orders.Config{})
+	m.payments.OnPaid(m.orders.MarkPaidTx)
+	m.payments.OnFailed(m.orders.MarkPaymentFailedTx)
+
 	reg := jobs.NewRegistry()
 	registerPlatformJobs(reg, pool)
+	m.orders.RegisterJobs(reg, time.Minute)
 	m.catalog.RegisterJobs(reg)
 	m.notify.RegisterJobs(reg)
 	m.payments.RegisterJobs(reg)

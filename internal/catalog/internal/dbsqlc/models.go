@@ -203,6 +203,84 @@ type NotifyMessage struct {
 	SentAt      *time.Time
 }
 
+type OrdersDiscountCode struct {
+	ID               int64
+	Code             string
+	Kind             string
+	BasisPoints      int32
+	AmountMinor      int64
+	Currency         string
+	MinSubtotalMinor int64
+	StartsAt         *time.Time
+	EndsAt           *time.Time
+	UsageLimit       *int32
+	UsedCount        int32
+	PerCustomerLimit *int32
+	Active           bool
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+type OrdersDiscountRedemption struct {
+	ID        int64
+	CodeID    int64
+	OrderID   int64
+	AccountID *int64
+	Email     string
+	CreatedAt time.Time
+}
+
+type OrdersOrder struct {
+	ID                 int64
+	Number             int64
+	Token              string
+	AccountID          *int64
+	Email              string
+	Status             string
+	PaymentStatus      string
+	FulfillmentStatus  string
+	Currency           string
+	Subtotal           int64
+	DiscountTotal      int64
+	ShippingTotal      int64
+	ShippingTax        int64
+	TaxTotal           int64
+	GrandTotal         int64
+	TaxIncluded        bool
+	ShippingMethodName string
+	ShippingAddress    []byte
+	BillingAddress     []byte
+	DiscountCode       string
+	IdempotencyKey     string
+	ExpiresAt          *time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+type OrdersOrderEvent struct {
+	ID        int64
+	OrderID   int64
+	Type      string
+	Actor     string
+	Data      []byte
+	CreatedAt time.Time
+}
+
+type OrdersOrderLine struct {
+	ID        int64
+	OrderID   int64
+	VariantID int64
+	Sku       string
+	Name      string
+	Options   string
+	Quantity  int32
+	UnitPrice int64
+	Gross     int64
+	Discount  int64
+	Tax       int64
+	TaxRate   int32
+}
+
 type PaymentsEvent struct {
 	ID              int64
 	Provider        string

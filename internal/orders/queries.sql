@@ -1,0 +1,84 @@
+-- name: OrderGetByIdempotencyKey :one
+SELECT * FROM orders.orders WHERE idempotency_key = $1;
+
+-- name: OrderGetByID :one
+SELECT * FROM orders.orders WHERE id = $1;
+
+-- name: OrderGetByNumber :one
+SELECT * FROM orders.orders WHERE number = $1;
+
+-- name: OrderGetByToken :one
+SELECT * FROM orders.orders WHERE token = $1;
+
+-- name: OrderLockByNumber :one
+SELECT * FROM orders.orders WHERE number = $1 FOR UPDATE;
+
+-- OrderInsert does nothing (no row) when the idempotency key is taken: the caller then
+-- reads the existing order. A concurrent insert of the same key waits for the first.
+-- name: OrderInsert :one
+INSERT INTO orders.orders (
+    token, account_id, email, currency, subtotal, discount_total, shipping_total,
+    shipping_tax, tax_total, grand_total, tax_included, shipping_method_name,
+    shipping_address, billing_address, discount_code, idempotency_key, expires_at
+) VALUES (
+    @token, @account_id, @email, @currency, @subtotal, @discount_total, @shipping_total,
+    @shipping_tax, @tax_total, @grand_total, @tax_included, @shipping_method_name,
+    @shipping_address, @billing_address, @discount_code, @idempotency_key, @expires_at
+)
+ON CONFLICT (idempotency_key) DO NOTHING
+RETURNING *;
+
+-- name: OrderLineInsert :exec
+INSERT INTO orders.order_lines (order_id, variant_id, sku, name, options, quantity, unit_price, gross, discount, tax, tax_rate)
+VALUES (@order_id, @variant_id, @sku, @name, @options, @quantity, @unit_price, @gross, @discount, @tax, @tax_rate);
+
+-- name: OrderLines :many
+SELECT * FROM orders.order_lines WHERE order_id = $1 ORDER BY id;
+
+-- name: OrderEventInsert :exec
+INSERT INTO orders.order_events (order_id, type, actor, data) VALUES (@order_id, @type, @actor, @data);
+
+-- name: OrderEvents :many
+SELECT * FROM orders.order_events WHERE order_id = $1 ORDER BY id;
+
+-- name: OrderSetPaymentStatus :one
+UPDATE orders.orders SET payment_status = @payment_status, updated_at = now()
+WHERE id = @id RETURNING *;
+
+-- name: OrderCancel :one
+UPDATE orders.orders SET status = 'cancelled', updated_at = now()
+WHERE id = @id AND status = 'open' RETURNING *;
+
+-- OrdersExpiredLock claims open, unpaid orders past their expiry; concurrent runs skip
+-- the rows another run holds, so each order is expired exactly once.
+-- name: OrdersExpiredLock :many
+SELECT * FROM orders.orders
+WHERE status = 'open' AND payment_status IN ('pending', 'failed') AND expires_at < @now
+ORDER BY expires_at, id
+LIMIT @max_rows
+FOR UPDATE SKIP LOCKED;
+
+-- name: DiscountCodeGet :one
+SELECT * FROM orders.discount_codes WHERE code = $1;
+
+-- name: DiscountCodeInsert :one
+INSERT INTO orders.discount_codes (code, kind, basis_points, amount_minor, currency, min_subtotal_minor,
+    starts_at, ends_at, usage_limit, per_customer_limit, active)
+VALUES (@code, @kind, @basis_points, @amount_minor, @currency, @min_subtotal_minor,
+    @starts_at, @ends_at, @usage_limit, @per_customer_limit, @active)
+RETURNING *;
+
+-- DiscountCodeRedeem counts one use, atomically: no row changes when the code is used up.
+-- name: DiscountCodeRedeem :execrows
+UPDATE orders.discount_codes SET used_count = used_count + 1, updated_at = now()
+WHERE id = $1 AND (usage_limit IS NULL OR used_count < usage_limit);
+
+-- name: DiscountRedemptionsByCustomer :one
+SELECT count(*) FROM orders.discount_redemptions
+WHERE code_id = @code_id
+  AND ((sqlc.narg(account_id)::bigint IS NOT NULL AND account_id = sqlc.narg(account_id)::bigint)
+       OR lower(email) = lower(@email));
+
+-- name: DiscountRedemptionInsert :exec
+INSERT INTO orders.discount_redemptions (code_id, order_id, account_id, email)
+VALUES (@code_id, @order_id, @account_id, @email);

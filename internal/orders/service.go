@@ -1,0 +1,596 @@
+package orders
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/monoshop/monoshop/internal/inventory"
+	"github.com/monoshop/monoshop/internal/orders/internal/dbsqlc"
+	"github.com/monoshop/monoshop/internal/payments"
+	"github.com/monoshop/monoshop/internal/platform/apperr"
+	"github.com/monoshop/monoshop/internal/platform/db"
+	"github.com/monoshop/monoshop/internal/platform/money"
+)
+
+// DefaultExpireAfter is how long an unpaid order holds its stock.
+const DefaultExpireAfter = 30 * time.Minute
+
+// expireBatch bounds how many orders one expiry run cancels per transaction.
+const expireBatch = 100
+
+// Inventory is what orders needs from the inventory module (*inventory.Service).
+type Inventory interface {
+	ReserveTx(ctx context.Context, tx pgx.Tx, ref string, lines []inventory.Line) error
+	ReleaseTx(ctx context.Context, tx pgx.Tx, ref string) error
+}
+
+// Payments is what orders needs from the payments module (*payments.Service).
+type Payments interface {
+	Create(ctx context.Context, tx pgx.Tx, in payments.CreateInput) (payments.Payment, error)
+}
+
+// Config configures the orders service.
+type Config struct {
+	// ExpireAfter is how long an unpaid order waits for its payment (default 30 minutes).
+	ExpireAfter time.Duration
+	// Now is the clock (tests move it); nil means time.Now.
+	Now func() time.Time
+}
+
+// Service is the orders module's public API.
+type Service struct {
+	pool *pgxpool.Pool
+	q    *dbsqlc.Queries
+	log  *slog.Logger
+	inv  Inventory
+	pay  Payments
+	cfg  Config
+}
+
+// NewService returns the orders service.
+func NewService(pool *pgxpool.Pool, log *slog.Logger, inv Inventory, pay Payments, cfg Config) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.ExpireAfter <= 0 {
+		cfg.ExpireAfter = DefaultExpireAfter
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Service{pool: pool, q: dbsqlc.New(), log: log, inv: inv, pay: pay, cfg: cfg}
+}
+
+// InventoryRef is the reservation reference of an order's stock.
+func InventoryRef(number int64) string { return "order:" + strconv.FormatInt(number, 10) }
+
+// PaymentRef is the order reference given to the payments module.
+func PaymentRef(number int64) string { return strconv.FormatInt(number, 10) }
+
+// PlaceOrderInput is a checkout submission, already validated field by field and priced
+// live by the caller (cart + catalog).
+type PlaceOrderInput struct {
+	// IdempotencyKey names the checkout submission (a hidden form field): submitting it
+	// again returns the order it created.
+	IdempotencyKey string
+	Lines          []Line
+	// Options describes each line's variant options ("Size: M, Colour: red"), by index of
+	// Lines; optional.
+	Options   []string
+	Email     string
+	AccountID *int64
+	// Shipping is the destination as pricing needs it.
+	Shipping        Address
+	ShippingAddress AddressDetails
+	BillingAddress  AddressDetails
+	Method          ShippingMethod
+	DiscountCode    string
+	Rates           []TaxRate
+	Mode            TaxMode
+	// PaymentProvider names the payments provider; "" is its default.
+	PaymentProvider string
+	// Actor is recorded in the "placed" event ("customer:42", "guest"); "" means "shopper".
+	Actor string
+}
+
+// PlaceOrder creates the order, its lines, the discount use, the stock reservation and
+// the payment in one transaction. A second call with the same idempotency key returns the
+// first order. A sold-out line fails with an apperr Conflict whose cause is the
+// *inventory.InsufficientStock (errors.As works); a used-up code with Conflict "This code
+// has been used up".
+func (s *Service) PlaceOrder(ctx context.Context, in PlaceOrderInput) (Order, error) {
+	in.IdempotencyKey = strings.TrimSpace(in.IdempotencyKey)
+	in.Email = strings.TrimSpace(in.Email)
+	if in.IdempotencyKey == "" || len(in.IdempotencyKey) > 200 {
+		return Order{}, apperr.New(apperr.Invalid, "The checkout form is out of date; please submit it again.")
+	}
+	if in.Email == "" {
+		return Order{}, apperr.InvalidFields("The order cannot be placed.", map[string]string{"email": "Enter your email address."})
+	}
+	if len(in.Lines) == 0 {
+		return Order{}, apperr.Wrap(ErrEmptyCart, apperr.Invalid, "Your cart is empty.")
+	}
+	if existing, err := s.q.OrderGetByIdempotencyKey(ctx, s.pool, in.IdempotencyKey); err == nil {
+		return orderFromRow(existing), nil
+	} else if !errors.Is(err, pgx.ErrNoRows) {
+		return Order{}, fmt.Errorf("orders: find order: %w", err)
+	}
+
+	var order Order
+	duplicate := false
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		order, duplicate, err = s.placeTx(ctx, tx, in)
+		if duplicate {
+			return errDuplicate
+		}
+		return err
+	})
+	if duplicate {
+		// A concurrent submission with the same key won the insert: return its order.
+		row, err := s.q.OrderGetByIdempotencyKey(ctx, s.pool, in.IdempotencyKey)
+		if err != nil {
+			return Order{}, fmt.Errorf("orders: re-read order after idempotency conflict: %w", err)
+		}
+		return orderFromRow(row), nil
+	}
+	if err != nil {
+		return Order{}, err
+	}
+	return order, nil
+}
+
+var errDuplicate = errors.New("orders: idempotency key taken")
+
+func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (Order, bool, error) {
+	now := s.cfg.Now()
+	var code *dbsqlc.OrdersDiscountCode
+	var discount *Discount
+	if c := strings.ToUpper(strings.TrimSpace(in.DiscountCode)); c != "" {
+		row, err := s.q.DiscountCodeGet(ctx, tx, c)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return Order{}, false, apperr.New(apperr.Invalid, "The code "+c+" does not exist.")
+		}
+		if err != nil {
+			return Order{}, false, fmt.Errorf("orders: find discount code: %w", err)
+		}
+		if !row.Active || (row.StartsAt != nil && now.Before(*row.StartsAt)) || (row.EndsAt != nil && !now.Before(*row.EndsAt)) {
+			return Order{}, false, apperr.New(apperr.Invalid, "The code "+c+" is not valid now.")
+		}
+		if row.UsageLimit != nil && row.UsedCount >= *row.UsageLimit {
+			return Order{}, false, apperr.New(apperr.Conflict, "This code has been used up")
+		}
+		code = &row
+		discount = discountFromRow(row, in.Lines[0].UnitPrice.Currency)
+	}
+	totals, err := ComputeTotals(TotalsInput{
+		Lines: in.Lines, Address: in.Shipping, Method: in.Method, Discount: discount, Rates: in.Rates, Mode: in.Mode,
+	})
+	if err != nil {
+		return Order{}, false, err
+	}
+	shipJSON, err := json.Marshal(nonNil(in.ShippingAddress))
+	if err != nil {
+		return Order{}, false, fmt.Errorf("orders: shipping address: %w", err)
+	}
+	billJSON, err := json.Marshal(nonNil(in.BillingAddress))
+	if err != nil {
+		return Order{}, false, fmt.Errorf("orders: billing address: %w", err)
+	}
+	var expires *time.Time
+	if totals.GrandTotal.Minor > 0 {
+		e := now.Add(s.cfg.ExpireAfter)
+		expires = &e
+	}
+	codeText := ""
+	if code != nil {
+		codeText = code.Code
+	}
+	row, err := s.q.OrderInsert(ctx, tx, dbsqlc.OrderInsertParams{
+		Token:              randomToken(32),
+		AccountID:          in.AccountID,
+		Email:              in.Email,
+		Currency:           totals.GrandTotal.Currency,
+		Subtotal:           totals.Subtotal.Minor,
+		DiscountTotal:      totals.DiscountTotal.Minor,
+		ShippingTotal:      totals.Shipping.Minor,
+		ShippingTax:        totals.ShippingTax.Minor,
+		TaxTotal:           totals.TaxTotal.Minor,
+		GrandTotal:         totals.GrandTotal.Minor,
+		TaxIncluded:        totals.TaxIncluded,
+		ShippingMethodName: in.Method.Name,
+		ShippingAddress:    shipJSON,
+		BillingAddress:     billJSON,
+		DiscountCode:       codeText,
+		IdempotencyKey:     in.IdempotencyKey,
+		ExpiresAt:          expires,
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Order{}, true, nil
+	}
+	if err != nil {
+		return Order{}, false, fmt.Errorf("orders: insert order: %w", err)
+	}
+
+	if code != nil {
+		n, err := s.q.DiscountCodeRedeem(ctx, tx, code.ID)
+		if err != nil {
+			return Order{}, false, fmt.Errorf("orders: redeem discount code: %w", err)
+		}
+		if n == 0 {
+			return Order{}, false, apperr.New(apperr.Conflict, "This code has been used up")
+		}
+		// The code's row is locked by the UPDATE above, so concurrent checkouts of one
+		// customer count each other's redemptions.
+		if code.PerCustomerLimit != nil {
+			used, err := s.q.DiscountRedemptionsByCustomer(ctx, tx, dbsqlc.DiscountRedemptionsByCustomerParams{
+				CodeID: code.ID, AccountID: in.AccountID, Email: in.Email,
+			})
+			if err != nil {
+				return Order{}, false, fmt.Errorf("orders: count redemptions: %w", err)
+			}
+			if used >= int64(*code.PerCustomerLimit) {
+				return Order{}, false, apperr.New(apperr.Conflict, "You have already used the code "+code.Code+".")
+			}
+		}
+		if err := s.q.DiscountRedemptionInsert(ctx, tx, dbsqlc.DiscountRedemptionInsertParams{
+			CodeID: code.ID, OrderID: row.ID, AccountID: in.AccountID, Email: in.Email,
+		}); err != nil {
+			return Order{}, false, fmt.Errorf("orders: record redemption: %w", err)
+		}
+	}
+
+	invLines := make([]inventory.Line, 0, len(totals.LineTotals))
+	for i, lt := range totals.LineTotals {
+		opts := ""
+		if i < len(in.Options) {
+			opts = in.Options[i]
+		}
+		if err := s.q.OrderLineInsert(ctx, tx, dbsqlc.OrderLineInsertParams{
+			OrderID:   row.ID,
+			VariantID: lt.VariantID,
+			Sku:       lt.SKU,
+			Name:      lt.Name,
+			Options:   opts,
+			Quantity:  int32(lt.Quantity),
+			UnitPrice: lt.UnitPrice.Minor,
+			Gross:     lt.Gross.Minor,
+			Discount:  lt.Discount.Minor,
+			Tax:       lt.Tax.Minor,
+			TaxRate:   int32(lt.TaxRate),
+		}); err != nil {
+			return Order{}, false, fmt.Errorf("orders: insert line: %w", err)
+		}
+		invLines = append(invLines, inventory.Line{VariantID: lt.VariantID, Quantity: lt.Quantity})
+	}
+
+	if err := s.inv.ReserveTx(ctx, tx, InventoryRef(row.Number), invLines); err != nil {
+		var short *inventory.InsufficientStock
+		if errors.As(err, &short) {
+			return Order{}, false, apperr.Wrap(err, apperr.Conflict, soldOutMessage(short, in.Lines))
+		}
+		return Order{}, false, err
+	}
+
+	order := orderFromRow(row)
+	if totals.GrandTotal.Minor > 0 {
+		p, err := s.pay.Create(ctx, tx, payments.CreateInput{
+			OrderRef:       PaymentRef(row.Number),
+			Amount:         totals.GrandTotal,
+			Provider:       in.PaymentProvider,
+			Description:    "Order #" + PaymentRef(row.Number),
+			IdempotencyKey: "order:" + in.IdempotencyKey,
+		})
+		if err != nil {
+			return Order{}, false, err
+		}
+		order.PaymentID = int64(p.ID)
+	} else {
+		// Nothing to pay (a 100 % code with free shipping).
+		row, err = s.q.OrderSetPaymentStatus(ctx, tx, dbsqlc.OrderSetPaymentStatusParams{PaymentStatus: PaymentPaid, ID: row.ID})
+		if err != nil {
+			return Order{}, false, fmt.Errorf("orders: mark free order paid: %w", err)
+		}
+		order = orderFromRow(row)
+	}
+	actor := in.Actor
+	if actor == "" {
+		actor = "shopper"
+	}
+	if err := s.event(ctx, tx, row.ID, EventPlaced, actor, map[string]any{
+		"grand_total": totals.GrandTotal.Minor, "currency": totals.GrandTotal.Currency, "payment_id": order.PaymentID,
+	}); err != nil {
+		return Order{}, false, err
+	}
+	return order, false, nil
+}
+
+func soldOutMessage(short *inventory.InsufficientStock, lines []Line) string {
+	var names []string
+	for _, sh := range short.Short {
+		name := fmt.Sprintf("item %d", sh.VariantID)
+		for _, l := range lines {
+			if l.VariantID == sh.VariantID {
+				name = l.Name
+				break
+			}
+		}
+		if sh.Available > 0 {
+			name = fmt.Sprintf("%s (only %d left)", name, sh.Available)
+		}
+		names = append(names, name)
+	}
+	return "Sorry, " + strings.Join(names, ", ") + " is sold out"
+}
+
+// MarkPaidTx is the payments module's OnPaid hook: the order's payment status becomes
+// paid and a "paid" event is recorded, once however often it is called.
+func (s *Service) MarkPaidTx(ctx context.Context, tx pgx.Tx, p payments.Payment) error {
+	return s.setPaymentStatusTx(ctx, tx, p, PaymentPaid, EventPaid)
+}
+
+// MarkPaymentFailedTx is the payments module's OnFailed hook.
+func (s *Service) MarkPaymentFailedTx(ctx context.Context, tx pgx.Tx, p payments.Payment) error {
+	return s.setPaymentStatusTx(ctx, tx, p, PaymentFailed, EventPaymentFailed)
+}
+
+func (s *Service) setPaymentStatusTx(ctx context.Context, tx pgx.Tx, p payments.Payment, status, event string) error {
+	number, err := strconv.ParseInt(p.OrderRef, 10, 64)
+	if err != nil {
+		s.log.WarnContext(ctx, "orders: payment for an unknown order reference", "order_ref", p.OrderRef, "payment_id", p.ID)
+		return nil
+	}
+	row, err := s.q.OrderLockByNumber(ctx, tx, number)
+	if errors.Is(err, pgx.ErrNoRows) {
+		s.log.WarnContext(ctx, "orders: payment for a missing order", "order_ref", p.OrderRef, "payment_id", p.ID)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("orders: lock order: %w", err)
+	}
+	if !paymentMoveAllowed(row.PaymentStatus, status) {
+		return nil // already there, or a late failure after success: nothing changes
+	}
+	if _, err := s.q.OrderSetPaymentStatus(ctx, tx, dbsqlc.OrderSetPaymentStatusParams{PaymentStatus: status, ID: row.ID}); err != nil {
+		return fmt.Errorf("orders: set payment status: %w", err)
+	}
+	data := map[string]any{"payment_id": int64(p.ID), "amount": p.Amount.Minor, "currency": p.Amount.Currency}
+	if p.FailureReason != "" {
+		data["reason"] = p.FailureReason
+	}
+	if row.Status == StatusCancelled && status == PaymentPaid {
+		// Paid after it expired: staff must refund or reinstate; the timeline says so.
+		data["order_cancelled"] = true
+		s.log.WarnContext(ctx, "orders: payment arrived for a cancelled order", "order", row.Number, "payment_id", p.ID)
+	}
+	return s.event(ctx, tx, row.ID, event, "payments:"+p.Provider, data)
+}
+
+func paymentMoveAllowed(from, to string) bool {
+	switch to {
+	case PaymentPaid:
+		return from == PaymentPending || from == PaymentAuthorized || from == PaymentFailed
+	case PaymentFailed:
+		return from == PaymentPending || from == PaymentAuthorized
+	}
+	return false
+}
+
+// ExpireUnpaid cancels open orders still unpaid after their expiry time and releases
+// their stock. Concurrent runs split the work (FOR UPDATE SKIP LOCKED), so each order is
+// expired once. It returns how many orders it cancelled.
+func (s *Service) ExpireUnpaid(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n := 0
+		err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+			rows, err := s.q.OrdersExpiredLock(ctx, tx, dbsqlc.OrdersExpiredLockParams{Now: ptrTime(s.cfg.Now()), MaxRows: expireBatch})
+			if err != nil {
+				return fmt.Errorf("orders: find expired orders: %w", err)
+			}
+			for _, r := range rows {
+				if _, err := s.q.OrderCancel(ctx, tx, r.ID); err != nil {
+					return fmt.Errorf("orders: cancel order %d: %w", r.Number, err)
+				}
+				if err := s.inv.ReleaseTx(ctx, tx, InventoryRef(r.Number)); err != nil {
+					return fmt.Errorf("orders: release stock of order %d: %w", r.Number, err)
+				}
+				if err := s.event(ctx, tx, r.ID, EventExpired, "system", map[string]any{"expires_at": r.ExpiresAt}); err != nil {
+					return err
+				}
+			}
+			n = len(rows)
+			return nil
+		})
+		if err != nil {
+			return total, err
+		}
+		total += n
+		if n < expireBatch {
+			return total, nil
+		}
+	}
+}
+
+// Order returns an order by number.
+func (s *Service) Order(ctx context.Context, number int64) (Order, error) {
+	row, err := s.q.OrderGetByNumber(ctx, s.pool, number)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Order{}, apperr.Wrap(err, apperr.NotFound, "Order not found.")
+	}
+	if err != nil {
+		return Order{}, fmt.Errorf("orders: find order: %w", err)
+	}
+	return orderFromRow(row), nil
+}
+
+// OrderByToken returns an order by its guest-link token.
+func (s *Service) OrderByToken(ctx context.Context, token string) (Order, error) {
+	row, err := s.q.OrderGetByToken(ctx, s.pool, token)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Order{}, apperr.Wrap(err, apperr.NotFound, "Order not found.")
+	}
+	if err != nil {
+		return Order{}, fmt.Errorf("orders: find order: %w", err)
+	}
+	return orderFromRow(row), nil
+}
+
+// Lines returns an order's lines.
+func (s *Service) Lines(ctx context.Context, o Order) ([]OrderLine, error) {
+	rows, err := s.q.OrderLines(ctx, s.pool, o.ID)
+	if err != nil {
+		return nil, fmt.Errorf("orders: lines: %w", err)
+	}
+	out := make([]OrderLine, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, OrderLine{
+			ID: r.ID, VariantID: r.VariantID, SKU: r.Sku, Name: r.Name, Options: r.Options, Quantity: int(r.Quantity),
+			UnitPrice: money.New(r.UnitPrice, o.GrandTotal.Currency), Gross: money.New(r.Gross, o.GrandTotal.Currency),
+			Discount: money.New(r.Discount, o.GrandTotal.Currency), Tax: money.New(r.Tax, o.GrandTotal.Currency),
+			TaxRate: int(r.TaxRate),
+		})
+	}
+	return out, nil
+}
+
+// Events returns an order's timeline, oldest first.
+func (s *Service) Events(ctx context.Context, orderID int64) ([]OrderEvent, error) {
+	rows, err := s.q.OrderEvents(ctx, s.pool, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("orders: events: %w", err)
+	}
+	out := make([]OrderEvent, 0, len(rows))
+	for _, r := range rows {
+		e := OrderEvent{ID: r.ID, Type: r.Type, Actor: r.Actor, CreatedAt: r.CreatedAt}
+		_ = json.Unmarshal(r.Data, &e.Data)
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// CreateDiscountCodeInput describes a new discount code (back office).
+type CreateDiscountCodeInput struct {
+	Code             string
+	Kind             DiscountKind
+	BasisPoints      int
+	Amount           money.Amount
+	MinSubtotal      money.Amount
+	StartsAt         *time.Time
+	EndsAt           *time.Time
+	UsageLimit       *int
+	PerCustomerLimit *int
+}
+
+// CreateDiscountCode stores a new active code (upper-cased).
+func (s *Service) CreateDiscountCode(ctx context.Context, in CreateDiscountCodeInput) (DiscountCode, error) {
+	code := strings.ToUpper(strings.TrimSpace(in.Code))
+	if code == "" {
+		return DiscountCode{}, apperr.InvalidFields("The code cannot be saved.", map[string]string{"code": "Enter a code."})
+	}
+	cur := in.Amount.Currency
+	if cur == "" {
+		cur = in.MinSubtotal.Currency
+	}
+	row, err := s.q.DiscountCodeInsert(ctx, s.pool, dbsqlc.DiscountCodeInsertParams{
+		Code: code, Kind: string(in.Kind), BasisPoints: int32(in.BasisPoints), AmountMinor: in.Amount.Minor,
+		Currency: cur, MinSubtotalMinor: in.MinSubtotal.Minor, StartsAt: in.StartsAt, EndsAt: in.EndsAt,
+		UsageLimit: int32Ptr(in.UsageLimit), PerCustomerLimit: int32Ptr(in.PerCustomerLimit), Active: true,
+	})
+	if err != nil {
+		return DiscountCode{}, fmt.Errorf("orders: create discount code: %w", err)
+	}
+	return discountCodeFromRow(row), nil
+}
+
+func (s *Service) event(ctx context.Context, tx pgx.Tx, orderID int64, typ, actor string, data map[string]any) error {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("orders: event data: %w", err)
+	}
+	if err := s.q.OrderEventInsert(ctx, tx, dbsqlc.OrderEventInsertParams{OrderID: orderID, Type: typ, Actor: actor, Data: b}); err != nil {
+		return fmt.Errorf("orders: record event: %w", err)
+	}
+	return nil
+}
+
+func discountFromRow(r dbsqlc.OrdersDiscountCode, cartCurrency string) *Discount {
+	cur := r.Currency
+	if cur == "" {
+		cur = cartCurrency
+	}
+	d := &Discount{Code: r.Code, Kind: DiscountKind(r.Kind), BasisPoints: int(r.BasisPoints)}
+	if r.AmountMinor > 0 {
+		d.Amount = money.New(r.AmountMinor, cur)
+	}
+	if r.MinSubtotalMinor > 0 {
+		d.MinSubtotal = money.New(r.MinSubtotalMinor, cur)
+	}
+	return d
+}
+
+func discountCodeFromRow(r dbsqlc.OrdersDiscountCode) DiscountCode {
+	d := DiscountCode{
+		ID: r.ID, Code: r.Code, Kind: DiscountKind(r.Kind), BasisPoints: int(r.BasisPoints),
+		Amount: money.New(r.AmountMinor, r.Currency), MinSubtotal: money.New(r.MinSubtotalMinor, r.Currency),
+		StartsAt: r.StartsAt, EndsAt: r.EndsAt, UsedCount: int(r.UsedCount), Active: r.Active,
+	}
+	if r.UsageLimit != nil {
+		v := int(*r.UsageLimit)
+		d.UsageLimit = &v
+	}
+	if r.PerCustomerLimit != nil {
+		v := int(*r.PerCustomerLimit)
+		d.PerCustomerLimit = &v
+	}
+	return d
+}
+
+func orderFromRow(r dbsqlc.OrdersOrder) Order {
+	m := func(v int64) money.Amount { return money.New(v, r.Currency) }
+	o := Order{
+		ID: r.ID, Number: r.Number, Token: r.Token, AccountID: r.AccountID, Email: r.Email,
+		Status: r.Status, PaymentStatus: r.PaymentStatus, FulfillmentStatus: r.FulfillmentStatus,
+		Subtotal: m(r.Subtotal), DiscountTotal: m(r.DiscountTotal), ShippingTotal: m(r.ShippingTotal),
+		ShippingTax: m(r.ShippingTax), TaxTotal: m(r.TaxTotal), GrandTotal: m(r.GrandTotal),
+		TaxIncluded: r.TaxIncluded, ShippingMethod: r.ShippingMethodName, DiscountCode: r.DiscountCode,
+		IdempotencyKey: r.IdempotencyKey, ExpiresAt: r.ExpiresAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+	_ = json.Unmarshal(r.ShippingAddress, &o.ShippingAddress)
+	_ = json.Unmarshal(r.BillingAddress, &o.BillingAddress)
+	return o
+}
+
+func nonNil(a AddressDetails) AddressDetails {
+	if a == nil {
+		return AddressDetails{}
+	}
+	return a
+}
+
+func int32Ptr(p *int) *int32 {
+	if p == nil {
+		return nil
+	}
+	v := int32(*p)
+	return &v
+}
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func ptrTime(t time.Time) *time.Time { return &t }

@@ -1,6 +1,10 @@
 package catalogweb
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/monoshop/monoshop/internal/catalog"
+)
 
 // listingCacheLimit bounds the remembered listings (tens of kilobytes each); past it the
 // cache starts over.
@@ -21,6 +25,8 @@ type cachedListing struct {
 	vm       listingVM
 	page     int
 	filtered bool
+	// products are the summaries behind vm's cards, for adding live stock to them.
+	products []catalog.ProductSummary
 }
 
 func (c *listingCache) get(generation int64, key string) (cachedListing, bool) {

@@ -104,6 +104,4 @@ type ProductSummary struct {
 	// CompareAt is that variant's former price when it is on sale, else nil.
 	CompareAt *money.Amount
 	Image     *Image
-	// VariantIDs lets a listing show availability across the product's variants.
-	VariantIDs []VariantID
 }

@@ -401,9 +401,6 @@ func (s *snapshot) buildListingData() {
 
 	for pi, p := range s.products {
 		sum := ProductSummary{ID: p.ID, Slug: p.Slug, Title: p.Title, Brand: p.Brand}
-		for _, v := range p.Variants {
-			sum.VariantIDs = append(sum.VariantIDs, v.ID)
-		}
 		if len(p.Images) > 0 {
 			img := p.Images[0]
 			sum.Image = &img

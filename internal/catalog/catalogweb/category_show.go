@@ -61,9 +61,6 @@ func (h *Handler) categoryShow(w http.ResponseWriter, r *http.Request) {
 			Description: orDefault(cat.SEODescription, cat.Description),
 		},
 	}
-	// Stock changes without the catalog changing, so it is added to the (possibly shared)
-	// listing on every request, from inventory's one-second copy.
-	v.Listing.Products = h.withStock(r, entry.vm.Products, entry.products)
 	for _, c := range trail {
 		v.Crumbs = append(v.Crumbs, web.Crumb{Label: c.Name, URL: categoryHref(c.Slug)})
 	}
@@ -114,7 +111,7 @@ func (h *Handler) categoryListing(r *http.Request, cat catalog.Category, path st
 		return cachedListing{}, err
 	}
 	urls := newListingURLs(path, nil, listing, params.Sort)
-	e := cachedListing{vm: newListingVM(listing, urls, ""), page: listing.Page, filtered: urls.filtered(), products: listing.Products}
+	e := cachedListing{vm: newListingVM(listing, urls, ""), page: listing.Page, filtered: urls.filtered()}
 	if !byStock {
 		h.listings.put(gen, key, e)
 	}

@@ -16,7 +16,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		h.render.Error(w, r, err)
 		return
 	}
-	h.render.Page(w, r, http.StatusOK, homePage(homeView{Products: h.withStock(r, productCards(products), products)}))
+	h.render.Page(w, r, http.StatusOK, homePage(homeView{Products: productCards(products)}))
 }
 
 type homeView struct {
@@ -42,36 +42,4 @@ func productCards(ps []catalog.ProductSummary) []web.ProductCardVM {
 		}
 	}
 	return cards
-}
-
-// withStock returns a copy of cards with each product's availability across its
-// variants, asked for all cards at once (a listing may be shared from the listing cache,
-// so the cards passed in are never changed). Without stock tracking, or when it fails,
-// the cards are returned as they are.
-func (h *Handler) withStock(r *http.Request, cards []web.ProductCardVM, ps []catalog.ProductSummary) []web.ProductCardVM {
-	if h.opts.Stock == nil || len(cards) == 0 || len(cards) != len(ps) {
-		return cards
-	}
-	var ids []catalog.VariantID
-	for _, p := range ps {
-		ids = append(ids, p.VariantIDs...)
-	}
-	levels, err := h.opts.Stock.StockLevels(r.Context(), ids)
-	if err != nil {
-		h.log.WarnContext(r.Context(), "stock levels unavailable; listing shown without them", "err", err)
-		return cards
-	}
-	out := make([]web.ProductCardVM, len(cards))
-	copy(out, cards)
-	for i, p := range ps {
-		var sum StockLevel
-		for _, id := range p.VariantIDs {
-			l := levels[id]
-			sum.Available += l.Available
-			sum.Backorder = sum.Backorder || l.Backorder
-		}
-		st := stockStatusOf(sum)
-		out[i].Stock, out[i].StockKind = st.Label, st.Kind
-	}
-	return out
 }

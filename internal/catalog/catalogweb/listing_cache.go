@@ -1,10 +1,6 @@
 package catalogweb
 
-import (
-	"sync"
-
-	"github.com/monoshop/monoshop/internal/catalog"
-)
+import "sync"
 
 // listingCacheLimit bounds the remembered listings (tens of kilobytes each); past it the
 // cache starts over.
@@ -25,8 +21,6 @@ type cachedListing struct {
 	vm       listingVM
 	page     int
 	filtered bool
-	// products are the summaries behind vm's cards, for adding live stock to them.
-	products []catalog.ProductSummary
 }
 
 func (c *listingCache) get(generation int64, key string) (cachedListing, bool) {

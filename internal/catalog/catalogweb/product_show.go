@@ -77,7 +77,7 @@ func (h *Handler) productShow(w http.ResponseWriter, r *http.Request) {
 		Images:     galleryImages(p, selected),
 		Options:    optionPicker(p, selected),
 		Attributes: p.Attributes,
-		Related:    h.withStock(r, productCards(related), related),
+		Related:    productCards(related),
 		Paragraphs: paragraphs(p.Description),
 		CanBuy:     selected != nil,
 		MaxQty:     maxQuantity,

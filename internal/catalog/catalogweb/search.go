@@ -67,7 +67,6 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 	}
 	urls := newListingURLs(searchPath, base, res.Listing, params.Sort)
 	v.Listing = newListingVM(res.Listing, urls, "Best match")
-	v.Listing.Products = h.withStock(r, v.Listing.Products, res.Listing.Products)
 
 	if res.Total == 0 {
 		nothing := !urls.filtered()
@@ -93,7 +92,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 				h.render.Error(w, r, err)
 				return
 			}
-			v.Suggested = h.withStock(r, productCards(products), products)
+			v.Suggested = productCards(products)
 		}
 	}
 	h.render.Page(w, r, http.StatusOK, searchPage(v))

@@ -11,7 +11,7 @@ import (
 // adminCategoryCreate adds a category through the service, which audits it. A refusal
 // re-renders the tree with the new-category form open and as typed.
 func (h *Handler) adminCategoryCreate(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
+	if !h.render.ParseForm(w, r) {
 		return
 	}
 	in, typed, ok := categoryInputOf(r, categoryForm{})
@@ -20,14 +20,14 @@ func (h *Handler) adminCategoryCreate(w http.ResponseWriter, r *http.Request) {
 		id, err := h.catalog.SaveCategory(r.Context(), h.actor(r), 0, in)
 		if err == nil {
 			h.flash(r, web.FlashSuccess, "Category “"+typed.Name+"” created.")
-			seeOther(w, r, adminCategoriesPath+"#"+categoryAnchor(id))
+			web.SeeOther(w, r, adminCategoriesPath+"#"+categoryAnchor(id))
 			return
 		}
-		if !onForm(err) {
+		if !web.FormRefusal(err) {
 			h.render.Error(w, r, err)
 			return
 		}
-		typed.Problem, status = problemOf(err), formStatus(err)
+		typed.Problem, status = problemOf(err), web.FormStatus(err)
 	}
 	h.renderCategories(w, r, status, func(v *adminCategoryListView) {
 		typed.Action, typed.Prefix, typed.Parents = v.New.Action, v.New.Prefix, v.New.Parents

@@ -10,24 +10,24 @@ import (
 // adminCategoryDelete removes a category without subcategories; its products simply leave
 // it. The refusal for one that still has subcategories is shown above the tree.
 func (h *Handler) adminCategoryDelete(w http.ResponseWriter, r *http.Request) {
-	raw, ok := urlID(r, "id")
+	raw, ok := web.URLID(r, "id")
 	if !ok {
 		h.render.NotFound(w, r)
 		return
 	}
-	if !h.parseForm(w, r) {
+	if !h.render.ParseForm(w, r) {
 		return
 	}
 	if err := h.catalog.DeleteCategory(r.Context(), h.actor(r), catalog.CategoryID(raw)); err != nil {
-		if !onForm(err) {
+		if !web.FormRefusal(err) {
 			h.render.Error(w, r, err)
 			return
 		}
-		h.renderCategories(w, r, formStatus(err), func(v *adminCategoryListView) {
+		h.renderCategories(w, r, web.FormStatus(err), func(v *adminCategoryListView) {
 			v.Problem = problemOf(err)
 		})
 		return
 	}
 	h.flash(r, web.FlashSuccess, "Category deleted.")
-	seeOther(w, r, adminCategoriesPath)
+	web.SeeOther(w, r, adminCategoriesPath)
 }

@@ -11,12 +11,12 @@ import (
 // adminCategoryUpdate saves a category's form; the service refuses moving it under itself
 // or one of its subcategories and keeps an old address answering after a slug change.
 func (h *Handler) adminCategoryUpdate(w http.ResponseWriter, r *http.Request) {
-	raw, ok := urlID(r, "id")
+	raw, ok := web.URLID(r, "id")
 	if !ok {
 		h.render.NotFound(w, r)
 		return
 	}
-	if !h.parseForm(w, r) {
+	if !h.render.ParseForm(w, r) {
 		return
 	}
 	id := catalog.CategoryID(raw)
@@ -26,14 +26,14 @@ func (h *Handler) adminCategoryUpdate(w http.ResponseWriter, r *http.Request) {
 		_, err := h.catalog.SaveCategory(r.Context(), h.actor(r), id, in)
 		if err == nil {
 			h.flash(r, web.FlashSuccess, "Category “"+typed.Name+"” saved.")
-			seeOther(w, r, adminCategoriesPath+"#"+categoryAnchor(id))
+			web.SeeOther(w, r, adminCategoriesPath+"#"+categoryAnchor(id))
 			return
 		}
-		if !onForm(err) {
+		if !web.FormRefusal(err) {
 			h.render.Error(w, r, err)
 			return
 		}
-		typed.Problem, status = problemOf(err), formStatus(err)
+		typed.Problem, status = problemOf(err), web.FormStatus(err)
 	}
 	want := strconv.FormatInt(raw, 10)
 	h.renderCategories(w, r, status, func(v *adminCategoryListView) {

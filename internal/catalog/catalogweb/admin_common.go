@@ -9,12 +9,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/monoshop/monoshop/internal/catalog"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/audit"
-	"github.com/monoshop/monoshop/internal/platform/httpx"
 	"github.com/monoshop/monoshop/web"
 )
 
@@ -65,25 +62,6 @@ func (p adminProblem) Failed() bool { return p.Message != "" || len(p.Fields) > 
 // isStale reports whether err is the product's optimistic-lock refusal.
 func isStale(err error) bool { return errors.Is(err, catalog.ErrStale) }
 
-// onForm reports whether err is a refusal the staff member can read about beside the form
-// (a field to fix, an edit that came too late); anything else is for the error page.
-func onForm(err error) bool {
-	switch apperr.CodeOf(err) {
-	case apperr.Invalid, apperr.Conflict:
-		return true
-	}
-	return false
-}
-
-// formStatus is the status of a form re-rendered after err: 409 when it lost a race with
-// another edit, 422 when something typed must change.
-func formStatus(err error) int {
-	if apperr.Is(err, apperr.Conflict) {
-		return http.StatusConflict
-	}
-	return http.StatusUnprocessableEntity
-}
-
 // actor is who the audit log names for this request's change.
 func (h *Handler) actor(r *http.Request) audit.Actor {
 	if h.opts.Actor == nil {
@@ -102,39 +80,6 @@ func (h *Handler) flash(r *http.Request, kind web.FlashKind, text string) {
 // canEdit reports whether the pages should offer this staff member their forms.
 func (h *Handler) canEdit(r *http.Request) bool {
 	return h.opts.CanEdit == nil || h.opts.CanEdit(r)
-}
-
-// seeOther ends a successful POST (POST-redirect-GET): reloading the next page does not
-// submit the form again.
-func seeOther(w http.ResponseWriter, r *http.Request, target string) {
-	http.Redirect(w, r, target, http.StatusSeeOther)
-}
-
-// parseForm reads a POSTed form, answering the request itself when the body cannot be
-// read: over the size cap (413) or malformed (400).
-func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
-	return h.answerBodyError(w, r, r.ParseForm())
-}
-
-// answerBodyError answers a request whose body could not be read and reports whether
-// reading went well.
-func (h *Handler) answerBodyError(w http.ResponseWriter, r *http.Request, err error) bool {
-	switch {
-	case err == nil:
-		return true
-	case httpx.IsTooLarge(err):
-		h.render.Status(w, r, http.StatusRequestEntityTooLarge)
-	default:
-		h.render.Status(w, r, http.StatusBadRequest)
-	}
-	return false
-}
-
-// urlID reads a positive number from a URL parameter; anything else names a page that
-// does not exist.
-func urlID(r *http.Request, param string) (int64, bool) {
-	id, err := strconv.ParseInt(chi.URLParam(r, param), 10, 64)
-	return id, err == nil && id > 0
 }
 
 // formVersion is the product version a form was rendered with. A missing or mangled one

@@ -9,23 +9,23 @@ import (
 
 // adminImageDelete removes an image from the product.
 func (h *Handler) adminImageDelete(w http.ResponseWriter, r *http.Request) {
-	raw, ok := urlID(r, "id")
-	imageID, imageOK := urlID(r, "image")
+	raw, ok := web.URLID(r, "id")
+	imageID, imageOK := web.URLID(r, "image")
 	if !ok || !imageOK {
 		h.render.NotFound(w, r)
 		return
 	}
-	if !h.parseForm(w, r) {
+	if !h.render.ParseForm(w, r) {
 		return
 	}
 	id := catalog.ProductID(raw)
 	version := formVersion(r)
 	if _, err := h.catalog.DeleteImage(r.Context(), h.actor(r), id, version, imageID); err != nil {
-		if !onForm(err) {
+		if !web.FormRefusal(err) {
 			h.render.Error(w, r, err)
 			return
 		}
-		h.renderEditor(w, r, id, formStatus(err), func(v *productEditView) {
+		h.renderEditor(w, r, id, web.FormStatus(err), func(v *productEditView) {
 			overlayImageRow(v, imageID, func(row *imageRow) {
 				row.Version = version
 				if !isStale(err) {
@@ -39,5 +39,5 @@ func (h *Handler) adminImageDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.flash(r, web.FlashSuccess, "Image deleted.")
-	seeOther(w, r, productEditURL(id)+"#"+anchorImages)
+	web.SeeOther(w, r, productEditURL(id)+"#"+anchorImages)
 }

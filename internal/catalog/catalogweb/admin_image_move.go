@@ -12,13 +12,13 @@ import (
 // listings show. The service takes the whole order, so the move is applied to the stored
 // order and saved against the version the form was opened with.
 func (h *Handler) adminImageMove(w http.ResponseWriter, r *http.Request) {
-	raw, ok := urlID(r, "id")
-	imageID, imageOK := urlID(r, "image")
+	raw, ok := web.URLID(r, "id")
+	imageID, imageOK := web.URLID(r, "image")
 	if !ok || !imageOK {
 		h.render.NotFound(w, r)
 		return
 	}
-	if !h.parseForm(w, r) {
+	if !h.render.ParseForm(w, r) {
 		return
 	}
 	id := catalog.ProductID(raw)
@@ -43,17 +43,17 @@ func (h *Handler) adminImageMove(w http.ResponseWriter, r *http.Request) {
 	}
 	if j < 0 || j >= len(order) {
 		// Already first or last: nothing to do, which is what was asked.
-		seeOther(w, r, productEditURL(id)+"#"+anchorImages)
+		web.SeeOther(w, r, productEditURL(id)+"#"+anchorImages)
 		return
 	}
 	order[i], order[j] = order[j], order[i]
 	version := formVersion(r)
 	if _, err := h.catalog.ReorderImages(ctx, h.actor(r), id, version, order); err != nil {
-		if !onForm(err) {
+		if !web.FormRefusal(err) {
 			h.render.Error(w, r, err)
 			return
 		}
-		h.renderEditor(w, r, id, formStatus(err), func(v *productEditView) {
+		h.renderEditor(w, r, id, web.FormStatus(err), func(v *productEditView) {
 			overlayImageRow(v, imageID, func(row *imageRow) {
 				row.Version = version
 				if !isStale(err) {
@@ -67,5 +67,5 @@ func (h *Handler) adminImageMove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.flash(r, web.FlashSuccess, "Image moved.")
-	seeOther(w, r, productEditURL(id)+"#"+anchorImages)
+	web.SeeOther(w, r, productEditURL(id)+"#"+anchorImages)
 }

@@ -17,12 +17,12 @@ const uploadMemory = 1 << 20
 // (refusing what is not an image, too large or a decompression bomb) and queues the
 // rendering of its sizes; until they exist the editor shows it as processing.
 func (h *Handler) adminImageUpload(w http.ResponseWriter, r *http.Request) {
-	raw, ok := urlID(r, "id")
+	raw, ok := web.URLID(r, "id")
 	if !ok {
 		h.render.NotFound(w, r)
 		return
 	}
-	if !h.answerBodyError(w, r, r.ParseMultipartForm(uploadMemory)) {
+	if !h.render.BodyReadable(w, r, r.ParseMultipartForm(uploadMemory)) {
 		return
 	}
 	id := catalog.ProductID(raw)
@@ -57,13 +57,13 @@ func (h *Handler) adminImageUpload(w http.ResponseWriter, r *http.Request) {
 			// service's message says which, beside the file field.
 			refuse(http.StatusUnprocessableEntity, false, adminProblem{Message: "The image was not uploaded.",
 				Fields: map[string]string{"image": apperr.MessageOf(err)}})
-		case onForm(err):
-			refuse(formStatus(err), false, problemOf(err))
+		case web.FormRefusal(err):
+			refuse(web.FormStatus(err), false, problemOf(err))
 		default:
 			h.render.Error(w, r, err)
 		}
 		return
 	}
 	h.flash(r, web.FlashSuccess, "Image uploaded. Its sizes are being made; the shop shows it once they are ready.")
-	seeOther(w, r, productEditURL(id)+"#"+anchorImages)
+	web.SeeOther(w, r, productEditURL(id)+"#"+anchorImages)
 }

@@ -11,7 +11,7 @@ import (
 // answers with, not after a redirect: the report is too large for a flash message and
 // exists only for this upload. The service writes nothing when any line has a problem.
 func (h *Handler) adminImport(w http.ResponseWriter, r *http.Request) {
-	if !h.answerBodyError(w, r, r.ParseMultipartForm(uploadMemory)) {
+	if !h.render.BodyReadable(w, r, r.ParseMultipartForm(uploadMemory)) {
 		return
 	}
 	v := importView{DryRun: r.PostFormValue("dry_run") != ""}

@@ -9,7 +9,7 @@ import (
 // adminProductCreate creates a product through the service, which audits it, and opens
 // its editor for options, prices and pictures. A refusal re-renders the form as typed.
 func (h *Handler) adminProductCreate(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
+	if !h.render.ParseForm(w, r) {
 		return
 	}
 	ctx := r.Context()
@@ -21,14 +21,14 @@ func (h *Handler) adminProductCreate(w http.ResponseWriter, r *http.Request) {
 	in, f := productInputOf(r, cats)
 	id, err := h.catalog.CreateProduct(ctx, h.actor(r), in)
 	if err != nil {
-		if !onForm(err) {
+		if !web.FormRefusal(err) {
 			h.render.Error(w, r, err)
 			return
 		}
 		f.Action, f.Version, f.Problem = adminProductsPath, 0, problemOf(err)
-		h.render.Page(w, r, formStatus(err), adminProductNewPage(f))
+		h.render.Page(w, r, web.FormStatus(err), adminProductNewPage(f))
 		return
 	}
 	h.flash(r, web.FlashSuccess, "Product created. Add its options, prices and pictures below.")
-	seeOther(w, r, productEditURL(id))
+	web.SeeOther(w, r, productEditURL(id))
 }

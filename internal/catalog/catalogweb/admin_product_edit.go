@@ -109,7 +109,7 @@ type imageRow struct {
 
 // adminProductEdit shows the product editor.
 func (h *Handler) adminProductEdit(w http.ResponseWriter, r *http.Request) {
-	id, ok := urlID(r, "id")
+	id, ok := web.URLID(r, "id")
 	if !ok {
 		h.render.NotFound(w, r)
 		return

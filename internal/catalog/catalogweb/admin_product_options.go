@@ -12,12 +12,12 @@ import (
 // adminProductOptions saves the product's options; the service regenerates the variant
 // matrix from them (keeping the variants whose combination survives) and audits it.
 func (h *Handler) adminProductOptions(w http.ResponseWriter, r *http.Request) {
-	raw, ok := urlID(r, "id")
+	raw, ok := web.URLID(r, "id")
 	if !ok {
 		h.render.NotFound(w, r)
 		return
 	}
-	if !h.parseForm(w, r) {
+	if !h.render.ParseForm(w, r) {
 		return
 	}
 	id := catalog.ProductID(raw)
@@ -34,11 +34,11 @@ func (h *Handler) adminProductOptions(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err := h.catalog.SetProductOptions(r.Context(), h.actor(r), id, version, opts, basePrice)
 	if err != nil {
-		if !onForm(err) {
+		if !web.FormRefusal(err) {
 			h.render.Error(w, r, err)
 			return
 		}
-		h.renderEditor(w, r, id, formStatus(err), func(v *productEditView) {
+		h.renderEditor(w, r, id, web.FormStatus(err), func(v *productEditView) {
 			v.Options.Rows, v.Options.BasePrice, v.Options.Version = typed, keptLine(basePrice), version
 			if isStale(err) {
 				v.Stale = anchorOptions
@@ -49,5 +49,5 @@ func (h *Handler) adminProductOptions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.flash(r, web.FlashSuccess, "Options saved and variants updated.")
-	seeOther(w, r, productEditURL(id)+"#"+anchorVariants)
+	web.SeeOther(w, r, productEditURL(id)+"#"+anchorVariants)
 }

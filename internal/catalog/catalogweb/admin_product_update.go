@@ -12,12 +12,12 @@ import (
 // editor with the form as typed; a save that came after someone else's writes nothing and
 // says so, keeping the typed text so it can be copied into the fresh page.
 func (h *Handler) adminProductUpdate(w http.ResponseWriter, r *http.Request) {
-	raw, ok := urlID(r, "id")
+	raw, ok := web.URLID(r, "id")
 	if !ok {
 		h.render.NotFound(w, r)
 		return
 	}
-	if !h.parseForm(w, r) {
+	if !h.render.ParseForm(w, r) {
 		return
 	}
 	id := catalog.ProductID(raw)
@@ -29,11 +29,11 @@ func (h *Handler) adminProductUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	in, f := productInputOf(r, cats)
 	if _, err := h.catalog.UpdateProduct(ctx, h.actor(r), id, f.Version, in); err != nil {
-		if !onForm(err) {
+		if !web.FormRefusal(err) {
 			h.render.Error(w, r, err)
 			return
 		}
-		h.renderEditor(w, r, id, formStatus(err), func(v *productEditView) {
+		h.renderEditor(w, r, id, web.FormStatus(err), func(v *productEditView) {
 			f.Action, f.ReadOnly = v.Main.Action, v.ReadOnly
 			if isStale(err) {
 				v.Stale = anchorDetails
@@ -45,5 +45,5 @@ func (h *Handler) adminProductUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.flash(r, web.FlashSuccess, "Details saved.")
-	seeOther(w, r, productEditURL(id)+"#"+anchorDetails)
+	web.SeeOther(w, r, productEditURL(id)+"#"+anchorDetails)
 }

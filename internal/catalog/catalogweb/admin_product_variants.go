@@ -12,12 +12,12 @@ import (
 // writes any, so a refusal re-renders the whole table as typed with a message beside each
 // cell that needs fixing.
 func (h *Handler) adminProductVariants(w http.ResponseWriter, r *http.Request) {
-	raw, ok := urlID(r, "id")
+	raw, ok := web.URLID(r, "id")
 	if !ok {
 		h.render.NotFound(w, r)
 		return
 	}
-	if !h.parseForm(w, r) {
+	if !h.render.ParseForm(w, r) {
 		return
 	}
 	id := catalog.ProductID(raw)
@@ -40,11 +40,11 @@ func (h *Handler) adminProductVariants(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err := h.catalog.UpdateVariants(r.Context(), h.actor(r), id, version, rows)
 	if err != nil {
-		if !onForm(err) {
+		if !web.FormRefusal(err) {
 			h.render.Error(w, r, err)
 			return
 		}
-		h.renderEditor(w, r, id, formStatus(err), func(v *productEditView) {
+		h.renderEditor(w, r, id, web.FormStatus(err), func(v *productEditView) {
 			v.Variants.Version = version
 			// The typed cells go back over the stored rows they were typed into.
 			for i, row := range v.Variants.Rows {
@@ -62,5 +62,5 @@ func (h *Handler) adminProductVariants(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.flash(r, web.FlashSuccess, "Variants saved.")
-	seeOther(w, r, productEditURL(id)+"#"+anchorVariants)
+	web.SeeOther(w, r, productEditURL(id)+"#"+anchorVariants)
 }

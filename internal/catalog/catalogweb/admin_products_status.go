@@ -21,7 +21,7 @@ var bulkDone = map[catalog.Status]string{
 // goes back to the list as it was filtered. A refusal (nothing ticked, an unknown action)
 // re-renders that list with the boxes still ticked.
 func (h *Handler) adminProductsStatus(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
+	if !h.render.ParseForm(w, r) {
 		return
 	}
 	back := listReturn(r.PostFormValue("return"))
@@ -38,12 +38,12 @@ func (h *Handler) adminProductsStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	n, err := h.catalog.SetProductsStatus(r.Context(), h.actor(r), ids, status)
 	if err != nil {
-		if !onForm(err) {
+		if !web.FormRefusal(err) {
 			h.render.Error(w, r, err)
 			return
 		}
 		u, _ := url.Parse(back)
-		h.renderProductList(w, r, u.Query(), formStatus(err), checked, problemOf(err))
+		h.renderProductList(w, r, u.Query(), web.FormStatus(err), checked, problemOf(err))
 		return
 	}
 	word := "products"
@@ -51,7 +51,7 @@ func (h *Handler) adminProductsStatus(w http.ResponseWriter, r *http.Request) {
 		word = "product"
 	}
 	h.flash(r, web.FlashSuccess, strconv.Itoa(n)+" "+word+" "+bulkDone[status]+".")
-	seeOther(w, r, back)
+	web.SeeOther(w, r, back)
 }
 
 // listReturn is where a bulk action goes back to: the product list with the filters the

@@ -8,12 +8,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/monoshop/monoshop/internal/inventory"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/audit"
-	"github.com/monoshop/monoshop/internal/platform/httpx"
 	"github.com/monoshop/monoshop/web"
 )
 
@@ -73,25 +70,6 @@ func fieldProblem(field, msg string) problem {
 // Field returns the message for one field, "" when it is fine.
 func (p problem) Field(name string) string { return p.Fields[name] }
 
-// onForm reports whether err is a refusal the staff member can read about beside the form
-// (a field to fix, a change that came too late); anything else is for the error page.
-func onForm(err error) bool {
-	switch apperr.CodeOf(err) {
-	case apperr.Invalid, apperr.Conflict:
-		return true
-	}
-	return false
-}
-
-// formStatus is the status of a form re-rendered after err: 409 when it lost a race with
-// another change, 422 when something typed must change.
-func formStatus(err error) int {
-	if apperr.Is(err, apperr.Conflict) {
-		return http.StatusConflict
-	}
-	return http.StatusUnprocessableEntity
-}
-
 // actor is who the ledger and the audit log name for this request's change.
 func (h *Handler) actor(r *http.Request) audit.Actor {
 	if h.opts.Actor == nil {
@@ -110,39 +88,6 @@ func (h *Handler) flash(r *http.Request, kind web.FlashKind, text string) {
 // canEdit reports whether the pages should offer this staff member their forms.
 func (h *Handler) canEdit(r *http.Request) bool {
 	return h.opts.CanEdit == nil || h.opts.CanEdit(r)
-}
-
-// seeOther ends a successful POST (POST-redirect-GET): reloading the next page does not
-// submit the form again.
-func seeOther(w http.ResponseWriter, r *http.Request, target string) {
-	http.Redirect(w, r, target, http.StatusSeeOther)
-}
-
-// parseForm reads a POSTed form, answering the request itself when the body cannot be
-// read.
-func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
-	return h.answerBodyError(w, r, r.ParseForm())
-}
-
-// answerBodyError answers a request whose body could not be read (413 over the size cap,
-// 400 malformed) and reports whether reading went well.
-func (h *Handler) answerBodyError(w http.ResponseWriter, r *http.Request, err error) bool {
-	switch {
-	case err == nil:
-		return true
-	case httpx.IsTooLarge(err):
-		h.render.Status(w, r, http.StatusRequestEntityTooLarge)
-	default:
-		h.render.Status(w, r, http.StatusBadRequest)
-	}
-	return false
-}
-
-// urlID reads a positive number from a URL parameter; anything else names a page that
-// does not exist.
-func urlID(r *http.Request, param string) (int64, bool) {
-	id, err := strconv.ParseInt(chi.URLParam(r, param), 10, 64)
-	return id, err == nil && id > 0
 }
 
 // formInt reads a whole number a form sent; ok is false when it is missing or not one.

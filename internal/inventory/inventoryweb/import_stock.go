@@ -11,7 +11,7 @@ import (
 // answers with, not after a redirect: the report exists only for this upload. The service
 // writes nothing when any line has a problem.
 func (h *Handler) importStock(w http.ResponseWriter, r *http.Request) {
-	if !h.answerBodyError(w, r, r.ParseMultipartForm(uploadMemory)) {
+	if !h.render.BodyReadable(w, r, r.ParseMultipartForm(uploadMemory)) {
 		return
 	}
 	defer func() { _ = r.MultipartForm.RemoveAll() }()

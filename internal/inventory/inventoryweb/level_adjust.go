@@ -15,12 +15,12 @@ import (
 // was typed: two people counting the same shelf never silently overwrite each other.
 func (h *Handler) levelAdjust(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, ok := urlID(r, "id")
+	id, ok := web.URLID(r, "id")
 	if !ok {
 		h.render.NotFound(w, r)
 		return
 	}
-	if !h.parseForm(w, r) {
+	if !h.render.ParseForm(w, r) {
 		return
 	}
 	exists, err := h.variantExists(ctx, id)
@@ -70,14 +70,14 @@ func (h *Handler) levelAdjust(w http.ResponseWriter, r *http.Request) {
 		form.Stale = true
 		refuse(http.StatusConflict)
 		return
-	case err != nil && onForm(err):
+	case err != nil && web.FormRefusal(err):
 		form.Problem = problemOf(err)
-		refuse(formStatus(err))
+		refuse(web.FormStatus(err))
 		return
 	case err != nil:
 		h.render.Error(w, r, err)
 		return
 	}
 	h.flash(r, web.FlashSuccess, "Stock at "+loc.Name+" saved.")
-	seeOther(w, r, variantPath(id))
+	web.SeeOther(w, r, variantPath(id))
 }

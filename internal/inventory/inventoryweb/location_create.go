@@ -11,7 +11,7 @@ import (
 // locationCreate adds a stock location. Priority decides where orders are allocated from
 // first, so it is asked for here rather than left to a later edit.
 func (h *Handler) locationCreate(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
+	if !h.render.ParseForm(w, r) {
 		return
 	}
 	form := locationForm{Name: kept(r.PostFormValue("name")), Priority: kept(r.PostFormValue("priority"))}
@@ -27,7 +27,7 @@ func (h *Handler) locationCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	loc, err := h.inv.CreateLocationAs(r.Context(), h.actor(r), r.PostFormValue("name"), priority)
 	if err != nil {
-		if !onForm(err) {
+		if !web.FormRefusal(err) {
 			h.render.Error(w, r, err)
 			return
 		}
@@ -36,9 +36,9 @@ func (h *Handler) locationCreate(w http.ResponseWriter, r *http.Request) {
 			// The only conflict a new location meets is its name being taken.
 			form.Problem.Fields = map[string]string{"name": "Another location has this name."}
 		}
-		h.renderLocations(w, r, formStatus(err), form)
+		h.renderLocations(w, r, web.FormStatus(err), form)
 		return
 	}
 	h.flash(r, web.FlashSuccess, "Location “"+loc.Name+"” created.")
-	seeOther(w, r, locationsPath)
+	web.SeeOther(w, r, locationsPath)
 }

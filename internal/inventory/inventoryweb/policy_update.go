@@ -12,12 +12,12 @@ import (
 // there is: those orders would otherwise be promised stock that does not exist.
 func (h *Handler) policyUpdate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, ok := urlID(r, "id")
+	id, ok := web.URLID(r, "id")
 	if !ok {
 		h.render.NotFound(w, r)
 		return
 	}
-	if !h.parseForm(w, r) {
+	if !h.render.ParseForm(w, r) {
 		return
 	}
 	exists, err := h.variantExists(ctx, id)
@@ -38,12 +38,12 @@ func (h *Handler) policyUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.inv.SetPolicyAs(ctx, h.actor(r), id, backorder, threshold); err != nil {
-		if !onForm(err) {
+		if !web.FormRefusal(err) {
 			h.render.Error(w, r, err)
 			return
 		}
 		form.Problem = problemOf(err)
-		h.renderVariant(w, r, id, formStatus(err), submitted{policy: &form})
+		h.renderVariant(w, r, id, web.FormStatus(err), submitted{policy: &form})
 		return
 	}
 	msg := "Backorders off; low at " + strconv.Itoa(threshold) + " or fewer."
@@ -51,5 +51,5 @@ func (h *Handler) policyUpdate(w http.ResponseWriter, r *http.Request) {
 		msg = "Backorders allowed; low at " + strconv.Itoa(threshold) + " or fewer."
 	}
 	h.flash(r, web.FlashSuccess, msg)
-	seeOther(w, r, variantPath(id))
+	web.SeeOther(w, r, variantPath(id))
 }

@@ -17,12 +17,12 @@ const maxNoteLength = 500
 // what no order holds can move, so a transfer never strands a reservation.
 func (h *Handler) stockTransfer(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, ok := urlID(r, "id")
+	id, ok := web.URLID(r, "id")
 	if !ok {
 		h.render.NotFound(w, r)
 		return
 	}
-	if !h.parseForm(w, r) {
+	if !h.render.ParseForm(w, r) {
 		return
 	}
 	exists, err := h.variantExists(ctx, id)
@@ -77,13 +77,13 @@ func (h *Handler) stockTransfer(w http.ResponseWriter, r *http.Request) {
 		// The variant has no stock record at the source location at all.
 		refuse(http.StatusUnprocessableEntity, fieldProblem("from", "There is no stock of this variant at that location."))
 		return
-	case err != nil && onForm(err):
-		refuse(formStatus(err), problemOf(err))
+	case err != nil && web.FormRefusal(err):
+		refuse(web.FormStatus(err), problemOf(err))
 		return
 	case err != nil:
 		h.render.Error(w, r, err)
 		return
 	}
 	h.flash(r, web.FlashSuccess, "Moved "+plural(qty, "unit", "units")+".")
-	seeOther(w, r, variantPath(id))
+	web.SeeOther(w, r, variantPath(id))
 }

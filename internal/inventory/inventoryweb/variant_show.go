@@ -88,7 +88,7 @@ type submitted struct {
 
 // variantShow is a variant's stock page.
 func (h *Handler) variantShow(w http.ResponseWriter, r *http.Request) {
-	id, ok := urlID(r, "id")
+	id, ok := web.URLID(r, "id")
 	if !ok {
 		h.render.NotFound(w, r)
 		return

@@ -157,6 +157,7 @@ func (m *Main) Run(ctx context.Context) error {
 	// Orders place reservations and payments in one transaction and hear from payments
 	// when money arrives, inside the webhook's transaction.
 	m.orders = orders.NewService(pool, m.Log, m.inventory, m.payments, orders.Config{})
+	m.orders.UseAudit(m.users)
 	m.payments.OnPaid(m.orders.MarkPaidTx)
 	m.payments.OnFailed(m.orders.MarkPaymentFailedTx)
 
@@ -212,6 +213,7 @@ func (m *Main) startHTTP() error {
 		Inventory: m.inventory,
 		Cart:      m.cart,
 		Payments:  m.payments,
+		Orders:    m.orders,
 		Stock:     m.stock,
 		Users:     m.users,
 		Notify:    m.notify,

@@ -20,6 +20,8 @@ import (
 	"github.com/monoshop/monoshop/internal/inventory/inventoryweb"
 	"github.com/monoshop/monoshop/internal/notify"
 	"github.com/monoshop/monoshop/internal/notify/notifyweb"
+	"github.com/monoshop/monoshop/internal/orders"
+	"github.com/monoshop/monoshop/internal/orders/ordersweb"
 	"github.com/monoshop/monoshop/internal/payments"
 	"github.com/monoshop/monoshop/internal/payments/paymentsweb"
 	"github.com/monoshop/monoshop/internal/platform/httpx"
@@ -59,6 +61,7 @@ type routerDeps struct {
 	Inventory *inventory.Service
 	Cart      *cart.Service
 	Payments  *payments.Service
+	Orders    *orders.Service
 	Stock     catalogStock
 	Users     *users.Service
 	Notify    *notify.Service
@@ -126,6 +129,19 @@ func newRouter(d routerDeps) chi.Router {
 	usersHandler := usersweb.NewHandler(d.Users, auth, rr, d.Log)
 	usersHandler.Routes(r)
 	cartHandler.Routes(r)
+	ordersHandler := ordersweb.NewHandler(ordersweb.Deps{
+		Orders: d.Orders, Cart: d.Cart, Catalog: d.Catalog, Users: d.Users, Payments: d.Payments,
+		Renderer: rr, Log: d.Log, BaseURL: d.Config.BaseURL,
+		Account: usersweb.CurrentAccount,
+		CartRef: cartHandler.Ref,
+		Actor:   usersweb.Actor,
+		Flash:   func(r *http.Request, kind, text string) { session.AddFlash(r.Context(), sessions, kind, text) },
+		Can: func(r *http.Request, p users.Permission) bool {
+			acc, _ := usersweb.CurrentAccount(r.Context())
+			return acc.Can(p)
+		},
+	})
+	ordersHandler.Routes(r)
 
 	// A password-reset email is a key to an account: the outbox pages show that it was
 	// sent, never the link in it ("password_reset" is the kind the users module queues).
@@ -154,6 +170,19 @@ func newRouter(d routerDeps) chi.Router {
 			})
 			r.With(auth.RequirePermission(users.PermInventoryView)).Group(inventoryHandler.AdminViewRoutes)
 			r.With(auth.RequirePermission(users.PermInventoryEdit)).Group(inventoryHandler.AdminEditRoutes)
+		})
+		r.Route("/orders", func(r chi.Router) {
+			r.With(auth.RequirePermission(users.PermOrdersView)).Group(ordersHandler.AdminViewRoutes)
+			r.With(auth.RequirePermission(users.PermOrdersEdit)).Group(ordersHandler.AdminEditRoutes)
+			r.With(auth.RequirePermission(users.PermRefunds)).Group(ordersHandler.AdminRefundRoutes)
+		})
+		r.Route("/discounts", func(r chi.Router) {
+			r.Use(auth.RequirePermission(users.PermDiscounts))
+			ordersHandler.AdminDiscountRoutes(r)
+		})
+		r.Route("/settings", func(r chi.Router) {
+			r.Use(auth.RequirePermission(users.PermSettings))
+			ordersHandler.AdminSettingsRoutes(r)
 		})
 		r.Group(func(r chi.Router) {
 			// notify imports no other module, so its pages are guarded here.

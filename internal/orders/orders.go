@@ -70,8 +70,14 @@ type Order struct {
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 	// PaymentID is the payments module's id of the payment created with the order (0 when
-	// nothing was to be paid). Only set by PlaceOrder's first call.
-	PaymentID int64
+	// nothing was to be paid).
+	PaymentID        int64
+	ShippingMethodID int64
+	// RefundedTotal is what has been given back so far.
+	RefundedTotal money.Amount
+	PaidAt        *time.Time
+	CancelledAt   *time.Time
+	CancelReason  string
 }
 
 // OrderLine is one snapshotted line of an order.
@@ -87,6 +93,27 @@ type OrderLine struct {
 	Discount  money.Amount
 	Tax       money.Amount
 	TaxRate   int
+	// WeightGrams is the weight of one unit when the order was placed.
+	WeightGrams int
+	// FulfilledQuantity is how many units have shipped; RestockedQuantity how many were
+	// put back into stock by a cancellation or refund.
+	FulfilledQuantity int
+	RestockedQuantity int
+}
+
+// Remaining is how many units of the line are still to ship.
+func (l OrderLine) Remaining() int { return l.Quantity - l.FulfilledQuantity }
+
+// Fulfillment is one shipment of some or all of an order's lines.
+type Fulfillment struct {
+	ID             int64
+	Carrier        string
+	TrackingNumber string
+	TrackingURL    string
+	Actor          string
+	CreatedAt      time.Time
+	// Lines maps order line id → quantity shipped in this fulfilment.
+	Lines map[int64]int
 }
 
 // OrderEvent is one entry of an order's timeline.

@@ -19,18 +19,23 @@ SELECT * FROM orders.orders WHERE number = $1 FOR UPDATE;
 INSERT INTO orders.orders (
     token, account_id, email, currency, subtotal, discount_total, shipping_total,
     shipping_tax, tax_total, grand_total, tax_included, shipping_method_name,
-    shipping_address, billing_address, discount_code, idempotency_key, expires_at
+    shipping_address, billing_address, discount_code, idempotency_key, expires_at,
+    shipping_method_id
 ) VALUES (
     @token, @account_id, @email, @currency, @subtotal, @discount_total, @shipping_total,
     @shipping_tax, @tax_total, @grand_total, @tax_included, @shipping_method_name,
-    @shipping_address, @billing_address, @discount_code, @idempotency_key, @expires_at
+    @shipping_address, @billing_address, @discount_code, @idempotency_key, @expires_at,
+    @shipping_method_id
 )
 ON CONFLICT (idempotency_key) DO NOTHING
 RETURNING *;
 
 -- name: OrderLineInsert :exec
-INSERT INTO orders.order_lines (order_id, variant_id, sku, name, options, quantity, unit_price, gross, discount, tax, tax_rate)
-VALUES (@order_id, @variant_id, @sku, @name, @options, @quantity, @unit_price, @gross, @discount, @tax, @tax_rate);
+INSERT INTO orders.order_lines (order_id, variant_id, sku, name, options, quantity, unit_price, gross, discount, tax, tax_rate, weight_grams)
+VALUES (@order_id, @variant_id, @sku, @name, @options, @quantity, @unit_price, @gross, @discount, @tax, @tax_rate, @weight_grams);
+
+-- name: OrderSetPaymentID :exec
+UPDATE orders.orders SET payment_id = @payment_id WHERE id = @id;
 
 -- name: OrderLines :many
 SELECT * FROM orders.order_lines WHERE order_id = $1 ORDER BY id;
@@ -42,7 +47,8 @@ INSERT INTO orders.order_events (order_id, type, actor, data) VALUES (@order_id,
 SELECT * FROM orders.order_events WHERE order_id = $1 ORDER BY id;
 
 -- name: OrderSetPaymentStatus :one
-UPDATE orders.orders SET payment_status = @payment_status, updated_at = now()
+UPDATE orders.orders SET payment_status = @payment_status, updated_at = now(),
+    paid_at = CASE WHEN @payment_status::text = 'paid' THEN coalesce(paid_at, now()) ELSE paid_at END
 WHERE id = @id RETURNING *;
 
 -- name: OrderCancel :one
@@ -82,3 +88,11 @@ WHERE code_id = @code_id
 -- name: DiscountRedemptionInsert :exec
 INSERT INTO orders.discount_redemptions (code_id, order_id, account_id, email)
 VALUES (@code_id, @order_id, @account_id, @email);
+
+-- name: FulfillmentsByOrder :many
+SELECT * FROM orders.fulfillments WHERE order_id = $1 ORDER BY id;
+
+-- name: FulfillmentLinesByOrder :many
+SELECT fl.* FROM orders.fulfillment_lines fl
+JOIN orders.fulfillments f ON f.id = fl.fulfillment_id
+WHERE f.order_id = $1 ORDER BY fl.fulfillment_id, fl.order_line_id;

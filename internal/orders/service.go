@@ -19,6 +19,7 @@ import (
 	"github.com/monoshop/monoshop/internal/orders/internal/dbsqlc"
 	"github.com/monoshop/monoshop/internal/payments"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
+	"github.com/monoshop/monoshop/internal/platform/audit"
 	"github.com/monoshop/monoshop/internal/platform/db"
 	"github.com/monoshop/monoshop/internal/platform/money"
 )
@@ -56,7 +57,13 @@ type Service struct {
 	inv  Inventory
 	pay  Payments
 	cfg  Config
+	// audit records staff writes (settings, discount codes, order actions); nil records
+	// nothing (tests of pricing alone).
+	audit audit.Recorder
 }
+
+// UseAudit makes staff writes go to the audit log (cmd/shop passes the users service).
+func (s *Service) UseAudit(r audit.Recorder) { s.audit = r }
 
 // NewService returns the orders service.
 func NewService(pool *pgxpool.Pool, log *slog.Logger, inv Inventory, pay Payments, cfg Config) *Service {
@@ -215,6 +222,7 @@ func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (O
 		DiscountCode:       codeText,
 		IdempotencyKey:     in.IdempotencyKey,
 		ExpiresAt:          expires,
+		ShippingMethodID:   nonZero(in.Method.ID),
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Order{}, true, nil
@@ -258,17 +266,18 @@ func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (O
 			opts = in.Options[i]
 		}
 		if err := s.q.OrderLineInsert(ctx, tx, dbsqlc.OrderLineInsertParams{
-			OrderID:   row.ID,
-			VariantID: lt.VariantID,
-			Sku:       lt.SKU,
-			Name:      lt.Name,
-			Options:   opts,
-			Quantity:  int32(lt.Quantity),
-			UnitPrice: lt.UnitPrice.Minor,
-			Gross:     lt.Gross.Minor,
-			Discount:  lt.Discount.Minor,
-			Tax:       lt.Tax.Minor,
-			TaxRate:   int32(lt.TaxRate),
+			OrderID:     row.ID,
+			VariantID:   lt.VariantID,
+			Sku:         lt.SKU,
+			Name:        lt.Name,
+			Options:     opts,
+			Quantity:    int32(lt.Quantity),
+			UnitPrice:   lt.UnitPrice.Minor,
+			Gross:       lt.Gross.Minor,
+			Discount:    lt.Discount.Minor,
+			Tax:         lt.Tax.Minor,
+			TaxRate:     int32(lt.TaxRate),
+			WeightGrams: int32(lt.WeightGrams),
 		}); err != nil {
 			return Order{}, false, fmt.Errorf("orders: insert line: %w", err)
 		}
@@ -296,6 +305,9 @@ func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (O
 			return Order{}, false, err
 		}
 		order.PaymentID = int64(p.ID)
+		if err := s.q.OrderSetPaymentID(ctx, tx, dbsqlc.OrderSetPaymentIDParams{PaymentID: &order.PaymentID, ID: row.ID}); err != nil {
+			return Order{}, false, fmt.Errorf("orders: record payment: %w", err)
+		}
 	} else {
 		// Nothing to pay (a 100 % code with free shipping).
 		row, err = s.q.OrderSetPaymentStatus(ctx, tx, dbsqlc.OrderSetPaymentStatusParams{PaymentStatus: PaymentPaid, ID: row.ID})
@@ -459,7 +471,8 @@ func (s *Service) Lines(ctx context.Context, o Order) ([]OrderLine, error) {
 			ID: r.ID, VariantID: r.VariantID, SKU: r.Sku, Name: r.Name, Options: r.Options, Quantity: int(r.Quantity),
 			UnitPrice: money.New(r.UnitPrice, o.GrandTotal.Currency), Gross: money.New(r.Gross, o.GrandTotal.Currency),
 			Discount: money.New(r.Discount, o.GrandTotal.Currency), Tax: money.New(r.Tax, o.GrandTotal.Currency),
-			TaxRate: int(r.TaxRate),
+			TaxRate: int(r.TaxRate), WeightGrams: int(r.WeightGrams),
+			FulfilledQuantity: int(r.FulfilledQuantity), RestockedQuantity: int(r.RestockedQuantity),
 		})
 	}
 	return out, nil
@@ -566,6 +579,13 @@ func orderFromRow(r dbsqlc.OrdersOrder) Order {
 		ShippingTax: m(r.ShippingTax), TaxTotal: m(r.TaxTotal), GrandTotal: m(r.GrandTotal),
 		TaxIncluded: r.TaxIncluded, ShippingMethod: r.ShippingMethodName, DiscountCode: r.DiscountCode,
 		IdempotencyKey: r.IdempotencyKey, ExpiresAt: r.ExpiresAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		RefundedTotal: m(r.RefundedTotal), PaidAt: r.PaidAt, CancelledAt: r.CancelledAt, CancelReason: r.CancelReason,
+	}
+	if r.PaymentID != nil {
+		o.PaymentID = *r.PaymentID
+	}
+	if r.ShippingMethodID != nil {
+		o.ShippingMethodID = *r.ShippingMethodID
 	}
 	_ = json.Unmarshal(r.ShippingAddress, &o.ShippingAddress)
 	_ = json.Unmarshal(r.BillingAddress, &o.BillingAddress)
@@ -594,3 +614,35 @@ func randomToken(n int) string {
 }
 
 func ptrTime(t time.Time) *time.Time { return &t }
+
+func nonZero(v int64) *int64 {
+	if v == 0 {
+		return nil
+	}
+	return &v
+}
+
+// Fulfillments returns an order's shipments, oldest first, with the quantities of each.
+func (s *Service) Fulfillments(ctx context.Context, orderID int64) ([]Fulfillment, error) {
+	rows, err := s.q.FulfillmentsByOrder(ctx, s.pool, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("orders: fulfilments: %w", err)
+	}
+	lines, err := s.q.FulfillmentLinesByOrder(ctx, s.pool, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("orders: fulfilment lines: %w", err)
+	}
+	out := make([]Fulfillment, 0, len(rows))
+	index := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		index[r.ID] = len(out)
+		out = append(out, Fulfillment{ID: r.ID, Carrier: r.Carrier, TrackingNumber: r.TrackingNumber,
+			TrackingURL: r.TrackingUrl, Actor: r.Actor, CreatedAt: r.CreatedAt, Lines: map[int64]int{}})
+	}
+	for _, l := range lines {
+		if i, ok := index[l.FulfillmentID]; ok {
+			out[i].Lines[l.OrderLineID] = int(l.Quantity)
+		}
+	}
+	return out, nil
+}

@@ -20,6 +20,7 @@ type Address struct {
 
 // ShippingZone is a set of countries served by the same methods.
 type ShippingZone struct {
+	ID        int64
 	Name      string
 	Countries []string // ISO 3166-1 alpha-2
 	Methods   []ShippingMethod

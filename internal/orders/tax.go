@@ -23,6 +23,7 @@ const (
 // TaxRate is one configured rate. Rates are whole basis points, so 8.25 % is exactly 825
 // and never a float.
 type TaxRate struct {
+	ID      int64
 	Country string // ISO 3166-1 alpha-2, matched case-insensitively
 	// Region narrows the rate to one subdivision ("TX", "CN" for the Canary Islands); empty
 	// means the whole country. A region rate replaces the country rate, it is not added to

@@ -64,6 +64,9 @@ func (h *Handler) Routes(r chi.Router) {
 	r.Post("/cart/lines/{id}/delete", h.lineDelete)
 }
 
+// Ref is the caller's cart as their session knows it (checkout reads the same cart).
+func (h *Handler) Ref(ctx context.Context) cart.Ref { return h.ref(ctx) }
+
 // ref is the caller's cart as their session knows it: the account's when signed in,
 // else the guest cart whose token the session holds.
 func (h *Handler) ref(ctx context.Context) cart.Ref {

@@ -230,6 +230,22 @@ type OrdersDiscountRedemption struct {
 	CreatedAt time.Time
 }
 
+type OrdersFulfillment struct {
+	ID             int64
+	OrderID        int64
+	Carrier        string
+	TrackingNumber string
+	TrackingUrl    string
+	Actor          string
+	CreatedAt      time.Time
+}
+
+type OrdersFulfillmentLine struct {
+	FulfillmentID int64
+	OrderLineID   int64
+	Quantity      int32
+}
+
 type OrdersOrder struct {
 	ID                 int64
 	Number             int64
@@ -255,6 +271,12 @@ type OrdersOrder struct {
 	ExpiresAt          *time.Time
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	ShippingMethodID   *int64
+	PaymentID          *int64
+	RefundedTotal      int64
+	PaidAt             *time.Time
+	CancelledAt        *time.Time
+	CancelReason       string
 }
 
 type OrdersOrderEvent struct {
@@ -267,18 +289,62 @@ type OrdersOrderEvent struct {
 }
 
 type OrdersOrderLine struct {
+	ID                int64
+	OrderID           int64
+	VariantID         int64
+	Sku               string
+	Name              string
+	Options           string
+	Quantity          int32
+	UnitPrice         int64
+	Gross             int64
+	Discount          int64
+	Tax               int64
+	TaxRate           int32
+	WeightGrams       int32
+	FulfilledQuantity int32
+	RestockedQuantity int32
+}
+
+type OrdersShippingMethod struct {
+	ID            int64
+	ZoneID        int64
+	Name          string
+	Kind          string
+	Currency      string
+	PriceMinor    int64
+	FreeOverMinor int64
+	Tiers         []byte
+	Active        bool
+	Position      int32
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+type OrdersShippingZone struct {
 	ID        int64
-	OrderID   int64
-	VariantID int64
-	Sku       string
 	Name      string
-	Options   string
-	Quantity  int32
-	UnitPrice int64
-	Gross     int64
-	Discount  int64
-	Tax       int64
-	TaxRate   int32
+	Countries []string
+	Position  int32
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+type OrdersStoreSetting struct {
+	Singleton bool
+	TaxMode   string
+	UpdatedAt time.Time
+}
+
+type OrdersTaxRate struct {
+	ID          int64
+	Country     string
+	Region      string
+	Class       string
+	BasisPoints int32
+	Name        string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 type PaymentsEvent struct {

@@ -150,9 +150,67 @@ func (q *Queries) DiscountRedemptionsByCustomer(ctx context.Context, db DBTX, ar
 	return count, err
 }
 
+const fulfillmentLinesByOrder = `-- name: FulfillmentLinesByOrder :many
+SELECT fl.fulfillment_id, fl.order_line_id, fl.quantity FROM orders.fulfillment_lines fl
+JOIN orders.fulfillments f ON f.id = fl.fulfillment_id
+WHERE f.order_id = $1 ORDER BY fl.fulfillment_id, fl.order_line_id
+`
+
+func (q *Queries) FulfillmentLinesByOrder(ctx context.Context, db DBTX, orderID int64) ([]OrdersFulfillmentLine, error) {
+	rows, err := db.Query(ctx, fulfillmentLinesByOrder, orderID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []OrdersFulfillmentLine{}
+	for rows.Next() {
+		var i OrdersFulfillmentLine
+		if err := rows.Scan(&i.FulfillmentID, &i.OrderLineID, &i.Quantity); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const fulfillmentsByOrder = `-- name: FulfillmentsByOrder :many
+SELECT id, order_id, carrier, tracking_number, tracking_url, actor, created_at FROM orders.fulfillments WHERE order_id = $1 ORDER BY id
+`
+
+func (q *Queries) FulfillmentsByOrder(ctx context.Context, db DBTX, orderID int64) ([]OrdersFulfillment, error) {
+	rows, err := db.Query(ctx, fulfillmentsByOrder, orderID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []OrdersFulfillment{}
+	for rows.Next() {
+		var i OrdersFulfillment
+		if err := rows.Scan(
+			&i.ID,
+			&i.OrderID,
+			&i.Carrier,
+			&i.TrackingNumber,
+			&i.TrackingUrl,
+			&i.Actor,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const orderCancel = `-- name: OrderCancel :one
 UPDATE orders.orders SET status = 'cancelled', updated_at = now()
-WHERE id = $1 AND status = 'open' RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at
+WHERE id = $1 AND status = 'open' RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
 `
 
 func (q *Queries) OrderCancel(ctx context.Context, db DBTX, id int64) (OrdersOrder, error) {
@@ -183,6 +241,12 @@ func (q *Queries) OrderCancel(ctx context.Context, db DBTX, id int64) (OrdersOrd
 		&i.ExpiresAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ShippingMethodID,
+		&i.PaymentID,
+		&i.RefundedTotal,
+		&i.PaidAt,
+		&i.CancelledAt,
+		&i.CancelReason,
 	)
 	return i, err
 }
@@ -240,7 +304,7 @@ func (q *Queries) OrderEvents(ctx context.Context, db DBTX, orderID int64) ([]Or
 }
 
 const orderGetByID = `-- name: OrderGetByID :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at FROM orders.orders WHERE id = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM orders.orders WHERE id = $1
 `
 
 func (q *Queries) OrderGetByID(ctx context.Context, db DBTX, id int64) (OrdersOrder, error) {
@@ -271,12 +335,18 @@ func (q *Queries) OrderGetByID(ctx context.Context, db DBTX, id int64) (OrdersOr
 		&i.ExpiresAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ShippingMethodID,
+		&i.PaymentID,
+		&i.RefundedTotal,
+		&i.PaidAt,
+		&i.CancelledAt,
+		&i.CancelReason,
 	)
 	return i, err
 }
 
 const orderGetByIdempotencyKey = `-- name: OrderGetByIdempotencyKey :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at FROM orders.orders WHERE idempotency_key = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM orders.orders WHERE idempotency_key = $1
 `
 
 func (q *Queries) OrderGetByIdempotencyKey(ctx context.Context, db DBTX, idempotencyKey string) (OrdersOrder, error) {
@@ -307,12 +377,18 @@ func (q *Queries) OrderGetByIdempotencyKey(ctx context.Context, db DBTX, idempot
 		&i.ExpiresAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ShippingMethodID,
+		&i.PaymentID,
+		&i.RefundedTotal,
+		&i.PaidAt,
+		&i.CancelledAt,
+		&i.CancelReason,
 	)
 	return i, err
 }
 
 const orderGetByNumber = `-- name: OrderGetByNumber :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at FROM orders.orders WHERE number = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM orders.orders WHERE number = $1
 `
 
 func (q *Queries) OrderGetByNumber(ctx context.Context, db DBTX, number int64) (OrdersOrder, error) {
@@ -343,12 +419,18 @@ func (q *Queries) OrderGetByNumber(ctx context.Context, db DBTX, number int64) (
 		&i.ExpiresAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ShippingMethodID,
+		&i.PaymentID,
+		&i.RefundedTotal,
+		&i.PaidAt,
+		&i.CancelledAt,
+		&i.CancelReason,
 	)
 	return i, err
 }
 
 const orderGetByToken = `-- name: OrderGetByToken :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at FROM orders.orders WHERE token = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM orders.orders WHERE token = $1
 `
 
 func (q *Queries) OrderGetByToken(ctx context.Context, db DBTX, token string) (OrdersOrder, error) {
@@ -379,6 +461,12 @@ func (q *Queries) OrderGetByToken(ctx context.Context, db DBTX, token string) (O
 		&i.ExpiresAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ShippingMethodID,
+		&i.PaymentID,
+		&i.RefundedTotal,
+		&i.PaidAt,
+		&i.CancelledAt,
+		&i.CancelReason,
 	)
 	return i, err
 }
@@ -387,14 +475,16 @@ const orderInsert = `-- name: OrderInsert :one
 INSERT INTO orders.orders (
     token, account_id, email, currency, subtotal, discount_total, shipping_total,
     shipping_tax, tax_total, grand_total, tax_included, shipping_method_name,
-    shipping_address, billing_address, discount_code, idempotency_key, expires_at
+    shipping_address, billing_address, discount_code, idempotency_key, expires_at,
+    shipping_method_id
 ) VALUES (
     $1, $2, $3, $4, $5, $6, $7,
     $8, $9, $10, $11, $12,
-    $13, $14, $15, $16, $17
+    $13, $14, $15, $16, $17,
+    $18
 )
 ON CONFLICT (idempotency_key) DO NOTHING
-RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at
+RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
 `
 
 type OrderInsertParams struct {
@@ -415,6 +505,7 @@ type OrderInsertParams struct {
 	DiscountCode       string
 	IdempotencyKey     string
 	ExpiresAt          *time.Time
+	ShippingMethodID   *int64
 }
 
 // OrderInsert does nothing (no row) when the idempotency key is taken: the caller then
@@ -438,6 +529,7 @@ func (q *Queries) OrderInsert(ctx context.Context, db DBTX, arg OrderInsertParam
 		arg.DiscountCode,
 		arg.IdempotencyKey,
 		arg.ExpiresAt,
+		arg.ShippingMethodID,
 	)
 	var i OrdersOrder
 	err := row.Scan(
@@ -465,27 +557,34 @@ func (q *Queries) OrderInsert(ctx context.Context, db DBTX, arg OrderInsertParam
 		&i.ExpiresAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ShippingMethodID,
+		&i.PaymentID,
+		&i.RefundedTotal,
+		&i.PaidAt,
+		&i.CancelledAt,
+		&i.CancelReason,
 	)
 	return i, err
 }
 
 const orderLineInsert = `-- name: OrderLineInsert :exec
-INSERT INTO orders.order_lines (order_id, variant_id, sku, name, options, quantity, unit_price, gross, discount, tax, tax_rate)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+INSERT INTO orders.order_lines (order_id, variant_id, sku, name, options, quantity, unit_price, gross, discount, tax, tax_rate, weight_grams)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 `
 
 type OrderLineInsertParams struct {
-	OrderID   int64
-	VariantID int64
-	Sku       string
-	Name      string
-	Options   string
-	Quantity  int32
-	UnitPrice int64
-	Gross     int64
-	Discount  int64
-	Tax       int64
-	TaxRate   int32
+	OrderID     int64
+	VariantID   int64
+	Sku         string
+	Name        string
+	Options     string
+	Quantity    int32
+	UnitPrice   int64
+	Gross       int64
+	Discount    int64
+	Tax         int64
+	TaxRate     int32
+	WeightGrams int32
 }
 
 func (q *Queries) OrderLineInsert(ctx context.Context, db DBTX, arg OrderLineInsertParams) error {
@@ -501,12 +600,13 @@ func (q *Queries) OrderLineInsert(ctx context.Context, db DBTX, arg OrderLineIns
 		arg.Discount,
 		arg.Tax,
 		arg.TaxRate,
+		arg.WeightGrams,
 	)
 	return err
 }
 
 const orderLines = `-- name: OrderLines :many
-SELECT id, order_id, variant_id, sku, name, options, quantity, unit_price, gross, discount, tax, tax_rate FROM orders.order_lines WHERE order_id = $1 ORDER BY id
+SELECT id, order_id, variant_id, sku, name, options, quantity, unit_price, gross, discount, tax, tax_rate, weight_grams, fulfilled_quantity, restocked_quantity FROM orders.order_lines WHERE order_id = $1 ORDER BY id
 `
 
 func (q *Queries) OrderLines(ctx context.Context, db DBTX, orderID int64) ([]OrdersOrderLine, error) {
@@ -531,6 +631,9 @@ func (q *Queries) OrderLines(ctx context.Context, db DBTX, orderID int64) ([]Ord
 			&i.Discount,
 			&i.Tax,
 			&i.TaxRate,
+			&i.WeightGrams,
+			&i.FulfilledQuantity,
+			&i.RestockedQuantity,
 		); err != nil {
 			return nil, err
 		}
@@ -543,7 +646,7 @@ func (q *Queries) OrderLines(ctx context.Context, db DBTX, orderID int64) ([]Ord
 }
 
 const orderLockByNumber = `-- name: OrderLockByNumber :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at FROM orders.orders WHERE number = $1 FOR UPDATE
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM orders.orders WHERE number = $1 FOR UPDATE
 `
 
 func (q *Queries) OrderLockByNumber(ctx context.Context, db DBTX, number int64) (OrdersOrder, error) {
@@ -574,13 +677,34 @@ func (q *Queries) OrderLockByNumber(ctx context.Context, db DBTX, number int64) 
 		&i.ExpiresAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ShippingMethodID,
+		&i.PaymentID,
+		&i.RefundedTotal,
+		&i.PaidAt,
+		&i.CancelledAt,
+		&i.CancelReason,
 	)
 	return i, err
 }
 
+const orderSetPaymentID = `-- name: OrderSetPaymentID :exec
+UPDATE orders.orders SET payment_id = $1 WHERE id = $2
+`
+
+type OrderSetPaymentIDParams struct {
+	PaymentID *int64
+	ID        int64
+}
+
+func (q *Queries) OrderSetPaymentID(ctx context.Context, db DBTX, arg OrderSetPaymentIDParams) error {
+	_, err := db.Exec(ctx, orderSetPaymentID, arg.PaymentID, arg.ID)
+	return err
+}
+
 const orderSetPaymentStatus = `-- name: OrderSetPaymentStatus :one
-UPDATE orders.orders SET payment_status = $1, updated_at = now()
-WHERE id = $2 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at
+UPDATE orders.orders SET payment_status = $1, updated_at = now(),
+    paid_at = CASE WHEN $1::text = 'paid' THEN coalesce(paid_at, now()) ELSE paid_at END
+WHERE id = $2 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
 `
 
 type OrderSetPaymentStatusParams struct {
@@ -616,12 +740,18 @@ func (q *Queries) OrderSetPaymentStatus(ctx context.Context, db DBTX, arg OrderS
 		&i.ExpiresAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ShippingMethodID,
+		&i.PaymentID,
+		&i.RefundedTotal,
+		&i.PaidAt,
+		&i.CancelledAt,
+		&i.CancelReason,
 	)
 	return i, err
 }
 
 const ordersExpiredLock = `-- name: OrdersExpiredLock :many
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at FROM orders.orders
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM orders.orders
 WHERE status = 'open' AND payment_status IN ('pending', 'failed') AND expires_at < $1
 ORDER BY expires_at, id
 LIMIT $2
@@ -669,6 +799,12 @@ func (q *Queries) OrdersExpiredLock(ctx context.Context, db DBTX, arg OrdersExpi
 			&i.ExpiresAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.ShippingMethodID,
+			&i.PaymentID,
+			&i.RefundedTotal,
+			&i.PaidAt,
+			&i.CancelledAt,
+			&i.CancelReason,
 		); err != nil {
 			return nil, err
 		}

@@ -12,9 +12,11 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -149,21 +151,25 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.PaymentProvider == "test" {
 		gateway = &payments.TestGatewayConfig{Secret: testGatewaySecret}
 	}
-	m.payments, err = payments.NewService(pool, m.Log, payments.Config{DefaultProvider: m.Config.PaymentProvider, TestGateway: gateway})
+	m.payments, err = payments.NewService(pool, m.Log, payments.Config{
+		DefaultProvider: m.Config.PaymentProvider, TestGateway: gateway,
+		ReconcileAfter: m.Config.ReconcileAfter, ReconcileInterval: m.Config.RecoveryInterval,
+		AfterPaidHooks: crashHook(m.Config.CrashPoint, m.Log),
+	})
 	if err != nil {
 		return &ConfigError{"SHOP_PAYMENT_PROVIDER", err.Error()}
 	}
 
 	// Orders place reservations and payments in one transaction and hear from payments
 	// when money arrives, inside the webhook's transaction.
-	m.orders = orders.NewService(pool, m.Log, m.inventory, m.payments, orders.Config{})
+	m.orders = orders.NewService(pool, m.Log, m.inventory, m.payments, orders.Config{ExpireAfter: m.Config.OrderExpiry})
 	m.orders.UseAudit(m.users)
 	m.payments.OnPaid(m.orders.MarkPaidTx)
 	m.payments.OnFailed(m.orders.MarkPaymentFailedTx)
 
 	reg := jobs.NewRegistry()
 	registerPlatformJobs(reg, pool)
-	m.orders.RegisterJobs(reg, time.Minute)
+	m.orders.RegisterJobs(reg, m.Config.RecoveryInterval)
 	m.catalog.RegisterJobs(reg)
 	m.notify.RegisterJobs(reg)
 	m.payments.RegisterJobs(reg)
@@ -435,3 +441,17 @@ func openDatabase(ctx context.Context, cfg Config, log *slog.Logger, embedded bo
 // value (the gateway takes no money and is refused in prod); it only has to be the same
 // on every replica, so a constant will do.
 const testGatewaySecret = "monoshop-test-gateway-webhook-signing-key"
+
+// crashHook returns the payments test hook that kills this process at the configured
+// crash point (SHOP_CRASH_POINT; refused in prod), or nil. SIGKILL, not a panic or an
+// exit: nothing may run after it, exactly as when a machine loses power.
+func crashHook(point string, log *slog.Logger) func(context.Context, payments.Payment, string) {
+	if point != crashPaymentPaid {
+		return nil
+	}
+	return func(ctx context.Context, p payments.Payment, source string) {
+		log.WarnContext(ctx, "crash point reached: killing the process before the commit", "payment", p.ID, "source", source)
+		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		select {} // the signal is on its way; never return into the transaction
+	}
+}

@@ -35,6 +35,16 @@ type Config struct {
 	MailFrom            string
 	TrustedProxies      []netip.Prefix
 	DrainDelay          time.Duration
+	// OrderExpiry is how long an unpaid order holds its stock before it is cancelled.
+	OrderExpiry time.Duration
+	// ReconcileAfter is how long a payment may stay pending before the recovery job asks
+	// its provider; RecoveryInterval how often the recovery jobs (expiry, reconciliation)
+	// run.
+	ReconcileAfter   time.Duration
+	RecoveryInterval time.Duration
+	// CrashPoint names a moment at which the process kills itself (dev only): recovery
+	// tests use it to prove that a crash there loses nothing.
+	CrashPoint string
 }
 
 // setting documents one environment variable for `shop help` and the README.
@@ -111,6 +121,36 @@ func settings() []setting {
 				c.DrainDelay = d
 				return nil
 			}},
+		{"SHOP_ORDER_EXPIRY", "30m", "How long an unpaid order holds its items before it is cancelled and the stock released.",
+			durationBetween(func(c *Config) *time.Duration { return &c.OrderExpiry }, time.Second, 7*24*time.Hour)},
+		{"SHOP_PAYMENT_RECONCILE_AFTER", "2m", "How long a payment may stay pending (no webhook) before the recovery job asks the provider.",
+			durationBetween(func(c *Config) *time.Duration { return &c.ReconcileAfter }, 100*time.Millisecond, 24*time.Hour)},
+		{"SHOP_RECOVERY_INTERVAL", "1m", "How often the recovery jobs run (expiring unpaid orders, asking providers about pending payments).",
+			durationBetween(func(c *Config) *time.Duration { return &c.RecoveryInterval }, 100*time.Millisecond, time.Hour)},
+		{"SHOP_CRASH_POINT", "", "Development only: kill the process at a named moment to test recovery (payment-paid: after a payment is recorded paid, before the commit).",
+			func(c *Config, v string) error {
+				if v != "" && v != crashPaymentPaid {
+					return fmt.Errorf("%q is not a crash point; use %s or leave it unset", v, crashPaymentPaid)
+				}
+				c.CrashPoint = v
+				return nil
+			}},
+	}
+}
+
+// crashPaymentPaid kills the process inside the transaction that records a payment the
+// provider confirmed, before it commits.
+const crashPaymentPaid = "payment-paid"
+
+// durationBetween parses a duration setting and keeps it within sensible bounds.
+func durationBetween(dst func(*Config) *time.Duration, lo, hi time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < lo || d > hi {
+			return fmt.Errorf("%q is not a duration between %s and %s; use a value like 30m", v, lo, hi)
+		}
+		*dst(c) = d
+		return nil
 	}
 }
 
@@ -180,6 +220,9 @@ func (c Config) Validate() error {
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return &ConfigError{"SHOP_BASE_URL", fmt.Sprintf("%q is not an absolute http(s) URL; use a value like https://shop.example.com", c.BaseURL)}
+	}
+	if c.CrashPoint != "" && c.Env == "prod" {
+		return &ConfigError{"SHOP_CRASH_POINT", "is for recovery tests and refused in prod; unset it"}
 	}
 	if c.DataDir == "" {
 		return &ConfigError{"SHOP_DATA_DIR", "must not be empty; use a directory such as ./.data"}

@@ -34,6 +34,10 @@ type Config struct {
 	ReconcileAfter time.Duration
 	// ReconcileInterval is how often the recovery job runs (default 1 minute).
 	ReconcileInterval time.Duration
+	// AfterPaidHooks, when set, runs inside the transaction that records a payment as
+	// paid, after the hooks and before the commit. Recovery tests use it to kill the
+	// process at the worst moment: the provider has the money, we have not written it.
+	AfterPaidHooks func(ctx context.Context, p Payment, source string)
 }
 
 const (

@@ -192,6 +192,9 @@ func (s *Service) moveTx(ctx context.Context, tx pgx.Tx, p Payment, to State, re
 			return next, fmt.Errorf("payments: %s hook for payment %d: %w", to, p.ID, err)
 		}
 	}
+	if to == StatePaid && s.cfg.AfterPaidHooks != nil {
+		s.cfg.AfterPaidHooks(ctx, next, source)
+	}
 	return next, nil
 }
 

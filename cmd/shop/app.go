@@ -151,8 +151,14 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.PaymentProvider == "test" {
 		gateway = &payments.TestGatewayConfig{Secret: testGatewaySecret}
 	}
+	var stripeCfg *payments.StripeConfig
+	if m.Config.PaymentProvider == "stripe" {
+		stripeCfg = &payments.StripeConfig{
+			SecretKey: m.Config.StripeSecretKey, WebhookSecret: m.Config.StripeWebhookSecret, BaseURL: m.Config.BaseURL,
+		}
+	}
 	m.payments, err = payments.NewService(pool, m.Log, payments.Config{
-		DefaultProvider: m.Config.PaymentProvider, TestGateway: gateway,
+		DefaultProvider: m.Config.PaymentProvider, TestGateway: gateway, Stripe: stripeCfg,
 		ReconcileAfter: m.Config.ReconcileAfter, ReconcileInterval: m.Config.RecoveryInterval,
 		AfterPaidHooks: crashHook(m.Config.CrashPoint, m.Log),
 	})

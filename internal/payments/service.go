@@ -29,6 +29,8 @@ type Config struct {
 	// TestGateway enables the built-in test gateway (development only: it takes card
 	// numbers). Nil leaves it out, and /pay/test/... answers 404.
 	TestGateway *TestGatewayConfig
+	// Stripe enables Stripe Checkout (provider "stripe"). Nil leaves it out.
+	Stripe *StripeConfig
 	// ReconcileAfter is how long a begun payment may stay pending before the recovery job
 	// asks its provider (default 2 minutes: webhooks normally arrive within seconds).
 	ReconcileAfter time.Duration
@@ -73,7 +75,8 @@ type Service struct {
 }
 
 // NewService validates cfg and returns the payments service. The manual provider is
-// always available; the test gateway when cfg.TestGateway is set.
+// always available; the test gateway when cfg.TestGateway is set, Stripe when cfg.Stripe
+// is.
 func NewService(pool *pgxpool.Pool, log *slog.Logger, cfg Config) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -93,6 +96,13 @@ func NewService(pool *pgxpool.Pool, log *slog.Logger, cfg Config) (*Service, err
 		}
 		s.test = g
 		s.providers[ProviderTest] = g
+	}
+	if cfg.Stripe != nil {
+		sp, err := newStripeProvider(*cfg.Stripe, log)
+		if err != nil {
+			return nil, err
+		}
+		s.providers[ProviderStripe] = sp
 	}
 	if cfg.DefaultProvider == "" {
 		cfg.DefaultProvider = ProviderManual

@@ -168,10 +168,17 @@ func (m *Main) Run(ctx context.Context) error {
 
 	// Orders place reservations and payments in one transaction and hear from payments
 	// when money arrives, inside the webhook's transaction.
-	m.orders = orders.NewService(pool, m.Log, m.inventory, m.payments, orders.Config{ExpireAfter: m.Config.OrderExpiry})
+	m.orders = orders.NewService(pool, m.Log, m.inventory, m.payments, orders.Config{
+		ExpireAfter: m.Config.OrderExpiry, BaseURL: m.Config.BaseURL, StoreName: m.Config.StoreName,
+	})
 	m.orders.UseAudit(m.users)
+	m.orders.UseOutbox(m.notify)
+	m.orders.UseCart(m.cart)
 	m.payments.OnPaid(m.orders.MarkPaidTx)
 	m.payments.OnFailed(m.orders.MarkPaymentFailedTx)
+	m.payments.OnAuthorized(m.orders.MarkAuthorizedTx)
+	m.payments.OnVoided(m.orders.MarkVoidedTx)
+	m.payments.OnRefunded(m.orders.RecordRefundTx)
 
 	reg := jobs.NewRegistry()
 	registerPlatformJobs(reg, pool)
@@ -191,6 +198,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.catalog.UseJobs(m.river)
 	m.notify.UseJobs(m.river)
 	m.payments.UseJobs(m.river)
+	m.orders.UseJobs(m.river)
 
 	if m.Mode == ModeServe {
 		if err := m.startHTTP(); err != nil {

@@ -124,3 +124,8 @@ WHERE id = sqlc.arg(id) AND quantity > sqlc.arg(quantity)::int;
 
 -- name: LineDelete :one
 DELETE FROM cart.lines WHERE id = $1 AND cart_id = $2 RETURNING *;
+
+-- Checkout (clear.go): the order took the cart's lines.
+
+-- name: LinesDeleteOfCart :many
+DELETE FROM cart.lines WHERE cart_id = $1 RETURNING variant_id, quantity;

@@ -130,3 +130,26 @@ FROM inventory.items i
 LEFT JOIN inventory.levels l ON l.variant_id = i.variant_id
 LEFT JOIN inventory.locations loc ON loc.id = l.location_id
 GROUP BY i.variant_id, i.allow_backorder;
+
+-- Shipping and returns of orders (fulfil.go): a shipment commits part of a reservation,
+-- a return puts units back on hand. Same lock order as every other writer.
+
+-- name: ReservationsForRefVariant :many
+SELECT * FROM inventory.reservations WHERE ref = $1 AND variant_id = $2 AND state = 'reserved'
+ORDER BY location_id, id FOR UPDATE;
+
+-- name: ReservationReduce :exec
+-- Splits a reservation: the part that shipped or was released gets its own row (below),
+-- the rest stays reserved under this one.
+UPDATE inventory.reservations SET quantity = quantity - sqlc.arg(quantity)::int, updated_at = now() WHERE id = sqlc.arg(id);
+
+-- name: ReservationInsertSettled :exec
+INSERT INTO inventory.reservations (ref, variant_id, location_id, quantity, state) VALUES ($1, $2, $3, $4, $5);
+
+-- name: LevelFirstLocation :one
+-- Where returned units go back: the variant's level at its highest-priority active
+-- location, else any of its levels.
+SELECT l.location_id FROM inventory.levels l JOIN inventory.locations loc ON loc.id = l.location_id
+WHERE l.variant_id = $1
+ORDER BY loc.active DESC, loc.priority DESC, loc.id
+LIMIT 1;

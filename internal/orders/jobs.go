@@ -4,21 +4,36 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
+	"github.com/monoshop/monoshop/internal/payments"
+	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/jobs"
 )
 
 // DefaultExpireInterval is how often the expiry job looks for abandoned unpaid orders.
 const DefaultExpireInterval = time.Minute
 
+// JobInserter is what orders needs of the job queue: inserting in the caller's
+// transaction, so a rolled-back expiry queues nothing.
+type JobInserter interface {
+	InsertTx(ctx context.Context, tx pgx.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+}
+
+// UseJobs attaches the job queue. The queue is built after the workers are registered,
+// so this is a second step of construction.
+func (s *Service) UseJobs(j JobInserter) { s.jobs = j }
+
 // RegisterJobs adds the periodic expiry of unpaid orders to the registry (every interval;
-// 0 means every minute).
+// 0 means every minute) and the worker that voids expired orders' payments.
 func (s *Service) RegisterJobs(reg *jobs.Registry, interval time.Duration) {
 	if interval <= 0 {
 		interval = DefaultExpireInterval
 	}
 	river.AddWorker(reg.Workers, &expireWorker{svc: s})
+	river.AddWorker(reg.Workers, &voidPaymentWorker{svc: s})
 	reg.AddPeriodic(interval, func() river.JobArgs { return ExpireUnpaidArgs{} })
 }
 
@@ -42,6 +57,35 @@ func (w *expireWorker) Work(ctx context.Context, _ *river.Job[ExpireUnpaidArgs])
 	n, err := w.svc.ExpireUnpaid(ctx)
 	if n > 0 {
 		w.svc.log.InfoContext(ctx, "orders: expired unpaid orders", "count", n)
+	}
+	return err
+}
+
+// VoidPaymentArgs asks for the payment of an expired order to be voided at its provider.
+// The expiry queues it in its transaction; the provider is called here, outside any.
+type VoidPaymentArgs struct {
+	PaymentID   int64 `json:"payment_id"`
+	OrderNumber int64 `json:"order_number"`
+}
+
+// Kind implements river.JobArgs.
+func (VoidPaymentArgs) Kind() string { return "orders.void_payment" }
+
+type voidPaymentWorker struct {
+	river.WorkerDefaults[VoidPaymentArgs]
+	svc *Service
+}
+
+// Work voids the payment; River retries a provider that fails. Voiding twice is harmless
+// (payments answers a voided payment unchanged).
+func (w *voidPaymentWorker) Work(ctx context.Context, job *river.Job[VoidPaymentArgs]) error {
+	_, err := w.svc.pay.Void(ctx, payments.PaymentID(job.Args.PaymentID))
+	if apperr.Is(err, apperr.Conflict) {
+		// Paid (or refused) meanwhile: the payment's hooks flagged the cancelled order for
+		// staff, who refund it; retrying would change nothing.
+		w.svc.log.WarnContext(ctx, "orders: the payment of an expired order could not be voided",
+			"order", job.Args.OrderNumber, "payment_id", job.Args.PaymentID, "err", err)
+		return nil
 	}
 	return err
 }

@@ -31,12 +31,32 @@ const (
 	FulfillmentFulfilled   = "fulfilled"
 )
 
-// Order event types recorded in the timeline.
+// Order event types recorded in the timeline. The payment events are written by the
+// payments module's hooks (actor "payments:<provider>"); the others by the transition
+// they name, with the staff member ("staff:<email>"), the shopper or "system" as actor.
 const (
-	EventPlaced        = "placed"
-	EventPaid          = "paid"
-	EventPaymentFailed = "payment_failed"
-	EventExpired       = "expired"
+	EventPlaced            = "placed"
+	EventPaid              = "paid"
+	EventPaymentFailed     = "payment_failed"
+	EventPaymentAuthorized = "payment_authorized"
+	EventPaymentVoided     = "payment_voided"
+	EventExpired           = "expired"
+	// EventMarkedPaid: staff recorded a manual payment (the "paid" event follows from it).
+	EventMarkedPaid = "marked_paid"
+	// EventCaptured: staff captured an authorized payment.
+	EventCaptured  = "captured"
+	EventFulfilled = "fulfilled"
+	EventCancelled = "cancelled"
+	// EventRefundIssued: staff gave money back (amount, reason); EventRefunded follows
+	// when the provider confirms, and also records refunds made at the provider.
+	EventRefundIssued = "refund_issued"
+	EventRefunded     = "refunded"
+	// EventRestocked: units went back into stock (a refund's restock, or the unshipped
+	// units of a cancelled order).
+	EventRestocked = "restocked"
+	// EventCompleted: everything shipped and the money is in; nothing is left to do.
+	EventCompleted = "completed"
+	EventNote      = "note"
 )
 
 // AddressDetails is a full postal address as the shopper typed it (name, lines, city,
@@ -96,13 +116,24 @@ type OrderLine struct {
 	// WeightGrams is the weight of one unit when the order was placed.
 	WeightGrams int
 	// FulfilledQuantity is how many units have shipped; RestockedQuantity how many were
-	// put back into stock by a cancellation or refund.
+	// put back into stock by a cancellation or refund. A restock takes the unshipped
+	// units first (they are released, never shipped), then shipped ones (returned).
 	FulfilledQuantity int
 	RestockedQuantity int
 }
 
-// Remaining is how many units of the line are still to ship.
-func (l OrderLine) Remaining() int { return l.Quantity - l.FulfilledQuantity }
+// Remaining is how many units of the line are still to ship: neither shipped nor
+// restocked before shipping.
+func (l OrderLine) Remaining() int { return max(0, l.Quantity-l.FulfilledQuantity-l.RestockedQuantity) }
+
+// unshippedRestocked is how many restocked units were released before they shipped;
+// the rest of RestockedQuantity came back after shipping (see RestockedQuantity).
+func (l OrderLine) unshippedRestocked() int {
+	return min(l.RestockedQuantity, l.Quantity-l.FulfilledQuantity)
+}
+
+// Restockable is how many units can still go back into stock.
+func (l OrderLine) Restockable() int { return l.Quantity - l.RestockedQuantity }
 
 // Fulfillment is one shipment of some or all of an order's lines.
 type Fulfillment struct {

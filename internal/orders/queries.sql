@@ -52,7 +52,7 @@ UPDATE orders.orders SET payment_status = @payment_status, updated_at = now(),
 WHERE id = @id RETURNING *;
 
 -- name: OrderCancel :one
-UPDATE orders.orders SET status = 'cancelled', updated_at = now()
+UPDATE orders.orders SET status = 'cancelled', cancelled_at = now(), cancel_reason = @reason, updated_at = now()
 WHERE id = @id AND status = 'open' RETURNING *;
 
 -- OrdersExpiredLock claims open, unpaid orders past their expiry; concurrent runs skip
@@ -96,3 +96,47 @@ SELECT * FROM orders.fulfillments WHERE order_id = $1 ORDER BY id;
 SELECT fl.* FROM orders.fulfillment_lines fl
 JOIN orders.fulfillments f ON f.id = fl.fulfillment_id
 WHERE f.order_id = $1 ORDER BY fl.fulfillment_id, fl.order_line_id;
+
+-- Order management (manage.go): every writer below runs after OrderLockByNumber in the
+-- same transaction, so changes of one order apply one after the other.
+
+-- name: OrderSetStatuses :one
+UPDATE orders.orders SET status = @status, fulfillment_status = @fulfillment_status, updated_at = now()
+WHERE id = @id RETURNING *;
+
+-- name: OrderAddRefunded :one
+UPDATE orders.orders SET refunded_total = refunded_total + @amount, payment_status = @payment_status, updated_at = now()
+WHERE id = @id RETURNING *;
+
+-- name: OrderLinesLock :many
+SELECT * FROM orders.order_lines WHERE order_id = $1 ORDER BY id FOR UPDATE;
+
+-- The CHECK constraints on order_lines refuse more than the line's quantity, whatever the
+-- caller computed.
+-- name: OrderLineAddFulfilled :exec
+UPDATE orders.order_lines SET fulfilled_quantity = fulfilled_quantity + @quantity WHERE id = @id;
+
+-- name: OrderLineAddRestocked :exec
+UPDATE orders.order_lines SET restocked_quantity = restocked_quantity + @quantity WHERE id = @id;
+
+-- name: FulfillmentInsert :one
+INSERT INTO orders.fulfillments (order_id, carrier, tracking_number, tracking_url, actor)
+VALUES (@order_id, @carrier, @tracking_number, @tracking_url, @actor) RETURNING *;
+
+-- name: FulfillmentLineInsert :exec
+INSERT INTO orders.fulfillment_lines (fulfillment_id, order_line_id, quantity) VALUES (@fulfillment_id, @order_line_id, @quantity);
+
+-- OrderEventExists finds an event by one field of its data: what makes hooks and retried
+-- actions idempotent (a refund id, an idempotency key).
+-- name: OrderEventExists :one
+SELECT EXISTS (
+    SELECT 1 FROM orders.order_events
+    WHERE order_id = @order_id AND type = @type AND data ->> @field::text = @value::text
+);
+
+-- name: DiscountRedemptionDeleteByOrder :many
+DELETE FROM orders.discount_redemptions WHERE order_id = $1 RETURNING code_id;
+
+-- name: DiscountCodeUnredeem :exec
+UPDATE orders.discount_codes SET used_count = used_count - 1, updated_at = now()
+WHERE id = $1 AND used_count > 0;

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/monoshop/monoshop/internal/cart"
 	"github.com/monoshop/monoshop/internal/inventory"
 	"github.com/monoshop/monoshop/internal/orders/internal/dbsqlc"
 	"github.com/monoshop/monoshop/internal/payments"
@@ -34,11 +35,28 @@ const expireBatch = 100
 type Inventory interface {
 	ReserveTx(ctx context.Context, tx pgx.Tx, ref string, lines []inventory.Line) error
 	ReleaseTx(ctx context.Context, tx pgx.Tx, ref string) error
+	CommitLinesTx(ctx context.Context, tx pgx.Tx, ref string, lines []inventory.Line) error
+	ReleaseLinesTx(ctx context.Context, tx pgx.Tx, ref string, lines []inventory.Line) error
+	RestockTx(ctx context.Context, tx pgx.Tx, ref string, lines []inventory.Line, note string) error
 }
 
-// Payments is what orders needs from the payments module (*payments.Service).
+// Payments is what orders needs from the payments module (*payments.Service). Create
+// runs in the order's transaction; every other call may reach a provider and so runs
+// outside any transaction of ours (DESIGN.md §2.6).
 type Payments interface {
 	Create(ctx context.Context, tx pgx.Tx, in payments.CreateInput) (payments.Payment, error)
+	FindPayment(ctx context.Context, id payments.PaymentID) (payments.Payment, error)
+	Refunds(ctx context.Context, id payments.PaymentID) ([]payments.Refund, error)
+	Capture(ctx context.Context, id payments.PaymentID) (payments.Payment, error)
+	Void(ctx context.Context, id payments.PaymentID) (payments.Payment, error)
+	MarkPaidManually(ctx context.Context, id payments.PaymentID, actor audit.Actor) (payments.Payment, error)
+	Refund(ctx context.Context, id payments.PaymentID, amount money.Amount, idempotencyKey string) (payments.Refund, error)
+}
+
+// Cart is what orders needs from the cart module (*cart.Service): the order takes the
+// cart's lines, so placing it empties the cart in the same transaction.
+type Cart interface {
+	ClearTx(ctx context.Context, tx pgx.Tx, ref cart.Ref) error
 }
 
 // Config configures the orders service.
@@ -47,6 +65,10 @@ type Config struct {
 	ExpireAfter time.Duration
 	// Now is the clock (tests move it); nil means time.Now.
 	Now func() time.Time
+	// BaseURL is the shop's public address; emails link to BaseURL + "/orders/" + token.
+	BaseURL string
+	// StoreName signs the emails (default "Monoshop").
+	StoreName string
 }
 
 // Service is the orders module's public API.
@@ -60,7 +82,17 @@ type Service struct {
 	// audit records staff writes (settings, discount codes, order actions); nil records
 	// nothing (tests of pricing alone).
 	audit audit.Recorder
+	// outbox, cart and jobs are optional too: nil sends no email, leaves carts alone and
+	// queues no void of an expired order's payment.
+	outbox Outbox
+	cart   Cart
+	jobs   JobInserter
+	hooks  hooks
 }
+
+// UseCart makes placing an order empty the shopper's cart (cmd/shop passes the cart
+// service).
+func (s *Service) UseCart(c Cart) { s.cart = c }
 
 // UseAudit makes staff writes go to the audit log (cmd/shop passes the users service).
 func (s *Service) UseAudit(r audit.Recorder) { s.audit = r }
@@ -75,6 +107,9 @@ func NewService(pool *pgxpool.Pool, log *slog.Logger, inv Inventory, pay Payment
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.StoreName == "" {
+		cfg.StoreName = "Monoshop"
 	}
 	return &Service{pool: pool, q: dbsqlc.New(), log: log, inv: inv, pay: pay, cfg: cfg}
 }
@@ -109,13 +144,17 @@ type PlaceOrderInput struct {
 	PaymentProvider string
 	// Actor is recorded in the "placed" event ("customer:42", "guest"); "" means "shopper".
 	Actor string
+	// Cart is the shopper's cart, emptied in the order's transaction; the zero Ref leaves
+	// every cart alone.
+	Cart cart.Ref
 }
 
 // PlaceOrder creates the order, its lines, the discount use, the stock reservation and
-// the payment in one transaction. A second call with the same idempotency key returns the
-// first order. A sold-out line fails with an apperr Conflict whose cause is the
-// *inventory.InsufficientStock (errors.As works); a used-up code with Conflict "This code
-// has been used up".
+// the payment, empties the cart and queues the confirmation email (when nothing is due or
+// the payment is manual) in one transaction. A second call with the same idempotency key
+// returns the first order. A sold-out line fails with an apperr Conflict whose cause is
+// the *inventory.InsufficientStock (errors.As works); a used-up code with Conflict "This
+// code has been used up".
 func (s *Service) PlaceOrder(ctx context.Context, in PlaceOrderInput) (Order, error) {
 	in.IdempotencyKey = strings.TrimSpace(in.IdempotencyKey)
 	in.Email = strings.TrimSpace(in.Email)
@@ -293,6 +332,7 @@ func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (O
 	}
 
 	order := orderFromRow(row)
+	provider := ""
 	if totals.GrandTotal.Minor > 0 {
 		p, err := s.pay.Create(ctx, tx, payments.CreateInput{
 			OrderRef:       PaymentRef(row.Number),
@@ -305,6 +345,7 @@ func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (O
 			return Order{}, false, err
 		}
 		order.PaymentID = int64(p.ID)
+		provider = p.Provider
 		if err := s.q.OrderSetPaymentID(ctx, tx, dbsqlc.OrderSetPaymentIDParams{PaymentID: &order.PaymentID, ID: row.ID}); err != nil {
 			return Order{}, false, fmt.Errorf("orders: record payment: %w", err)
 		}
@@ -324,6 +365,29 @@ func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (O
 		"grand_total": totals.GrandTotal.Minor, "currency": totals.GrandTotal.Currency, "payment_id": order.PaymentID,
 	}); err != nil {
 		return Order{}, false, err
+	}
+	if s.cart != nil && !in.Cart.IsZero() {
+		if err := s.cart.ClearTx(ctx, tx, in.Cart); err != nil {
+			return Order{}, false, fmt.Errorf("orders: empty the cart of order %d: %w", order.Number, err)
+		}
+	}
+	if err := s.hooks.run(ctx, tx, &s.hooks.placed, order); err != nil {
+		return Order{}, false, err
+	}
+	switch {
+	case totals.GrandTotal.Minor == 0:
+		if err := s.hooks.run(ctx, tx, &s.hooks.paid, order); err != nil {
+			return Order{}, false, err
+		}
+		if err := s.sendOrderEmailTx(ctx, tx, order, confirmationEmail(order, false)); err != nil {
+			return Order{}, false, err
+		}
+	case provider == payments.ProviderManual:
+		// A bank transfer or cash on delivery: the shopper learns now how the order
+		// stands; the card providers' shoppers hear when the money arrives.
+		if err := s.sendOrderEmailTx(ctx, tx, order, confirmationEmail(order, true)); err != nil {
+			return Order{}, false, err
+		}
 	}
 	return order, false, nil
 }
@@ -352,9 +416,22 @@ func (s *Service) MarkPaidTx(ctx context.Context, tx pgx.Tx, p payments.Payment)
 	return s.setPaymentStatusTx(ctx, tx, p, PaymentPaid, EventPaid)
 }
 
-// MarkPaymentFailedTx is the payments module's OnFailed hook.
+// MarkPaymentFailedTx is the payments module's OnFailed hook: the shopper is told by
+// email, and the order waits for another attempt until it expires.
 func (s *Service) MarkPaymentFailedTx(ctx context.Context, tx pgx.Tx, p payments.Payment) error {
 	return s.setPaymentStatusTx(ctx, tx, p, PaymentFailed, EventPaymentFailed)
+}
+
+// MarkAuthorizedTx is the payments module's OnAuthorized hook: the provider holds the
+// money until staff capture it.
+func (s *Service) MarkAuthorizedTx(ctx context.Context, tx pgx.Tx, p payments.Payment) error {
+	return s.setPaymentStatusTx(ctx, tx, p, PaymentAuthorized, EventPaymentAuthorized)
+}
+
+// MarkVoidedTx is the payments module's OnVoided hook (an expired or cancelled order's
+// payment, cancelled before money moved).
+func (s *Service) MarkVoidedTx(ctx context.Context, tx pgx.Tx, p payments.Payment) error {
+	return s.setPaymentStatusTx(ctx, tx, p, PaymentVoided, EventPaymentVoided)
 }
 
 func (s *Service) setPaymentStatusTx(ctx context.Context, tx pgx.Tx, p payments.Payment, status, event string) error {
@@ -374,19 +451,50 @@ func (s *Service) setPaymentStatusTx(ctx context.Context, tx pgx.Tx, p payments.
 	if !paymentMoveAllowed(row.PaymentStatus, status) {
 		return nil // already there, or a late failure after success: nothing changes
 	}
-	if _, err := s.q.OrderSetPaymentStatus(ctx, tx, dbsqlc.OrderSetPaymentStatusParams{PaymentStatus: status, ID: row.ID}); err != nil {
+	cancelled := row.Status == StatusCancelled
+	row, err = s.q.OrderSetPaymentStatus(ctx, tx, dbsqlc.OrderSetPaymentStatusParams{PaymentStatus: status, ID: row.ID})
+	if err != nil {
 		return fmt.Errorf("orders: set payment status: %w", err)
+	}
+	if status == PaymentPaid && row.Status == StatusOpen && row.FulfillmentStatus == FulfillmentFulfilled {
+		// Cash on delivery: everything shipped before the money came.
+		if row, err = s.q.OrderSetStatuses(ctx, tx, dbsqlc.OrderSetStatusesParams{
+			Status: StatusCompleted, FulfillmentStatus: row.FulfillmentStatus, ID: row.ID}); err != nil {
+			return fmt.Errorf("orders: complete order %d: %w", row.Number, err)
+		}
 	}
 	data := map[string]any{"payment_id": int64(p.ID), "amount": p.Amount.Minor, "currency": p.Amount.Currency}
 	if p.FailureReason != "" {
 		data["reason"] = p.FailureReason
 	}
-	if row.Status == StatusCancelled && status == PaymentPaid {
+	if cancelled && status == PaymentPaid {
 		// Paid after it expired: staff must refund or reinstate; the timeline says so.
 		data["order_cancelled"] = true
 		s.log.WarnContext(ctx, "orders: payment arrived for a cancelled order", "order", row.Number, "payment_id", p.ID)
 	}
-	return s.event(ctx, tx, row.ID, event, "payments:"+p.Provider, data)
+	if err := s.event(ctx, tx, row.ID, event, "payments:"+p.Provider, data); err != nil {
+		return err
+	}
+	if row.Status == StatusCompleted {
+		if err := s.event(ctx, tx, row.ID, EventCompleted, "payments:"+p.Provider, map[string]any{}); err != nil {
+			return err
+		}
+	}
+	if cancelled {
+		// The shopper was told the order is cancelled; staff decide what happens next.
+		return nil
+	}
+	o := orderFromRow(row)
+	switch status {
+	case PaymentPaid:
+		if err := s.hooks.run(ctx, tx, &s.hooks.paid, o); err != nil {
+			return err
+		}
+		return s.sendOrderEmailTx(ctx, tx, o, confirmationEmail(o, false))
+	case PaymentFailed:
+		return s.sendOrderEmailTx(ctx, tx, o, paymentFailedEmail(o, p.FailureReason))
+	}
+	return nil
 }
 
 func paymentMoveAllowed(from, to string) bool {
@@ -395,13 +503,19 @@ func paymentMoveAllowed(from, to string) bool {
 		return from == PaymentPending || from == PaymentAuthorized || from == PaymentFailed
 	case PaymentFailed:
 		return from == PaymentPending || from == PaymentAuthorized
+	case PaymentAuthorized:
+		return from == PaymentPending || from == PaymentFailed
+	case PaymentVoided:
+		return from == PaymentPending || from == PaymentAuthorized || from == PaymentFailed
 	}
 	return false
 }
 
-// ExpireUnpaid cancels open orders still unpaid after their expiry time and releases
-// their stock. Concurrent runs split the work (FOR UPDATE SKIP LOCKED), so each order is
-// expired once. It returns how many orders it cancelled.
+// ExpireUnpaid cancels open orders still unpaid after their expiry time: their stock is
+// released, their discount use returned, the shopper emailed, OnCancelled fired and a
+// job queued that voids the payment (the provider is called outside this transaction).
+// Concurrent runs split the work (FOR UPDATE SKIP LOCKED), so each order is expired once.
+// It returns how many orders it cancelled.
 func (s *Service) ExpireUnpaid(ctx context.Context) (int, error) {
 	total := 0
 	for {
@@ -412,14 +526,16 @@ func (s *Service) ExpireUnpaid(ctx context.Context) (int, error) {
 				return fmt.Errorf("orders: find expired orders: %w", err)
 			}
 			for _, r := range rows {
-				if _, err := s.q.OrderCancel(ctx, tx, r.ID); err != nil {
-					return fmt.Errorf("orders: cancel order %d: %w", r.Number, err)
-				}
-				if err := s.inv.ReleaseTx(ctx, tx, InventoryRef(r.Number)); err != nil {
-					return fmt.Errorf("orders: release stock of order %d: %w", r.Number, err)
-				}
-				if err := s.event(ctx, tx, r.ID, EventExpired, "system", map[string]any{"expires_at": r.ExpiresAt}); err != nil {
+				if _, err := s.cancelTx(ctx, tx, r, cancellation{
+					actor: "system", reason: "Not paid in time", event: EventExpired, expired: true,
+					data: map[string]any{"expires_at": r.ExpiresAt},
+				}); err != nil {
 					return err
+				}
+				if r.PaymentID != nil && s.jobs != nil {
+					if _, err := s.jobs.InsertTx(ctx, tx, VoidPaymentArgs{PaymentID: *r.PaymentID, OrderNumber: r.Number}, nil); err != nil {
+						return fmt.Errorf("orders: queue the void of order %d's payment: %w", r.Number, err)
+					}
 				}
 			}
 			n = len(rows)
@@ -465,17 +581,21 @@ func (s *Service) Lines(ctx context.Context, o Order) ([]OrderLine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("orders: lines: %w", err)
 	}
+	return linesFromRows(rows, o.GrandTotal.Currency), nil
+}
+
+func linesFromRows(rows []dbsqlc.OrdersOrderLine, currency string) []OrderLine {
 	out := make([]OrderLine, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, OrderLine{
 			ID: r.ID, VariantID: r.VariantID, SKU: r.Sku, Name: r.Name, Options: r.Options, Quantity: int(r.Quantity),
-			UnitPrice: money.New(r.UnitPrice, o.GrandTotal.Currency), Gross: money.New(r.Gross, o.GrandTotal.Currency),
-			Discount: money.New(r.Discount, o.GrandTotal.Currency), Tax: money.New(r.Tax, o.GrandTotal.Currency),
+			UnitPrice: money.New(r.UnitPrice, currency), Gross: money.New(r.Gross, currency),
+			Discount: money.New(r.Discount, currency), Tax: money.New(r.Tax, currency),
 			TaxRate: int(r.TaxRate), WeightGrams: int(r.WeightGrams),
 			FulfilledQuantity: int(r.FulfilledQuantity), RestockedQuantity: int(r.RestockedQuantity),
 		})
 	}
-	return out, nil
+	return out
 }
 
 // Events returns an order's timeline, oldest first.

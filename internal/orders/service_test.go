@@ -13,6 +13,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/monoshop/monoshop/internal/cart"
+	"github.com/monoshop/monoshop/internal/cart/carttest"
 	"github.com/monoshop/monoshop/internal/inventory"
 	"github.com/monoshop/monoshop/internal/orders"
 	"github.com/monoshop/monoshop/internal/payments"
@@ -257,4 +259,53 @@ func TestMarkPaidTwice(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, orders.PaymentPaid, got.PaymentStatus)
 	require.Equal(t, orders.StatusOpen, got.Status)
+}
+
+func TestPlaceOrderEmptiesCart(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.DB(t)
+	ctx := t.Context()
+	shop := carttest.NewShop(t, pool, 2)
+	items := shop.Items(t, 2)
+	shop.Stock(t, items[0].ID(), 5)
+	shop.Stock(t, items[1].ID(), 1)
+	carts := cart.NewService(pool, shop.Catalog, shop.Inventory, nil)
+	pay, err := payments.NewService(pool, nil, payments.Config{DefaultProvider: payments.ProviderManual})
+	require.NoError(t, err)
+	svc := orders.NewService(pool, nil, shop.Inventory, pay, orders.Config{})
+	svc.UseCart(carts)
+
+	guestCart := func(capQty int) cart.Ref {
+		res, err := carts.Add(ctx, cart.Ref{}, items[0].ID(), 2)
+		require.NoError(t, err)
+		ref := cart.Ref{Token: res.Token}
+		_, err = carts.Add(ctx, ref, items[1].ID(), capQty)
+		require.NoError(t, err)
+		return ref
+	}
+	checkout := func(key string, ref cart.Ref, capQty int) orders.PlaceOrderInput {
+		in := input(key)
+		in.Lines = []orders.Line{
+			{VariantID: int64(items[0].ID()), SKU: "A", Name: items[0].Product.Title, Quantity: 2, UnitPrice: eur(1000)},
+			{VariantID: int64(items[1].ID()), SKU: "B", Name: items[1].Product.Title, Quantity: capQty, UnitPrice: eur(1000)},
+		}
+		in.Cart = ref
+		return in
+	}
+	count := func(ref cart.Ref) int {
+		n, err := carts.Count(ctx, ref)
+		require.NoError(t, err)
+		return n
+	}
+
+	// Two shoppers hold the last cap in their carts; the first to check out gets it.
+	first, second := guestCart(1), guestCart(1)
+	_, err = svc.PlaceOrder(ctx, checkout("with-cart", first, 1))
+	require.NoError(t, err)
+	require.Zero(t, count(first), "the order took the cart's lines")
+	require.Equal(t, 3, count(second), "another shopper's cart is untouched")
+
+	_, err = svc.PlaceOrder(ctx, checkout("sold-out", second, 1))
+	require.True(t, apperr.Is(err, apperr.Conflict), "the last cap went to the first order: %v", err)
+	require.Equal(t, 3, count(second), "a failed placement leaves the cart as it was")
 }

@@ -452,6 +452,37 @@ func (q *Queries) LinesByToken(ctx context.Context, db DBTX, token string) ([]Ca
 	return items, nil
 }
 
+const linesDeleteOfCart = `-- name: LinesDeleteOfCart :many
+
+DELETE FROM cart.lines WHERE cart_id = $1 RETURNING variant_id, quantity
+`
+
+type LinesDeleteOfCartRow struct {
+	VariantID int64
+	Quantity  int32
+}
+
+// Checkout (clear.go): the order took the cart's lines.
+func (q *Queries) LinesDeleteOfCart(ctx context.Context, db DBTX, cartID int64) ([]LinesDeleteOfCartRow, error) {
+	rows, err := db.Query(ctx, linesDeleteOfCart, cartID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []LinesDeleteOfCartRow{}
+	for rows.Next() {
+		var i LinesDeleteOfCartRow
+		if err := rows.Scan(&i.VariantID, &i.Quantity); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const linesOfCart = `-- name: LinesOfCart :many
 SELECT id, cart_id, variant_id, quantity, added_at FROM cart.lines WHERE cart_id = $1 ORDER BY added_at, id
 `

@@ -214,6 +214,22 @@ func (q *Queries) LevelEnsure(ctx context.Context, db DBTX, arg LevelEnsureParam
 	return err
 }
 
+const levelFirstLocation = `-- name: LevelFirstLocation :one
+SELECT l.location_id FROM inventory.levels l JOIN inventory.locations loc ON loc.id = l.location_id
+WHERE l.variant_id = $1
+ORDER BY loc.active DESC, loc.priority DESC, loc.id
+LIMIT 1
+`
+
+// Where returned units go back: the variant's level at its highest-priority active
+// location, else any of its levels.
+func (q *Queries) LevelFirstLocation(ctx context.Context, db DBTX, variantID int64) (int64, error) {
+	row := db.QueryRow(ctx, levelFirstLocation, variantID)
+	var location_id int64
+	err := row.Scan(&location_id)
+	return location_id, err
+}
+
 const levelLock = `-- name: LevelLock :one
 SELECT variant_id, location_id, on_hand, reserved, allow_backorder, updated_at FROM inventory.levels WHERE variant_id = $1 AND location_id = $2 FOR UPDATE
 `
@@ -614,6 +630,45 @@ func (q *Queries) ReservationInsert(ctx context.Context, db DBTX, arg Reservatio
 	return err
 }
 
+const reservationInsertSettled = `-- name: ReservationInsertSettled :exec
+INSERT INTO inventory.reservations (ref, variant_id, location_id, quantity, state) VALUES ($1, $2, $3, $4, $5)
+`
+
+type ReservationInsertSettledParams struct {
+	Ref        string
+	VariantID  int64
+	LocationID int64
+	Quantity   int32
+	State      string
+}
+
+func (q *Queries) ReservationInsertSettled(ctx context.Context, db DBTX, arg ReservationInsertSettledParams) error {
+	_, err := db.Exec(ctx, reservationInsertSettled,
+		arg.Ref,
+		arg.VariantID,
+		arg.LocationID,
+		arg.Quantity,
+		arg.State,
+	)
+	return err
+}
+
+const reservationReduce = `-- name: ReservationReduce :exec
+UPDATE inventory.reservations SET quantity = quantity - $1::int, updated_at = now() WHERE id = $2
+`
+
+type ReservationReduceParams struct {
+	Quantity int32
+	ID       int64
+}
+
+// Splits a reservation: the part that shipped or was released gets its own row (below),
+// the rest stays reserved under this one.
+func (q *Queries) ReservationReduce(ctx context.Context, db DBTX, arg ReservationReduceParams) error {
+	_, err := db.Exec(ctx, reservationReduce, arg.Quantity, arg.ID)
+	return err
+}
+
 const reservationSetState = `-- name: ReservationSetState :exec
 UPDATE inventory.reservations SET state = $2, updated_at = now() WHERE id = $1
 `
@@ -636,6 +691,48 @@ ORDER BY variant_id, location_id, id FOR UPDATE
 // Locked in level order, like every other writer.
 func (q *Queries) ReservationsForRef(ctx context.Context, db DBTX, ref string) ([]InventoryReservation, error) {
 	rows, err := db.Query(ctx, reservationsForRef, ref)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []InventoryReservation{}
+	for rows.Next() {
+		var i InventoryReservation
+		if err := rows.Scan(
+			&i.ID,
+			&i.Ref,
+			&i.VariantID,
+			&i.LocationID,
+			&i.Quantity,
+			&i.State,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const reservationsForRefVariant = `-- name: ReservationsForRefVariant :many
+
+SELECT id, ref, variant_id, location_id, quantity, state, created_at, updated_at FROM inventory.reservations WHERE ref = $1 AND variant_id = $2 AND state = 'reserved'
+ORDER BY location_id, id FOR UPDATE
+`
+
+type ReservationsForRefVariantParams struct {
+	Ref       string
+	VariantID int64
+}
+
+// Shipping and returns of orders (fulfil.go): a shipment commits part of a reservation,
+// a return puts units back on hand. Same lock order as every other writer.
+func (q *Queries) ReservationsForRefVariant(ctx context.Context, db DBTX, arg ReservationsForRefVariantParams) ([]InventoryReservation, error) {
+	rows, err := db.Query(ctx, reservationsForRefVariant, arg.Ref, arg.VariantID)
 	if err != nil {
 		return nil, err
 	}

@@ -108,6 +108,40 @@ func (q *Queries) DiscountCodeRedeem(ctx context.Context, db DBTX, id int64) (in
 	return result.RowsAffected(), nil
 }
 
+const discountCodeUnredeem = `-- name: DiscountCodeUnredeem :exec
+UPDATE orders.discount_codes SET used_count = used_count - 1, updated_at = now()
+WHERE id = $1 AND used_count > 0
+`
+
+func (q *Queries) DiscountCodeUnredeem(ctx context.Context, db DBTX, id int64) error {
+	_, err := db.Exec(ctx, discountCodeUnredeem, id)
+	return err
+}
+
+const discountRedemptionDeleteByOrder = `-- name: DiscountRedemptionDeleteByOrder :many
+DELETE FROM orders.discount_redemptions WHERE order_id = $1 RETURNING code_id
+`
+
+func (q *Queries) DiscountRedemptionDeleteByOrder(ctx context.Context, db DBTX, orderID int64) ([]int64, error) {
+	rows, err := db.Query(ctx, discountRedemptionDeleteByOrder, orderID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var code_id int64
+		if err := rows.Scan(&code_id); err != nil {
+			return nil, err
+		}
+		items = append(items, code_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const discountRedemptionInsert = `-- name: DiscountRedemptionInsert :exec
 INSERT INTO orders.discount_redemptions (code_id, order_id, account_id, email)
 VALUES ($1, $2, $3, $4)
@@ -148,6 +182,55 @@ func (q *Queries) DiscountRedemptionsByCustomer(ctx context.Context, db DBTX, ar
 	var count int64
 	err := row.Scan(&count)
 	return count, err
+}
+
+const fulfillmentInsert = `-- name: FulfillmentInsert :one
+INSERT INTO orders.fulfillments (order_id, carrier, tracking_number, tracking_url, actor)
+VALUES ($1, $2, $3, $4, $5) RETURNING id, order_id, carrier, tracking_number, tracking_url, actor, created_at
+`
+
+type FulfillmentInsertParams struct {
+	OrderID        int64
+	Carrier        string
+	TrackingNumber string
+	TrackingUrl    string
+	Actor          string
+}
+
+func (q *Queries) FulfillmentInsert(ctx context.Context, db DBTX, arg FulfillmentInsertParams) (OrdersFulfillment, error) {
+	row := db.QueryRow(ctx, fulfillmentInsert,
+		arg.OrderID,
+		arg.Carrier,
+		arg.TrackingNumber,
+		arg.TrackingUrl,
+		arg.Actor,
+	)
+	var i OrdersFulfillment
+	err := row.Scan(
+		&i.ID,
+		&i.OrderID,
+		&i.Carrier,
+		&i.TrackingNumber,
+		&i.TrackingUrl,
+		&i.Actor,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
+const fulfillmentLineInsert = `-- name: FulfillmentLineInsert :exec
+INSERT INTO orders.fulfillment_lines (fulfillment_id, order_line_id, quantity) VALUES ($1, $2, $3)
+`
+
+type FulfillmentLineInsertParams struct {
+	FulfillmentID int64
+	OrderLineID   int64
+	Quantity      int32
+}
+
+func (q *Queries) FulfillmentLineInsert(ctx context.Context, db DBTX, arg FulfillmentLineInsertParams) error {
+	_, err := db.Exec(ctx, fulfillmentLineInsert, arg.FulfillmentID, arg.OrderLineID, arg.Quantity)
+	return err
 }
 
 const fulfillmentLinesByOrder = `-- name: FulfillmentLinesByOrder :many
@@ -208,13 +291,19 @@ func (q *Queries) FulfillmentsByOrder(ctx context.Context, db DBTX, orderID int6
 	return items, nil
 }
 
-const orderCancel = `-- name: OrderCancel :one
-UPDATE orders.orders SET status = 'cancelled', updated_at = now()
-WHERE id = $1 AND status = 'open' RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
+const orderAddRefunded = `-- name: OrderAddRefunded :one
+UPDATE orders.orders SET refunded_total = refunded_total + $1, payment_status = $2, updated_at = now()
+WHERE id = $3 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
 `
 
-func (q *Queries) OrderCancel(ctx context.Context, db DBTX, id int64) (OrdersOrder, error) {
-	row := db.QueryRow(ctx, orderCancel, id)
+type OrderAddRefundedParams struct {
+	Amount        int64
+	PaymentStatus string
+	ID            int64
+}
+
+func (q *Queries) OrderAddRefunded(ctx context.Context, db DBTX, arg OrderAddRefundedParams) (OrdersOrder, error) {
+	row := db.QueryRow(ctx, orderAddRefunded, arg.Amount, arg.PaymentStatus, arg.ID)
 	var i OrdersOrder
 	err := row.Scan(
 		&i.ID,
@@ -249,6 +338,82 @@ func (q *Queries) OrderCancel(ctx context.Context, db DBTX, id int64) (OrdersOrd
 		&i.CancelReason,
 	)
 	return i, err
+}
+
+const orderCancel = `-- name: OrderCancel :one
+UPDATE orders.orders SET status = 'cancelled', cancelled_at = now(), cancel_reason = $1, updated_at = now()
+WHERE id = $2 AND status = 'open' RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
+`
+
+type OrderCancelParams struct {
+	Reason string
+	ID     int64
+}
+
+func (q *Queries) OrderCancel(ctx context.Context, db DBTX, arg OrderCancelParams) (OrdersOrder, error) {
+	row := db.QueryRow(ctx, orderCancel, arg.Reason, arg.ID)
+	var i OrdersOrder
+	err := row.Scan(
+		&i.ID,
+		&i.Number,
+		&i.Token,
+		&i.AccountID,
+		&i.Email,
+		&i.Status,
+		&i.PaymentStatus,
+		&i.FulfillmentStatus,
+		&i.Currency,
+		&i.Subtotal,
+		&i.DiscountTotal,
+		&i.ShippingTotal,
+		&i.ShippingTax,
+		&i.TaxTotal,
+		&i.GrandTotal,
+		&i.TaxIncluded,
+		&i.ShippingMethodName,
+		&i.ShippingAddress,
+		&i.BillingAddress,
+		&i.DiscountCode,
+		&i.IdempotencyKey,
+		&i.ExpiresAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.ShippingMethodID,
+		&i.PaymentID,
+		&i.RefundedTotal,
+		&i.PaidAt,
+		&i.CancelledAt,
+		&i.CancelReason,
+	)
+	return i, err
+}
+
+const orderEventExists = `-- name: OrderEventExists :one
+SELECT EXISTS (
+    SELECT 1 FROM orders.order_events
+    WHERE order_id = $1 AND type = $2 AND data ->> $3::text = $4::text
+)
+`
+
+type OrderEventExistsParams struct {
+	OrderID int64
+	Type    string
+	Field   string
+	Value   string
+}
+
+// OrderEventExists finds an event by one field of its data: what makes hooks and retried
+// actions idempotent (a refund id, an idempotency key).
+func (q *Queries) OrderEventExists(ctx context.Context, db DBTX, arg OrderEventExistsParams) (bool, error) {
+	row := db.QueryRow(ctx, orderEventExists,
+		arg.OrderID,
+		arg.Type,
+		arg.Field,
+		arg.Value,
+	)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
 }
 
 const orderEventInsert = `-- name: OrderEventInsert :exec
@@ -567,6 +732,36 @@ func (q *Queries) OrderInsert(ctx context.Context, db DBTX, arg OrderInsertParam
 	return i, err
 }
 
+const orderLineAddFulfilled = `-- name: OrderLineAddFulfilled :exec
+UPDATE orders.order_lines SET fulfilled_quantity = fulfilled_quantity + $1 WHERE id = $2
+`
+
+type OrderLineAddFulfilledParams struct {
+	Quantity int32
+	ID       int64
+}
+
+// The CHECK constraints on order_lines refuse more than the line's quantity, whatever the
+// caller computed.
+func (q *Queries) OrderLineAddFulfilled(ctx context.Context, db DBTX, arg OrderLineAddFulfilledParams) error {
+	_, err := db.Exec(ctx, orderLineAddFulfilled, arg.Quantity, arg.ID)
+	return err
+}
+
+const orderLineAddRestocked = `-- name: OrderLineAddRestocked :exec
+UPDATE orders.order_lines SET restocked_quantity = restocked_quantity + $1 WHERE id = $2
+`
+
+type OrderLineAddRestockedParams struct {
+	Quantity int32
+	ID       int64
+}
+
+func (q *Queries) OrderLineAddRestocked(ctx context.Context, db DBTX, arg OrderLineAddRestockedParams) error {
+	_, err := db.Exec(ctx, orderLineAddRestocked, arg.Quantity, arg.ID)
+	return err
+}
+
 const orderLineInsert = `-- name: OrderLineInsert :exec
 INSERT INTO orders.order_lines (order_id, variant_id, sku, name, options, quantity, unit_price, gross, discount, tax, tax_rate, weight_grams)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -611,6 +806,46 @@ SELECT id, order_id, variant_id, sku, name, options, quantity, unit_price, gross
 
 func (q *Queries) OrderLines(ctx context.Context, db DBTX, orderID int64) ([]OrdersOrderLine, error) {
 	rows, err := db.Query(ctx, orderLines, orderID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []OrdersOrderLine{}
+	for rows.Next() {
+		var i OrdersOrderLine
+		if err := rows.Scan(
+			&i.ID,
+			&i.OrderID,
+			&i.VariantID,
+			&i.Sku,
+			&i.Name,
+			&i.Options,
+			&i.Quantity,
+			&i.UnitPrice,
+			&i.Gross,
+			&i.Discount,
+			&i.Tax,
+			&i.TaxRate,
+			&i.WeightGrams,
+			&i.FulfilledQuantity,
+			&i.RestockedQuantity,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const orderLinesLock = `-- name: OrderLinesLock :many
+SELECT id, order_id, variant_id, sku, name, options, quantity, unit_price, gross, discount, tax, tax_rate, weight_grams, fulfilled_quantity, restocked_quantity FROM orders.order_lines WHERE order_id = $1 ORDER BY id FOR UPDATE
+`
+
+func (q *Queries) OrderLinesLock(ctx context.Context, db DBTX, orderID int64) ([]OrdersOrderLine, error) {
+	rows, err := db.Query(ctx, orderLinesLock, orderID)
 	if err != nil {
 		return nil, err
 	}
@@ -714,6 +949,58 @@ type OrderSetPaymentStatusParams struct {
 
 func (q *Queries) OrderSetPaymentStatus(ctx context.Context, db DBTX, arg OrderSetPaymentStatusParams) (OrdersOrder, error) {
 	row := db.QueryRow(ctx, orderSetPaymentStatus, arg.PaymentStatus, arg.ID)
+	var i OrdersOrder
+	err := row.Scan(
+		&i.ID,
+		&i.Number,
+		&i.Token,
+		&i.AccountID,
+		&i.Email,
+		&i.Status,
+		&i.PaymentStatus,
+		&i.FulfillmentStatus,
+		&i.Currency,
+		&i.Subtotal,
+		&i.DiscountTotal,
+		&i.ShippingTotal,
+		&i.ShippingTax,
+		&i.TaxTotal,
+		&i.GrandTotal,
+		&i.TaxIncluded,
+		&i.ShippingMethodName,
+		&i.ShippingAddress,
+		&i.BillingAddress,
+		&i.DiscountCode,
+		&i.IdempotencyKey,
+		&i.ExpiresAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.ShippingMethodID,
+		&i.PaymentID,
+		&i.RefundedTotal,
+		&i.PaidAt,
+		&i.CancelledAt,
+		&i.CancelReason,
+	)
+	return i, err
+}
+
+const orderSetStatuses = `-- name: OrderSetStatuses :one
+
+UPDATE orders.orders SET status = $1, fulfillment_status = $2, updated_at = now()
+WHERE id = $3 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
+`
+
+type OrderSetStatusesParams struct {
+	Status            string
+	FulfillmentStatus string
+	ID                int64
+}
+
+// Order management (manage.go): every writer below runs after OrderLockByNumber in the
+// same transaction, so changes of one order apply one after the other.
+func (q *Queries) OrderSetStatuses(ctx context.Context, db DBTX, arg OrderSetStatusesParams) (OrdersOrder, error) {
+	row := db.QueryRow(ctx, orderSetStatuses, arg.Status, arg.FulfillmentStatus, arg.ID)
 	var i OrdersOrder
 	err := row.Scan(
 		&i.ID,

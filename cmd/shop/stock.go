@@ -27,7 +27,7 @@ func newCatalogStock(inv *inventory.Service) catalogStock {
 	c := &stockCache{inv: inv}
 	// A change made by this process shows on its next page; other replicas see it within
 	// stockTTL.
-	inv.OnStockChange(c.invalidate)
+	inv.OnStockChange(c.markChanged)
 	return catalogStock{inv: inv, cache: c}
 }
 
@@ -36,16 +36,27 @@ func newCatalogStock(inv *inventory.Service) catalogStock {
 // page can at worst offer something a reservation then refuses.
 const stockTTL = time.Second
 
+// changedReadLive is how long a variant this process changed is read live rather than
+// from the copy. The change is announced before its transaction commits, so the copy
+// refreshed right after the mark may still predate it; after a full stockTTL more, a
+// refresh has certainly seen it.
+const changedReadLive = 2 * stockTTL
+
 // stockCache keeps every variant's stock from one query. Product pages at thousands of
 // requests per second would otherwise each cost a query, and a filtered top-level
 // category would ask about tens of thousands of variants at once.
+//
+// Variants this process just changed (an order reserved them, staff adjusted them) are
+// read live for a moment instead: re-reading the whole copy on every order would make
+// every page wait for it while orders stream in.
 type stockCache struct {
 	inv *inventory.Service
 
 	mu         sync.Mutex // serialises synchronous refreshes
 	data       atomic.Pointer[stockSnapshot]
-	stale      atomic.Bool
 	refreshing atomic.Bool
+	// changed maps a variant id to when this process last changed it (time.Time).
+	changed sync.Map
 }
 
 type stockSnapshot struct {
@@ -53,14 +64,28 @@ type stockSnapshot struct {
 	stock map[int64]inventory.Sellable
 }
 
-func (c *stockCache) invalidate() { c.stale.Store(true) }
+func (c *stockCache) markChanged(variantID int64) { c.changed.Store(variantID, time.Now()) }
 
-// get returns the cached stock. After a change in this process it refreshes before
-// answering; when merely old it answers at once and refreshes in the background, so no
-// page waits for the refresh.
+// recentlyChanged returns the ids among ids this process changed within changedReadLive.
+func (c *stockCache) recentlyChanged(ids []int64) []int64 {
+	var out []int64
+	for _, id := range ids {
+		if at, ok := c.changed.Load(id); ok {
+			if time.Since(at.(time.Time)) < changedReadLive {
+				out = append(out, id)
+			} else {
+				c.changed.CompareAndDelete(id, at)
+			}
+		}
+	}
+	return out
+}
+
+// get returns the cached stock. When old it answers at once and refreshes in the
+// background, so no page waits for the refresh; only the very first call reads.
 func (c *stockCache) get(ctx context.Context) (map[int64]inventory.Sellable, error) {
 	d := c.data.Load()
-	if d != nil && !c.stale.Load() {
+	if d != nil {
 		if time.Since(d.at) >= stockTTL && c.refreshing.CompareAndSwap(false, true) {
 			go func() {
 				defer c.refreshing.Store(false)
@@ -75,42 +100,82 @@ func (c *stockCache) get(ctx context.Context) (map[int64]inventory.Sellable, err
 func (c *stockCache) refresh(ctx context.Context) (map[int64]inventory.Sellable, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if d := c.data.Load(); d != nil && !c.stale.Load() && time.Since(d.at) < stockTTL {
+	if d := c.data.Load(); d != nil && time.Since(d.at) < stockTTL {
 		return d.stock, nil
 	}
-	// Cleared before reading, so a change during the query marks the result stale again.
-	c.stale.Store(false)
+	start := time.Now()
 	stock, err := c.inv.StockAll(ctx)
 	if err != nil {
 		return nil, err
 	}
-	c.data.Store(&stockSnapshot{at: time.Now(), stock: stock})
+	c.data.Store(&stockSnapshot{at: start, stock: stock})
 	return stock, nil
+}
+
+// lookup returns the stock of ids: from the copy, except variants this process changed
+// a moment ago, which are read live in one query.
+func (c *stockCache) lookup(ctx context.Context, ids []int64) (map[int64]inventory.Stock, error) {
+	stock, err := c.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]inventory.Stock, len(ids))
+	for _, id := range ids {
+		st, tracked := stock[id]
+		out[id] = inventory.Stock{VariantID: id, OnHand: st.Available, AllowBackorder: st.Backorder, Tracked: tracked}
+	}
+	if live := c.recentlyChanged(ids); len(live) > 0 {
+		fresh, err := c.inv.Availability(ctx, live)
+		if err != nil {
+			return nil, err
+		}
+		for id, st := range fresh {
+			out[id] = st
+		}
+	}
+	return out, nil
 }
 
 // StockLevels reports every variant asked about. A variant inventory does not know has
 // nothing to sell, so it shows as out of stock: offering "Add to cart" for it would only
 // lead to a refusal later.
 func (s catalogStock) StockLevels(ctx context.Context, ids []catalog.VariantID) (map[catalog.VariantID]catalogweb.StockLevel, error) {
-	stock, err := s.cache.get(ctx)
+	stock, err := s.cache.lookup(ctx, rawVariantIDs(ids))
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[catalog.VariantID]catalogweb.StockLevel, len(ids))
 	for _, id := range ids {
 		st := stock[int64(id)]
-		out[id] = catalogweb.StockLevel{Available: st.Available, Backorder: st.Backorder}
+		out[id] = catalogweb.StockLevel{Available: st.Available(), Backorder: st.AllowBackorder && st.Tracked}
 	}
 	return out, nil
 }
 
-// InStockNow answers the "In stock only" filter from the same copy.
+// InStockNow answers the "In stock only" filter from the same copy, with the variants
+// this process changed a moment ago read live (one query, only while there are such).
 func (s catalogStock) InStockNow(ctx context.Context) (func(catalog.VariantID) bool, error) {
 	stock, err := s.cache.get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return func(id catalog.VariantID) bool { return stock[int64(id)].CanSell() }, nil
+	var recent []int64
+	s.cache.changed.Range(func(k, _ any) bool {
+		recent = append(recent, k.(int64))
+		return true
+	})
+	live := map[int64]inventory.Stock{}
+	if recent = s.cache.recentlyChanged(recent); len(recent) > 0 {
+		if live, err = s.inv.Availability(ctx, recent); err != nil {
+			return nil, err
+		}
+	}
+	return func(id catalog.VariantID) bool {
+		if st, ok := live[int64(id)]; ok {
+			return st.CanSell(1)
+		}
+		return stock[int64(id)].CanSell()
+	}, nil
 }
 
 func rawVariantIDs(ids []catalog.VariantID) []int64 {
@@ -198,14 +263,5 @@ func (s stockAlertStaff) StockAlertRecipients(ctx context.Context) ([]string, er
 type cartStock struct{ cache *stockCache }
 
 func (s cartStock) Availability(ctx context.Context, ids []int64) (map[int64]inventory.Stock, error) {
-	stock, err := s.cache.get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]inventory.Stock, len(ids))
-	for _, id := range ids {
-		st, tracked := stock[id]
-		out[id] = inventory.Stock{VariantID: id, OnHand: st.Available, AllowBackorder: st.Backorder, Tracked: tracked}
-	}
-	return out, nil
+	return s.cache.lookup(ctx, ids)
 }

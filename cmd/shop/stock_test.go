@@ -243,7 +243,7 @@ func (c *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ p
 func (c *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 // TestInStockFilterQueries proves the filter's cost: a category listing asks nothing of
-// Postgres without it and exactly one statement with it, whatever the catalog's size.
+// Postgres without it and a fixed number of statements with it, whatever the catalog's size.
 func TestInStockFilterQueries(t *testing.T) {
 	t.Parallel()
 	for _, products := range []int{20, 200} {
@@ -285,7 +285,9 @@ func TestInStockFilterQueries(t *testing.T) {
 			before = counter.n.Load()
 			in, err := cat.ListProducts(ctx, q)
 			require.NoError(t, err)
-			require.Equal(t, int64(1), counter.n.Load()-before, "with the filter: one query, however many products")
+			// One query for the copy of all stock, one for the variants this process changed a
+			// moment ago (read live until the copy has surely seen them), whatever the size.
+			require.Equal(t, int64(2), counter.n.Load()-before, "with the filter: two queries, however many products")
 			require.Less(t, in.Total, plain.Total, "the sold-out product is left out")
 			require.Positive(t, in.Total)
 		})

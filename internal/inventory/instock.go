@@ -46,20 +46,22 @@ func (s *Service) StockAll(ctx context.Context) (map[int64]Sellable, error) {
 	return out, nil
 }
 
-// OnStockChange registers f to run whenever this process changes a stock level or a
-// backorder policy, so caches of availability in the same process can be dropped at
-// once. Other replicas' caches expire on their own.
-func (s *Service) OnStockChange(f func()) {
+// OnStockChange registers f to run whenever this process changes a variant's stock level
+// or backorder policy, with the variant's id, so caches of availability in the same
+// process can refresh that variant at once. It runs inside the changing transaction,
+// before the commit: a reader must treat the mark as "re-read live for a while", not as
+// "the new value is visible now". Other replicas' caches expire on their own.
+func (s *Service) OnStockChange(f func(variantID int64)) {
 	s.hooksMu.Lock()
 	defer s.hooksMu.Unlock()
 	s.changeHooks = append(s.changeHooks, f)
 }
 
-func (s *Service) stockChanged() {
+func (s *Service) stockChanged(variantID int64) {
 	s.hooksMu.Lock()
 	hooks := s.changeHooks
 	s.hooksMu.Unlock()
 	for _, f := range hooks {
-		f()
+		f(variantID)
 	}
 }

@@ -28,7 +28,7 @@ type Service struct {
 	audit audit.Recorder
 
 	hooksMu     sync.Mutex
-	changeHooks []func()
+	changeHooks []func(variantID int64)
 }
 
 // NewService returns the inventory service.
@@ -226,7 +226,7 @@ func (s *Service) settle(ctx context.Context, tx pgx.Tx, ref, state, reason stri
 }
 
 func (s *Service) move(ctx context.Context, tx pgx.Tx, variant, location int64, dOnHand, dReserved int, reason, ref string, actor *int64, note string) error {
-	s.stockChanged()
+	s.stockChanged(variant)
 	err := s.q.MovementInsert(ctx, tx, dbsqlc.MovementInsertParams{VariantID: variant, LocationID: location,
 		DeltaOnHand: int32(dOnHand), DeltaReserved: int32(dReserved), Reason: reason, Ref: ref, ActorID: actor, Note: note})
 	return interpretError(err, "movement")
@@ -369,7 +369,7 @@ func (s *Service) SetPolicy(ctx context.Context, variant int64, allowBackorder b
 		if err := s.q.ItemUpsert(ctx, tx, dbsqlc.ItemUpsertParams{VariantID: variant, AllowBackorder: allowBackorder, LowStockThreshold: int32(lowStock)}); err != nil {
 			return interpretError(err, "item")
 		}
-		s.stockChanged()
+		s.stockChanged(variant)
 		err := s.q.LevelsSyncBackorder(ctx, tx, dbsqlc.LevelsSyncBackorderParams{VariantID: variant, AllowBackorder: allowBackorder})
 		if err != nil {
 			var pgErr *pgconn.PgError

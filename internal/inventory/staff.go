@@ -32,7 +32,7 @@ func (s *Service) SetPolicyAs(ctx context.Context, actor audit.Actor, variant in
 		if err := s.q.ItemUpsert(ctx, tx, dbsqlc.ItemUpsertParams{VariantID: variant, AllowBackorder: allowBackorder, LowStockThreshold: int32(lowStock)}); err != nil {
 			return interpretError(err, "item")
 		}
-		s.stockChanged()
+		s.stockChanged(variant)
 		if err := s.q.LevelsSyncBackorder(ctx, tx, dbsqlc.LevelsSyncBackorderParams{VariantID: variant, AllowBackorder: allowBackorder}); err != nil {
 			var pgErr *pgconn.PgError
 			if errors.As(err, &pgErr) && pgErr.Code == "23514" {

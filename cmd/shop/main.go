@@ -21,6 +21,7 @@ import (
 
 	"github.com/monoshop/monoshop/internal/catalog"
 	"github.com/monoshop/monoshop/internal/inventory"
+	"github.com/monoshop/monoshop/internal/orders"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/db"
 	"github.com/monoshop/monoshop/internal/platform/devdb"
@@ -169,6 +170,9 @@ func (c *cli) serve(ctx context.Context, args []string, mode Mode, dev bool) err
 const devDemoProducts = 200
 
 func loadDemoData(ctx context.Context, m *Main, log *slog.Logger) error {
+	if err := m.orders.SeedDemoSettings(ctx, m.catalog); err != nil {
+		return err
+	}
 	n, err := m.catalog.CountProducts(ctx)
 	if err != nil {
 		return err
@@ -299,6 +303,9 @@ func (c *cli) seed(ctx context.Context, args []string) error {
 		return err
 	}
 	if err := stockDemoCatalog(ctx, svc, inventory.NewService(pool, log)); err != nil {
+		return err
+	}
+	if err := orders.NewService(pool, log, nil, nil, orders.Config{}).SeedDemoSettings(ctx, svc); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "seeded %d demo products\n", *products)

@@ -142,6 +142,8 @@ func newRouter(d routerDeps) chi.Router {
 		},
 	})
 	ordersHandler.Routes(r)
+	// The account page (users) lists the customer's latest orders (orders) in its slot.
+	usersHandler.UseOrderHistory(ordersHandler.OrderHistory)
 
 	// A password-reset email is a key to an account: the outbox pages show that it was
 	// sent, never the link in it ("password_reset" is the kind the users module queues).
@@ -290,7 +292,10 @@ func adminNav() []adminNavEntry {
 		{"Dashboard", "/admin", users.PermDashboard},
 		{"Products", "/admin/catalog/products", users.PermCatalogView},
 		{"Categories", "/admin/catalog/categories", users.PermCatalogView},
+		{"Orders", "/admin/orders", users.PermOrdersView},
 		{"Inventory", "/admin/inventory", users.PermInventoryView},
+		{"Discounts", "/admin/discounts", users.PermDiscounts},
+		{"Shipping & tax", "/admin/settings", users.PermSettings},
 		{"Staff", "/admin/staff", users.PermStaffManage},
 		{"Customers", "/admin/customers", users.PermCustomersView},
 		{"Emails", "/admin/emails", users.PermEmailsView},

@@ -14,3 +14,96 @@ SELECT * FROM orders.shipping_methods ORDER BY zone_id, position, id;
 
 -- name: TaxRatesAll :many
 SELECT * FROM orders.tax_rates ORDER BY country, region, class;
+
+-- StoreSettingsLock serializes writers of the store's settings (and the demo seed, which
+-- must not run twice at once).
+-- name: StoreSettingsLock :one
+SELECT * FROM orders.store_settings WHERE singleton FOR UPDATE;
+
+-- name: ShippingZoneGet :one
+SELECT * FROM orders.shipping_zones WHERE id = $1;
+
+-- name: ShippingZoneLock :one
+SELECT * FROM orders.shipping_zones WHERE id = $1 FOR UPDATE;
+
+-- name: ShippingZoneCount :one
+SELECT count(*) FROM orders.shipping_zones;
+
+-- name: ShippingZoneInsert :one
+INSERT INTO orders.shipping_zones (name, countries, position)
+VALUES (@name, @countries, @position)
+RETURNING *;
+
+-- name: ShippingZoneUpdate :one
+UPDATE orders.shipping_zones SET name = @name, countries = @countries, position = @position, updated_at = now()
+WHERE id = @id RETURNING *;
+
+-- name: ShippingZoneDelete :execrows
+DELETE FROM orders.shipping_zones WHERE id = $1;
+
+-- name: ShippingMethodsByZone :many
+SELECT * FROM orders.shipping_methods WHERE zone_id = $1 ORDER BY position, id;
+
+-- name: ShippingMethodGet :one
+SELECT * FROM orders.shipping_methods WHERE id = $1;
+
+-- name: ShippingMethodLock :one
+SELECT * FROM orders.shipping_methods WHERE id = $1 FOR UPDATE;
+
+-- name: ShippingMethodInsert :one
+INSERT INTO orders.shipping_methods (zone_id, name, kind, currency, price_minor, free_over_minor, tiers, active, position)
+VALUES (@zone_id, @name, @kind, @currency, @price_minor, @free_over_minor, @tiers, @active, @position)
+RETURNING *;
+
+-- name: ShippingMethodUpdate :one
+UPDATE orders.shipping_methods SET name = @name, kind = @kind, currency = @currency, price_minor = @price_minor,
+    free_over_minor = @free_over_minor, tiers = @tiers, active = @active, position = @position, updated_at = now()
+WHERE id = @id RETURNING *;
+
+-- name: ShippingMethodDelete :execrows
+DELETE FROM orders.shipping_methods WHERE id = $1;
+
+-- name: TaxRateGet :one
+SELECT * FROM orders.tax_rates WHERE id = $1;
+
+-- name: TaxRateLock :one
+SELECT * FROM orders.tax_rates WHERE id = $1 FOR UPDATE;
+
+-- name: TaxRateInsert :one
+INSERT INTO orders.tax_rates (country, region, class, basis_points, name)
+VALUES (@country, @region, @class, @basis_points, @name)
+RETURNING *;
+
+-- name: TaxRateUpdate :one
+UPDATE orders.tax_rates SET country = @country, region = @region, class = @class, basis_points = @basis_points,
+    name = @name, updated_at = now()
+WHERE id = @id RETURNING *;
+
+-- name: TaxRateDelete :execrows
+DELETE FROM orders.tax_rates WHERE id = $1;
+
+-- Discount codes as the back office manages them. Redemption is in queries.sql, with
+-- the order it belongs to.
+
+-- name: DiscountCodesPage :many
+SELECT * FROM orders.discount_codes ORDER BY created_at DESC, id DESC
+LIMIT @max_rows OFFSET @skip_rows;
+
+-- name: DiscountCodesCount :one
+SELECT count(*) FROM orders.discount_codes;
+
+-- name: DiscountCodeGetByID :one
+SELECT * FROM orders.discount_codes WHERE id = $1;
+
+-- name: DiscountCodeLockByID :one
+SELECT * FROM orders.discount_codes WHERE id = $1 FOR UPDATE;
+
+-- name: DiscountCodeUpdate :one
+UPDATE orders.discount_codes SET code = @code, kind = @kind, basis_points = @basis_points,
+    amount_minor = @amount_minor, currency = @currency, min_subtotal_minor = @min_subtotal_minor,
+    starts_at = @starts_at, ends_at = @ends_at, usage_limit = @usage_limit,
+    per_customer_limit = @per_customer_limit, active = @active, updated_at = now()
+WHERE id = @id RETURNING *;
+
+-- name: DiscountCodeDeactivate :one
+UPDATE orders.discount_codes SET active = false, updated_at = now() WHERE id = $1 RETURNING *;

@@ -3,6 +3,8 @@ package usersweb
 import (
 	"net/http"
 
+	"github.com/a-h/templ"
+
 	"github.com/monoshop/monoshop/internal/users"
 )
 
@@ -13,6 +15,8 @@ type accountView struct {
 	Profile   profileFormView
 	EmailForm emailFormView
 	Password  formProblem
+	// OrderHistory fills the "Order history" section; nil shows the empty state.
+	OrderHistory templ.Component
 }
 
 type profileFormView struct {
@@ -25,16 +29,20 @@ type emailFormView struct {
 	Problem formProblem
 }
 
-func newAccountView(acc users.Account) accountView {
-	return accountView{
+func (h *Handler) newAccountView(r *http.Request, acc users.Account) accountView {
+	v := accountView{
 		Email:     acc.Email,
 		Profile:   profileFormView{Name: acc.Name},
 		EmailForm: emailFormView{Email: acc.Email},
 	}
+	if h.orderHistory != nil {
+		v.OrderHistory = h.orderHistory(r)
+	}
+	return v
 }
 
 // accountShow is the account page.
 func (h *Handler) accountShow(w http.ResponseWriter, r *http.Request) {
-	v := newAccountView(current(r))
+	v := h.newAccountView(r, current(r))
 	h.page(w, r, http.StatusOK, accountPage(v))
 }

@@ -62,11 +62,18 @@ func accountPage(v accountView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = orderHistory().Render(ctx, templ_7745c5c3_Buffer)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
+			if v.OrderHistory != nil {
+				templ_7745c5c3_Err = v.OrderHistory.Render(ctx, templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			} else {
+				templ_7745c5c3_Err = orderHistory().Render(ctx, templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<section class=\"account-section\" aria-labelledby=\"profile-title\"><h2 id=\"profile-title\" data-testid=\"profile-title\">Your name</h2><form class=\"form\" method=\"post\" action=\"/account/profile\" data-testid=\"profile-form\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, " <section class=\"account-section\" aria-labelledby=\"profile-title\"><h2 id=\"profile-title\" data-testid=\"profile-title\">Your name</h2><form class=\"form\" method=\"post\" action=\"/account/profile\" data-testid=\"profile-form\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -131,9 +138,9 @@ func accountPage(v accountView) templ.Component {
 	})
 }
 
-// orderHistory is the slot for the shopper's orders. The users module cannot know about
-// orders (orders imports users, not the other way round), so until the orders module
-// provides its list here every account shows the empty state.
+// orderHistory is the empty state of the shopper's orders. The users module cannot know
+// about orders (orders imports users, not the other way round): the orders module's list
+// comes in through Handler.UseOrderHistory, and this shows when none was given.
 func orderHistory() templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context

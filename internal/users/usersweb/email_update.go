@@ -25,7 +25,7 @@ func (h *Handler) emailUpdate(w http.ResponseWriter, r *http.Request) {
 			h.render.Error(w, r, err)
 			return
 		}
-		v := newAccountView(acc)
+		v := h.newAccountView(r, acc)
 		v.EmailForm = emailFormView{Email: kept(email), Problem: problemOf(err)}
 		h.page(w, r, formStatus(err), accountPage(v))
 		return

@@ -2,7 +2,9 @@ package usersweb
 
 import (
 	"log/slog"
+	"net/http"
 
+	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/monoshop/monoshop/internal/users"
@@ -15,12 +17,19 @@ type Handler struct {
 	auth   *Auth
 	render *web.Renderer
 	log    *slog.Logger
+	// orderHistory renders the account page's order history (nil: the empty state).
+	orderHistory func(r *http.Request) templ.Component
 }
 
 // NewHandler returns the users module's HTTP handler.
 func NewHandler(svc *users.Service, auth *Auth, render *web.Renderer, log *slog.Logger) *Handler {
 	return &Handler{users: svc, auth: auth, render: render, log: log}
 }
+
+// UseOrderHistory fills the account page's "Order history" section with what f renders
+// for the request. The users module may not import orders, so cmd/shop passes the orders
+// module's component here, before serving.
+func (h *Handler) UseOrderHistory(f func(r *http.Request) templ.Component) { h.orderHistory = f }
 
 // Routes mounts the shopper's account pages (URL map of DESIGN.md §4).
 func (h *Handler) Routes(r chi.Router) {

@@ -25,7 +25,7 @@ func (h *Handler) passwordUpdate(w http.ResponseWriter, r *http.Request) {
 			h.render.Error(w, r, err)
 			return
 		}
-		v := newAccountView(acc)
+		v := h.newAccountView(r, acc)
 		v.Password = problemOf(err)
 		h.page(w, r, formStatus(err), accountPage(v))
 		return

@@ -18,7 +18,7 @@ func (h *Handler) profileUpdate(w http.ResponseWriter, r *http.Request) {
 			h.render.Error(w, r, err)
 			return
 		}
-		v := newAccountView(acc)
+		v := h.newAccountView(r, acc)
 		v.Profile = profileFormView{Name: kept(name), Problem: problemOf(err)}
 		h.page(w, r, formStatus(err), accountPage(v))
 		return

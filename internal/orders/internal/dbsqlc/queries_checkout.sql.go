@@ -7,7 +7,62 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 )
+
+const orderPaymentRetry = `-- name: OrderPaymentRetry :one
+UPDATE orders.orders
+SET payment_id = $1, payment_status = 'pending', updated_at = now(),
+    expires_at = CASE WHEN expires_at IS NULL THEN NULL ELSE greatest(expires_at, $2::timestamptz) END
+WHERE id = $3
+RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
+`
+
+type OrderPaymentRetryParams struct {
+	PaymentID *int64
+	ExpiresAt time.Time
+	ID        int64
+}
+
+// OrderPaymentRetry makes a new payment attempt the order's payment: the order waits for
+// it again, and an order about to expire keeps its stock for another full wait.
+func (q *Queries) OrderPaymentRetry(ctx context.Context, db DBTX, arg OrderPaymentRetryParams) (OrdersOrder, error) {
+	row := db.QueryRow(ctx, orderPaymentRetry, arg.PaymentID, arg.ExpiresAt, arg.ID)
+	var i OrdersOrder
+	err := row.Scan(
+		&i.ID,
+		&i.Number,
+		&i.Token,
+		&i.AccountID,
+		&i.Email,
+		&i.Status,
+		&i.PaymentStatus,
+		&i.FulfillmentStatus,
+		&i.Currency,
+		&i.Subtotal,
+		&i.DiscountTotal,
+		&i.ShippingTotal,
+		&i.ShippingTax,
+		&i.TaxTotal,
+		&i.GrandTotal,
+		&i.TaxIncluded,
+		&i.ShippingMethodName,
+		&i.ShippingAddress,
+		&i.BillingAddress,
+		&i.DiscountCode,
+		&i.IdempotencyKey,
+		&i.ExpiresAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.ShippingMethodID,
+		&i.PaymentID,
+		&i.RefundedTotal,
+		&i.PaidAt,
+		&i.CancelledAt,
+		&i.CancelReason,
+	)
+	return i, err
+}
 
 const ordersByAccount = `-- name: OrdersByAccount :many
 
@@ -22,7 +77,7 @@ type OrdersByAccountParams struct {
 	MaxRows   int32
 }
 
-// What shoppers read about their own orders.
+// What shoppers read about their own orders, and what they do to one (pay again).
 func (q *Queries) OrdersByAccount(ctx context.Context, db DBTX, arg OrdersByAccountParams) ([]OrdersOrder, error) {
 	rows, err := db.Query(ctx, ordersByAccount, arg.AccountID, arg.SkipRows, arg.MaxRows)
 	if err != nil {

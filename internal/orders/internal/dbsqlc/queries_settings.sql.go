@@ -7,7 +7,364 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 )
+
+const discountCodeDeactivate = `-- name: DiscountCodeDeactivate :one
+UPDATE orders.discount_codes SET active = false, updated_at = now() WHERE id = $1 RETURNING id, code, kind, basis_points, amount_minor, currency, min_subtotal_minor, starts_at, ends_at, usage_limit, used_count, per_customer_limit, active, created_at, updated_at
+`
+
+func (q *Queries) DiscountCodeDeactivate(ctx context.Context, db DBTX, id int64) (OrdersDiscountCode, error) {
+	row := db.QueryRow(ctx, discountCodeDeactivate, id)
+	var i OrdersDiscountCode
+	err := row.Scan(
+		&i.ID,
+		&i.Code,
+		&i.Kind,
+		&i.BasisPoints,
+		&i.AmountMinor,
+		&i.Currency,
+		&i.MinSubtotalMinor,
+		&i.StartsAt,
+		&i.EndsAt,
+		&i.UsageLimit,
+		&i.UsedCount,
+		&i.PerCustomerLimit,
+		&i.Active,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const discountCodeGetByID = `-- name: DiscountCodeGetByID :one
+SELECT id, code, kind, basis_points, amount_minor, currency, min_subtotal_minor, starts_at, ends_at, usage_limit, used_count, per_customer_limit, active, created_at, updated_at FROM orders.discount_codes WHERE id = $1
+`
+
+func (q *Queries) DiscountCodeGetByID(ctx context.Context, db DBTX, id int64) (OrdersDiscountCode, error) {
+	row := db.QueryRow(ctx, discountCodeGetByID, id)
+	var i OrdersDiscountCode
+	err := row.Scan(
+		&i.ID,
+		&i.Code,
+		&i.Kind,
+		&i.BasisPoints,
+		&i.AmountMinor,
+		&i.Currency,
+		&i.MinSubtotalMinor,
+		&i.StartsAt,
+		&i.EndsAt,
+		&i.UsageLimit,
+		&i.UsedCount,
+		&i.PerCustomerLimit,
+		&i.Active,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const discountCodeLockByID = `-- name: DiscountCodeLockByID :one
+SELECT id, code, kind, basis_points, amount_minor, currency, min_subtotal_minor, starts_at, ends_at, usage_limit, used_count, per_customer_limit, active, created_at, updated_at FROM orders.discount_codes WHERE id = $1 FOR UPDATE
+`
+
+func (q *Queries) DiscountCodeLockByID(ctx context.Context, db DBTX, id int64) (OrdersDiscountCode, error) {
+	row := db.QueryRow(ctx, discountCodeLockByID, id)
+	var i OrdersDiscountCode
+	err := row.Scan(
+		&i.ID,
+		&i.Code,
+		&i.Kind,
+		&i.BasisPoints,
+		&i.AmountMinor,
+		&i.Currency,
+		&i.MinSubtotalMinor,
+		&i.StartsAt,
+		&i.EndsAt,
+		&i.UsageLimit,
+		&i.UsedCount,
+		&i.PerCustomerLimit,
+		&i.Active,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const discountCodeUpdate = `-- name: DiscountCodeUpdate :one
+UPDATE orders.discount_codes SET code = $1, kind = $2, basis_points = $3,
+    amount_minor = $4, currency = $5, min_subtotal_minor = $6,
+    starts_at = $7, ends_at = $8, usage_limit = $9,
+    per_customer_limit = $10, active = $11, updated_at = now()
+WHERE id = $12 RETURNING id, code, kind, basis_points, amount_minor, currency, min_subtotal_minor, starts_at, ends_at, usage_limit, used_count, per_customer_limit, active, created_at, updated_at
+`
+
+type DiscountCodeUpdateParams struct {
+	Code             string
+	Kind             string
+	BasisPoints      int32
+	AmountMinor      int64
+	Currency         string
+	MinSubtotalMinor int64
+	StartsAt         *time.Time
+	EndsAt           *time.Time
+	UsageLimit       *int32
+	PerCustomerLimit *int32
+	Active           bool
+	ID               int64
+}
+
+func (q *Queries) DiscountCodeUpdate(ctx context.Context, db DBTX, arg DiscountCodeUpdateParams) (OrdersDiscountCode, error) {
+	row := db.QueryRow(ctx, discountCodeUpdate,
+		arg.Code,
+		arg.Kind,
+		arg.BasisPoints,
+		arg.AmountMinor,
+		arg.Currency,
+		arg.MinSubtotalMinor,
+		arg.StartsAt,
+		arg.EndsAt,
+		arg.UsageLimit,
+		arg.PerCustomerLimit,
+		arg.Active,
+		arg.ID,
+	)
+	var i OrdersDiscountCode
+	err := row.Scan(
+		&i.ID,
+		&i.Code,
+		&i.Kind,
+		&i.BasisPoints,
+		&i.AmountMinor,
+		&i.Currency,
+		&i.MinSubtotalMinor,
+		&i.StartsAt,
+		&i.EndsAt,
+		&i.UsageLimit,
+		&i.UsedCount,
+		&i.PerCustomerLimit,
+		&i.Active,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const discountCodesCount = `-- name: DiscountCodesCount :one
+SELECT count(*) FROM orders.discount_codes
+`
+
+func (q *Queries) DiscountCodesCount(ctx context.Context, db DBTX) (int64, error) {
+	row := db.QueryRow(ctx, discountCodesCount)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const discountCodesPage = `-- name: DiscountCodesPage :many
+
+SELECT id, code, kind, basis_points, amount_minor, currency, min_subtotal_minor, starts_at, ends_at, usage_limit, used_count, per_customer_limit, active, created_at, updated_at FROM orders.discount_codes ORDER BY created_at DESC, id DESC
+LIMIT $2 OFFSET $1
+`
+
+type DiscountCodesPageParams struct {
+	SkipRows int32
+	MaxRows  int32
+}
+
+// Discount codes as the back office manages them. Redemption is in queries.sql, with
+// the order it belongs to.
+func (q *Queries) DiscountCodesPage(ctx context.Context, db DBTX, arg DiscountCodesPageParams) ([]OrdersDiscountCode, error) {
+	rows, err := db.Query(ctx, discountCodesPage, arg.SkipRows, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []OrdersDiscountCode{}
+	for rows.Next() {
+		var i OrdersDiscountCode
+		if err := rows.Scan(
+			&i.ID,
+			&i.Code,
+			&i.Kind,
+			&i.BasisPoints,
+			&i.AmountMinor,
+			&i.Currency,
+			&i.MinSubtotalMinor,
+			&i.StartsAt,
+			&i.EndsAt,
+			&i.UsageLimit,
+			&i.UsedCount,
+			&i.PerCustomerLimit,
+			&i.Active,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const shippingMethodDelete = `-- name: ShippingMethodDelete :execrows
+DELETE FROM orders.shipping_methods WHERE id = $1
+`
+
+func (q *Queries) ShippingMethodDelete(ctx context.Context, db DBTX, id int64) (int64, error) {
+	result, err := db.Exec(ctx, shippingMethodDelete, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const shippingMethodGet = `-- name: ShippingMethodGet :one
+SELECT id, zone_id, name, kind, currency, price_minor, free_over_minor, tiers, active, position, created_at, updated_at FROM orders.shipping_methods WHERE id = $1
+`
+
+func (q *Queries) ShippingMethodGet(ctx context.Context, db DBTX, id int64) (OrdersShippingMethod, error) {
+	row := db.QueryRow(ctx, shippingMethodGet, id)
+	var i OrdersShippingMethod
+	err := row.Scan(
+		&i.ID,
+		&i.ZoneID,
+		&i.Name,
+		&i.Kind,
+		&i.Currency,
+		&i.PriceMinor,
+		&i.FreeOverMinor,
+		&i.Tiers,
+		&i.Active,
+		&i.Position,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const shippingMethodInsert = `-- name: ShippingMethodInsert :one
+INSERT INTO orders.shipping_methods (zone_id, name, kind, currency, price_minor, free_over_minor, tiers, active, position)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+RETURNING id, zone_id, name, kind, currency, price_minor, free_over_minor, tiers, active, position, created_at, updated_at
+`
+
+type ShippingMethodInsertParams struct {
+	ZoneID        int64
+	Name          string
+	Kind          string
+	Currency      string
+	PriceMinor    int64
+	FreeOverMinor int64
+	Tiers         []byte
+	Active        bool
+	Position      int32
+}
+
+func (q *Queries) ShippingMethodInsert(ctx context.Context, db DBTX, arg ShippingMethodInsertParams) (OrdersShippingMethod, error) {
+	row := db.QueryRow(ctx, shippingMethodInsert,
+		arg.ZoneID,
+		arg.Name,
+		arg.Kind,
+		arg.Currency,
+		arg.PriceMinor,
+		arg.FreeOverMinor,
+		arg.Tiers,
+		arg.Active,
+		arg.Position,
+	)
+	var i OrdersShippingMethod
+	err := row.Scan(
+		&i.ID,
+		&i.ZoneID,
+		&i.Name,
+		&i.Kind,
+		&i.Currency,
+		&i.PriceMinor,
+		&i.FreeOverMinor,
+		&i.Tiers,
+		&i.Active,
+		&i.Position,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const shippingMethodLock = `-- name: ShippingMethodLock :one
+SELECT id, zone_id, name, kind, currency, price_minor, free_over_minor, tiers, active, position, created_at, updated_at FROM orders.shipping_methods WHERE id = $1 FOR UPDATE
+`
+
+func (q *Queries) ShippingMethodLock(ctx context.Context, db DBTX, id int64) (OrdersShippingMethod, error) {
+	row := db.QueryRow(ctx, shippingMethodLock, id)
+	var i OrdersShippingMethod
+	err := row.Scan(
+		&i.ID,
+		&i.ZoneID,
+		&i.Name,
+		&i.Kind,
+		&i.Currency,
+		&i.PriceMinor,
+		&i.FreeOverMinor,
+		&i.Tiers,
+		&i.Active,
+		&i.Position,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const shippingMethodUpdate = `-- name: ShippingMethodUpdate :one
+UPDATE orders.shipping_methods SET name = $1, kind = $2, currency = $3, price_minor = $4,
+    free_over_minor = $5, tiers = $6, active = $7, position = $8, updated_at = now()
+WHERE id = $9 RETURNING id, zone_id, name, kind, currency, price_minor, free_over_minor, tiers, active, position, created_at, updated_at
+`
+
+type ShippingMethodUpdateParams struct {
+	Name          string
+	Kind          string
+	Currency      string
+	PriceMinor    int64
+	FreeOverMinor int64
+	Tiers         []byte
+	Active        bool
+	Position      int32
+	ID            int64
+}
+
+func (q *Queries) ShippingMethodUpdate(ctx context.Context, db DBTX, arg ShippingMethodUpdateParams) (OrdersShippingMethod, error) {
+	row := db.QueryRow(ctx, shippingMethodUpdate,
+		arg.Name,
+		arg.Kind,
+		arg.Currency,
+		arg.PriceMinor,
+		arg.FreeOverMinor,
+		arg.Tiers,
+		arg.Active,
+		arg.Position,
+		arg.ID,
+	)
+	var i OrdersShippingMethod
+	err := row.Scan(
+		&i.ID,
+		&i.ZoneID,
+		&i.Name,
+		&i.Kind,
+		&i.Currency,
+		&i.PriceMinor,
+		&i.FreeOverMinor,
+		&i.Tiers,
+		&i.Active,
+		&i.Position,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
 
 const shippingMethodsAll = `-- name: ShippingMethodsAll :many
 SELECT id, zone_id, name, kind, currency, price_minor, free_over_minor, tiers, active, position, created_at, updated_at FROM orders.shipping_methods ORDER BY zone_id, position, id
@@ -44,6 +401,159 @@ func (q *Queries) ShippingMethodsAll(ctx context.Context, db DBTX) ([]OrdersShip
 		return nil, err
 	}
 	return items, nil
+}
+
+const shippingMethodsByZone = `-- name: ShippingMethodsByZone :many
+SELECT id, zone_id, name, kind, currency, price_minor, free_over_minor, tiers, active, position, created_at, updated_at FROM orders.shipping_methods WHERE zone_id = $1 ORDER BY position, id
+`
+
+func (q *Queries) ShippingMethodsByZone(ctx context.Context, db DBTX, zoneID int64) ([]OrdersShippingMethod, error) {
+	rows, err := db.Query(ctx, shippingMethodsByZone, zoneID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []OrdersShippingMethod{}
+	for rows.Next() {
+		var i OrdersShippingMethod
+		if err := rows.Scan(
+			&i.ID,
+			&i.ZoneID,
+			&i.Name,
+			&i.Kind,
+			&i.Currency,
+			&i.PriceMinor,
+			&i.FreeOverMinor,
+			&i.Tiers,
+			&i.Active,
+			&i.Position,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const shippingZoneCount = `-- name: ShippingZoneCount :one
+SELECT count(*) FROM orders.shipping_zones
+`
+
+func (q *Queries) ShippingZoneCount(ctx context.Context, db DBTX) (int64, error) {
+	row := db.QueryRow(ctx, shippingZoneCount)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const shippingZoneDelete = `-- name: ShippingZoneDelete :execrows
+DELETE FROM orders.shipping_zones WHERE id = $1
+`
+
+func (q *Queries) ShippingZoneDelete(ctx context.Context, db DBTX, id int64) (int64, error) {
+	result, err := db.Exec(ctx, shippingZoneDelete, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const shippingZoneGet = `-- name: ShippingZoneGet :one
+SELECT id, name, countries, position, created_at, updated_at FROM orders.shipping_zones WHERE id = $1
+`
+
+func (q *Queries) ShippingZoneGet(ctx context.Context, db DBTX, id int64) (OrdersShippingZone, error) {
+	row := db.QueryRow(ctx, shippingZoneGet, id)
+	var i OrdersShippingZone
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Countries,
+		&i.Position,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const shippingZoneInsert = `-- name: ShippingZoneInsert :one
+INSERT INTO orders.shipping_zones (name, countries, position)
+VALUES ($1, $2, $3)
+RETURNING id, name, countries, position, created_at, updated_at
+`
+
+type ShippingZoneInsertParams struct {
+	Name      string
+	Countries []string
+	Position  int32
+}
+
+func (q *Queries) ShippingZoneInsert(ctx context.Context, db DBTX, arg ShippingZoneInsertParams) (OrdersShippingZone, error) {
+	row := db.QueryRow(ctx, shippingZoneInsert, arg.Name, arg.Countries, arg.Position)
+	var i OrdersShippingZone
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Countries,
+		&i.Position,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const shippingZoneLock = `-- name: ShippingZoneLock :one
+SELECT id, name, countries, position, created_at, updated_at FROM orders.shipping_zones WHERE id = $1 FOR UPDATE
+`
+
+func (q *Queries) ShippingZoneLock(ctx context.Context, db DBTX, id int64) (OrdersShippingZone, error) {
+	row := db.QueryRow(ctx, shippingZoneLock, id)
+	var i OrdersShippingZone
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Countries,
+		&i.Position,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const shippingZoneUpdate = `-- name: ShippingZoneUpdate :one
+UPDATE orders.shipping_zones SET name = $1, countries = $2, position = $3, updated_at = now()
+WHERE id = $4 RETURNING id, name, countries, position, created_at, updated_at
+`
+
+type ShippingZoneUpdateParams struct {
+	Name      string
+	Countries []string
+	Position  int32
+	ID        int64
+}
+
+func (q *Queries) ShippingZoneUpdate(ctx context.Context, db DBTX, arg ShippingZoneUpdateParams) (OrdersShippingZone, error) {
+	row := db.QueryRow(ctx, shippingZoneUpdate,
+		arg.Name,
+		arg.Countries,
+		arg.Position,
+		arg.ID,
+	)
+	var i OrdersShippingZone
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Countries,
+		&i.Position,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
 }
 
 const shippingZonesAll = `-- name: ShippingZonesAll :many
@@ -90,6 +600,19 @@ func (q *Queries) StoreSettingsGet(ctx context.Context, db DBTX) (OrdersStoreSet
 	return i, err
 }
 
+const storeSettingsLock = `-- name: StoreSettingsLock :one
+SELECT singleton, tax_mode, updated_at FROM orders.store_settings WHERE singleton FOR UPDATE
+`
+
+// StoreSettingsLock serializes writers of the store's settings (and the demo seed, which
+// must not run twice at once).
+func (q *Queries) StoreSettingsLock(ctx context.Context, db DBTX) (OrdersStoreSetting, error) {
+	row := db.QueryRow(ctx, storeSettingsLock)
+	var i OrdersStoreSetting
+	err := row.Scan(&i.Singleton, &i.TaxMode, &i.UpdatedAt)
+	return i, err
+}
+
 const storeSettingsSetTaxMode = `-- name: StoreSettingsSetTaxMode :one
 UPDATE orders.store_settings SET tax_mode = $1, updated_at = now() WHERE singleton RETURNING singleton, tax_mode, updated_at
 `
@@ -98,6 +621,132 @@ func (q *Queries) StoreSettingsSetTaxMode(ctx context.Context, db DBTX, taxMode 
 	row := db.QueryRow(ctx, storeSettingsSetTaxMode, taxMode)
 	var i OrdersStoreSetting
 	err := row.Scan(&i.Singleton, &i.TaxMode, &i.UpdatedAt)
+	return i, err
+}
+
+const taxRateDelete = `-- name: TaxRateDelete :execrows
+DELETE FROM orders.tax_rates WHERE id = $1
+`
+
+func (q *Queries) TaxRateDelete(ctx context.Context, db DBTX, id int64) (int64, error) {
+	result, err := db.Exec(ctx, taxRateDelete, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const taxRateGet = `-- name: TaxRateGet :one
+SELECT id, country, region, class, basis_points, name, created_at, updated_at FROM orders.tax_rates WHERE id = $1
+`
+
+func (q *Queries) TaxRateGet(ctx context.Context, db DBTX, id int64) (OrdersTaxRate, error) {
+	row := db.QueryRow(ctx, taxRateGet, id)
+	var i OrdersTaxRate
+	err := row.Scan(
+		&i.ID,
+		&i.Country,
+		&i.Region,
+		&i.Class,
+		&i.BasisPoints,
+		&i.Name,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const taxRateInsert = `-- name: TaxRateInsert :one
+INSERT INTO orders.tax_rates (country, region, class, basis_points, name)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id, country, region, class, basis_points, name, created_at, updated_at
+`
+
+type TaxRateInsertParams struct {
+	Country     string
+	Region      string
+	Class       string
+	BasisPoints int32
+	Name        string
+}
+
+func (q *Queries) TaxRateInsert(ctx context.Context, db DBTX, arg TaxRateInsertParams) (OrdersTaxRate, error) {
+	row := db.QueryRow(ctx, taxRateInsert,
+		arg.Country,
+		arg.Region,
+		arg.Class,
+		arg.BasisPoints,
+		arg.Name,
+	)
+	var i OrdersTaxRate
+	err := row.Scan(
+		&i.ID,
+		&i.Country,
+		&i.Region,
+		&i.Class,
+		&i.BasisPoints,
+		&i.Name,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const taxRateLock = `-- name: TaxRateLock :one
+SELECT id, country, region, class, basis_points, name, created_at, updated_at FROM orders.tax_rates WHERE id = $1 FOR UPDATE
+`
+
+func (q *Queries) TaxRateLock(ctx context.Context, db DBTX, id int64) (OrdersTaxRate, error) {
+	row := db.QueryRow(ctx, taxRateLock, id)
+	var i OrdersTaxRate
+	err := row.Scan(
+		&i.ID,
+		&i.Country,
+		&i.Region,
+		&i.Class,
+		&i.BasisPoints,
+		&i.Name,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const taxRateUpdate = `-- name: TaxRateUpdate :one
+UPDATE orders.tax_rates SET country = $1, region = $2, class = $3, basis_points = $4,
+    name = $5, updated_at = now()
+WHERE id = $6 RETURNING id, country, region, class, basis_points, name, created_at, updated_at
+`
+
+type TaxRateUpdateParams struct {
+	Country     string
+	Region      string
+	Class       string
+	BasisPoints int32
+	Name        string
+	ID          int64
+}
+
+func (q *Queries) TaxRateUpdate(ctx context.Context, db DBTX, arg TaxRateUpdateParams) (OrdersTaxRate, error) {
+	row := db.QueryRow(ctx, taxRateUpdate,
+		arg.Country,
+		arg.Region,
+		arg.Class,
+		arg.BasisPoints,
+		arg.Name,
+		arg.ID,
+	)
+	var i OrdersTaxRate
+	err := row.Scan(
+		&i.ID,
+		&i.Country,
+		&i.Region,
+		&i.Class,
+		&i.BasisPoints,
+		&i.Name,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
 	return i, err
 }
 

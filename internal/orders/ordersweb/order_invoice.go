@@ -1,0 +1,18 @@
+package ordersweb
+
+import "net/http"
+
+// orderInvoice is an order's printable invoice, by the order's link like the order page.
+// The browser's print command prints it without the shop's navigation (orders.css).
+func (h *Handler) orderInvoice(w http.ResponseWriter, r *http.Request) {
+	o, ok := h.orderByToken(w, r)
+	if !ok {
+		return
+	}
+	d, err := h.loadOrderDetails(r.Context(), o)
+	if err != nil {
+		h.d.Renderer.Error(w, r, err)
+		return
+	}
+	h.shopperPage(w, r, http.StatusOK, invoicePage(newOrderView(d)))
+}

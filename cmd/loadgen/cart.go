@@ -48,7 +48,8 @@ func (c *cartScenario) Name() string     { return c.name }
 func (c *cartScenario) Describe() string { return c.summary }
 
 func (c *cartScenario) Prepare(ctx context.Context, client *http.Client, base *url.URL) error {
-	found, err := c.site.cartVariants(ctx, httpGet(client), base, c.rng)
+	found, err := c.site.cartVariants(ctx, httpGet(client), base, c.rng,
+		variantSearch{want: wantCartVariants, maxPages: cartSamplePages})
 	if err != nil {
 		return err
 	}
@@ -184,64 +185,79 @@ type cartVariantsFound struct {
 	summary string
 }
 
+// variantSearch is how many in-stock variants a scenario wants, and how many product
+// pages it may read to find them.
+type variantSearch struct {
+	want     int
+	maxPages int
+}
+
 // cartVariants reads product pages for their add-to-cart forms: the form's URL and the
 // variant each offers, keeping the variants a shopper can buy now (the button enabled,
-// and in stock or on backorder when the page says). Both cart scenarios use the result,
-// so it is found once.
-func (s *site) cartVariants(ctx context.Context, get getFunc, base *url.URL, rng *rand.Rand) (cartVariantsFound, error) {
+// and in stock or on backorder when the page says). Pages are read in batches of twice
+// the variants wanted until enough are found or maxPages were read. Scenarios that want
+// the same use one result, so it is found once.
+func (s *site) cartVariants(ctx context.Context, get getFunc, base *url.URL, rng *rand.Rand, search variantSearch) (cartVariantsFound, error) {
 	products, err := s.products(ctx, get, base)
 	if err != nil {
 		return cartVariantsFound{}, err
 	}
 	s.mu.Lock()
-	done := s.cart
+	done := s.carts[search]
 	s.mu.Unlock()
 	if done != nil {
 		return *done, nil
 	}
 	sample := shuffled(products, rng)
-	if len(sample) > cartSamplePages {
-		sample = sample[:cartSamplePages]
-	}
-	docs, err := getPages(ctx, get, sample, discoveryParallel)
-	if err != nil {
-		return cartVariantsFound{}, err
+	if len(sample) > search.maxPages {
+		sample = sample[:search.maxPages]
 	}
 	var found cartVariantsFound
 	seen := map[string]bool{}
-	forms := 0
-	for i, d := range docs {
-		action, id, ok := addToCartForm(d)
-		if action == "" {
-			continue
+	forms, read := 0, 0
+	for read < len(sample) && len(found.ids) < search.want {
+		batch := sample[read:min(len(sample), read+2*search.want)]
+		docs, err := getPages(ctx, get, batch, discoveryParallel)
+		if err != nil {
+			return cartVariantsFound{}, err
 		}
-		forms++
-		if !ok || seen[id] {
-			continue
-		}
-		if found.action == "" {
-			a, err := sample[i].Parse(action)
-			if err != nil {
-				return cartVariantsFound{}, fmt.Errorf("%s: add-to-cart form action %q: %w", sample[i].RequestURI(), action, err)
+		read += len(batch)
+		for i, d := range docs {
+			action, id, ok := addToCartForm(d)
+			if action == "" {
+				continue
 			}
-			found.action = a.String()
-		}
-		seen[id] = true
-		found.ids = append(found.ids, id)
-		if len(found.ids) == wantCartVariants {
-			break
+			forms++
+			if !ok || seen[id] {
+				continue
+			}
+			if found.action == "" {
+				a, err := batch[i].Parse(action)
+				if err != nil {
+					return cartVariantsFound{}, fmt.Errorf("%s: add-to-cart form action %q: %w", batch[i].RequestURI(), action, err)
+				}
+				found.action = a.String()
+			}
+			seen[id] = true
+			found.ids = append(found.ids, id)
+			if len(found.ids) == search.want {
+				break
+			}
 		}
 	}
 	if len(found.ids) == 0 {
 		return cartVariantsFound{}, fmt.Errorf("none of %d product pages offers an in-stock variant to add: want a form with "+
-			`data-testid="add-to-cart", a variant_id input and an enabled submit button (%d such forms found)`, len(docs), forms)
+			`data-testid="add-to-cart", a variant_id input and an enabled submit button (%d such forms found)`, read, forms)
 	}
-	found.summary = fmt.Sprintf("found on %d product pages", len(docs))
-	if len(found.ids) < wantCartVariants {
-		found.summary += fmt.Sprintf("; ONLY %d of the %d wanted", len(found.ids), wantCartVariants)
+	found.summary = fmt.Sprintf("found on %d product pages", read)
+	if len(found.ids) < search.want {
+		found.summary += fmt.Sprintf("; ONLY %d of the %d wanted", len(found.ids), search.want)
 	}
 	s.mu.Lock()
-	s.cart = &found
+	if s.carts == nil {
+		s.carts = map[variantSearch]*cartVariantsFound{}
+	}
+	s.carts[search] = &found
 	s.mu.Unlock()
 	return found, nil
 }

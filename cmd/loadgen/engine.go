@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -48,6 +49,8 @@ func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastR
 type load struct {
 	transport *http.Transport
 	clients   []*client
+	// steps are the flow's steps in the order the report lists them (flows only).
+	steps []string
 }
 
 // client is one simulated user: a goroutine with its own connection, worker state and
@@ -55,20 +58,29 @@ type load struct {
 type client struct {
 	http   *http.Client
 	worker Worker
-	rng    *rand.Rand
-	body   bytes.Buffer
-	// Filled by one run; samples are the latencies of the answers that passed Check.
-	samples []time.Duration
-	errors  int
-	kinds   map[string]int
+	// stepper is the worker when its requests are steps of a flow, else nil.
+	stepper Stepper
+	rng     *rand.Rand
+	body    bytes.Buffer
+	// Filled by one run; samples are the latencies of the answers that passed Check,
+	// steps the same samples by step (flows only), outcomes what the flow achieved.
+	samples  []time.Duration
+	steps    map[string][]time.Duration
+	outcomes map[string]int
+	errors   int
+	kinds    map[string]int
 }
 
 // newLoad prepares conns clients for s, client i drawing from the random stream
 // (seed^stream, i): one stream per client, distinct from the scenario's discovery stream.
 func newLoad(s Scenario, conns int, seed, stream uint64) *load {
 	l := &load{transport: newTransport(conns)}
+	if f, ok := s.(FlowScenario); ok {
+		l.steps = f.Steps()
+	}
 	for i := range conns {
 		w := s.NewWorker()
+		stepper, _ := w.(Stepper)
 		l.clients = append(l.clients, &client{
 			http: &http.Client{
 				Transport:     l.transport,
@@ -76,8 +88,9 @@ func newLoad(s Scenario, conns int, seed, stream uint64) *load {
 				CheckRedirect: noRedirects,
 				Timeout:       requestTimeout,
 			},
-			worker: w,
-			rng:    rand.New(rand.NewPCG(seed^stream, uint64(i))),
+			worker:  w,
+			stepper: stepper,
+			rng:     rand.New(rand.NewPCG(seed^stream, uint64(i))),
 		})
 	}
 	return l
@@ -92,6 +105,16 @@ type runSample struct {
 	latency []time.Duration // sorted; one per answer that passed Check
 	errors  int
 	kinds   map[string]int // error message -> count
+	// Flows only: the same latencies by step, in the flow's order, and what the flow
+	// achieved (outcome -> count).
+	steps    []stepSample
+	outcomes map[string]int
+}
+
+// stepSample is the latencies of one step of a flow in one run, sorted.
+type stepSample struct {
+	name    string
+	latency []time.Duration
 }
 
 // run sends load for d and returns what it measured. Clients stop sending at the deadline
@@ -122,47 +145,97 @@ func (l *load) run(ctx context.Context, d time.Duration) (runSample, error) {
 		}
 	}
 	slices.Sort(s.latency)
+	if l.clients[0].stepper != nil {
+		s.steps, s.outcomes = l.collectSteps()
+	}
 	return s, nil
+}
+
+// collectSteps gathers the clients' latencies by step, in the flow's declared order (a
+// step no answer passed is listed all the same, so a target on it cannot pass by
+// absence), followed by any step the flow did not declare.
+func (l *load) collectSteps() ([]stepSample, map[string]int) {
+	byStep := map[string][]time.Duration{}
+	outcomes := map[string]int{}
+	for _, c := range l.clients {
+		for name, lat := range c.steps {
+			byStep[name] = append(byStep[name], lat...)
+		}
+		for k, v := range c.outcomes {
+			outcomes[k] += v
+		}
+	}
+	names := slices.Clone(l.steps)
+	for _, name := range slices.Sorted(maps.Keys(byStep)) {
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	steps := make([]stepSample, len(names))
+	for i, name := range names {
+		lat := byStep[name]
+		slices.Sort(lat)
+		steps[i] = stepSample{name: name, latency: lat}
+	}
+	return steps, outcomes
 }
 
 func (c *client) loop(ctx context.Context, deadline time.Time) {
 	c.samples, c.errors, c.kinds = c.samples[:0], 0, map[string]int{}
+	if c.stepper != nil {
+		c.steps, c.outcomes = map[string][]time.Duration{}, map[string]int{}
+	}
 	for ctx.Err() == nil && time.Now().Before(deadline) {
-		lat, err := c.once(ctx)
+		lat, step, err := c.once(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return // interrupted, not the server's fault
 			}
 			c.errors++
-			addKind(c.kinds, errorKind(err), 1)
+			kind := errorKind(err)
+			if step != "" {
+				// A flow's failures are told apart by the step that failed.
+				kind = step + ": " + kind
+			}
+			addKind(c.kinds, kind, 1)
 			continue
 		}
 		c.samples = append(c.samples, lat)
+		if c.stepper != nil {
+			c.steps[step] = append(c.steps[step], lat)
+			if o := c.stepper.Outcome(); o != "" {
+				c.outcomes[o]++
+			}
+		}
 	}
 }
 
 // once sends one request and reads the whole answer; the latency is to the last byte.
-func (c *client) once(ctx context.Context) (time.Duration, error) {
+// step names the request when the worker is a flow's.
+func (c *client) once(ctx context.Context) (lat time.Duration, step string, err error) {
 	req, err := c.worker.Next(ctx, c.rng)
+	if c.stepper != nil {
+		step = c.stepper.Step()
+	}
 	if err != nil {
-		return 0, err
+		return 0, step, err
 	}
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, err
+		return 0, step, err
 	}
 	c.body.Reset()
 	_, err = c.body.ReadFrom(resp.Body)
 	resp.Body.Close()
 	if err != nil {
-		return 0, err
+		return 0, step, err
 	}
-	lat := time.Since(start)
+	lat = time.Since(start)
 	if err := c.worker.Check(resp, c.body.Bytes()); err != nil {
-		return 0, err
+		return 0, step, err
 	}
-	return lat, nil
+	return lat, step, nil
 }
 
 // errorKind groups errors by cause: the URL that *url.Error adds would make every failed

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"html"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -25,13 +26,42 @@ type fakeShop struct {
 	// product request with 500 (after the first few, so discovery succeeds).
 	noCeiling bool
 	failEvery int
-	// noCart leaves the cart routes out, as a shop before its cart was built.
-	noCart bool
+	// noCart leaves the cart routes out, as a shop before its cart was built; noCheckout
+	// the checkout, payment and order pages.
+	noCart     bool
+	noCheckout bool
+	// stock > 0 is every variant's stock for checkout (a refused add or order at placing
+	// time sends the shopper to the cart, as the shop does); 0 is unlimited.
+	stock int
 
 	mu       sync.Mutex
 	hits     map[string]map[string]int // first path segment -> request URI -> count
 	requests map[string]int            // first path segment -> count
 	carts    map[string][]string       // session cookie -> variant ids added
+	checkout fakeCheckout
+}
+
+// fakeCheckout is the fake shop's orders and what its checkout forms issued.
+type fakeCheckout struct {
+	keys     map[string]string     // session -> idempotency key of the last form shown
+	byKey    map[string]string     // idempotency key -> order token
+	orders   map[string]*fakeOrder // token -> order
+	payments map[string]string     // payment ref -> order token
+	emails   map[string]bool
+	byAddr   map[string]int // client address -> orders placed
+	sold     map[string]int // variant id -> units ordered
+	soldOut  int            // adds and orders refused for want of stock
+	shown    int            // confirmation pages shown
+	issued   int            // idempotency keys issued
+}
+
+// fakeOrdersPerAddress is the fake shop's limit of orders per client address.
+const fakeOrdersPerAddress = 30
+
+type fakeOrder struct {
+	number int
+	lines  []string
+	paid   bool
 }
 
 type fakeProduct struct{ slug, title, brand string }
@@ -55,7 +85,9 @@ func facetValues() map[string][]string {
 
 func newFakeShop(t *testing.T, configure func(*fakeShop)) *fakeShop {
 	t.Helper()
-	s := &fakeShop{hits: map[string]map[string]int{}, requests: map[string]int{}, carts: map[string][]string{}}
+	s := &fakeShop{hits: map[string]map[string]int{}, requests: map[string]int{}, carts: map[string][]string{},
+		checkout: fakeCheckout{keys: map[string]string{}, byKey: map[string]string{}, orders: map[string]*fakeOrder{},
+			payments: map[string]string{}, emails: map[string]bool{}, byAddr: map[string]int{}, sold: map[string]int{}}}
 	rng := rand.New(rand.NewPCG(42, 42))
 	adjectives := []string{"Relaxed", "Slim", "Classic", "Heavyweight", "Everyday", "Oversized", "Cropped", "Vintage"}
 	colors := []string{"Red", "Navy", "Olive", "Black", "White", "Sand", "Forest", "Stone"}
@@ -94,6 +126,13 @@ func newFakeShop(t *testing.T, configure func(*fakeShop)) *fakeShop {
 	if !s.noCart {
 		mux.HandleFunc("POST /cart/items", s.cartAdd)
 		mux.HandleFunc("GET /cart", s.cartShow)
+	}
+	if !s.noCheckout {
+		mux.HandleFunc("GET /checkout", s.checkoutShow)
+		mux.HandleFunc("POST /checkout", s.checkoutPlace)
+		mux.HandleFunc("POST /pay/test/{ref}", s.pay)
+		mux.HandleFunc("GET /checkout/return/{token}", s.paymentReturn)
+		mux.HandleFunc("GET /orders/{token}", s.orderShow)
 	}
 	s.Server = httptest.NewServer(s.count(mux))
 	t.Cleanup(s.Close)
@@ -240,6 +279,13 @@ func (s *fakeShop) cartAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	if s.stock > 0 && s.checkout.sold[id] >= s.stock {
+		// Sold out since the page was read: back to the cart, the cart unchanged.
+		s.checkout.soldOut++
+		s.mu.Unlock()
+		http.Redirect(w, r, "/cart", http.StatusSeeOther)
+		return
+	}
 	sess := ""
 	if c, err := r.Cookie("sess"); err == nil && s.carts[c.Value] != nil {
 		sess = c.Value
@@ -290,4 +336,184 @@ func (s *fakeShop) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fmt.Fprintf(w, `<!DOCTYPE html><title>Search</title><h1>Results for %s</h1>`, html.EscapeString(q))
+}
+
+// session returns the caller's session cookie value, "" without one.
+func session(r *http.Request) string {
+	c, err := r.Cookie("sess")
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// checkoutShow renders a checkout form much like the shop's: hidden fields loadgen must
+// send back as they are, a country list with the first country the shop ships to
+// selected, two shipping methods priced for it (the second checked), and another form
+// on the page whose fields must not be sent.
+func (s *fakeShop) checkoutShow(w http.ResponseWriter, r *http.Request) {
+	sess := session(r)
+	s.mu.Lock()
+	lines := s.carts[sess]
+	s.checkout.issued++
+	key := fmt.Sprintf("key-%d", s.checkout.issued)
+	if len(lines) > 0 {
+		s.checkout.keys[sess] = key
+	}
+	s.mu.Unlock()
+	if len(lines) == 0 {
+		http.Redirect(w, r, "/cart", http.StatusSeeOther)
+		return
+	}
+	fmt.Fprintf(w, `<!DOCTYPE html><title>Checkout</title>
+<form method="get" action="/search" data-testid="search-form"><input type="hidden" name="from" value="header"/><input name="q"/></form>
+<h1>Checkout</h1>
+<form class="form" method="post" action="/checkout" data-testid="checkout-form" novalidate>
+<input type="hidden" name="idempotency_key" value="%s"/>
+<input type="hidden" name="cart_fingerprint" value="%s"/>
+<label>Email <input type="email" name="email" value="" autocomplete="email"/></label>
+<input name="ship_name"/><input name="ship_line1"/><input name="ship_line2"/><input name="ship_city"/><input name="ship_postal_code"/>
+<select name="ship_country" data-testid="ship-country"><option value="">Choose…</option><option value="BE">Belgium</option><option value="FR" selected>France</option><option value="US">United States</option></select>
+<fieldset><input type="radio" name="shipping_method" value="7" data-testid="shipping-method"/> Standard
+<input type="radio" name="shipping_method" value="8" checked data-testid="shipping-method"/> Express</fieldset>
+<input type="checkbox" name="billing_same" checked/>
+<input name="discount_code" value=""/>
+<button type="submit" name="action" value="update">Update</button>
+<button class="button" type="submit" name="action" value="place" data-testid="place-order">Place order</button>
+</form>`, html.EscapeString(key), html.EscapeString(strings.Join(lines, ",")))
+}
+
+// checkoutPlace checks the form as strictly as the shop would, then places the order
+// (one per idempotency key), or sends the shopper back to the cart when stock ran out.
+func (s *fakeShop) checkoutPlace(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	f := r.PostForm
+	sess := session(r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := &s.checkout
+	if token, ok := c.byKey[f.Get("idempotency_key")]; ok {
+		http.Redirect(w, r, "/pay/test/pay-"+token, http.StatusSeeOther) // a double submit
+		return
+	}
+	lines := s.carts[sess]
+	problems := map[string]string{}
+	switch {
+	case f.Get("action") != "place":
+		problems["action"] = "not a place"
+	case f.Has("from") || f.Has("q"):
+		problems["form"] = "fields of another form"
+	case f.Get("idempotency_key") == "" || f.Get("idempotency_key") != c.keys[sess]:
+		problems["idempotency_key"] = "stale form"
+	case f.Get("cart_fingerprint") != strings.Join(lines, ","):
+		problems["cart_fingerprint"] = "the cart changed"
+	}
+	email := f.Get("email")
+	if !strings.Contains(email, "@") || c.emails[email] {
+		problems["email"] = "missing or used before"
+	}
+	for _, k := range []string{"ship_name", "ship_line1", "ship_city"} {
+		if f.Get(k) == "" {
+			problems[k] = "required"
+		}
+	}
+	if f.Get("ship_country") != "FR" || f.Get("ship_postal_code") != "75001" || f.Get("billing_same") != "on" {
+		problems["ship_country"] = "a French address billed to itself, please"
+	}
+	if f.Get("shipping_method") != "8" {
+		problems["shipping_method"] = "not the method chosen"
+	}
+	if len(problems) > 0 {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		fmt.Fprint(w, `<p data-testid="form-error">Please correct the highlighted fields.</p>`)
+		for _, k := range slices.Sorted(maps.Keys(problems)) {
+			fmt.Fprintf(w, `<p data-testid="field-error-%s">%s</p>`, k, problems[k])
+		}
+		return
+	}
+	// Like the shop, a limit of orders per client address, as the load balancer names it.
+	addr, _, _ := strings.Cut(r.RemoteAddr, ":")
+	if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+		addr = xff
+	}
+	if c.byAddr[addr] >= fakeOrdersPerAddress {
+		http.Error(w, "too many orders from "+addr, http.StatusTooManyRequests)
+		return
+	}
+	c.byAddr[addr]++
+	for _, id := range lines {
+		if s.stock > 0 && c.sold[id] >= s.stock {
+			c.soldOut++
+			http.Redirect(w, r, "/cart", http.StatusSeeOther)
+			return
+		}
+	}
+	for _, id := range lines {
+		c.sold[id]++
+	}
+	token := fmt.Sprintf("t%d", len(c.orders)+1)
+	c.orders[token] = &fakeOrder{number: 1000 + len(c.orders) + 1, lines: lines}
+	c.payments["pay-"+token] = token
+	c.byKey[f.Get("idempotency_key")] = token
+	c.emails[email] = true
+	s.carts[sess] = []string{}
+	http.Redirect(w, r, "/pay/test/pay-"+token, http.StatusSeeOther)
+}
+
+// pay is the test gateway's page: the card that succeeds returns the shopper to the
+// shop's public address, as the gateway knows it, not to the test server.
+func (s *fakeShop) pay(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	token, ok := s.checkout.payments[r.PathValue("ref")]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	if r.PostFormValue("card_number") != "4242424242424242" {
+		http.Error(w, "declined", http.StatusUnprocessableEntity)
+		return
+	}
+	s.checkout.orders[token].paid = true
+	http.Redirect(w, r, "https://shop.example.com/checkout/return/"+token, http.StatusSeeOther)
+}
+
+func (s *fakeShop) paymentReturn(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	_, ok := s.checkout.orders[r.PathValue("token")]
+	s.mu.Unlock()
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	http.Redirect(w, r, "/orders/"+r.PathValue("token"), http.StatusSeeOther)
+}
+
+func (s *fakeShop) orderShow(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	o, ok := s.checkout.orders[r.PathValue("token")]
+	if ok {
+		s.checkout.shown++
+	}
+	s.mu.Unlock()
+	if !ok || !o.paid {
+		http.NotFound(w, r)
+		return
+	}
+	fmt.Fprintf(w, `<!DOCTYPE html><title>Thank you</title><section data-testid="order-confirmation">
+<h1>Thank you</h1><p>Order <strong data-testid="order-number">#%d</strong></p></section>`, o.number)
+}
+
+// checkoutCounts returns the orders placed, the confirmations shown, the refusals for
+// want of stock, and the most units of one variant ordered.
+func (s *fakeShop) checkoutCounts() (orders, shown, soldOut, maxSold int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range s.checkout.sold {
+		maxSold = max(maxSold, n)
+	}
+	return len(s.checkout.orders), s.checkout.shown, s.checkout.soldOut, maxSold
 }

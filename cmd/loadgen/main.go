@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -42,10 +43,13 @@ type options struct {
 	out       string
 	seed      uint64
 	strict    bool
+	list      bool
 }
 
 // run executes one invocation and returns the exit status: 0 done (targets may have
 // failed unless -strict), 1 failure or failed targets with -strict, 2 bad usage.
+// -list only prints the default scenarios, for bench/run-inner, which runs the checkout
+// against a server of its own.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o, err := parseOptions(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -54,6 +58,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "loadgen: %v\n", err)
 		return 2
+	}
+	if o.list {
+		fmt.Fprintln(stdout, strings.Join(scenarioNames(), ","))
+		return 0
 	}
 	ctx, stop := watchProcesses(ctx, o.pid)
 	defer stop()
@@ -95,6 +103,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.out, "out", "bench/results", "directory for the .txt and .json report (empty: do not save)")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed for URL discovery and request order")
 	fs.BoolVar(&o.strict, "strict", false, "exit with status 1 when a target fails")
+	fs.BoolVar(&o.list, "list", false, "print the scenarios run by default, comma-separated, and exit")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -234,7 +243,11 @@ func measure(ctx context.Context, o options, progress io.Writer) (*report, error
 
 // measureScenario warms sc up, then measures it o.runs times on the same connections.
 func measureScenario(ctx context.Context, sc Scenario, o options, progress io.Writer) (scenarioResult, error) {
-	l := newLoad(sc, o.conns, o.seed, streamOf(sc.Name()))
+	conns, fixed := o.conns, 0
+	if f, ok := sc.(FixedConns); ok {
+		conns, fixed = f.Conns(), f.Conns()
+	}
+	l := newLoad(sc, conns, o.seed, streamOf(sc.Name()))
 	defer l.close()
 	if o.warmup > 0 {
 		fmt.Fprintf(progress, "%-8s warm-up %s\n", sc.Name(), o.warmup)
@@ -260,16 +273,26 @@ func measureScenario(ctx context.Context, sc Scenario, o options, progress io.Wr
 			addKind(kinds, k, v)
 		}
 		runs = append(runs, r)
-		fmt.Fprintf(progress, "%-8s run %d/%d: %.0f req/s, p50 %s, p99 %s, %d errors\n",
-			sc.Name(), i+1, o.runs, r.ReqPerSec, ms(r.P50Ms), ms(r.P99Ms), r.Errors)
+		fmt.Fprintf(progress, "%-8s run %d/%d: %.0f req/s, p50 %s, p99 %s, %d errors%s\n",
+			sc.Name(), i+1, o.runs, r.ReqPerSec, ms(r.P50Ms), ms(r.P99Ms), r.Errors, outcomeProgress(r))
 	}
 	res := summarize(sc.Name(), sc.Describe(), runs, kinds)
+	res.Conns = fixed
 	if o.pid > 0 {
 		if mem, err := readMemory(o.pid); err == nil {
 			res.ServerPeakRSS = mem.PeakRSS
 		}
 	}
 	return res, nil
+}
+
+// outcomeProgress adds what a flow's run achieved to its progress line.
+func outcomeProgress(r runResult) string {
+	var b strings.Builder
+	for _, o := range slices.Sorted(maps.Keys(r.Outcomes)) {
+		fmt.Fprintf(&b, ", %d %s (%.1f/s)", r.Outcomes[o], outcomeLabel(o), r.perSec(o))
+	}
+	return b.String()
 }
 
 // serverCPU is the server's CPU time so far, 0 when it is not known; a run's share is the

@@ -61,8 +61,18 @@ func (r *report) writeText(w io.Writer) error {
 	m := r.Machine
 	fmt.Fprintf(head, "machine\t%d CPUs, %s, %s memory, %s, %s\n", m.CPUs, m.CPUModel, bytesIEC(m.MemTotal), m.OS, m.GoVersion)
 	p := r.Params
-	fmt.Fprintf(head, "load\t%d connections, closed loop, %d run(s) of %s after %s warm-up, seed %d\n",
-		p.Conns, p.Runs, p.Duration, p.Warmup, p.Seed)
+	var own []string
+	for _, s := range r.Scenarios {
+		if s.Conns > 0 {
+			own = append(own, fmt.Sprintf("%s: %d", s.Name, s.Conns))
+		}
+	}
+	conns := fmt.Sprintf("%d connections", p.Conns)
+	if len(own) > 0 {
+		conns += " (" + strings.Join(own, ", ") + ")"
+	}
+	fmt.Fprintf(head, "load\t%s, closed loop, %d run(s) of %s after %s warm-up, seed %d\n",
+		conns, p.Runs, p.Duration, p.Warmup, p.Seed)
 	fmt.Fprintf(head, "target\t%s\n", p.Base)
 	if s := r.Server; s != nil {
 		fmt.Fprintf(head, "server\tpid %d, peak RSS %s (VmHWM), RSS at the end %s\n", s.PID, bytesIEC(s.PeakRSS), bytesIEC(s.RSS))
@@ -91,6 +101,8 @@ func (r *report) writeText(w io.Writer) error {
 	writeTable(&b, rows)
 	fmt.Fprintf(&b, "\nFigures are medians of the runs; errors are totals. CPU is in cores busy (of %d): the load\n"+
 		"generator shares the machine with the server, so the ceiling is this machine's, not the binary's.\n", m.CPUs)
+
+	r.writeFlows(&b)
 
 	b.WriteString("\nrequests\n")
 	list := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -134,6 +146,52 @@ func (r *report) writeText(w io.Writer) error {
 	fmt.Fprintf(&b, "%d passed, %d failed, %d skipped\n", count[pass], count[fail], count[skip])
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeFlows prints the latency of every step of the flow scenarios and what the flows
+// achieved; nothing when no flow was measured.
+func (r *report) writeFlows(b *strings.Builder) {
+	rows := [][]string{{"step", "requests", "p50", "p90", "p99", "max"}}
+	for _, s := range r.Scenarios {
+		for _, st := range s.Steps {
+			rows = append(rows, []string{s.Name + " " + st.Step, fmt.Sprint(st.Requests),
+				ms(st.P50Ms), ms(st.P90Ms), ms(st.P99Ms), ms(st.MaxMs)})
+		}
+	}
+	if len(rows) > 1 {
+		b.WriteString("\nsteps (one request each; medians of the runs, requests in all)\n")
+		writeTable(b, rows)
+	}
+	var lines []string
+	for _, s := range r.Scenarios {
+		for _, o := range s.Outcomes {
+			perRun := make([]string, len(s.Runs))
+			for i, run := range s.Runs {
+				perRun[i] = fmt.Sprintf("%.1f", run.perSec(o.Outcome))
+			}
+			lines = append(lines, fmt.Sprintf("  %s\t%s\t%.1f/s\t%d in all\t/s per run: %s\n",
+				s.Name, outcomeLabel(o.Outcome), o.PerSec, o.Total, strings.Join(perRun, "  ")))
+		}
+	}
+	if len(lines) > 0 {
+		b.WriteString("\noutcomes (median rate of the runs)\n")
+		list := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+		for _, l := range lines {
+			io.WriteString(list, l)
+		}
+		list.Flush()
+	}
+}
+
+// outcomeLabel names an outcome for people.
+func outcomeLabel(o string) string {
+	switch o {
+	case outcomeOrder:
+		return "completed orders"
+	case outcomeSoldOut:
+		return "sold out"
+	}
+	return o
 }
 
 // save writes the report as <dir>/<UTC timestamp>.txt and .json and returns their paths.

@@ -50,15 +50,15 @@ func TestRun(t *testing.T) {
 			"-runs", "2", "-seed", "7", "-out", out, "-pid", strconv.Itoa(os.Getpid()))
 		require.Equal(t, 0, code, "stderr:\n%s", stderr)
 
-		for _, want := range []string{"scenario", "ceiling", "home", "product", "category", "search", "add-to-cart", "view-cart", "targets", "saved "} {
+		for _, want := range []string{"scenario", "ceiling", "home", "product", "category", "search", "add-to-cart", "view-cart", "checkout", "targets", "saved "} {
 			require.Contains(t, stdout, want)
 		}
 		rep := readJSONReport(t, out)
-		require.Equal(t, []string{"ceiling", "home", "product", "category", "search", "add-to-cart", "view-cart"}, rep.Params.Scenarios)
+		require.Equal(t, []string{"ceiling", "home", "product", "category", "search", "add-to-cart", "view-cart", "checkout"}, rep.Params.Scenarios)
 		require.NotNil(t, rep.Server)
 		require.Positive(t, rep.Server.PeakRSS)
 		require.Positive(t, rep.Machine.CPUs)
-		require.Len(t, rep.Scenarios, 7)
+		require.Len(t, rep.Scenarios, 8)
 		for _, s := range rep.Scenarios {
 			require.Positive(t, s.ReqPerSec, s.Name)
 			require.Zero(t, s.Errors, "%s: %v", s.Name, s.ErrorKinds)
@@ -77,8 +77,9 @@ func TestRun(t *testing.T) {
 		require.Greater(t, shop.distinct("c"), 200)
 		require.Greater(t, shop.distinct("search"), 200)
 		// Every virtual shopper kept one session (its cookie sent back although Secure):
-		// 4 shoppers per cart scenario, plus the one each scenario tries during discovery.
-		require.Equal(t, 2*(4+1), shop.sessions())
+		// 4 shoppers per cart scenario and 32 at checkout (its own number, not -c), plus
+		// the one each scenario tries during discovery.
+		require.Equal(t, 2*(4+1)+checkoutShoppers+1, shop.sessions())
 		require.Greater(t, shop.requestsTo("cart"), 100)
 	})
 
@@ -122,6 +123,13 @@ func TestRun(t *testing.T) {
 		code, _, stderr := runLoadgen(t, "-base", shop.URL, "-scenarios", "view-cart", "-out", "")
 		require.Equal(t, 1, code)
 		require.Contains(t, stderr, "view-cart: add to cart: status 404, want 303")
+	})
+
+	t.Run("List", func(t *testing.T) {
+		t.Parallel()
+		code, stdout, stderr := runLoadgen(t, "-list")
+		require.Equal(t, 0, code, stderr)
+		require.Equal(t, strings.Join(scenarioNames(), ",")+"\n", stdout)
 	})
 
 	t.Run("ErrServerDown", func(t *testing.T) {
@@ -211,6 +219,29 @@ func TestDiscovery(t *testing.T) {
 			require.False(t, soldOut(i) || nearlyGone(i), "variant %s cannot be bought", id)
 		}
 		require.Contains(t, sc.Describe(), "in-stock variants")
+	})
+
+	t.Run("Checkout", func(t *testing.T) {
+		sc, err := newScenario("checkout", 1, streamOf("checkout"), s)
+		require.NoError(t, err)
+		require.NoError(t, sc.Prepare(context.Background(), client, base))
+		c := sc.(*checkoutScenario)
+		require.Equal(t, shop.URL+"/cart/items", c.add)
+		// The fake catalog is smaller than the thousand variants wanted: every product
+		// page was read, and every variant one can buy was kept.
+		buyable := 0
+		for i := range shop.products {
+			if !soldOut(i) && !nearlyGone(i) {
+				buyable++
+			}
+		}
+		require.Len(t, c.ids, buyable)
+		require.Contains(t, sc.Describe(), "found on 200 product pages; ONLY")
+		require.Equal(t, checkoutShoppers, c.Conns())
+		require.Equal(t, checkoutSteps(), c.Steps())
+		orders, shown, _, _ := shop.checkoutCounts()
+		require.Equal(t, 1, orders, "discovery tries one shopper's order")
+		require.Equal(t, 1, shown)
 	})
 
 	t.Run("Search", func(t *testing.T) {

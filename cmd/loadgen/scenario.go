@@ -36,9 +36,35 @@ type Worker interface {
 	Jar() http.CookieJar
 }
 
-// scenarioNames lists the scenarios in the order they run by default.
+// FlowScenario is a scenario whose workers walk a sequence of different requests (add to
+// cart, checkout, payment, ...), each a step of its own. The report gives latency per
+// step, in the order of Steps, and what the flows achieved.
+type FlowScenario interface {
+	Scenario
+	Steps() []string
+}
+
+// Stepper is a Worker of a FlowScenario.
+type Stepper interface {
+	Worker
+	// Step names the request the last Next returned; the engine asks right after Next.
+	Step() string
+	// Outcome names what the answer Check last accepted achieved ("" for nothing yet): a
+	// completed order, or a refusal the flow expects and counts apart from errors.
+	Outcome() string
+}
+
+// FixedConns is a scenario that sets its own number of clients instead of -c: its
+// target is stated for a number of concurrent users, not for the machine's ceiling.
+type FixedConns interface {
+	Scenario
+	Conns() int
+}
+
+// scenarioNames lists the scenarios in the order they run by default. Checkout comes
+// last: it sells stock, which the other scenarios' pages show.
 func scenarioNames() []string {
-	return []string{"ceiling", "home", "product", "category", "search", "add-to-cart", "view-cart"}
+	return []string{"ceiling", "home", "product", "category", "search", "add-to-cart", "view-cart", "checkout"}
 }
 
 // Discovery sizes: enough distinct URLs that no cache of a few answers can serve the load.
@@ -70,6 +96,8 @@ func newScenario(name string, seed, stream uint64, s *site) (Scenario, error) {
 		return &cartScenario{name: name, mode: cartAdd, site: s, rng: rng}, nil
 	case "view-cart":
 		return &cartScenario{name: name, mode: cartView, site: s, rng: rng}, nil
+	case "checkout":
+		return &checkoutScenario{name: name, site: s, rng: rng, shoppers: checkoutShoppers}, nil
 	default:
 		return nil, fmt.Errorf("unknown scenario %q (known: %v)", name, scenarioNames())
 	}
@@ -147,11 +175,11 @@ func discoverHome(ctx context.Context, get getFunc, base *url.URL, _ *rand.Rand)
 }
 
 // site remembers the server's sitemap, which most scenarios read, and the variants the
-// cart scenarios add: each is found once.
+// cart and checkout scenarios add: each is found once (variants once per size wanted).
 type site struct {
 	mu    sync.Mutex
 	pages []*url.URL
-	cart  *cartVariantsFound
+	carts map[variantSearch]*cartVariantsFound
 }
 
 func (s *site) sitemap(ctx context.Context, get getFunc, base *url.URL) ([]*url.URL, error) {

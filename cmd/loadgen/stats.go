@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -47,6 +48,20 @@ type runResult struct {
 	MaxMs      float64 `json:"max_ms"`
 	ServerCPU  float64 `json:"server_cpu_cores,omitempty"`
 	LoadgenCPU float64 `json:"loadgen_cpu_cores"`
+	// Flows only: latency by step, and what the flows achieved (outcome -> count).
+	Steps    []stepResult   `json:"steps,omitempty"`
+	Outcomes map[string]int `json:"outcomes,omitempty"`
+}
+
+// stepResult is the latency of one step of a flow: in a run, or as the medians of the
+// runs (requests then totalled).
+type stepResult struct {
+	Step     string  `json:"step"`
+	Requests int     `json:"requests"`
+	P50Ms    float64 `json:"p50_ms"`
+	P90Ms    float64 `json:"p90_ms"`
+	P99Ms    float64 `json:"p99_ms"`
+	MaxMs    float64 `json:"max_ms"`
 }
 
 // newRunResult computes the figures of a run; cpu figures are filled by the caller, who
@@ -65,7 +80,28 @@ func newRunResult(s runSample) runResult {
 	if secs > 0 {
 		r.ReqPerSec = float64(len(s.latency)) / secs
 	}
+	for _, st := range s.steps {
+		r.Steps = append(r.Steps, stepResult{
+			Step:     st.name,
+			Requests: len(st.latency),
+			P50Ms:    millis(percentile(st.latency, 50)),
+			P90Ms:    millis(percentile(st.latency, 90)),
+			P99Ms:    millis(percentile(st.latency, 99)),
+			MaxMs:    millis(percentile(st.latency, 100)),
+		})
+	}
+	if s.outcomes != nil {
+		r.Outcomes = s.outcomes
+	}
 	return r
+}
+
+// perSec is a run's rate of outcome o.
+func (r runResult) perSec(o string) float64 {
+	if r.Seconds <= 0 {
+		return 0
+	}
+	return float64(r.Outcomes[o]) / r.Seconds
 }
 
 // scenarioResult sums up the runs of one scenario: each figure is the median over the
@@ -85,8 +121,33 @@ type scenarioResult struct {
 	LoadgenCPU   float64        `json:"loadgen_cpu_cores"`
 	// ServerPeakRSS is the server's VmHWM after this scenario: the peak so far, so the
 	// scenario that raised it stands out.
-	ServerPeakRSS int64       `json:"server_peak_rss_bytes,omitempty"`
-	Runs          []runResult `json:"runs"`
+	ServerPeakRSS int64 `json:"server_peak_rss_bytes,omitempty"`
+	// Conns is the scenario's own number of clients when it sets one (FixedConns), 0 when
+	// it drives -c.
+	Conns int `json:"conns,omitempty"`
+	// Flows only: latency by step (medians of the runs, requests totalled), and what
+	// the flows achieved.
+	Steps    []stepResult    `json:"steps,omitempty"`
+	Outcomes []outcomeResult `json:"outcomes,omitempty"`
+	Runs     []runResult     `json:"runs"`
+}
+
+// outcomeResult is what flows achieved over the runs: the total count and the median
+// rate.
+type outcomeResult struct {
+	Outcome string  `json:"outcome"`
+	Total   int     `json:"total"`
+	PerSec  float64 `json:"per_sec"`
+}
+
+// outcomePerSec is the median rate of outcome o, 0 when it never happened.
+func (r scenarioResult) outcomePerSec(o string) float64 {
+	for _, oc := range r.Outcomes {
+		if oc.Outcome == o {
+			return oc.PerSec
+		}
+	}
+	return 0
 }
 
 func summarize(name, discovered string, runs []runResult, kinds map[string]int) scenarioResult {
@@ -115,7 +176,59 @@ func summarize(name, discovered string, runs []runResult, kinds map[string]int) 
 	if len(kinds) > 0 {
 		res.ErrorKinds = kinds
 	}
+	res.Steps, res.Outcomes = summarizeFlow(runs)
 	return res
+}
+
+// summarizeFlow gives each step the medians of its runs' figures (every run lists the
+// same steps, in the same order) and each outcome its total and median rate.
+func summarizeFlow(runs []runResult) ([]stepResult, []outcomeResult) {
+	if len(runs) == 0 {
+		return nil, nil
+	}
+	var steps []stepResult
+	for i, st := range runs[0].Steps {
+		fig := func(f func(stepResult) float64) float64 {
+			var xs []float64
+			for _, r := range runs {
+				if i < len(r.Steps) && r.Steps[i].Step == st.Step {
+					xs = append(xs, f(r.Steps[i]))
+				}
+			}
+			return median(xs)
+		}
+		sum := stepResult{
+			Step:  st.Step,
+			P50Ms: fig(func(s stepResult) float64 { return s.P50Ms }),
+			P90Ms: fig(func(s stepResult) float64 { return s.P90Ms }),
+			P99Ms: fig(func(s stepResult) float64 { return s.P99Ms }),
+			MaxMs: fig(func(s stepResult) float64 { return s.MaxMs }),
+		}
+		for _, r := range runs {
+			if i < len(r.Steps) && r.Steps[i].Step == st.Step {
+				sum.Requests += r.Steps[i].Requests
+			}
+		}
+		steps = append(steps, sum)
+	}
+	names := map[string]bool{}
+	for _, r := range runs {
+		for o := range r.Outcomes {
+			names[o] = true
+		}
+	}
+	var outcomes []outcomeResult
+	for _, o := range slices.Sorted(maps.Keys(names)) {
+		res := outcomeResult{Outcome: o}
+		rates := make([]float64, len(runs))
+		for i, r := range runs {
+			res.Total += r.Outcomes[o]
+			rates[i] = r.perSec(o)
+		}
+		res.PerSec = median(rates)
+		outcomes = append(outcomes, res)
+	}
+	return steps, outcomes
 }
 
 // setCeilingShares expresses every scenario's throughput as a share of the ceiling

@@ -6,9 +6,11 @@ import "fmt"
 type metric int
 
 const (
-	pctOfCeiling metric = iota // req/s as % of the ceiling scenario's
-	p99Millis                  // median p99 latency in ms
-	errorCount                 // errors over all runs
+	pctOfCeiling  metric = iota // req/s as % of the ceiling scenario's
+	p99Millis                   // median p99 latency in ms
+	errorCount                  // errors over all runs
+	ordersPerSec                // median completed orders per second (flows)
+	stepP99Millis               // median p99 latency in ms of every step of a flow, each checked
 )
 
 // comparison is how a measured value must relate to a target's limit.
@@ -44,6 +46,10 @@ func targets() []target {
 		{"add-to-cart", pctOfCeiling, atLeast, 5},
 		{"view-cart", p99Millis, below, 50},
 		{"add-to-cart", p99Millis, below, 50},
+		// Checkout is stated for 32 shoppers at once (its own concurrency, not -c), each
+		// order six requests: add, checkout form, place, pay, return, confirmation.
+		{"checkout", ordersPerSec, atLeast, 100},
+		{"checkout", stepP99Millis, below, 100},
 		{"", errorCount, atMost, 0},
 	}
 }
@@ -87,6 +93,11 @@ func evaluate(ts []target, results []scenarioResult) []targetResult {
 				tr.Status, tr.Measured = skip, "not measured"
 			case t.metric == pctOfCeiling && r.PctOfCeiling == nil:
 				tr.Status, tr.Measured = skip, "ceiling not measured"
+			case t.metric == stepP99Millis && len(r.Steps) == 0:
+				tr.Status, tr.Measured = fail, "no steps measured"
+			case t.metric == stepP99Millis:
+				out = append(out, t.perStep(name, r.Steps)...)
+				continue
 			default:
 				tr.Value = t.value(r)
 				tr.Measured = t.format(tr.Value)
@@ -101,12 +112,35 @@ func evaluate(ts []target, results []scenarioResult) []targetResult {
 	return out
 }
 
+// perStep applies a step target to every step of a flow. A step no answer passed has no
+// latency to judge, and fails: a step that never succeeds is not fast.
+func (t target) perStep(scenario string, steps []stepResult) []targetResult {
+	var out []targetResult
+	for _, st := range steps {
+		tr := targetResult{Scenario: scenario, Goal: t.stepGoal(st.Step)}
+		if st.Requests == 0 {
+			tr.Status, tr.Measured = fail, "no answers"
+		} else {
+			tr.Value = st.P99Ms
+			tr.Measured = t.format(tr.Value)
+			tr.Status = fail
+			if t.met(tr.Value) {
+				tr.Status = pass
+			}
+		}
+		out = append(out, tr)
+	}
+	return out
+}
+
 func (t target) value(r scenarioResult) float64 {
 	switch t.metric {
 	case pctOfCeiling:
 		return *r.PctOfCeiling
 	case p99Millis:
 		return r.P99Ms
+	case ordersPerSec:
+		return r.outcomePerSec(outcomeOrder)
 	default:
 		return float64(r.Errors)
 	}
@@ -130,6 +164,10 @@ func (t target) goal() string {
 		return fmt.Sprintf("req/s %s %g%% of ceiling", op, t.limit)
 	case p99Millis:
 		return fmt.Sprintf("p99 %s %gms", op, t.limit)
+	case ordersPerSec:
+		return fmt.Sprintf("completed orders/s %s %g", op, t.limit)
+	case stepP99Millis:
+		return t.stepGoal("")
 	default:
 		if t.cmp == atMost && t.limit == 0 {
 			return "no errors"
@@ -138,12 +176,23 @@ func (t target) goal() string {
 	}
 }
 
+// stepGoal words a step target for one step, or for every step when step is "".
+func (t target) stepGoal(step string) string {
+	op := map[comparison]string{atLeast: ">=", below: "<", atMost: "<="}[t.cmp]
+	if step == "" {
+		return fmt.Sprintf("p99 of every step %s %gms", op, t.limit)
+	}
+	return fmt.Sprintf("p99 of step %s %s %gms", step, op, t.limit)
+}
+
 func (t target) format(v float64) string {
 	switch t.metric {
 	case pctOfCeiling:
 		return fmt.Sprintf("%.1f%%", v)
-	case p99Millis:
+	case p99Millis, stepP99Millis:
 		return fmt.Sprintf("%.1fms", v)
+	case ordersPerSec:
+		return fmt.Sprintf("%.1f orders/s", v)
 	default:
 		return fmt.Sprintf("%.0f errors", v)
 	}

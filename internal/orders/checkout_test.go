@@ -257,6 +257,22 @@ func TestRetryPayment(t *testing.T) {
 		list, err := e.pay.Service.PaymentsForOrder(e.ctx, orders.PaymentRef(o.Number))
 		require.NoError(t, err)
 		require.Len(t, list, 2)
+
+		// A late failure report about the replaced attempt leaves the new one alone.
+		var old payments.Payment
+		for _, p := range list {
+			if p.ID == first {
+				old = p
+			}
+		}
+		require.Equal(t, first, old.ID)
+		tx, err := e.pool.Begin(e.ctx)
+		require.NoError(t, err)
+		require.NoError(t, e.svc.MarkPaymentFailedTx(e.ctx, tx, old))
+		require.NoError(t, tx.Commit(e.ctx))
+		got, err = e.svc.Order(e.ctx, o.Number)
+		require.NoError(t, err)
+		require.Equal(t, orders.PaymentPending, got.PaymentStatus, "news of the old attempt changes nothing")
 	})
 
 	t.Run("ErrAlreadyPaid", func(t *testing.T) {

@@ -451,6 +451,12 @@ func (s *Service) setPaymentStatusTx(ctx context.Context, tx pgx.Tx, p payments.
 	if !paymentMoveAllowed(row.PaymentStatus, status) {
 		return nil // already there, or a late failure after success: nothing changes
 	}
+	if status != PaymentPaid && row.PaymentID != nil && *row.PaymentID != int64(p.ID) {
+		// News about an earlier attempt the shopper has since replaced ("Pay now" after a
+		// refused card): only money arriving matters, a late failure or void of the old
+		// attempt must not mark the new one failed.
+		return nil
+	}
 	cancelled := row.Status == StatusCancelled
 	row, err = s.q.OrderSetPaymentStatus(ctx, tx, dbsqlc.OrderSetPaymentStatusParams{PaymentStatus: status, ID: row.ID})
 	if err != nil {

@@ -32,6 +32,16 @@ var postalCodeFormats = map[string]*regexp.Regexp{
 	"NO": regexp.MustCompile(`^\d{4}$`),
 	"PL": regexp.MustCompile(`^\d{2}-\d{3}$`),
 	"AU": regexp.MustCompile(`^\d{4}$`),
+	"LU": regexp.MustCompile(`^(L-?)?\d{4}$`),
+	"JP": regexp.MustCompile(`^\d{3}-?\d{4}$`),
+	"PT": regexp.MustCompile(`^\d{4}-\d{3}$`),
+	"CZ": regexp.MustCompile(`^\d{3} ?\d{2}$`),
+	"SK": regexp.MustCompile(`^\d{3} ?\d{2}$`),
+	"GR": regexp.MustCompile(`^\d{3} ?\d{2}$`),
+	"HU": regexp.MustCompile(`^\d{4}$`),
+	"SI": regexp.MustCompile(`^\d{4}$`),
+	"NZ": regexp.MustCompile(`^\d{4}$`),
+	"FI": regexp.MustCompile(`^\d{5}$`),
 }
 
 var (
@@ -45,9 +55,11 @@ var regionRequired = map[string]bool{"US": true, "CA": true, "AU": true}
 // Countries the shop knows by name, for pickers; any ISO code is accepted.
 var Countries = []struct{ Code, Name string }{
 	{"AT", "Austria"}, {"AU", "Australia"}, {"BE", "Belgium"}, {"CA", "Canada"}, {"CH", "Switzerland"},
-	{"DE", "Germany"}, {"DK", "Denmark"}, {"ES", "Spain"}, {"FI", "Finland"}, {"FR", "France"},
-	{"GB", "United Kingdom"}, {"IE", "Ireland"}, {"IT", "Italy"}, {"NL", "Netherlands"}, {"NO", "Norway"},
-	{"PL", "Poland"}, {"PT", "Portugal"}, {"SE", "Sweden"}, {"US", "United States"},
+	{"CZ", "Czechia"}, {"DE", "Germany"}, {"DK", "Denmark"}, {"ES", "Spain"}, {"FI", "Finland"},
+	{"FR", "France"}, {"GB", "United Kingdom"}, {"GR", "Greece"}, {"HU", "Hungary"}, {"IE", "Ireland"},
+	{"IT", "Italy"}, {"JP", "Japan"}, {"LU", "Luxembourg"}, {"NL", "Netherlands"}, {"NO", "Norway"},
+	{"NZ", "New Zealand"}, {"PL", "Poland"}, {"PT", "Portugal"}, {"SE", "Sweden"}, {"SI", "Slovenia"},
+	{"SK", "Slovakia"}, {"US", "United States"},
 }
 
 // NormalizeAddress trims fields and upper-cases codes; ValidateAddress then checks it.

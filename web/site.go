@@ -26,12 +26,24 @@ type AccountBadge struct {
 // from the modules that own the data, so that web never has to import them.
 type Chrome struct {
 	Categories []NavLink
-	CartCount  int
-	Query      string        // current search text, echoed in the header search box
-	Account    *AccountBadge // nil when signed out
+	// CartCount is the number of items in the shopper's cart. CountCart, when set, is
+	// asked instead, and only by a page that renders the header: a form post answered by
+	// a redirect then costs no count.
+	CartCount int
+	CountCart func() int
+	Query     string        // current search text, echoed in the header search box
+	Account   *AccountBadge // nil when signed out
 	// Flashes are the one-time messages left by the previous request (POST-redirect-GET),
 	// shown at the top of the main landmark.
 	Flashes []FlashMessage
+}
+
+// ItemsInCart is the header's cart count.
+func (c Chrome) ItemsInCart() int {
+	if c.CountCart != nil {
+		return c.CountCart()
+	}
+	return c.CartCount
 }
 
 type siteKey struct{}

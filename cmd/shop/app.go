@@ -91,6 +91,8 @@ type Main struct {
 	// extraRoutes lets tests mount handlers (one that panics, one that is slow) on the real
 	// router with its real middleware.
 	extraRoutes func(r chi.Router)
+	// tracer lets tests count the statements each request runs.
+	tracer pgx.QueryTracer
 }
 
 // Run opens the database (starting the embedded one if allowed), migrates, and starts the
@@ -104,7 +106,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.serveErr = make(chan error, 2)
 
-	pool, cluster, err := openDatabase(ctx, m.Config, m.Log, m.Embedded)
+	pool, cluster, err := openDatabase(ctx, m.Config, m.Log, m.Embedded, m.tracer)
 	m.cluster = cluster
 	if err != nil {
 		return err
@@ -426,7 +428,7 @@ func describeConnectError(err error) string {
 // openDatabase connects to DATABASE_URL or, when it is unset and embedded is allowed,
 // starts the private development PostgreSQL in SHOP_DATA_DIR. The cluster is returned
 // even on error so the caller can stop it.
-func openDatabase(ctx context.Context, cfg Config, log *slog.Logger, embedded bool) (*pgxpool.Pool, *devdb.Cluster, error) {
+func openDatabase(ctx context.Context, cfg Config, log *slog.Logger, embedded bool, tracer pgx.QueryTracer) (*pgxpool.Pool, *devdb.Cluster, error) {
 	url := cfg.DatabaseURL
 	var cluster *devdb.Cluster
 	if url == "" {
@@ -444,7 +446,7 @@ func openDatabase(ctx context.Context, cfg Config, log *slog.Logger, embedded bo
 		url = cluster.URL("shop")
 		log.Info("embedded database running", "dir", cfg.DataDir)
 	}
-	pool, err := db.Open(ctx, url, db.PoolOptions{AppName: "shop"})
+	pool, err := db.Open(ctx, url, db.PoolOptions{AppName: "shop", Tracer: tracer})
 	if err != nil {
 		return nil, cluster, &ConfigError{"DATABASE_URL", fmt.Sprintf("cannot reach the database (%s); check that the server runs and the URL is right", describeConnectError(err))}
 	}

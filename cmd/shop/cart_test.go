@@ -31,9 +31,13 @@ type cartItem struct {
 
 func (i cartItem) id() string { return strconv.FormatInt(int64(i.v.ID), 10) }
 
-func cartSetup(t *testing.T) *cartFixture {
+func cartSetup(t *testing.T) *cartFixture { return cartSetupWith(t, appOptions{}) }
+
+// cartSetupWith is cartSetup on an app started with opts (8 demo products always).
+func cartSetupWith(t *testing.T, opts appOptions) *cartFixture {
 	t.Helper()
-	a := setup(t, appOptions{products: 8})
+	opts.products = 8
+	a := setup(t, opts)
 	ctx := t.Context()
 	loc, err := a.m.inventory.CreateLocation(ctx, "Shop floor", 1)
 	require.NoError(t, err)

@@ -24,9 +24,12 @@ type checkoutFixture struct {
 	usGround  int64 // United States, $8.00
 }
 
-func checkoutSetup(t *testing.T) *checkoutFixture {
+func checkoutSetup(t *testing.T) *checkoutFixture { return checkoutSetupWith(t, appOptions{}) }
+
+// checkoutSetupWith is checkoutSetup on an app started with opts.
+func checkoutSetupWith(t *testing.T, opts appOptions) *checkoutFixture {
 	t.Helper()
-	f := &checkoutFixture{cartFixture: cartSetup(t)}
+	f := &checkoutFixture{cartFixture: cartSetupWith(t, opts)}
 	ctx := t.Context()
 	currency := f.items[0].v.Price.Currency
 	zone := func(name, countries string, pos int) int64 {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
@@ -43,6 +44,7 @@ type testApp struct {
 type appOptions struct {
 	drainDelay time.Duration
 	products   int // demo products seeded before start
+	tracer     pgx.QueryTracer
 }
 
 const panicValue = "test: deliberate panic in handler"
@@ -77,6 +79,7 @@ func setup(t *testing.T, opts appOptions) *testApp {
 		Config: cfg,
 		Log:    slog.New(slog.NewJSONHandler(a.logs, &slog.HandlerOptions{Level: slog.LevelInfo})),
 		Mode:   ModeServe,
+		tracer: opts.tracer,
 	}
 	a.m.extraRoutes = func(r chi.Router) {
 		r.Get("/test/panic", func(http.ResponseWriter, *http.Request) { panic(panicValue) })

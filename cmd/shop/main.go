@@ -223,7 +223,7 @@ func (c *cli) migrate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	pool, cluster, err := openDatabase(ctx, cfg, log, true)
+	pool, cluster, err := openDatabase(ctx, cfg, log, true, nil)
 	defer stopCluster(cluster, log)
 	if err != nil {
 		return err
@@ -274,7 +274,7 @@ func (c *cli) seed(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	pool, cluster, err := openDatabase(ctx, cfg, log, true)
+	pool, cluster, err := openDatabase(ctx, cfg, log, true, nil)
 	defer stopCluster(cluster, log)
 	if err != nil {
 		return err
@@ -413,7 +413,7 @@ func (c *cli) createStaff(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	pool, cluster, err := openDatabase(ctx, cfg, log, true)
+	pool, cluster, err := openDatabase(ctx, cfg, log, true, nil)
 	defer stopCluster(cluster, log)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -234,7 +235,7 @@ func chromeMiddleware(d routerDeps, sessions *scs.SessionManager, cartCount func
 			// what is in stock), and cart actions answer with a redirect (their rare
 			// error pages count for themselves): neither needs the count here.
 			if !isCartAction(r) && !isAdminPath(p) {
-				chrome.CartCount = cartCount(r)
+				chrome.CountCart = sync.OnceValue(func() int { return cartCount(r) })
 			}
 			cats, err := d.Catalog.ListTopCategories(r.Context())
 			if err != nil {

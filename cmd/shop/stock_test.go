@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -285,9 +286,10 @@ func TestInStockFilterQueries(t *testing.T) {
 			before = counter.n.Load()
 			in, err := cat.ListProducts(ctx, q)
 			require.NoError(t, err)
-			// One query for the copy of all stock, one for the variants this process changed a
-			// moment ago (read live until the copy has surely seen them), whatever the size.
-			require.Equal(t, int64(2), counter.n.Load()-before, "with the filter: two queries, however many products")
+			// Two for the copy of all stock (the last stock movement it includes, then the
+			// stock), one for the variants this process changed a moment ago (read live until
+			// the copy has surely seen them), whatever the catalog's size.
+			require.Equal(t, int64(3), counter.n.Load()-before, "with the filter: three queries, however many products")
 			require.Less(t, in.Total, plain.Total, "the sold-out product is left out")
 			require.Positive(t, in.Total)
 		})
@@ -371,4 +373,56 @@ func TestLowStockEmailWiring(t *testing.T) {
 	require.Equal(t, "boss@shop.test", to)
 	require.Equal(t, "Low stock: 1 variant at Monoshop", subject)
 	require.Contains(t, body, v.SKU, "the catalog names the variant")
+}
+
+// TestStockCopyFollowsOtherReplicas proves that a replica's copy of stock follows changes
+// made by another replica within a couple of refreshes, by reading what moved rather
+// than every variant again.
+func TestStockCopyFollowsOtherReplicas(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	url := dbtest.URL(t)
+	open := func() *inventory.Service {
+		pool, err := db.Open(ctx, url, db.PoolOptions{MaxConns: 4})
+		require.NoError(t, err)
+		t.Cleanup(pool.Close)
+		return inventory.NewService(pool, nil)
+	}
+	reader, writer := open(), open()
+	loc, err := writer.CreateLocation(ctx, "Main", 1)
+	require.NoError(t, err)
+	const quiet, busy = 7001, 7002
+	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, quiet, loc.ID, 0, 4, "count"))
+	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, busy, loc.ID, 0, 5, "count"))
+
+	stock := newCatalogStock(reader)
+	available := func(id int64) int {
+		got, err := stock.cache.lookup(ctx, []int64{id})
+		require.NoError(t, err)
+		return got[id].Available()
+	}
+	require.Equal(t, 5, available(busy))
+	base := stock.cache.data.Load().baseAt
+
+	// Another replica sells two: this one's hook never hears of it.
+	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, busy, loc.ID, 5, 3, "sold elsewhere"))
+	require.Eventually(t, func() bool { return available(busy) == 3 }, 5*time.Second, 20*time.Millisecond,
+		"the change shows once the copy has read what moved")
+	require.Equal(t, 4, available(quiet), "what did not move is unchanged")
+	snap := stock.cache.data.Load()
+	require.Equal(t, base, snap.baseAt, "no whole re-read was needed")
+	require.Contains(t, snap.moved, int64(busy), "read as a variant that moved")
+
+	// A backorder policy switched on elsewhere writes no movement, and still shows.
+	canSell := func(id int64) bool {
+		got, err := stock.cache.lookup(ctx, []int64{id})
+		require.NoError(t, err)
+		return got[id].CanSell(1)
+	}
+	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, busy, loc.ID, 3, 0, "sold out elsewhere"))
+	require.Eventually(t, func() bool { return !canSell(busy) }, 5*time.Second, 20*time.Millisecond)
+	require.NoError(t, writer.SetPolicy(ctx, busy, true, 0))
+	require.Eventually(t, func() bool { return canSell(busy) }, 5*time.Second, 20*time.Millisecond,
+		"backorders allowed on another replica show here too")
+	require.Equal(t, base, stock.cache.data.Load().baseAt, "still no whole re-read")
 }

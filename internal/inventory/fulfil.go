@@ -118,7 +118,7 @@ func (s *Service) RestockTx(ctx context.Context, tx pgx.Tx, ref string, lines []
 		}
 		// The ledger's reasons are fixed by a CHECK constraint; a return is an adjustment
 		// whose ref names the order.
-		if err := s.move(ctx, tx, l.VariantID, loc, l.Quantity, 0, "adjust", ref, nil, note); err != nil {
+		if err := s.move(ctx, tx, l.VariantID, loc, l.Quantity, 0, "return", ref, nil, note); err != nil {
 			return err
 		}
 	}

@@ -125,6 +125,7 @@ func TestRestock(t *testing.T) {
 		require.Equal(t, "order:1002", moves[0].Ref)
 		require.Equal(t, "Returned: order #1002", moves[0].Note)
 		require.Equal(t, 2, moves[0].DeltaOnHand)
+		require.Equal(t, "return", moves[0].Reason, "a return, not a staff correction")
 		b.checkLedger(t)
 	})
 

@@ -1,6 +1,11 @@
 package inventory
 
-import "context"
+import (
+	"context"
+	"time"
+
+	"github.com/monoshop/monoshop/internal/inventory/internal/dbsqlc"
+)
 
 // InStockAmong returns which of the given variants a shopper can buy now, by the rule a
 // reservation of one unit follows: stocked at an active location with something available,
@@ -31,19 +36,47 @@ type Sellable struct {
 // CanSell reports whether one unit could be reserved now (the rule ReserveTx applies).
 func (s Sellable) CanSell() bool { return s.Available > 0 || s.Backorder }
 
-// StockAll returns the stock of every tracked variant in one query over all levels.
-// Storefront pages read it from a cache refreshed at most every second, instead of
-// asking per page: a product page then needs no query at all.
-func (s *Service) StockAll(ctx context.Context) (map[int64]Sellable, error) {
+// StockAll returns the stock of every tracked variant in one query over all levels, and
+// the last stock movement it includes (for StockMovedSince). Storefront pages read it from
+// a copy kept in memory instead of asking per page: a product page then needs no query.
+func (s *Service) StockAll(ctx context.Context) (map[int64]Sellable, int64, error) {
+	// Read the mark first: anything that moves meanwhile is at worst read again later.
+	last, err := s.q.MovementsLastID(ctx, s.pool)
+	if err != nil {
+		return nil, 0, interpretError(err, "stock")
+	}
 	rows, err := s.q.StockAll(ctx, s.pool)
 	if err != nil {
-		return nil, interpretError(err, "stock")
+		return nil, 0, interpretError(err, "stock")
 	}
 	out := make(map[int64]Sellable, len(rows))
 	for _, r := range rows {
 		out[r.VariantID] = Sellable{Available: int(r.Available), Backorder: r.AllowBackorder && r.ActiveLocations > 0}
 	}
-	return out, nil
+	return out, last, nil
+}
+
+// StockMovedSince returns the stock of every variant with a stock movement after the
+// movement afterID or a backorder policy changed after since, and the last movement it
+// includes. A copy made by StockAll stays current by asking this every second: a few
+// rows, where StockAll reads every variant. Movement ids and change times are taken when
+// a transaction writes, not when it commits, so a caller should ask again from an older
+// mark (the one before last, and a few seconds back) to catch transactions that committed
+// late; a location switched on or off writes neither and waits for the next StockAll.
+func (s *Service) StockMovedSince(ctx context.Context, afterID int64, since time.Time) (map[int64]Sellable, int64, error) {
+	last, err := s.q.MovementsLastID(ctx, s.pool)
+	if err != nil {
+		return nil, 0, interpretError(err, "stock")
+	}
+	rows, err := s.q.StockMovedSince(ctx, s.pool, dbsqlc.StockMovedSinceParams{AfterID: afterID, Since: since})
+	if err != nil {
+		return nil, 0, interpretError(err, "stock")
+	}
+	out := make(map[int64]Sellable, len(rows))
+	for _, r := range rows {
+		out[r.VariantID] = Sellable{Available: int(r.Available), Backorder: r.AllowBackorder && r.ActiveLocations > 0}
+	}
+	return out, last, nil
 }
 
 // OnStockChange registers f to run whenever this process changes a variant's stock level

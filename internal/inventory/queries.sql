@@ -153,3 +153,26 @@ SELECT l.location_id FROM inventory.levels l JOIN inventory.locations loc ON loc
 WHERE l.variant_id = $1
 ORDER BY loc.active DESC, loc.priority DESC, loc.id
 LIMIT 1;
+
+-- Storefront stock copies refresh by what moved since they last looked, instead of
+-- re-reading every variant each second.
+
+-- name: MovementsLastID :one
+SELECT coalesce(max(id), 0)::bigint AS last_id FROM inventory.movements;
+
+-- name: StockMovedSince :many
+-- What every variant with a movement after @after_id, or a policy changed after
+-- @since, has available now.
+WITH moved AS (
+    SELECT m.variant_id FROM inventory.movements m WHERE m.id > @after_id::bigint
+    UNION
+    SELECT it.variant_id FROM inventory.items it WHERE it.updated_at > @since::timestamptz
+)
+SELECT i.variant_id, i.allow_backorder,
+       coalesce(sum(greatest(l.on_hand - l.reserved, 0)) FILTER (WHERE loc.active), 0)::int AS available,
+       count(loc.id) FILTER (WHERE loc.active)::int AS active_locations
+FROM moved
+JOIN inventory.items i ON i.variant_id = moved.variant_id
+LEFT JOIN inventory.levels l ON l.variant_id = i.variant_id
+LEFT JOIN inventory.locations loc ON loc.id = l.location_id
+GROUP BY i.variant_id, i.allow_backorder;

@@ -52,6 +52,8 @@ type QuoteInput struct {
 	// Email and AccountID identify the shopper for codes limited per customer.
 	Email     string
 	AccountID *int64
+	// Settings, when the caller has just read them, spare Quote reading them again.
+	Settings *PricingSettings
 }
 
 // Quote is what an order would cost now, for the checkout summary and for placing it.
@@ -99,8 +101,11 @@ func OfferedMethod(offered []QuotedMethod, id int64) (QuotedMethod, bool) {
 // totals. Problems the shopper can fix are in Quote.Fields, not the error; the error is
 // for an empty cart (apperr Invalid) and for failures of ours.
 func (s *Service) Quote(ctx context.Context, in QuoteInput) (Quote, error) {
-	settings, err := s.PricingSettings(ctx)
-	if err != nil {
+	var settings PricingSettings
+	var err error
+	if in.Settings != nil {
+		settings = *in.Settings
+	} else if settings, err = s.PricingSettings(ctx); err != nil {
 		return Quote{}, err
 	}
 	cart, err := sumLines(in.Lines)

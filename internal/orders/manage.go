@@ -212,6 +212,9 @@ type FulfilInput struct {
 	// remains. Lines at 0 are left out.
 	Quantities                           map[int64]int
 	Carrier, TrackingNumber, TrackingURL string
+	// IdempotencyKey names the shipment form (made when the page was shown): sent again,
+	// it returns the shipment it recorded the first time and ships nothing more.
+	IdempotencyKey string
 }
 
 // QuantityField names the form field of a line's quantity in Invalid errors of Fulfil
@@ -263,6 +266,25 @@ func (s *Service) Fulfil(ctx context.Context, actor audit.Actor, number int64, i
 			return err
 		}
 		o := orderFromRow(row)
+		if in.IdempotencyKey != "" {
+			// Under the order's lock, so a second submission waits for the first and finds it.
+			prev, err := s.q.FulfillmentByKey(ctx, tx, dbsqlc.FulfillmentByKeyParams{OrderID: o.ID, IdempotencyKey: &in.IdempotencyKey})
+			if err == nil {
+				shipments, err := s.fulfillments(ctx, tx, o.ID)
+				if err != nil {
+					return err
+				}
+				for _, f := range shipments {
+					if f.ID == prev.ID {
+						out = f
+					}
+				}
+				return nil
+			}
+			if !errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("orders: find shipment by key: %w", err)
+			}
+		}
 		if o.Status != StatusOpen {
 			return apperr.New(apperr.Conflict, "Only an open order can ship; this one is "+o.Status+".")
 		}
@@ -286,6 +308,7 @@ func (s *Service) Fulfil(ctx context.Context, actor audit.Actor, number int64, i
 
 		frow, err := s.q.FulfillmentInsert(ctx, tx, dbsqlc.FulfillmentInsertParams{
 			OrderID: o.ID, Carrier: in.Carrier, TrackingNumber: in.TrackingNumber, TrackingUrl: in.TrackingURL, Actor: StaffActor(actor),
+			IdempotencyKey: nonEmpty(in.IdempotencyKey),
 		})
 		if err != nil {
 			return fmt.Errorf("orders: record shipment of order %d: %w", number, err)
@@ -898,4 +921,11 @@ func lineMap(m map[int64]int) map[string]int {
 		}
 	}
 	return out
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

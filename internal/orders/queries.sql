@@ -120,8 +120,11 @@ UPDATE orders.order_lines SET fulfilled_quantity = fulfilled_quantity + @quantit
 UPDATE orders.order_lines SET restocked_quantity = restocked_quantity + @quantity WHERE id = @id;
 
 -- name: FulfillmentInsert :one
-INSERT INTO orders.fulfillments (order_id, carrier, tracking_number, tracking_url, actor)
-VALUES (@order_id, @carrier, @tracking_number, @tracking_url, @actor) RETURNING *;
+INSERT INTO orders.fulfillments (order_id, carrier, tracking_number, tracking_url, actor, idempotency_key)
+VALUES (@order_id, @carrier, @tracking_number, @tracking_url, @actor, sqlc.narg(idempotency_key)) RETURNING *;
+
+-- name: FulfillmentByKey :one
+SELECT * FROM orders.fulfillments WHERE order_id = @order_id AND idempotency_key = @idempotency_key;
 
 -- name: FulfillmentLineInsert :exec
 INSERT INTO orders.fulfillment_lines (fulfillment_id, order_line_id, quantity) VALUES (@fulfillment_id, @order_line_id, @quantity);

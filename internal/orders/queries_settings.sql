@@ -107,3 +107,22 @@ WHERE id = @id RETURNING *;
 
 -- name: DiscountCodeDeactivate :one
 UPDATE orders.discount_codes SET active = false, updated_at = now() WHERE id = $1 RETURNING *;
+
+-- PricingSettingsAll reads everything checkout prices with in one round trip: checkout
+-- asks on every page, and under load the database is what a checkout waits for.
+-- name: PricingSettingsAll :one
+SELECT s.tax_mode,
+    coalesce((SELECT jsonb_agg(jsonb_build_object('id', z.id, 'name', z.name, 'countries', z.countries)
+                               ORDER BY z.position, z.id)
+              FROM orders.shipping_zones z), '[]')::jsonb AS zones,
+    coalesce((SELECT jsonb_agg(jsonb_build_object('id', m.id, 'zone_id', m.zone_id, 'name', m.name, 'kind', m.kind,
+                                                  'currency', m.currency, 'price_minor', m.price_minor,
+                                                  'free_over_minor', m.free_over_minor, 'tiers', m.tiers)
+                               ORDER BY m.zone_id, m.position, m.id)
+              FROM orders.shipping_methods m WHERE m.active), '[]')::jsonb AS methods,
+    coalesce((SELECT jsonb_agg(jsonb_build_object('id', r.id, 'country', r.country, 'region', r.region,
+                                                  'class', r.class, 'basis_points', r.basis_points, 'name', r.name)
+                               ORDER BY r.country, r.region, r.class)
+              FROM orders.tax_rates r), '[]')::jsonb AS rates
+FROM orders.store_settings s
+WHERE s.singleton;

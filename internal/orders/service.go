@@ -750,11 +750,15 @@ func nonZero(v int64) *int64 {
 
 // Fulfillments returns an order's shipments, oldest first, with the quantities of each.
 func (s *Service) Fulfillments(ctx context.Context, orderID int64) ([]Fulfillment, error) {
-	rows, err := s.q.FulfillmentsByOrder(ctx, s.pool, orderID)
+	return s.fulfillments(ctx, s.pool, orderID)
+}
+
+func (s *Service) fulfillments(ctx context.Context, q dbsqlc.DBTX, orderID int64) ([]Fulfillment, error) {
+	rows, err := s.q.FulfillmentsByOrder(ctx, q, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("orders: fulfilments: %w", err)
 	}
-	lines, err := s.q.FulfillmentLinesByOrder(ctx, s.pool, orderID)
+	lines, err := s.q.FulfillmentLinesByOrder(ctx, q, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("orders: fulfilment lines: %w", err)
 	}

@@ -30,22 +30,64 @@ type PricingSettings struct {
 	Rates []TaxRate
 }
 
-// PricingSettings reads the store's current pricing configuration. Checkout reads it once
-// per page so that a change in the back office applies to the next page a shopper sees.
+// PricingSettings reads the store's current pricing configuration, in one statement.
+// Checkout reads it once per page so that a change in the back office applies to the
+// next page a shopper sees, on every replica, with no cache to invalidate.
 func (s *Service) PricingSettings(ctx context.Context) (PricingSettings, error) {
-	st, err := s.q.StoreSettingsGet(ctx, s.pool)
+	row, err := s.q.PricingSettingsAll(ctx, s.pool)
 	if err != nil {
-		return PricingSettings{}, fmt.Errorf("orders: read store settings: %w", err)
+		return PricingSettings{}, fmt.Errorf("orders: read pricing settings: %w", err)
 	}
-	zones, err := s.shippingZones(ctx, true)
-	if err != nil {
-		return PricingSettings{}, err
+	var zones []struct {
+		ID        int64    `json:"id"`
+		Name      string   `json:"name"`
+		Countries []string `json:"countries"`
 	}
-	rates, err := s.taxRates(ctx)
-	if err != nil {
-		return PricingSettings{}, err
+	var methods []struct {
+		ID            int64           `json:"id"`
+		ZoneID        int64           `json:"zone_id"`
+		Name          string          `json:"name"`
+		Kind          string          `json:"kind"`
+		Currency      string          `json:"currency"`
+		PriceMinor    int64           `json:"price_minor"`
+		FreeOverMinor int64           `json:"free_over_minor"`
+		Tiers         json.RawMessage `json:"tiers"`
 	}
-	return PricingSettings{Mode: TaxMode(st.TaxMode), Zones: zones, Rates: rates}, nil
+	var rates []struct {
+		ID          int64  `json:"id"`
+		Country     string `json:"country"`
+		Region      string `json:"region"`
+		Class       string `json:"class"`
+		BasisPoints int    `json:"basis_points"`
+		Name        string `json:"name"`
+	}
+	for _, part := range []struct {
+		raw  []byte
+		into any
+	}{{row.Zones, &zones}, {row.Methods, &methods}, {row.Rates, &rates}} {
+		if err := json.Unmarshal(part.raw, part.into); err != nil {
+			return PricingSettings{}, fmt.Errorf("orders: decode pricing settings: %w", err)
+		}
+	}
+	byZone := make(map[int64][]ShippingMethod, len(zones))
+	for _, m := range methods {
+		method, err := methodFromRow(dbsqlc.OrdersShippingMethod{
+			ID: m.ID, ZoneID: m.ZoneID, Name: m.Name, Kind: m.Kind, Currency: m.Currency,
+			PriceMinor: m.PriceMinor, FreeOverMinor: m.FreeOverMinor, Tiers: m.Tiers, Active: true,
+		})
+		if err != nil {
+			return PricingSettings{}, err
+		}
+		byZone[m.ZoneID] = append(byZone[m.ZoneID], method)
+	}
+	out := PricingSettings{Mode: TaxMode(row.TaxMode), Zones: make([]ShippingZone, 0, len(zones)), Rates: make([]TaxRate, 0, len(rates))}
+	for _, z := range zones {
+		out.Zones = append(out.Zones, ShippingZone{ID: z.ID, Name: z.Name, Countries: z.Countries, Methods: byZone[z.ID]})
+	}
+	for _, r := range rates {
+		out.Rates = append(out.Rates, TaxRate{ID: r.ID, Country: r.Country, Region: r.Region, Class: r.Class, Rate: r.BasisPoints, Name: r.Name})
+	}
+	return out, nil
 }
 
 // shippingZones returns the zones in matching order with their methods (only the active

@@ -25,7 +25,7 @@ func (h *Handler) cartShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	chrome := web.ChromeFrom(ctx)
-	chrome.CartCount = c.Count
+	chrome.CartCount, chrome.CountCart = c.Count, nil
 	r = r.WithContext(web.WithChrome(ctx, chrome))
 	// The page shows one person's cart and one-time messages: no shared cache or back
 	// button may keep a copy.

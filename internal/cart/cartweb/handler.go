@@ -115,7 +115,7 @@ func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
 // (they redirect), so the rare error page counts it here to show the right header.
 func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	c := web.ChromeFrom(r.Context())
-	c.CartCount = h.Count(r)
+	c.CartCount, c.CountCart = h.Count(r), nil
 	h.render.Error(w, r.WithContext(web.WithChrome(r.Context(), c)), err)
 }
 

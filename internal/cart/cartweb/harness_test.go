@@ -107,7 +107,7 @@ func chrome(sessions *scs.SessionManager, h *cartweb.Handler) func(http.Handler)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			var c web.Chrome
 			if !(r.Method == http.MethodGet && r.URL.Path == "/cart") && !(r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/cart/")) {
-				c.CartCount = h.Count(r)
+				c.CartCount, c.CountCart = h.Count(r), nil
 			}
 			if r.Method == http.MethodGet {
 				for _, f := range session.PopFlashes(r.Context(), sessions) {

@@ -230,6 +230,7 @@ var reasonLabels = map[string]string{
 	"transfer_in":  "Transfer in",
 	"transfer_out": "Transfer out",
 	"import":       "CSV import",
+	"return":       "Returned by a customer",
 	"initial":      "Initial stock",
 }
 

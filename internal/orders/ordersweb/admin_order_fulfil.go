@@ -76,6 +76,7 @@ func (h *Handler) adminOrderFulfil(w http.ResponseWriter, r *http.Request) {
 		Carrier:        strings.TrimSpace(r.PostFormValue("carrier")),
 		TrackingNumber: strings.TrimSpace(r.PostFormValue("tracking_number")),
 		TrackingURL:    strings.TrimSpace(r.PostFormValue("tracking_url")),
+		IdempotencyKey: strings.TrimSpace(r.PostFormValue("idempotency_key")),
 	})
 	if err != nil {
 		h.adminOrderRefused(w, r, number, err, func(p adminProblem) adminSubmitted {

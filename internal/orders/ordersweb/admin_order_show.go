@@ -129,6 +129,9 @@ type adminTimelineEntry struct {
 // adminFulfilForm ships units. Values holds what was typed per qty_<line id> field; a
 // line not in it shows its remaining units.
 type adminFulfilForm struct {
+	// Key is the shipment's idempotency key, made when the page is shown: the form sent
+	// twice records one shipment.
+	Key            string
 	Lines          []adminFulfilLine
 	Values         map[string]string
 	Carrier        string
@@ -365,6 +368,8 @@ func adminFulfilFormFor(lines []orders.OrderLine, typed *adminFulfilForm) *admin
 	if typed != nil {
 		f = typed
 	}
+	// A refused submission shipped nothing, so the next one may use a fresh key.
+	f.Key = adminFormKey()
 	f.Lines = nil
 	for _, l := range lines {
 		if l.Remaining() <= 0 {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -288,6 +289,34 @@ func TestAdminOrderMarkPaid(t *testing.T) {
 
 func TestAdminOrderFulfil(t *testing.T) {
 	t.Parallel()
+
+	t.Run("OKSameFormSentTwiceShipsOnce", func(t *testing.T) {
+		t.Parallel()
+		e := adminSetup(t)
+		o := e.place(t, orderSpec{Key: "ful-twice", Email: "ada@example.com", Name: "Ada", Tees: 3, Mugs: 1})
+		e.paid(t, o)
+		lines := e.lines(t, o)
+		tee, mug := lineField("qty_", lines[0]), lineField("qty_", lines[1])
+		form := e.open(t, orderPath(o)).formValues(t, "fulfil-form")
+		require.NotEmpty(t, form.Get("idempotency_key"))
+		form.Set(tee, "1")
+		form.Set(mug, "0")
+
+		// A double click and an impatient reload: four submissions of one form, three at once.
+		var wg sync.WaitGroup
+		statuses := make([]int, 3)
+		for i := range statuses {
+			wg.Go(func() { statuses[i] = e.post(t, orderPath(o)+"/fulfil", form).status })
+		}
+		wg.Wait()
+		require.Equal(t, []int{http.StatusSeeOther, http.StatusSeeOther, http.StatusSeeOther}, statuses)
+		require.Equal(t, http.StatusSeeOther, e.post(t, orderPath(o)+"/fulfil", form).status)
+
+		p := e.open(t, orderPath(o))
+		require.Equal(t, []string{"1", "0"}, texts(p.byTestID("line-fulfilled")), "one shipment of one tee")
+		require.Len(t, p.byTestID("fulfillment"), 1)
+		require.Equal(t, "2", p.formValues(t, "fulfil-form").Get(tee), "two tees are still to ship")
+	})
 
 	t.Run("OKPartialThenRest", func(t *testing.T) {
 		t.Parallel()

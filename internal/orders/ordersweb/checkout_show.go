@@ -35,23 +35,21 @@ func (h *Handler) checkoutShow(w http.ResponseWriter, r *http.Request) {
 		f.Email = acc.Email
 		f.ShipAddressID = newAddressChoice
 	}
+	settings, err := h.d.Orders.PricingSettings(ctx)
+	if err != nil {
+		h.d.Renderer.Error(w, r, err)
+		return
+	}
 	if len(book) > 0 {
 		// The book lists the default shipping address first.
 		f.Ship = book[0]
 		f.ShipAddressID = strconv.FormatInt(book[0].ID, 10)
-	} else {
-		settings, err := h.d.Orders.PricingSettings(ctx)
-		if err != nil {
-			h.d.Renderer.Error(w, r, err)
-			return
-		}
-		if len(settings.Zones) > 0 && len(settings.Zones[0].Countries) > 0 {
-			f.Ship.Country = settings.Zones[0].Countries[0]
-		}
+	} else if len(settings.Zones) > 0 && len(settings.Zones[0].Countries) > 0 {
+		f.Ship.Country = settings.Zones[0].Countries[0]
 	}
 	f.AppliedAddressID = f.ShipAddressID
 	f.Bill.Country = f.Ship.Country
-	q, err := h.quote(ctx, f, c, acc, signedIn)
+	q, err := h.quote(ctx, f, c, acc, signedIn, &settings)
 	if err != nil {
 		h.d.Renderer.Error(w, r, err)
 		return
@@ -86,8 +84,8 @@ func (h *Handler) checkoutable(w http.ResponseWriter, r *http.Request, c checkou
 // quote prices the form as it stands. An unknown method id falls back to the first
 // offered one only when the form is being updated: placing an order with a method not
 // offered for the destination is refused.
-func (h *Handler) quote(ctx context.Context, f checkoutForm, c checkoutCart, acc users.Account, signedIn bool) (orders.Quote, error) {
-	in := orders.QuoteInput{
+func (h *Handler) quote(ctx context.Context, f checkoutForm, c checkoutCart, acc users.Account, signedIn bool, settings *orders.PricingSettings) (orders.Quote, error) {
+	in := orders.QuoteInput{Settings: settings,
 		Lines: c.Lines, Destination: f.destination(), MethodID: f.MethodID,
 		FallbackToFirst: f.Action != actionPlace, DiscountCode: f.DiscountCode, Email: strings.TrimSpace(f.Email),
 	}

@@ -67,7 +67,7 @@ func (h *Handler) checkoutSubmit(w http.ResponseWriter, r *http.Request) {
 			p.Message = msgFormExpired
 		}
 	}
-	q, err := h.quote(ctx, f, c, acc, signedIn)
+	q, err := h.quote(ctx, f, c, acc, signedIn, nil)
 	if err != nil {
 		h.d.Renderer.Error(w, r, err)
 		return

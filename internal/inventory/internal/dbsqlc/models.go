@@ -238,6 +238,7 @@ type OrdersFulfillment struct {
 	TrackingUrl    string
 	Actor          string
 	CreatedAt      time.Time
+	IdempotencyKey *string
 }
 
 type OrdersFulfillmentLine struct {

@@ -609,6 +609,20 @@ func (q *Queries) MovementList(ctx context.Context, db DBTX, arg MovementListPar
 	return items, nil
 }
 
+const movementsLastID = `-- name: MovementsLastID :one
+
+SELECT coalesce(max(id), 0)::bigint AS last_id FROM inventory.movements
+`
+
+// Storefront stock copies refresh by what moved since they last looked, instead of
+// re-reading every variant each second.
+func (q *Queries) MovementsLastID(ctx context.Context, db DBTX) (int64, error) {
+	row := db.QueryRow(ctx, movementsLastID)
+	var last_id int64
+	err := row.Scan(&last_id)
+	return last_id, err
+}
+
 const reservationInsert = `-- name: ReservationInsert :exec
 INSERT INTO inventory.reservations (ref, variant_id, location_id, quantity) VALUES ($1, $2, $3, $4)
 `
@@ -798,6 +812,61 @@ func (q *Queries) StockAll(ctx context.Context, db DBTX) ([]StockAllRow, error) 
 	items := []StockAllRow{}
 	for rows.Next() {
 		var i StockAllRow
+		if err := rows.Scan(
+			&i.VariantID,
+			&i.AllowBackorder,
+			&i.Available,
+			&i.ActiveLocations,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const stockMovedSince = `-- name: StockMovedSince :many
+WITH moved AS (
+    SELECT m.variant_id FROM inventory.movements m WHERE m.id > $1::bigint
+    UNION
+    SELECT it.variant_id FROM inventory.items it WHERE it.updated_at > $2::timestamptz
+)
+SELECT i.variant_id, i.allow_backorder,
+       coalesce(sum(greatest(l.on_hand - l.reserved, 0)) FILTER (WHERE loc.active), 0)::int AS available,
+       count(loc.id) FILTER (WHERE loc.active)::int AS active_locations
+FROM moved
+JOIN inventory.items i ON i.variant_id = moved.variant_id
+LEFT JOIN inventory.levels l ON l.variant_id = i.variant_id
+LEFT JOIN inventory.locations loc ON loc.id = l.location_id
+GROUP BY i.variant_id, i.allow_backorder
+`
+
+type StockMovedSinceParams struct {
+	AfterID int64
+	Since   time.Time
+}
+
+type StockMovedSinceRow struct {
+	VariantID       int64
+	AllowBackorder  bool
+	Available       int32
+	ActiveLocations int32
+}
+
+// What every variant with a movement after @after_id, or a policy changed after
+// @since, has available now.
+func (q *Queries) StockMovedSince(ctx context.Context, db DBTX, arg StockMovedSinceParams) ([]StockMovedSinceRow, error) {
+	rows, err := db.Query(ctx, stockMovedSince, arg.AfterID, arg.Since)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []StockMovedSinceRow{}
+	for rows.Next() {
+		var i StockMovedSinceRow
 		if err := rows.Scan(
 			&i.VariantID,
 			&i.AllowBackorder,

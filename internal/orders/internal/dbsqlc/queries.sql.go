@@ -184,9 +184,34 @@ func (q *Queries) DiscountRedemptionsByCustomer(ctx context.Context, db DBTX, ar
 	return count, err
 }
 
+const fulfillmentByKey = `-- name: FulfillmentByKey :one
+SELECT id, order_id, carrier, tracking_number, tracking_url, actor, created_at, idempotency_key FROM orders.fulfillments WHERE order_id = $1 AND idempotency_key = $2
+`
+
+type FulfillmentByKeyParams struct {
+	OrderID        int64
+	IdempotencyKey *string
+}
+
+func (q *Queries) FulfillmentByKey(ctx context.Context, db DBTX, arg FulfillmentByKeyParams) (OrdersFulfillment, error) {
+	row := db.QueryRow(ctx, fulfillmentByKey, arg.OrderID, arg.IdempotencyKey)
+	var i OrdersFulfillment
+	err := row.Scan(
+		&i.ID,
+		&i.OrderID,
+		&i.Carrier,
+		&i.TrackingNumber,
+		&i.TrackingUrl,
+		&i.Actor,
+		&i.CreatedAt,
+		&i.IdempotencyKey,
+	)
+	return i, err
+}
+
 const fulfillmentInsert = `-- name: FulfillmentInsert :one
-INSERT INTO orders.fulfillments (order_id, carrier, tracking_number, tracking_url, actor)
-VALUES ($1, $2, $3, $4, $5) RETURNING id, order_id, carrier, tracking_number, tracking_url, actor, created_at
+INSERT INTO orders.fulfillments (order_id, carrier, tracking_number, tracking_url, actor, idempotency_key)
+VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, order_id, carrier, tracking_number, tracking_url, actor, created_at, idempotency_key
 `
 
 type FulfillmentInsertParams struct {
@@ -195,6 +220,7 @@ type FulfillmentInsertParams struct {
 	TrackingNumber string
 	TrackingUrl    string
 	Actor          string
+	IdempotencyKey *string
 }
 
 func (q *Queries) FulfillmentInsert(ctx context.Context, db DBTX, arg FulfillmentInsertParams) (OrdersFulfillment, error) {
@@ -204,6 +230,7 @@ func (q *Queries) FulfillmentInsert(ctx context.Context, db DBTX, arg Fulfillmen
 		arg.TrackingNumber,
 		arg.TrackingUrl,
 		arg.Actor,
+		arg.IdempotencyKey,
 	)
 	var i OrdersFulfillment
 	err := row.Scan(
@@ -214,6 +241,7 @@ func (q *Queries) FulfillmentInsert(ctx context.Context, db DBTX, arg Fulfillmen
 		&i.TrackingUrl,
 		&i.Actor,
 		&i.CreatedAt,
+		&i.IdempotencyKey,
 	)
 	return i, err
 }
@@ -260,7 +288,7 @@ func (q *Queries) FulfillmentLinesByOrder(ctx context.Context, db DBTX, orderID 
 }
 
 const fulfillmentsByOrder = `-- name: FulfillmentsByOrder :many
-SELECT id, order_id, carrier, tracking_number, tracking_url, actor, created_at FROM orders.fulfillments WHERE order_id = $1 ORDER BY id
+SELECT id, order_id, carrier, tracking_number, tracking_url, actor, created_at, idempotency_key FROM orders.fulfillments WHERE order_id = $1 ORDER BY id
 `
 
 func (q *Queries) FulfillmentsByOrder(ctx context.Context, db DBTX, orderID int64) ([]OrdersFulfillment, error) {
@@ -280,6 +308,7 @@ func (q *Queries) FulfillmentsByOrder(ctx context.Context, db DBTX, orderID int6
 			&i.TrackingUrl,
 			&i.Actor,
 			&i.CreatedAt,
+			&i.IdempotencyKey,
 		); err != nil {
 			return nil, err
 		}

@@ -210,6 +210,45 @@ func (q *Queries) DiscountCodesPage(ctx context.Context, db DBTX, arg DiscountCo
 	return items, nil
 }
 
+const pricingSettingsAll = `-- name: PricingSettingsAll :one
+SELECT s.tax_mode,
+    coalesce((SELECT jsonb_agg(jsonb_build_object('id', z.id, 'name', z.name, 'countries', z.countries)
+                               ORDER BY z.position, z.id)
+              FROM orders.shipping_zones z), '[]')::jsonb AS zones,
+    coalesce((SELECT jsonb_agg(jsonb_build_object('id', m.id, 'zone_id', m.zone_id, 'name', m.name, 'kind', m.kind,
+                                                  'currency', m.currency, 'price_minor', m.price_minor,
+                                                  'free_over_minor', m.free_over_minor, 'tiers', m.tiers)
+                               ORDER BY m.zone_id, m.position, m.id)
+              FROM orders.shipping_methods m WHERE m.active), '[]')::jsonb AS methods,
+    coalesce((SELECT jsonb_agg(jsonb_build_object('id', r.id, 'country', r.country, 'region', r.region,
+                                                  'class', r.class, 'basis_points', r.basis_points, 'name', r.name)
+                               ORDER BY r.country, r.region, r.class)
+              FROM orders.tax_rates r), '[]')::jsonb AS rates
+FROM orders.store_settings s
+WHERE s.singleton
+`
+
+type PricingSettingsAllRow struct {
+	TaxMode string
+	Zones   []byte
+	Methods []byte
+	Rates   []byte
+}
+
+// PricingSettingsAll reads everything checkout prices with in one round trip: checkout
+// asks on every page, and under load the database is what a checkout waits for.
+func (q *Queries) PricingSettingsAll(ctx context.Context, db DBTX) (PricingSettingsAllRow, error) {
+	row := db.QueryRow(ctx, pricingSettingsAll)
+	var i PricingSettingsAllRow
+	err := row.Scan(
+		&i.TaxMode,
+		&i.Zones,
+		&i.Methods,
+		&i.Rates,
+	)
+	return i, err
+}
+
 const shippingMethodDelete = `-- name: ShippingMethodDelete :execrows
 DELETE FROM orders.shipping_methods WHERE id = $1
 `

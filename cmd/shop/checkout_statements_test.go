@@ -63,22 +63,22 @@ func TestCheckoutStatements(t *testing.T) {
 		return res
 	}
 
-	step("add to cart", 12, b.addFromProductPage(t, f.items[0], 1))
-	res := step("checkout form", 12, b.send(t, http.MethodGet, "/checkout", nil))
+	step("add to cart", 4, b.addFromProductPage(t, f.items[0], 1))
+	res := step("checkout form", 6, b.send(t, http.MethodGet, "/checkout", nil))
 	require.Equal(t, http.StatusOK, res.status)
 	form := formFields(parsePage(t, res.body).one("checkout-form"))
 	for k, v := range guestAddress {
 		form.Set(k, v)
 	}
 	form.Set("action", "place")
-	res = step("place", 40, b.send(t, http.MethodPost, "/checkout", form))
+	res = step("place", 22, b.send(t, http.MethodPost, "/checkout", form))
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
 	payPage := res.header.Get("Location")
-	res = step("pay", 14, b.send(t, http.MethodPost, payPage, map[string][]string{"card_number": {paymentstest.CardSucceeds}}))
+	res = step("pay", 9, b.send(t, http.MethodPost, payPage, map[string][]string{"card_number": {paymentstest.CardSucceeds}}))
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
-	res = step("return", 24, b.send(t, http.MethodGet, res.header.Get("Location"), nil))
+	res = step("return", 18, b.send(t, http.MethodGet, res.header.Get("Location"), nil))
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
-	res = step("confirmation", 12, b.send(t, http.MethodGet, res.header.Get("Location"), nil))
+	res = step("confirmation", 8, b.send(t, http.MethodGet, res.header.Get("Location"), nil))
 	require.Equal(t, http.StatusOK, res.status)
 
 	for _, s := range steps {

@@ -176,3 +176,26 @@ JOIN inventory.items i ON i.variant_id = moved.variant_id
 LEFT JOIN inventory.levels l ON l.variant_id = i.variant_id
 LEFT JOIN inventory.locations loc ON loc.id = l.location_id
 GROUP BY i.variant_id, i.allow_backorder;
+
+-- name: ReserveAllocations :exec
+-- Every allocation of a reservation in one statement: the levels (already locked by
+-- the caller, in order), the reservation rows and their ledger entries. A checkout under
+-- load waits for the database; one round trip instead of three per allocation.
+WITH a AS (
+    -- Set-returning functions side by side in a select list are zipped (equal lengths).
+    SELECT unnest(@variant_ids::bigint[]) AS variant_id, unnest(@location_ids::bigint[]) AS location_id,
+           unnest(@quantities::int[]) AS quantity
+), per_level AS (
+    -- A backordered line can allocate twice at one level (what is there, then the rest):
+    -- an UPDATE joined to duplicate rows would apply only one of them.
+    SELECT a.variant_id, a.location_id, sum(a.quantity)::int AS quantity FROM a GROUP BY a.variant_id, a.location_id
+), up AS (
+    UPDATE inventory.levels l SET reserved = l.reserved + p.quantity, updated_at = now()
+    FROM per_level p WHERE l.variant_id = p.variant_id AND l.location_id = p.location_id
+    RETURNING l.variant_id
+), res AS (
+    INSERT INTO inventory.reservations (ref, variant_id, location_id, quantity)
+    SELECT @ref::text, a.variant_id, a.location_id, a.quantity FROM a
+)
+INSERT INTO inventory.movements (variant_id, location_id, delta_on_hand, delta_reserved, reason, ref)
+SELECT a.variant_id, a.location_id, 0, a.quantity, 'reserve', @ref::text FROM a;

@@ -241,3 +241,28 @@ func TestAdjustIsCompareAndSwap(t *testing.T) {
 	require.Error(t, err)
 	b.checkLedger(t)
 }
+
+// TestReserveBackorderAtOneLevel reserves more than is on hand of a variant sold on
+// backorder: what is there and the rest land on the same level, and both count.
+func TestReserveBackorderAtOneLevel(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.stock(t, 61, 1)
+	svc := b.svcs[0]
+	require.NoError(t, svc.SetPolicy(b.ctx, 61, true, 0))
+	require.NoError(t, db.InTx(b.ctx, b.pools[0], func(tx pgx.Tx) error {
+		return svc.ReserveTx(b.ctx, tx, "order:61", []inventory.Line{{VariantID: 61, Quantity: 3}})
+	}))
+	levels, err := svc.Levels(b.ctx, 61)
+	require.NoError(t, err)
+	require.Len(t, levels, 1)
+	require.Equal(t, 1, levels[0].OnHand)
+	require.Equal(t, 3, levels[0].Reserved, "one from stock and two on backorder")
+	b.checkLedger(t)
+
+	require.NoError(t, db.InTx(b.ctx, b.pools[0], func(tx pgx.Tx) error { return svc.ReleaseTx(b.ctx, tx, "order:61") }))
+	levels, err = svc.Levels(b.ctx, 61)
+	require.NoError(t, err)
+	require.Equal(t, 0, levels[0].Reserved, "releasing gives all three back")
+	b.checkLedger(t)
+}

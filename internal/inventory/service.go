@@ -166,16 +166,18 @@ func (s *Service) ReserveTx(ctx context.Context, tx pgx.Tx, ref string, lines []
 	if len(short) > 0 {
 		return &InsufficientStock{Short: short}
 	}
+	if len(allocs) == 0 {
+		return nil
+	}
+	p := dbsqlc.ReserveAllocationsParams{Ref: ref}
 	for _, a := range allocs {
-		if err := s.q.LevelAddReserved(ctx, tx, dbsqlc.LevelAddReservedParams{Delta: int32(a.qty), VariantID: a.variant, LocationID: a.location}); err != nil {
-			return interpretError(err, "stock")
-		}
-		if err := s.q.ReservationInsert(ctx, tx, dbsqlc.ReservationInsertParams{Ref: ref, VariantID: a.variant, LocationID: a.location, Quantity: int32(a.qty)}); err != nil {
-			return interpretError(err, "reservation")
-		}
-		if err := s.move(ctx, tx, a.variant, a.location, 0, a.qty, "reserve", ref, nil, ""); err != nil {
-			return err
-		}
+		p.VariantIds = append(p.VariantIds, a.variant)
+		p.LocationIds = append(p.LocationIds, a.location)
+		p.Quantities = append(p.Quantities, int32(a.qty))
+		s.stockChanged(a.variant)
+	}
+	if err := s.q.ReserveAllocations(ctx, tx, p); err != nil {
+		return interpretError(err, "reservation")
 	}
 	return nil
 }

@@ -93,6 +93,9 @@ type Order struct {
 	// nothing was to be paid).
 	PaymentID        int64
 	ShippingMethodID int64
+	// PaymentProvider names the provider of the payment PlaceOrder just created; empty
+	// on orders read back from the database (ask the payments module).
+	PaymentProvider string
 	// RefundedTotal is what has been given back so far.
 	RefundedTotal money.Amount
 	PaidAt        *time.Time

@@ -27,17 +27,18 @@ func (h *Handler) checkoutReturn(w http.ResponseWriter, r *http.Request) {
 		h.d.Renderer.Error(w, r, err)
 		return
 	}
-	if o.PaymentID != 0 && (o.PaymentStatus == orders.PaymentPending || o.PaymentStatus == orders.PaymentAuthorized) {
-		if _, err := h.d.Payments.Reconcile(ctx, payments.PaymentID(o.PaymentID)); err != nil {
+	status := o.PaymentStatus
+	if o.PaymentID != 0 && (status == orders.PaymentPending || status == orders.PaymentAuthorized) {
+		if p, err := h.d.Payments.Reconcile(ctx, payments.PaymentID(o.PaymentID)); err != nil {
 			// The webhook and the recovery job will settle it; the page says "Awaiting
 			// payment" meanwhile.
 			h.d.Log.WarnContext(ctx, "orders: payment status not available on return", "order", o.Number, "err", err)
-		} else if o, err = h.d.Orders.OrderByToken(ctx, token); err != nil {
-			h.d.Renderer.Error(w, r, err)
-			return
+		} else {
+			// The order's payment status moved with the payment, in the same transaction.
+			status = string(p.State)
 		}
 	}
-	switch o.PaymentStatus {
+	switch status {
 	case orders.PaymentPaid, orders.PaymentAuthorized:
 		h.d.Flash(r, flashSuccess, "Thank you for your order! We have received your payment.")
 	case orders.PaymentFailed, orders.PaymentVoided:

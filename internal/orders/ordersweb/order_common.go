@@ -77,9 +77,13 @@ func (h *Handler) beginPayment(w http.ResponseWriter, r *http.Request, o orders.
 		web.SeeOther(w, r, orderPath(o.Token))
 		return
 	}
-	provider := h.d.Payments.DefaultProvider()
-	if p, err := h.d.Payments.FindPayment(ctx, payments.PaymentID(paymentID)); err == nil {
-		provider = p.Provider
+	// A freshly placed order knows its payment's provider; otherwise ask.
+	provider := o.PaymentProvider
+	if provider == "" {
+		provider = h.d.Payments.DefaultProvider()
+		if p, err := h.d.Payments.FindPayment(ctx, payments.PaymentID(paymentID)); err == nil {
+			provider = p.Provider
+		}
 	}
 	target, err := h.d.Payments.Begin(ctx, payments.PaymentID(paymentID),
 		h.paymentReturnURL(provider, "/checkout/return/"+o.Token), h.paymentReturnURL(provider, orderPath(o.Token)))

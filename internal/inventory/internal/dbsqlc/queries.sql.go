@@ -774,6 +774,47 @@ func (q *Queries) ReservationsForRefVariant(ctx context.Context, db DBTX, arg Re
 	return items, nil
 }
 
+const reserveAllocations = `-- name: ReserveAllocations :exec
+WITH a AS (
+    -- Set-returning functions side by side in a select list are zipped (equal lengths).
+    SELECT unnest($2::bigint[]) AS variant_id, unnest($3::bigint[]) AS location_id,
+           unnest($4::int[]) AS quantity
+), per_level AS (
+    -- A backordered line can allocate twice at one level (what is there, then the rest):
+    -- an UPDATE joined to duplicate rows would apply only one of them.
+    SELECT a.variant_id, a.location_id, sum(a.quantity)::int AS quantity FROM a GROUP BY a.variant_id, a.location_id
+), up AS (
+    UPDATE inventory.levels l SET reserved = l.reserved + p.quantity, updated_at = now()
+    FROM per_level p WHERE l.variant_id = p.variant_id AND l.location_id = p.location_id
+    RETURNING l.variant_id
+), res AS (
+    INSERT INTO inventory.reservations (ref, variant_id, location_id, quantity)
+    SELECT $1::text, a.variant_id, a.location_id, a.quantity FROM a
+)
+INSERT INTO inventory.movements (variant_id, location_id, delta_on_hand, delta_reserved, reason, ref)
+SELECT a.variant_id, a.location_id, 0, a.quantity, 'reserve', $1::text FROM a
+`
+
+type ReserveAllocationsParams struct {
+	Ref         string
+	VariantIds  []int64
+	LocationIds []int64
+	Quantities  []int32
+}
+
+// Every allocation of a reservation in one statement: the levels (already locked by
+// the caller, in order), the reservation rows and their ledger entries. A checkout under
+// load waits for the database; one round trip instead of three per allocation.
+func (q *Queries) ReserveAllocations(ctx context.Context, db DBTX, arg ReserveAllocationsParams) error {
+	_, err := db.Exec(ctx, reserveAllocations,
+		arg.Ref,
+		arg.VariantIds,
+		arg.LocationIds,
+		arg.Quantities,
+	)
+	return err
+}
+
 const reservedForRef = `-- name: ReservedForRef :one
 SELECT count(*) FROM inventory.reservations WHERE ref = $1 AND state = 'reserved'
 `

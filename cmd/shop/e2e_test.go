@@ -249,7 +249,7 @@ func TestBrowserJourney(t *testing.T) {
 			return listErr == nil && len(sent) > 0
 		}, 10*time.Second, 50*time.Millisecond, "an order confirmation is queued for %s", journeyShopperEmail)
 		require.NoError(t, listErr)
-		require.Len(t, sent, 1, "one confirmation, though the gateway sends every webhook twice")
+		require.Len(t, sent, 1, "one confirmation, though the gateway may send its webhook twice")
 		require.Equal(t, journeyShopperEmail, sent[0].To)
 		require.Regexp(t, `\b`+regexp.QuoteMeta(number)+`\b`, sent[0].Subject)
 	})

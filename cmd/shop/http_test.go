@@ -45,6 +45,8 @@ type appOptions struct {
 	drainDelay time.Duration
 	products   int // demo products seeded before start
 	tracer     pgx.QueryTracer
+	// env overrides settings (SHOP_PAYMENT_PROVIDER=manual, ...).
+	env map[string]string
 }
 
 const panicValue = "test: deliberate panic in handler"
@@ -60,12 +62,16 @@ func setup(t *testing.T, opts appOptions) *testApp {
 			catalog.SeedOptions{Products: opts.products, Seed: 42}))
 	}
 
-	cfg, err := LoadConfig(lookupFrom(map[string]string{
+	env := map[string]string{
 		"DATABASE_URL":       url,
 		"SHOP_ADDR":          "127.0.0.1:0",
 		"SHOP_INTERNAL_ADDR": "",
 		"SHOP_DATA_DIR":      t.TempDir(),
-	}))
+	}
+	for k, v := range opts.env {
+		env[k] = v
+	}
+	cfg, err := LoadConfig(lookupFrom(env))
 	require.NoError(t, err)
 	cfg.DrainDelay = opts.drainDelay
 

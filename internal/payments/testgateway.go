@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -36,9 +37,14 @@ type TestGatewayConfig struct {
 	// DeliveryDelay holds back the first delivery of every webhook (0: at once). Tests use
 	// it to let a status query win the race against the webhook.
 	DeliveryDelay time.Duration
-	// DuplicateDelay is how long after the first delivery every webhook is delivered a
-	// second time (default 1s).
+	// DuplicateDelay is how long after the first delivery a webhook is delivered a second
+	// time (default 1s).
 	DuplicateDelay time.Duration
+	// DuplicateOneIn says how often a webhook is delivered twice: one event in
+	// DuplicateOneIn, at random. 0 or 1 delivers every event twice (tests that count on
+	// the duplicate); the shop's own gateway sends one in four, as real providers
+	// duplicate sometimes, not always.
+	DuplicateOneIn int
 }
 
 const (
@@ -511,7 +517,11 @@ func (g *TestGateway) emitTx(ctx context.Context, tx pgx.Tx, row dbsqlc.Payments
 		},
 	}
 	first := time.Now().Add(g.cfg.DeliveryDelay)
-	for i, at := range []time.Time{first, first.Add(g.cfg.DuplicateDelay)} {
+	deliveries := []time.Time{first, first.Add(g.cfg.DuplicateDelay)}
+	if g.cfg.DuplicateOneIn > 1 && rand.IntN(g.cfg.DuplicateOneIn) != 0 {
+		deliveries = deliveries[:1]
+	}
+	for i, at := range deliveries {
 		if _, err := g.jobs.InsertTx(ctx, tx, testWebhookArgs{Event: ev, Delivery: i + 1, NotBefore: at}, nil); err != nil {
 			return fmt.Errorf("test gateway: queue webhook %s: %w", ev.ID, err)
 		}

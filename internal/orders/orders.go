@@ -3,6 +3,7 @@ package orders
 import (
 	"time"
 
+	"github.com/monoshop/monoshop/internal/payments"
 	"github.com/monoshop/monoshop/internal/platform/money"
 )
 
@@ -93,9 +94,10 @@ type Order struct {
 	// nothing was to be paid).
 	PaymentID        int64
 	ShippingMethodID int64
-	// PaymentProvider names the provider of the payment PlaceOrder just created; empty
-	// on orders read back from the database (ask the payments module).
+	// PaymentProvider and Payment are the payment PlaceOrder just created; empty on orders
+	// read back from the database (ask the payments module).
 	PaymentProvider string
+	Payment         *payments.Payment
 	// RefundedTotal is what has been given back so far.
 	RefundedTotal money.Amount
 	PaidAt        *time.Time

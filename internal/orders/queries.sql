@@ -143,3 +143,12 @@ DELETE FROM orders.discount_redemptions WHERE order_id = $1 RETURNING code_id;
 -- name: DiscountCodeUnredeem :exec
 UPDATE orders.discount_codes SET used_count = used_count - 1, updated_at = now()
 WHERE id = $1 AND used_count > 0;
+
+-- OrderRecordPlaced writes the "placed" event and, for an order with something to pay,
+-- its payment's id, in one round trip: placing an order is checkout's heaviest step.
+-- name: OrderRecordPlaced :exec
+WITH paid_by AS (
+    UPDATE orders.orders SET payment_id = sqlc.narg(payment_id)::bigint
+    WHERE id = @order_id AND sqlc.narg(payment_id)::bigint IS NOT NULL
+)
+INSERT INTO orders.order_events (order_id, type, actor, data) VALUES (@order_id, 'placed', @actor, @data);

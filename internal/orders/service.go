@@ -346,11 +346,8 @@ func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (O
 		if err != nil {
 			return Order{}, false, err
 		}
-		order.PaymentID, order.PaymentProvider = int64(p.ID), p.Provider
+		order.PaymentID, order.PaymentProvider, order.Payment = int64(p.ID), p.Provider, &p
 		provider = p.Provider
-		if err := s.q.OrderSetPaymentID(ctx, tx, dbsqlc.OrderSetPaymentIDParams{PaymentID: &order.PaymentID, ID: row.ID}); err != nil {
-			return Order{}, false, fmt.Errorf("orders: record payment: %w", err)
-		}
 	} else {
 		// Nothing to pay (a 100 % code with free shipping).
 		row, err = s.q.OrderSetPaymentStatus(ctx, tx, dbsqlc.OrderSetPaymentStatusParams{PaymentStatus: PaymentPaid, ID: row.ID})
@@ -363,10 +360,17 @@ func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (O
 	if actor == "" {
 		actor = "shopper"
 	}
-	if err := s.event(ctx, tx, row.ID, EventPlaced, actor, map[string]any{
+	data, err := json.Marshal(map[string]any{
 		"grand_total": totals.GrandTotal.Minor, "currency": totals.GrandTotal.Currency, "payment_id": order.PaymentID,
+	})
+	if err != nil {
+		return Order{}, false, fmt.Errorf("orders: event data: %w", err)
+	}
+	// The "placed" event (EventPlaced) and the payment's id, in one statement.
+	if err := s.q.OrderRecordPlaced(ctx, tx, dbsqlc.OrderRecordPlacedParams{
+		PaymentID: nonZero(order.PaymentID), OrderID: row.ID, Actor: actor, Data: data,
 	}); err != nil {
-		return Order{}, false, err
+		return Order{}, false, fmt.Errorf("orders: record placed order: %w", err)
 	}
 	if s.cart != nil && !in.Cart.IsZero() {
 		if err := s.cart.ClearTx(ctx, tx, in.Cart); err != nil {

@@ -92,6 +92,9 @@ type Payment struct {
 	FailureReason string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+
+	// idempotencyKey is Create's key, from which Begin derives the provider's.
+	idempotencyKey string
 }
 
 // Refundable is what can still be refunded, not counting refunds in flight.

@@ -231,7 +231,16 @@ func (s *Service) Begin(ctx context.Context, id PaymentID, returnURL, cancelURL 
 	if err != nil {
 		return "", interpretError(err, "Payment")
 	}
-	p := paymentFromRow(row)
+	return s.begin(ctx, paymentFromRow(row), row.IdempotencyKey, returnURL, cancelURL)
+}
+
+// BeginCreated is Begin for a payment the caller has just created (Create's answer, as
+// committed): checkout sends the shopper on without reading the payment back.
+func (s *Service) BeginCreated(ctx context.Context, p Payment, returnURL, cancelURL string) (string, error) {
+	return s.begin(ctx, p, p.idempotencyKey, returnURL, cancelURL)
+}
+
+func (s *Service) begin(ctx context.Context, p Payment, key, returnURL, cancelURL string) (string, error) {
 	if p.State != StatePending {
 		return "", apperr.New(apperr.Conflict, fmt.Sprintf("This payment is %s and cannot be started again.", stateWords(p.State)))
 	}
@@ -254,7 +263,7 @@ func (s *Service) Begin(ctx context.Context, id PaymentID, returnURL, cancelURL 
 		Description:    p.Description,
 		ReturnURL:      returnURL,
 		CancelURL:      cancelURL,
-		IdempotencyKey: "begin:" + row.IdempotencyKey,
+		IdempotencyKey: "begin:" + key,
 	})
 	if err != nil {
 		return "", fmt.Errorf("payments: begin payment %d with %s: %w", p.ID, p.Provider, err)

@@ -27,6 +27,8 @@ func paymentFromRow(r dbsqlc.PaymentsPayment) Payment {
 		FailureReason: r.FailureReason,
 		CreatedAt:     r.CreatedAt,
 		UpdatedAt:     r.UpdatedAt,
+
+		idempotencyKey: r.IdempotencyKey,
 	}
 	if r.ProviderRef != nil {
 		p.ProviderRef = *r.ProviderRef

@@ -85,8 +85,14 @@ func (h *Handler) beginPayment(w http.ResponseWriter, r *http.Request, o orders.
 			provider = p.Provider
 		}
 	}
-	target, err := h.d.Payments.Begin(ctx, payments.PaymentID(paymentID),
-		h.paymentReturnURL(provider, "/checkout/return/"+o.Token), h.paymentReturnURL(provider, orderPath(o.Token)))
+	returnURL, cancelURL := h.paymentReturnURL(provider, "/checkout/return/"+o.Token), h.paymentReturnURL(provider, orderPath(o.Token))
+	var target string
+	var err error
+	if o.Payment != nil && int64(o.Payment.ID) == paymentID {
+		target, err = h.d.Payments.BeginCreated(ctx, *o.Payment, returnURL, cancelURL)
+	} else {
+		target, err = h.d.Payments.Begin(ctx, payments.PaymentID(paymentID), returnURL, cancelURL)
+	}
 	switch {
 	case err != nil && web.FormRefusal(err):
 		// Decided already (a resubmitted form after paying): the order page says how.

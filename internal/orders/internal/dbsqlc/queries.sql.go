@@ -951,6 +951,33 @@ func (q *Queries) OrderLockByNumber(ctx context.Context, db DBTX, number int64) 
 	return i, err
 }
 
+const orderRecordPlaced = `-- name: OrderRecordPlaced :exec
+WITH paid_by AS (
+    UPDATE orders.orders SET payment_id = $4::bigint
+    WHERE id = $1 AND $4::bigint IS NOT NULL
+)
+INSERT INTO orders.order_events (order_id, type, actor, data) VALUES ($1, 'placed', $2, $3)
+`
+
+type OrderRecordPlacedParams struct {
+	OrderID   int64
+	Actor     string
+	Data      []byte
+	PaymentID *int64
+}
+
+// OrderRecordPlaced writes the "placed" event and, for an order with something to pay,
+// its payment's id, in one round trip: placing an order is checkout's heaviest step.
+func (q *Queries) OrderRecordPlaced(ctx context.Context, db DBTX, arg OrderRecordPlacedParams) error {
+	_, err := db.Exec(ctx, orderRecordPlaced,
+		arg.OrderID,
+		arg.Actor,
+		arg.Data,
+		arg.PaymentID,
+	)
+	return err
+}
+
 const orderSetPaymentID = `-- name: OrderSetPaymentID :exec
 UPDATE orders.orders SET payment_id = $1 WHERE id = $2
 `

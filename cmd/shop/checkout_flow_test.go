@@ -10,6 +10,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/monoshop/monoshop/internal/orders"
+
+	"github.com/monoshop/monoshop/internal/platform/audit"
+
 	"github.com/monoshop/monoshop/internal/payments/paymentstest"
 	"github.com/monoshop/monoshop/internal/platform/money"
 	"github.com/monoshop/monoshop/internal/users"
@@ -206,8 +210,7 @@ func TestCheckout(t *testing.T) {
 
 	// Last: it switches the whole store to prices without tax.
 	t.Run("OKTaxAddedOnTop", func(t *testing.T) {
-		_, err := f.a.pool.Exec(t.Context(), `UPDATE orders.store_settings SET tax_mode = 'exclude'`)
-		require.NoError(t, err)
+		require.NoError(t, f.a.m.orders.SetTaxMode(t.Context(), audit.Actor{}, orders.PricesExcludeTax))
 		b := f.a.browser(t)
 		require.Equal(t, http.StatusSeeOther, b.addFromProductPage(t, x, 1).status)
 		form := b.filledCheckout(t, map[string]string{

@@ -71,7 +71,7 @@ func TestCheckoutStatements(t *testing.T) {
 		form.Set(k, v)
 	}
 	form.Set("action", "place")
-	res = step("place", 18, b.send(t, http.MethodPost, "/checkout", form))
+	res = step("place", 16, b.send(t, http.MethodPost, "/checkout", form))
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
 	payPage := res.header.Get("Location")
 	res = step("pay", 9, b.send(t, http.MethodPost, payPage, map[string][]string{"card_number": {paymentstest.CardSucceeds}}))

@@ -23,7 +23,19 @@ func (s *Service) ClearTx(ctx context.Context, tx pgx.Tx, ref Ref) error {
 	case ref.AccountID != 0:
 		id, err = s.q.AccountCartTouch(ctx, tx, ref.AccountID)
 	case validToken(ref.Token):
-		id, err = s.q.GuestCartLock(ctx, tx, ref.Token)
+		// A guest's cart: lock and empty it in one round trip (checkout's busiest step).
+		rows, err := s.q.LinesDeleteOfGuestCart(ctx, tx, ref.Token)
+		if err != nil {
+			return fmt.Errorf("cart: clear guest cart: %w", err)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		e := CartUpdated{CartID: rows[0].CartID, Reason: "checkout"}
+		for _, r := range rows {
+			e.Lines = append(e.Lines, LineChange{VariantID: catalog.VariantID(r.VariantID), Before: int(r.Quantity)})
+		}
+		return s.announce(ctx, tx, e)
 	default:
 		return nil
 	}

@@ -129,3 +129,10 @@ DELETE FROM cart.lines WHERE id = $1 AND cart_id = $2 RETURNING *;
 
 -- name: LinesDeleteOfCart :many
 DELETE FROM cart.lines WHERE cart_id = $1 RETURNING variant_id, quantity;
+
+-- name: LinesDeleteOfGuestCart :many
+-- Checkout empties a guest's cart in one statement: the cart row is locked (as every
+-- writer of a cart does) in the same statement that deletes its lines.
+DELETE FROM cart.lines
+WHERE cart_id = (SELECT c.id FROM cart.carts c WHERE c.token = sqlc.arg(token)::text FOR UPDATE)
+RETURNING cart_id, variant_id, quantity;

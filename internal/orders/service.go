@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -88,6 +89,9 @@ type Service struct {
 	cart   Cart
 	jobs   JobInserter
 	hooks  hooks
+	// settings is the pricing configuration read at most settingsTTL ago: checkout asks
+	// for it on every page, and it changes a few times a year.
+	settings atomic.Pointer[cachedSettings]
 }
 
 // UseCart makes placing an order empty the shopper's cart (cmd/shop passes the cart

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -30,10 +31,36 @@ type PricingSettings struct {
 	Rates []TaxRate
 }
 
-// PricingSettings reads the store's current pricing configuration, in one statement.
-// Checkout reads it once per page so that a change in the back office applies to the
-// next page a shopper sees, on every replica, with no cache to invalidate.
+// settingsTTL bounds how long a replica prices with settings changed on another one.
+// The replica that saved them prices with the new ones at once.
+const settingsTTL = time.Second
+
+type cachedSettings struct {
+	at time.Time
+	v  PricingSettings
+}
+
+// forgetSettings makes the next checkout page read the settings again; every write to
+// them calls it once it has committed. Callers treat PricingSettings as read-only: the
+// slices are shared until the next read.
+func (s *Service) forgetSettings() { s.settings.Store(nil) }
+
+// PricingSettings returns the store's current pricing configuration: read in one
+// statement, and kept for at most settingsTTL, because checkout asks on every page.
 func (s *Service) PricingSettings(ctx context.Context) (PricingSettings, error) {
+	if c := s.settings.Load(); c != nil && time.Since(c.at) < settingsTTL {
+		return c.v, nil
+	}
+	start := time.Now()
+	out, err := s.readPricingSettings(ctx)
+	if err != nil {
+		return PricingSettings{}, err
+	}
+	s.settings.Store(&cachedSettings{at: start, v: out})
+	return out, nil
+}
+
+func (s *Service) readPricingSettings(ctx context.Context) (PricingSettings, error) {
 	row, err := s.q.PricingSettingsAll(ctx, s.pool)
 	if err != nil {
 		return PricingSettings{}, fmt.Errorf("orders: read pricing settings: %w", err)
@@ -258,6 +285,7 @@ type TaxRateInput struct {
 // SetTaxMode says whether catalog prices include tax (EU VAT) or have it added at
 // checkout (US sales tax). Orders already placed keep the mode they were priced with.
 func (s *Service) SetTaxMode(ctx context.Context, actor audit.Actor, mode TaxMode) error {
+	defer s.forgetSettings()
 	if mode != PricesIncludeTax && mode != PricesExcludeTax {
 		return apperr.InvalidFields(settingsFixFields, map[string]string{"tax_mode": "Choose whether catalog prices include tax."})
 	}
@@ -319,6 +347,7 @@ func (s *Service) FindShippingZone(ctx context.Context, id int64) (ShippingZoneC
 // SaveShippingZone creates a zone (id 0) or updates one, and returns its id. A name
 // another zone has is refused on the name field.
 func (s *Service) SaveShippingZone(ctx context.Context, actor audit.Actor, id int64, in ShippingZoneInput) (int64, error) {
+	defer s.forgetSettings()
 	z, fields := in.parse()
 	if len(fields) > 0 {
 		return 0, apperr.InvalidFields(settingsFixFields, fields)
@@ -343,6 +372,7 @@ func (s *Service) SaveShippingZone(ctx context.Context, actor audit.Actor, id in
 // DeleteShippingZone removes a zone and its methods, and returns what was removed.
 // Orders keep the name of the method they were shipped with.
 func (s *Service) DeleteShippingZone(ctx context.Context, actor audit.Actor, id int64) (ShippingZoneConfig, error) {
+	defer s.forgetSettings()
 	var zone ShippingZoneConfig
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		row, err := s.q.ShippingZoneLock(ctx, tx, id)
@@ -385,6 +415,7 @@ func (s *Service) FindShippingMethod(ctx context.Context, id int64) (ShippingMet
 // id. Every amount is read in in.Currency, the shop's, so saving a method again also moves
 // it to the shop's current currency.
 func (s *Service) SaveShippingMethod(ctx context.Context, actor audit.Actor, id int64, in ShippingMethodInput) (int64, error) {
+	defer s.forgetSettings()
 	if !isCurrencyCode(in.Currency) {
 		return 0, fmt.Errorf("orders: shipping method priced in %q, which is not a currency code", in.Currency)
 	}
@@ -411,6 +442,7 @@ func (s *Service) SaveShippingMethod(ctx context.Context, actor audit.Actor, id 
 
 // DeleteShippingMethod removes a method and returns what was removed.
 func (s *Service) DeleteShippingMethod(ctx context.Context, actor audit.Actor, id int64) (ShippingMethodConfig, error) {
+	defer s.forgetSettings()
 	var method ShippingMethodConfig
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		row, err := s.q.ShippingMethodLock(ctx, tx, id)
@@ -454,6 +486,7 @@ func (s *Service) FindTaxRate(ctx context.Context, id int64) (TaxRate, error) {
 // SaveTaxRate creates a rate (id 0) or updates one, and returns it as saved. One rate per
 // country, region and class: a second is refused on the country field.
 func (s *Service) SaveTaxRate(ctx context.Context, actor audit.Actor, id int64, in TaxRateInput) (TaxRate, error) {
+	defer s.forgetSettings()
 	r, fields := in.parse()
 	if len(fields) > 0 {
 		return TaxRate{}, apperr.InvalidFields(settingsFixFields, fields)
@@ -478,6 +511,7 @@ func (s *Service) SaveTaxRate(ctx context.Context, actor audit.Actor, id int64, 
 // DeleteTaxRate removes a rate and returns what was removed. Its destination is then
 // taxed at the next rate that matches (RateFor), or not at all.
 func (s *Service) DeleteTaxRate(ctx context.Context, actor audit.Actor, id int64) (TaxRate, error) {
+	defer s.forgetSettings()
 	var rate TaxRate
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		row, err := s.q.TaxRateLock(ctx, tx, id)
@@ -548,6 +582,7 @@ var demoTaxRates = []TaxRateInput{
 // it again, or after staff set up shipping, changes nothing. The demo values pass the
 // back office's validation, in one transaction: a failed seed leaves nothing behind.
 func (s *Service) SeedDemoSettings(ctx context.Context, shop ShopCurrency) error {
+	defer s.forgetSettings()
 	currency, err := shop.Currency(ctx)
 	if err != nil {
 		return fmt.Errorf("orders: demo settings: shop currency: %w", err)

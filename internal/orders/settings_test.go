@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
@@ -597,4 +598,24 @@ func TestSeedDemoSettings(t *testing.T) {
 		require.Len(t, rates, 1)
 		require.Equal(t, 1960, rates[0].Rate)
 	})
+}
+
+// TestPricingSettingsAcrossReplicas: the replica that saves a setting prices with it at
+// once; another replica, which keeps the settings for a second, within about a second.
+func TestPricingSettingsAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	e := settingsSetup(t)
+	other := orders.NewService(e.pool, nil, nil, nil, orders.Config{})
+	before, err := other.PricingSettings(e.ctx)
+	require.NoError(t, err)
+	require.Equal(t, orders.PricesIncludeTax, before.Mode)
+
+	require.NoError(t, e.svc.SetTaxMode(e.ctx, settingsStaff, orders.PricesExcludeTax))
+	here, err := e.svc.PricingSettings(e.ctx)
+	require.NoError(t, err)
+	require.Equal(t, orders.PricesExcludeTax, here.Mode, "the saving replica at once")
+	require.Eventually(t, func() bool {
+		there, err := other.PricingSettings(e.ctx)
+		return err == nil && there.Mode == orders.PricesExcludeTax
+	}, 3*time.Second, 50*time.Millisecond, "the other replica within about a second")
 }

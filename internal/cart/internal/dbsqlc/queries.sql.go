@@ -483,6 +483,40 @@ func (q *Queries) LinesDeleteOfCart(ctx context.Context, db DBTX, cartID int64) 
 	return items, nil
 }
 
+const linesDeleteOfGuestCart = `-- name: LinesDeleteOfGuestCart :many
+DELETE FROM cart.lines
+WHERE cart_id = (SELECT c.id FROM cart.carts c WHERE c.token = $1::text FOR UPDATE)
+RETURNING cart_id, variant_id, quantity
+`
+
+type LinesDeleteOfGuestCartRow struct {
+	CartID    int64
+	VariantID int64
+	Quantity  int32
+}
+
+// Checkout empties a guest's cart in one statement: the cart row is locked (as every
+// writer of a cart does) in the same statement that deletes its lines.
+func (q *Queries) LinesDeleteOfGuestCart(ctx context.Context, db DBTX, token string) ([]LinesDeleteOfGuestCartRow, error) {
+	rows, err := db.Query(ctx, linesDeleteOfGuestCart, token)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []LinesDeleteOfGuestCartRow{}
+	for rows.Next() {
+		var i LinesDeleteOfGuestCartRow
+		if err := rows.Scan(&i.CartID, &i.VariantID, &i.Quantity); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const linesOfCart = `-- name: LinesOfCart :many
 SELECT id, cart_id, variant_id, quantity, added_at FROM cart.lines WHERE cart_id = $1 ORDER BY added_at, id
 `

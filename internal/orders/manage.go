@@ -819,19 +819,11 @@ func (s *Service) updateFulfilmentAfterRestock(ctx context.Context, tx pgx.Tx, o
 // and payment status follow the payment, and the shopper is emailed, once per refund
 // however often the hook runs (the refund id is recorded in the event).
 func (s *Service) RecordRefundTx(ctx context.Context, tx pgx.Tx, p payments.Payment, r payments.Refund) error {
-	number, err := strconv.ParseInt(p.OrderRef, 10, 64)
-	if err != nil {
-		s.log.WarnContext(ctx, "orders: refund for an unknown order reference", "order_ref", p.OrderRef, "refund_id", r.ID)
-		return nil
+	row, ok, err := s.lockOrderOfPayment(ctx, tx, p, "refund", "refund_id", r.ID)
+	if !ok || err != nil {
+		return err
 	}
-	row, err := s.q.OrderLockByNumber(ctx, tx, number)
-	if errors.Is(err, pgx.ErrNoRows) {
-		s.log.WarnContext(ctx, "orders: refund for a missing order", "order_ref", p.OrderRef, "refund_id", r.ID)
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("orders: lock order %d: %w", number, err)
-	}
+	number := row.Number
 	seen, err := s.q.OrderEventExists(ctx, tx, dbsqlc.OrderEventExistsParams{
 		OrderID: row.ID, Type: EventRefunded, Field: "refund_id", Value: strconv.FormatInt(int64(r.ID), 10)})
 	if err != nil {

@@ -445,18 +445,9 @@ func (s *Service) MarkVoidedTx(ctx context.Context, tx pgx.Tx, p payments.Paymen
 }
 
 func (s *Service) setPaymentStatusTx(ctx context.Context, tx pgx.Tx, p payments.Payment, status, event string) error {
-	number, err := strconv.ParseInt(p.OrderRef, 10, 64)
-	if err != nil {
-		s.log.WarnContext(ctx, "orders: payment for an unknown order reference", "order_ref", p.OrderRef, "payment_id", p.ID)
-		return nil
-	}
-	row, err := s.q.OrderLockByNumber(ctx, tx, number)
-	if errors.Is(err, pgx.ErrNoRows) {
-		s.log.WarnContext(ctx, "orders: payment for a missing order", "order_ref", p.OrderRef, "payment_id", p.ID)
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("orders: lock order: %w", err)
+	row, ok, err := s.lockOrderOfPayment(ctx, tx, p, "payment", "payment_id", p.ID)
+	if !ok || err != nil {
+		return err
 	}
 	if !paymentMoveAllowed(row.PaymentStatus, status) {
 		return nil // already there, or a late failure after success: nothing changes
@@ -785,4 +776,24 @@ func (s *Service) fulfillments(ctx context.Context, q dbsqlc.DBTX, orderID int64
 		}
 	}
 	return out, nil
+}
+
+// lockOrderOfPayment locks the order a payment belongs to (its reference is the order
+// number), for the payments module's hooks. A payment of no order of ours is logged and
+// skipped (ok false, no error): failing the hook would make a provider resend forever.
+func (s *Service) lockOrderOfPayment(ctx context.Context, tx pgx.Tx, p payments.Payment, what string, attrs ...any) (dbsqlc.OrdersOrder, bool, error) {
+	number, err := strconv.ParseInt(p.OrderRef, 10, 64)
+	if err != nil {
+		s.log.WarnContext(ctx, "orders: "+what+" for an unknown order reference", append([]any{"order_ref", p.OrderRef}, attrs...)...)
+		return dbsqlc.OrdersOrder{}, false, nil
+	}
+	row, err := s.q.OrderLockByNumber(ctx, tx, number)
+	if errors.Is(err, pgx.ErrNoRows) {
+		s.log.WarnContext(ctx, "orders: "+what+" for a missing order", append([]any{"order_ref", p.OrderRef}, attrs...)...)
+		return dbsqlc.OrdersOrder{}, false, nil
+	}
+	if err != nil {
+		return dbsqlc.OrdersOrder{}, false, fmt.Errorf("orders: lock order %d: %w", number, err)
+	}
+	return row, true, nil
 }

@@ -352,21 +352,9 @@ func (s *Service) SaveShippingZone(ctx context.Context, actor audit.Actor, id in
 	if len(fields) > 0 {
 		return 0, apperr.InvalidFields(settingsFixFields, fields)
 	}
-	var saved int64
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		var entry audit.Entry
-		var err error
-		saved, entry, err = s.saveZoneTx(ctx, tx, id, z)
-		if err != nil {
-			return err
-		}
-		entry.Actor = actor
-		return s.recordSettingTx(ctx, tx, entry)
+	return s.saveAudited(ctx, actor, func(tx pgx.Tx) (int64, audit.Entry, error) {
+		return s.saveZoneTx(ctx, tx, id, z)
 	})
-	if err != nil {
-		return 0, err
-	}
-	return saved, nil
 }
 
 // DeleteShippingZone removes a zone and its methods, and returns what was removed.
@@ -423,21 +411,9 @@ func (s *Service) SaveShippingMethod(ctx context.Context, actor audit.Actor, id 
 	if len(fields) > 0 {
 		return 0, apperr.InvalidFields(settingsFixFields, fields)
 	}
-	var saved int64
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		var entry audit.Entry
-		var err error
-		saved, entry, err = s.saveMethodTx(ctx, tx, id, in.ZoneID, m)
-		if err != nil {
-			return err
-		}
-		entry.Actor = actor
-		return s.recordSettingTx(ctx, tx, entry)
+	return s.saveAudited(ctx, actor, func(tx pgx.Tx) (int64, audit.Entry, error) {
+		return s.saveMethodTx(ctx, tx, id, in.ZoneID, m)
 	})
-	if err != nil {
-		return 0, err
-	}
-	return saved, nil
 }
 
 // DeleteShippingMethod removes a method and returns what was removed.
@@ -1161,3 +1137,22 @@ const isoCountryCodes = " AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB 
 	" MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS" +
 	" PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL" +
 	" TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW "
+
+// saveAudited runs save in a transaction and records the audit entry it describes as
+// actor's, in the same transaction.
+func (s *Service) saveAudited(ctx context.Context, actor audit.Actor, save func(tx pgx.Tx) (int64, audit.Entry, error)) (int64, error) {
+	var saved int64
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		var entry audit.Entry
+		var err error
+		if saved, entry, err = save(tx); err != nil {
+			return err
+		}
+		entry.Actor = actor
+		return s.recordSettingTx(ctx, tx, entry)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return saved, nil
+}

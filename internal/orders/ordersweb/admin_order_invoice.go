@@ -55,20 +55,8 @@ type adminInvoiceTax struct {
 
 // adminOrderInvoice is the printable invoice of an order.
 func (h *Handler) adminOrderInvoice(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	number, ok := adminOrderNumber(r)
+	o, lines, ok := h.adminOrderAndLines(w, r)
 	if !ok {
-		h.d.Renderer.NotFound(w, r)
-		return
-	}
-	o, err := h.d.Orders.Order(ctx, number)
-	if err != nil {
-		h.d.Renderer.Error(w, r, err)
-		return
-	}
-	lines, err := h.d.Orders.Lines(ctx, o)
-	if err != nil {
-		h.d.Renderer.Error(w, r, err)
 		return
 	}
 	h.d.Renderer.Page(w, r, http.StatusOK, adminInvoicePage(adminInvoiceFor(o, lines)))

@@ -28,20 +28,8 @@ type adminSlipLine struct {
 
 // adminOrderPackingSlip is the printable packing slip of an order.
 func (h *Handler) adminOrderPackingSlip(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	number, ok := adminOrderNumber(r)
+	o, lines, ok := h.adminOrderAndLines(w, r)
 	if !ok {
-		h.d.Renderer.NotFound(w, r)
-		return
-	}
-	o, err := h.d.Orders.Order(ctx, number)
-	if err != nil {
-		h.d.Renderer.Error(w, r, err)
-		return
-	}
-	lines, err := h.d.Orders.Lines(ctx, o)
-	if err != nil {
-		h.d.Renderer.Error(w, r, err)
 		return
 	}
 	v := adminPackingSlipView{Label: adminOrderLabel(o.Number), BackURL: adminOrderPath(o.Number), PlacedAt: o.CreatedAt,

@@ -277,3 +277,24 @@ func adminSafeLink(u string) bool {
 	u = strings.ToLower(strings.TrimSpace(u))
 	return strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")
 }
+
+// adminOrderAndLines loads the order named in the URL with its lines, answering the
+// request itself (404 or the error page) when it cannot; ok says whether to go on.
+func (h *Handler) adminOrderAndLines(w http.ResponseWriter, r *http.Request) (orders.Order, []orders.OrderLine, bool) {
+	number, ok := adminOrderNumber(r)
+	if !ok {
+		h.d.Renderer.NotFound(w, r)
+		return orders.Order{}, nil, false
+	}
+	o, err := h.d.Orders.Order(r.Context(), number)
+	if err != nil {
+		h.d.Renderer.Error(w, r, err)
+		return orders.Order{}, nil, false
+	}
+	lines, err := h.d.Orders.Lines(r.Context(), o)
+	if err != nil {
+		h.d.Renderer.Error(w, r, err)
+		return orders.Order{}, nil, false
+	}
+	return o, lines, true
+}

@@ -34,13 +34,14 @@ LEFT JOIN inventory.locations loc ON loc.id = l.location_id
 WHERE i.variant_id = ANY(sqlc.arg(variant_ids)::bigint[])
 GROUP BY i.variant_id, i.allow_backorder, i.low_stock_threshold;
 
--- name: LevelsLockForVariant :many
+-- name: LevelsLockForVariants :many
 -- Row locks are always taken in (variant_id, location_id) order, by every writer, so two
--- transactions touching overlapping variants wait for each other instead of deadlocking.
+-- transactions touching overlapping variants wait for each other instead of deadlocking
+-- (FOR UPDATE locks rows as the sorted result emits them).
 SELECT l.variant_id, l.location_id, l.on_hand, l.reserved, l.allow_backorder, loc.priority, loc.active
 FROM inventory.levels l JOIN inventory.locations loc ON loc.id = l.location_id
-WHERE l.variant_id = $1
-ORDER BY l.location_id
+WHERE l.variant_id = ANY(sqlc.arg(variant_ids)::bigint[])
+ORDER BY l.variant_id, l.location_id
 FOR UPDATE OF l;
 
 -- name: LevelLock :one

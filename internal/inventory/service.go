@@ -124,16 +124,20 @@ func (s *Service) ReserveTx(ctx context.Context, tx pgx.Tx, ref string, lines []
 	}
 	var allocs []alloc
 	var short []Shortage
+	ids := make([]int64, len(merged))
+	for i, l := range merged {
+		ids[i] = l.VariantID
+	}
+	levels, err := s.q.LevelsLockForVariants(ctx, tx, ids)
+	if err != nil {
+		return interpretError(err, "stock")
+	}
 	for _, l := range merged {
-		levels, err := s.q.LevelsLockForVariant(ctx, tx, l.VariantID)
-		if err != nil {
-			return interpretError(err, "stock")
-		}
-		var active []dbsqlc.LevelsLockForVariantRow
+		var active []dbsqlc.LevelsLockForVariantsRow
 		backorder := false
 		available := 0
 		for _, lv := range levels {
-			if lv.Active {
+			if lv.VariantID == l.VariantID && lv.Active {
 				active = append(active, lv)
 				available += max(0, int(lv.OnHand-lv.Reserved))
 				backorder = backorder || lv.AllowBackorder
@@ -144,7 +148,7 @@ func (s *Service) ReserveTx(ctx context.Context, tx pgx.Tx, ref string, lines []
 			continue
 		}
 		// Allocate from the highest priority location first.
-		slices.SortStableFunc(active, func(a, b dbsqlc.LevelsLockForVariantRow) int {
+		slices.SortStableFunc(active, func(a, b dbsqlc.LevelsLockForVariantsRow) int {
 			return cmp.Or(cmp.Compare(b.Priority, a.Priority), cmp.Compare(a.LocationID, b.LocationID))
 		})
 		left := l.Quantity

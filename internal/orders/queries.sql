@@ -15,24 +15,35 @@ SELECT * FROM orders.orders WHERE number = $1 FOR UPDATE;
 
 -- OrderInsert does nothing (no row) when the idempotency key is taken: the caller then
 -- reads the existing order. A concurrent insert of the same key waits for the first.
+-- OrderInsert writes an order with its lines (the line_ arrays, one element per line) in
+-- one statement. No row means an order with this idempotency key exists: nothing is
+-- written.
 -- name: OrderInsert :one
-INSERT INTO orders.orders (
-    token, account_id, email, currency, subtotal, discount_total, shipping_total,
-    shipping_tax, tax_total, grand_total, tax_included, shipping_method_name,
-    shipping_address, billing_address, discount_code, idempotency_key, expires_at,
-    shipping_method_id
-) VALUES (
-    @token, @account_id, @email, @currency, @subtotal, @discount_total, @shipping_total,
-    @shipping_tax, @tax_total, @grand_total, @tax_included, @shipping_method_name,
-    @shipping_address, @billing_address, @discount_code, @idempotency_key, @expires_at,
-    @shipping_method_id
+WITH placed AS (
+    INSERT INTO orders.orders (
+        token, account_id, email, currency, subtotal, discount_total, shipping_total,
+        shipping_tax, tax_total, grand_total, tax_included, shipping_method_name,
+        shipping_address, billing_address, discount_code, idempotency_key, expires_at,
+        shipping_method_id
+    ) VALUES (
+        @token, @account_id, @email, @currency, @subtotal, @discount_total, @shipping_total,
+        @shipping_tax, @tax_total, @grand_total, @tax_included, @shipping_method_name,
+        @shipping_address, @billing_address, @discount_code, @idempotency_key, @expires_at,
+        @shipping_method_id
+    )
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING *
+), lines AS (
+    -- Set-returning functions side by side in a select list are zipped (equal lengths),
+    -- in order: the lines keep the cart's order.
+    INSERT INTO orders.order_lines (order_id, variant_id, sku, name, options, quantity, unit_price, gross, discount, tax, tax_rate, weight_grams)
+    SELECT placed.id, unnest(@line_variant_ids::bigint[]), unnest(@line_skus::text[]), unnest(@line_names::text[]),
+           unnest(@line_options::text[]), unnest(@line_quantities::int[]), unnest(@line_unit_prices::bigint[]),
+           unnest(@line_grosses::bigint[]), unnest(@line_discounts::bigint[]), unnest(@line_taxes::bigint[]),
+           unnest(@line_tax_rates::int[]), unnest(@line_weights::int[])
+    FROM placed
 )
-ON CONFLICT (idempotency_key) DO NOTHING
-RETURNING *;
-
--- name: OrderLineInsert :exec
-INSERT INTO orders.order_lines (order_id, variant_id, sku, name, options, quantity, unit_price, gross, discount, tax, tax_rate, weight_grams)
-VALUES (@order_id, @variant_id, @sku, @name, @options, @quantity, @unit_price, @gross, @discount, @tax, @tax_rate, @weight_grams);
+SELECT * FROM placed;
 
 -- name: OrderSetPaymentID :exec
 UPDATE orders.orders SET payment_id = @payment_id WHERE id = @id;
@@ -50,6 +61,18 @@ SELECT * FROM orders.order_events WHERE order_id = $1 ORDER BY id;
 UPDATE orders.orders SET payment_status = @payment_status, updated_at = now(),
     paid_at = CASE WHEN @payment_status::text = 'paid' THEN coalesce(paid_at, now()) ELSE paid_at END
 WHERE id = @id RETURNING *;
+
+-- OrderSetPaymentStatusRecorded moves an order's payment status and records the event
+-- saying why, in one statement.
+-- name: OrderSetPaymentStatusRecorded :one
+WITH moved AS (
+    UPDATE orders.orders AS ord SET payment_status = @payment_status, updated_at = now(),
+        paid_at = CASE WHEN @payment_status::text = 'paid' THEN coalesce(paid_at, now()) ELSE paid_at END
+    WHERE ord.id = @order_id RETURNING *
+), recorded AS (
+    INSERT INTO orders.order_events (order_id, type, actor, data) VALUES (@order_id, @type, @actor, @data)
+)
+SELECT * FROM moved;
 
 -- name: OrderCancel :one
 UPDATE orders.orders SET status = 'cancelled', cancelled_at = now(), cancel_reason = @reason, updated_at = now()

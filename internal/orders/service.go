@@ -249,7 +249,7 @@ func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (O
 	if code != nil {
 		codeText = code.Code
 	}
-	row, err := s.q.OrderInsert(ctx, tx, dbsqlc.OrderInsertParams{
+	params := dbsqlc.OrderInsertParams{
 		Token:              randomToken(32),
 		AccountID:          in.AccountID,
 		Email:              in.Email,
@@ -268,14 +268,34 @@ func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (O
 		IdempotencyKey:     in.IdempotencyKey,
 		ExpiresAt:          expires,
 		ShippingMethodID:   nonZero(in.Method.ID),
-	})
+	}
+	invLines := make([]inventory.Line, 0, len(totals.LineTotals))
+	for i, lt := range totals.LineTotals {
+		opts := ""
+		if i < len(in.Options) {
+			opts = in.Options[i]
+		}
+		params.LineVariantIds = append(params.LineVariantIds, lt.VariantID)
+		params.LineSkus = append(params.LineSkus, lt.SKU)
+		params.LineNames = append(params.LineNames, lt.Name)
+		params.LineOptions = append(params.LineOptions, opts)
+		params.LineQuantities = append(params.LineQuantities, int32(lt.Quantity))
+		params.LineUnitPrices = append(params.LineUnitPrices, lt.UnitPrice.Minor)
+		params.LineGrosses = append(params.LineGrosses, lt.Gross.Minor)
+		params.LineDiscounts = append(params.LineDiscounts, lt.Discount.Minor)
+		params.LineTaxes = append(params.LineTaxes, lt.Tax.Minor)
+		params.LineTaxRates = append(params.LineTaxRates, int32(lt.TaxRate))
+		params.LineWeights = append(params.LineWeights, int32(lt.WeightGrams))
+		invLines = append(invLines, inventory.Line{VariantID: lt.VariantID, Quantity: lt.Quantity})
+	}
+	inserted, err := s.q.OrderInsert(ctx, tx, params)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Order{}, true, nil
 	}
 	if err != nil {
 		return Order{}, false, fmt.Errorf("orders: insert order: %w", err)
 	}
-
+	row := dbsqlc.OrdersOrder(inserted)
 	if code != nil {
 		n, err := s.q.DiscountCodeRedeem(ctx, tx, code.ID)
 		if err != nil {
@@ -302,31 +322,6 @@ func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (O
 		}); err != nil {
 			return Order{}, false, fmt.Errorf("orders: record redemption: %w", err)
 		}
-	}
-
-	invLines := make([]inventory.Line, 0, len(totals.LineTotals))
-	for i, lt := range totals.LineTotals {
-		opts := ""
-		if i < len(in.Options) {
-			opts = in.Options[i]
-		}
-		if err := s.q.OrderLineInsert(ctx, tx, dbsqlc.OrderLineInsertParams{
-			OrderID:     row.ID,
-			VariantID:   lt.VariantID,
-			Sku:         lt.SKU,
-			Name:        lt.Name,
-			Options:     opts,
-			Quantity:    int32(lt.Quantity),
-			UnitPrice:   lt.UnitPrice.Minor,
-			Gross:       lt.Gross.Minor,
-			Discount:    lt.Discount.Minor,
-			Tax:         lt.Tax.Minor,
-			TaxRate:     int32(lt.TaxRate),
-			WeightGrams: int32(lt.WeightGrams),
-		}); err != nil {
-			return Order{}, false, fmt.Errorf("orders: insert line: %w", err)
-		}
-		invLines = append(invLines, inventory.Line{VariantID: lt.VariantID, Quantity: lt.Quantity})
 	}
 
 	if err := s.inv.ReserveTx(ctx, tx, InventoryRef(row.Number), invLines); err != nil {
@@ -459,17 +454,6 @@ func (s *Service) setPaymentStatusTx(ctx context.Context, tx pgx.Tx, p payments.
 		return nil
 	}
 	cancelled := row.Status == StatusCancelled
-	row, err = s.q.OrderSetPaymentStatus(ctx, tx, dbsqlc.OrderSetPaymentStatusParams{PaymentStatus: status, ID: row.ID})
-	if err != nil {
-		return fmt.Errorf("orders: set payment status: %w", err)
-	}
-	if status == PaymentPaid && row.Status == StatusOpen && row.FulfillmentStatus == FulfillmentFulfilled {
-		// Cash on delivery: everything shipped before the money came.
-		if row, err = s.q.OrderSetStatuses(ctx, tx, dbsqlc.OrderSetStatusesParams{
-			Status: StatusCompleted, FulfillmentStatus: row.FulfillmentStatus, ID: row.ID}); err != nil {
-			return fmt.Errorf("orders: complete order %d: %w", row.Number, err)
-		}
-	}
 	data := map[string]any{"payment_id": int64(p.ID), "amount": p.Amount.Minor, "currency": p.Amount.Currency}
 	if p.FailureReason != "" {
 		data["reason"] = p.FailureReason
@@ -479,8 +463,23 @@ func (s *Service) setPaymentStatusTx(ctx context.Context, tx pgx.Tx, p payments.
 		data["order_cancelled"] = true
 		s.log.WarnContext(ctx, "orders: payment arrived for a cancelled order", "order", row.Number, "payment_id", p.ID)
 	}
-	if err := s.event(ctx, tx, row.ID, event, "payments:"+p.Provider, data); err != nil {
-		return err
+	eventData, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("orders: event data: %w", err)
+	}
+	moved, err := s.q.OrderSetPaymentStatusRecorded(ctx, tx, dbsqlc.OrderSetPaymentStatusRecordedParams{
+		PaymentStatus: status, OrderID: row.ID, Type: event, Actor: "payments:" + p.Provider, Data: eventData,
+	})
+	if err != nil {
+		return fmt.Errorf("orders: set payment status of order %d: %w", row.Number, err)
+	}
+	row = dbsqlc.OrdersOrder(moved)
+	if status == PaymentPaid && row.Status == StatusOpen && row.FulfillmentStatus == FulfillmentFulfilled {
+		// Cash on delivery: everything shipped before the money came.
+		if row, err = s.q.OrderSetStatuses(ctx, tx, dbsqlc.OrderSetStatusesParams{
+			Status: StatusCompleted, FulfillmentStatus: row.FulfillmentStatus, ID: row.ID}); err != nil {
+			return fmt.Errorf("orders: complete order %d: %w", row.Number, err)
+		}
 	}
 	if row.Status == StatusCompleted {
 		if err := s.event(ctx, tx, row.ID, EventCompleted, "payments:"+p.Provider, map[string]any{}); err != nil {

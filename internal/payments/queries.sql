@@ -47,6 +47,12 @@ RETURNING *;
 -- name: PaymentMarkChecked :exec
 UPDATE payments.payments SET checked_at = now() WHERE id = $1;
 
+-- PaymentLockChecked records that the provider was just asked about a payment and locks
+-- it for applying the answer: one statement where a lock and an update would be two (an
+-- UPDATE holds the row against every other writer until commit, as FOR UPDATE does).
+-- name: PaymentLockChecked :one
+UPDATE payments.payments SET checked_at = now() WHERE id = $1 RETURNING *;
+
 -- PaymentListToReconcile finds begun payments still pending after min_age, asking about
 -- each less often as it ages (every quarter of its age, at least min_age apart), and
 -- giving up after max_age: a checkout abandoned days ago is the orders module's to expire.
@@ -71,6 +77,24 @@ INSERT INTO payments.events (provider, provider_event_id, payment_id, type, repo
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (provider, provider_event_id) DO NOTHING
 RETURNING id;
+
+-- EventInsertMoving records an event that moves its payment (locked by the caller) and
+-- moves it, in one statement. No row means the event was recorded before: a duplicate,
+-- which changes nothing.
+-- name: EventInsertMoving :one
+WITH ev AS (
+    INSERT INTO payments.events (provider, provider_event_id, payment_id, type, reported_state, applied, note, payload)
+    VALUES (sqlc.arg(provider), sqlc.arg(provider_event_id), sqlc.arg(payment_id), sqlc.arg(type),
+            sqlc.arg(reported_state), true, sqlc.arg(note), sqlc.arg(payload))
+    ON CONFLICT (provider, provider_event_id) DO NOTHING
+    RETURNING payment_id
+)
+UPDATE payments.payments p
+SET state = sqlc.arg(state), refunded_minor = sqlc.arg(refunded_minor),
+    failure_reason = sqlc.arg(failure_reason), updated_at = now()
+FROM ev
+WHERE p.id = ev.payment_id AND p.state = sqlc.arg(from_state)
+RETURNING p.*;
 
 -- name: EventListByPayment :many
 SELECT * FROM payments.events WHERE payment_id = $1 ORDER BY id;

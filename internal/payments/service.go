@@ -406,12 +406,9 @@ func (s *Service) Reconcile(ctx context.Context, id PaymentID) (Payment, error) 
 		return Payment{}, fmt.Errorf("payments: status of payment %d at %s: %w", id, p.Provider, err)
 	}
 	err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		row, err := s.q.PaymentLock(ctx, tx, int64(id))
+		row, err := s.q.PaymentLockChecked(ctx, tx, int64(id))
 		if err != nil {
 			return interpretError(err, "Payment")
-		}
-		if err := s.q.PaymentMarkChecked(ctx, tx, int64(id)); err != nil {
-			return fmt.Errorf("payments: mark payment %d checked: %w", id, err)
 		}
 		if st.State == "" || st.State == State(row.State) {
 			p = paymentFromRow(row)

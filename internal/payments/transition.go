@@ -54,6 +54,32 @@ func (s *Service) applyTx(ctx context.Context, tx pgx.Tx, row dbsqlc.PaymentsPay
 			"refunded_minor": c.status.Refunded.Minor, "failure_reason": c.status.FailureReason,
 		})
 	}
+	if pl.to != "" && !pl.paidFirst && pl.externalRefund == 0 {
+		// The common case, a payment moving one step (paid, failed, ...): the event and the
+		// move are one statement.
+		row, err := s.q.EventInsertMoving(ctx, tx, dbsqlc.EventInsertMovingParams{
+			Provider:        p.Provider,
+			ProviderEventID: c.eventID,
+			PaymentID:       int64(p.ID),
+			Type:            c.eventType,
+			ReportedState:   string(c.status.State),
+			Note:            pl.note,
+			Payload:         payload,
+			FromState:       string(p.State),
+			State:           string(pl.to),
+			RefundedMinor:   p.Refunded.Minor,
+			FailureReason:   pl.failureReason,
+		})
+		if errors.Is(err, pgx.ErrNoRows) {
+			// The payment is locked, so its state cannot have moved: the event was seen.
+			s.log.DebugContext(ctx, "payment event already processed", "payment", p.ID, "event", c.eventID, "source", c.source)
+			return p, nil
+		}
+		if err != nil {
+			return p, fmt.Errorf("payments: record event %s moving payment %d to %s: %w", c.eventID, p.ID, pl.to, err)
+		}
+		return s.enteredTx(ctx, tx, p, paymentFromRow(row), c.source)
+	}
 	_, err = s.q.EventInsert(ctx, tx, dbsqlc.EventInsertParams{
 		Provider:        p.Provider,
 		ProviderEventID: c.eventID,
@@ -157,7 +183,7 @@ func (s *Service) plan(ctx context.Context, tx pgx.Tx, p Payment, st ProviderSta
 }
 
 // moveTx changes the state of p (locked by the caller) and calls the hooks of the state
-// entered (refund hooks are the caller's: they need the refund).
+// entered.
 func (s *Service) moveTx(ctx context.Context, tx pgx.Tx, p Payment, to State, refunded int64, reason, source string) (Payment, error) {
 	row, err := s.q.PaymentUpdateState(ctx, tx, dbsqlc.PaymentUpdateStateParams{
 		ID:            int64(p.ID),
@@ -170,7 +196,13 @@ func (s *Service) moveTx(ctx context.Context, tx pgx.Tx, p Payment, to State, re
 		// No row would mean the state changed under our lock: a bug, never a race.
 		return p, fmt.Errorf("payments: move payment %d from %s to %s: %w", p.ID, p.State, to, err)
 	}
-	next := paymentFromRow(row)
+	return s.enteredTx(ctx, tx, p, paymentFromRow(row), source)
+}
+
+// enteredTx follows a move of a payment from p to next: it logs it and calls the hooks
+// of the state entered (refund hooks are the caller's: they need the refund).
+func (s *Service) enteredTx(ctx context.Context, tx pgx.Tx, p, next Payment, source string) (Payment, error) {
+	to := next.State
 	s.log.InfoContext(ctx, "payment state changed", "payment", p.ID, "order", p.OrderRef,
 		"from", p.State, "to", to, "source", source)
 

@@ -31,19 +31,17 @@ func (h *Handler) checkoutSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	f := readCheckoutForm(r)
-	// The same submission again (a double click, reload, back button, a retry after a
-	// timeout) leads where the first one did, even though its cart is spent by now.
-	if f.Action == actionPlace && h.resumePlaced(w, r, f.Key) {
-		return
-	}
 	c, err := h.loadCart(ctx, h.d.CartRef(ctx))
 	if err != nil {
 		h.d.Renderer.Error(w, r, err)
 		return
 	}
-	if len(c.Lines) == 0 && f.Action == actionPlace && h.resumePlaced(w, r, f.Key) {
-		// A concurrent submission of this same form placed the order and emptied the cart
-		// between the two looks.
+	// The same submission again (a double click, reload, back button, a retry after a
+	// timeout) leads where the first one did. Its cart is spent by then, or holds
+	// something else: only then is the order looked for. A cart still as the form saw it
+	// goes on to PlaceOrder, whose idempotency key answers with the first order, so the
+	// common case (a first submission) costs no lookup.
+	if f.Action == actionPlace && (len(c.Lines) == 0 || f.Fingerprint != c.Fingerprint) && h.resumePlaced(w, r, f.Key) {
 		return
 	}
 	if !h.checkoutable(w, r, c) {

@@ -22,6 +22,7 @@ func New(pool *pgxpool.Pool, secure bool) *scs.SessionManager {
 	// Expired rows are deleted by a periodic job (jobs.RegisterSessionCleanup) once per
 	// cluster, not by a ticker in every replica.
 	m.Store = pgxstore.NewWithCleanupInterval(pool, 0)
+	m.Codec = codec{}
 	m.Lifetime = 30 * 24 * time.Hour
 	// No idle timeout: scs implements it by rewriting the session on every request that
 	// carries one, which turned each page view of a shopper with a cart into a database

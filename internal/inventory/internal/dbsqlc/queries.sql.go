@@ -365,15 +365,15 @@ func (q *Queries) LevelsForVariants(ctx context.Context, db DBTX, variantIds []i
 	return items, nil
 }
 
-const levelsLockForVariant = `-- name: LevelsLockForVariant :many
+const levelsLockForVariants = `-- name: LevelsLockForVariants :many
 SELECT l.variant_id, l.location_id, l.on_hand, l.reserved, l.allow_backorder, loc.priority, loc.active
 FROM inventory.levels l JOIN inventory.locations loc ON loc.id = l.location_id
-WHERE l.variant_id = $1
-ORDER BY l.location_id
+WHERE l.variant_id = ANY($1::bigint[])
+ORDER BY l.variant_id, l.location_id
 FOR UPDATE OF l
 `
 
-type LevelsLockForVariantRow struct {
+type LevelsLockForVariantsRow struct {
 	VariantID      int64
 	LocationID     int64
 	OnHand         int32
@@ -384,16 +384,17 @@ type LevelsLockForVariantRow struct {
 }
 
 // Row locks are always taken in (variant_id, location_id) order, by every writer, so two
-// transactions touching overlapping variants wait for each other instead of deadlocking.
-func (q *Queries) LevelsLockForVariant(ctx context.Context, db DBTX, variantID int64) ([]LevelsLockForVariantRow, error) {
-	rows, err := db.Query(ctx, levelsLockForVariant, variantID)
+// transactions touching overlapping variants wait for each other instead of deadlocking
+// (FOR UPDATE locks rows as the sorted result emits them).
+func (q *Queries) LevelsLockForVariants(ctx context.Context, db DBTX, variantIds []int64) ([]LevelsLockForVariantsRow, error) {
+	rows, err := db.Query(ctx, levelsLockForVariants, variantIds)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []LevelsLockForVariantRow{}
+	items := []LevelsLockForVariantsRow{}
 	for rows.Next() {
-		var i LevelsLockForVariantRow
+		var i LevelsLockForVariantsRow
 		if err := rows.Scan(
 			&i.VariantID,
 			&i.LocationID,

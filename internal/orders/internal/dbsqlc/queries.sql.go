@@ -666,19 +666,31 @@ func (q *Queries) OrderGetByToken(ctx context.Context, db DBTX, token string) (O
 }
 
 const orderInsert = `-- name: OrderInsert :one
-INSERT INTO orders.orders (
-    token, account_id, email, currency, subtotal, discount_total, shipping_total,
-    shipping_tax, tax_total, grand_total, tax_included, shipping_method_name,
-    shipping_address, billing_address, discount_code, idempotency_key, expires_at,
-    shipping_method_id
-) VALUES (
-    $1, $2, $3, $4, $5, $6, $7,
-    $8, $9, $10, $11, $12,
-    $13, $14, $15, $16, $17,
-    $18
+WITH placed AS (
+    INSERT INTO orders.orders (
+        token, account_id, email, currency, subtotal, discount_total, shipping_total,
+        shipping_tax, tax_total, grand_total, tax_included, shipping_method_name,
+        shipping_address, billing_address, discount_code, idempotency_key, expires_at,
+        shipping_method_id
+    ) VALUES (
+        $1, $2, $3, $4, $5, $6, $7,
+        $8, $9, $10, $11, $12,
+        $13, $14, $15, $16, $17,
+        $18
+    )
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
+), lines AS (
+    -- Set-returning functions side by side in a select list are zipped (equal lengths),
+    -- in order: the lines keep the cart's order.
+    INSERT INTO orders.order_lines (order_id, variant_id, sku, name, options, quantity, unit_price, gross, discount, tax, tax_rate, weight_grams)
+    SELECT placed.id, unnest($19::bigint[]), unnest($20::text[]), unnest($21::text[]),
+           unnest($22::text[]), unnest($23::int[]), unnest($24::bigint[]),
+           unnest($25::bigint[]), unnest($26::bigint[]), unnest($27::bigint[]),
+           unnest($28::int[]), unnest($29::int[])
+    FROM placed
 )
-ON CONFLICT (idempotency_key) DO NOTHING
-RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM placed
 `
 
 type OrderInsertParams struct {
@@ -700,11 +712,58 @@ type OrderInsertParams struct {
 	IdempotencyKey     string
 	ExpiresAt          *time.Time
 	ShippingMethodID   *int64
+	LineVariantIds     []int64
+	LineSkus           []string
+	LineNames          []string
+	LineOptions        []string
+	LineQuantities     []int32
+	LineUnitPrices     []int64
+	LineGrosses        []int64
+	LineDiscounts      []int64
+	LineTaxes          []int64
+	LineTaxRates       []int32
+	LineWeights        []int32
+}
+
+type OrderInsertRow struct {
+	ID                 int64
+	Number             int64
+	Token              string
+	AccountID          *int64
+	Email              string
+	Status             string
+	PaymentStatus      string
+	FulfillmentStatus  string
+	Currency           string
+	Subtotal           int64
+	DiscountTotal      int64
+	ShippingTotal      int64
+	ShippingTax        int64
+	TaxTotal           int64
+	GrandTotal         int64
+	TaxIncluded        bool
+	ShippingMethodName string
+	ShippingAddress    []byte
+	BillingAddress     []byte
+	DiscountCode       string
+	IdempotencyKey     string
+	ExpiresAt          *time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	ShippingMethodID   *int64
+	PaymentID          *int64
+	RefundedTotal      int64
+	PaidAt             *time.Time
+	CancelledAt        *time.Time
+	CancelReason       string
 }
 
 // OrderInsert does nothing (no row) when the idempotency key is taken: the caller then
 // reads the existing order. A concurrent insert of the same key waits for the first.
-func (q *Queries) OrderInsert(ctx context.Context, db DBTX, arg OrderInsertParams) (OrdersOrder, error) {
+// OrderInsert writes an order with its lines (the line_ arrays, one element per line) in
+// one statement. No row means an order with this idempotency key exists: nothing is
+// written.
+func (q *Queries) OrderInsert(ctx context.Context, db DBTX, arg OrderInsertParams) (OrderInsertRow, error) {
 	row := db.QueryRow(ctx, orderInsert,
 		arg.Token,
 		arg.AccountID,
@@ -724,8 +783,19 @@ func (q *Queries) OrderInsert(ctx context.Context, db DBTX, arg OrderInsertParam
 		arg.IdempotencyKey,
 		arg.ExpiresAt,
 		arg.ShippingMethodID,
+		arg.LineVariantIds,
+		arg.LineSkus,
+		arg.LineNames,
+		arg.LineOptions,
+		arg.LineQuantities,
+		arg.LineUnitPrices,
+		arg.LineGrosses,
+		arg.LineDiscounts,
+		arg.LineTaxes,
+		arg.LineTaxRates,
+		arg.LineWeights,
 	)
-	var i OrdersOrder
+	var i OrderInsertRow
 	err := row.Scan(
 		&i.ID,
 		&i.Number,
@@ -788,44 +858,6 @@ type OrderLineAddRestockedParams struct {
 
 func (q *Queries) OrderLineAddRestocked(ctx context.Context, db DBTX, arg OrderLineAddRestockedParams) error {
 	_, err := db.Exec(ctx, orderLineAddRestocked, arg.Quantity, arg.ID)
-	return err
-}
-
-const orderLineInsert = `-- name: OrderLineInsert :exec
-INSERT INTO orders.order_lines (order_id, variant_id, sku, name, options, quantity, unit_price, gross, discount, tax, tax_rate, weight_grams)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-`
-
-type OrderLineInsertParams struct {
-	OrderID     int64
-	VariantID   int64
-	Sku         string
-	Name        string
-	Options     string
-	Quantity    int32
-	UnitPrice   int64
-	Gross       int64
-	Discount    int64
-	Tax         int64
-	TaxRate     int32
-	WeightGrams int32
-}
-
-func (q *Queries) OrderLineInsert(ctx context.Context, db DBTX, arg OrderLineInsertParams) error {
-	_, err := db.Exec(ctx, orderLineInsert,
-		arg.OrderID,
-		arg.VariantID,
-		arg.Sku,
-		arg.Name,
-		arg.Options,
-		arg.Quantity,
-		arg.UnitPrice,
-		arg.Gross,
-		arg.Discount,
-		arg.Tax,
-		arg.TaxRate,
-		arg.WeightGrams,
-	)
 	return err
 }
 
@@ -1006,6 +1038,104 @@ type OrderSetPaymentStatusParams struct {
 func (q *Queries) OrderSetPaymentStatus(ctx context.Context, db DBTX, arg OrderSetPaymentStatusParams) (OrdersOrder, error) {
 	row := db.QueryRow(ctx, orderSetPaymentStatus, arg.PaymentStatus, arg.ID)
 	var i OrdersOrder
+	err := row.Scan(
+		&i.ID,
+		&i.Number,
+		&i.Token,
+		&i.AccountID,
+		&i.Email,
+		&i.Status,
+		&i.PaymentStatus,
+		&i.FulfillmentStatus,
+		&i.Currency,
+		&i.Subtotal,
+		&i.DiscountTotal,
+		&i.ShippingTotal,
+		&i.ShippingTax,
+		&i.TaxTotal,
+		&i.GrandTotal,
+		&i.TaxIncluded,
+		&i.ShippingMethodName,
+		&i.ShippingAddress,
+		&i.BillingAddress,
+		&i.DiscountCode,
+		&i.IdempotencyKey,
+		&i.ExpiresAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.ShippingMethodID,
+		&i.PaymentID,
+		&i.RefundedTotal,
+		&i.PaidAt,
+		&i.CancelledAt,
+		&i.CancelReason,
+	)
+	return i, err
+}
+
+const orderSetPaymentStatusRecorded = `-- name: OrderSetPaymentStatusRecorded :one
+WITH moved AS (
+    UPDATE orders.orders AS ord SET payment_status = $1, updated_at = now(),
+        paid_at = CASE WHEN $1::text = 'paid' THEN coalesce(paid_at, now()) ELSE paid_at END
+    WHERE ord.id = $2 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
+), recorded AS (
+    INSERT INTO orders.order_events (order_id, type, actor, data) VALUES ($2, $3, $4, $5)
+)
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM moved
+`
+
+type OrderSetPaymentStatusRecordedParams struct {
+	PaymentStatus string
+	OrderID       int64
+	Type          string
+	Actor         string
+	Data          []byte
+}
+
+type OrderSetPaymentStatusRecordedRow struct {
+	ID                 int64
+	Number             int64
+	Token              string
+	AccountID          *int64
+	Email              string
+	Status             string
+	PaymentStatus      string
+	FulfillmentStatus  string
+	Currency           string
+	Subtotal           int64
+	DiscountTotal      int64
+	ShippingTotal      int64
+	ShippingTax        int64
+	TaxTotal           int64
+	GrandTotal         int64
+	TaxIncluded        bool
+	ShippingMethodName string
+	ShippingAddress    []byte
+	BillingAddress     []byte
+	DiscountCode       string
+	IdempotencyKey     string
+	ExpiresAt          *time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	ShippingMethodID   *int64
+	PaymentID          *int64
+	RefundedTotal      int64
+	PaidAt             *time.Time
+	CancelledAt        *time.Time
+	CancelReason       string
+}
+
+// OrderSetPaymentStatusRecorded moves an order's payment status and records the event
+// saying why, in one statement.
+func (q *Queries) OrderSetPaymentStatusRecorded(ctx context.Context, db DBTX, arg OrderSetPaymentStatusRecordedParams) (OrderSetPaymentStatusRecordedRow, error) {
+	row := db.QueryRow(ctx, orderSetPaymentStatusRecorded,
+		arg.PaymentStatus,
+		arg.OrderID,
+		arg.Type,
+		arg.Actor,
+		arg.Data,
+	)
+	var i OrderSetPaymentStatusRecordedRow
 	err := row.Scan(
 		&i.ID,
 		&i.Number,

@@ -47,6 +47,74 @@ func (q *Queries) EventInsert(ctx context.Context, db DBTX, arg EventInsertParam
 	return id, err
 }
 
+const eventInsertMoving = `-- name: EventInsertMoving :one
+WITH ev AS (
+    INSERT INTO payments.events (provider, provider_event_id, payment_id, type, reported_state, applied, note, payload)
+    VALUES ($5, $6, $7, $8,
+            $9, true, $10, $11)
+    ON CONFLICT (provider, provider_event_id) DO NOTHING
+    RETURNING payment_id
+)
+UPDATE payments.payments p
+SET state = $1, refunded_minor = $2,
+    failure_reason = $3, updated_at = now()
+FROM ev
+WHERE p.id = ev.payment_id AND p.state = $4
+RETURNING p.id, p.token, p.order_ref, p.description, p.amount_minor, p.currency, p.refunded_minor, p.provider, p.provider_ref, p.state, p.failure_reason, p.idempotency_key, p.created_at, p.updated_at, p.checked_at
+`
+
+type EventInsertMovingParams struct {
+	State           string
+	RefundedMinor   int64
+	FailureReason   string
+	FromState       string
+	Provider        string
+	ProviderEventID string
+	PaymentID       int64
+	Type            string
+	ReportedState   string
+	Note            string
+	Payload         []byte
+}
+
+// EventInsertMoving records an event that moves its payment (locked by the caller) and
+// moves it, in one statement. No row means the event was recorded before: a duplicate,
+// which changes nothing.
+func (q *Queries) EventInsertMoving(ctx context.Context, db DBTX, arg EventInsertMovingParams) (PaymentsPayment, error) {
+	row := db.QueryRow(ctx, eventInsertMoving,
+		arg.State,
+		arg.RefundedMinor,
+		arg.FailureReason,
+		arg.FromState,
+		arg.Provider,
+		arg.ProviderEventID,
+		arg.PaymentID,
+		arg.Type,
+		arg.ReportedState,
+		arg.Note,
+		arg.Payload,
+	)
+	var i PaymentsPayment
+	err := row.Scan(
+		&i.ID,
+		&i.Token,
+		&i.OrderRef,
+		&i.Description,
+		&i.AmountMinor,
+		&i.Currency,
+		&i.RefundedMinor,
+		&i.Provider,
+		&i.ProviderRef,
+		&i.State,
+		&i.FailureReason,
+		&i.IdempotencyKey,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.CheckedAt,
+	)
+	return i, err
+}
+
 const eventListByPayment = `-- name: EventListByPayment :many
 SELECT id, provider, provider_event_id, payment_id, type, reported_state, applied, note, payload, received_at FROM payments.events WHERE payment_id = $1 ORDER BY id
 `
@@ -342,6 +410,36 @@ type PaymentLockByProviderRefParams struct {
 
 func (q *Queries) PaymentLockByProviderRef(ctx context.Context, db DBTX, arg PaymentLockByProviderRefParams) (PaymentsPayment, error) {
 	row := db.QueryRow(ctx, paymentLockByProviderRef, arg.Provider, arg.ProviderRef)
+	var i PaymentsPayment
+	err := row.Scan(
+		&i.ID,
+		&i.Token,
+		&i.OrderRef,
+		&i.Description,
+		&i.AmountMinor,
+		&i.Currency,
+		&i.RefundedMinor,
+		&i.Provider,
+		&i.ProviderRef,
+		&i.State,
+		&i.FailureReason,
+		&i.IdempotencyKey,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.CheckedAt,
+	)
+	return i, err
+}
+
+const paymentLockChecked = `-- name: PaymentLockChecked :one
+UPDATE payments.payments SET checked_at = now() WHERE id = $1 RETURNING id, token, order_ref, description, amount_minor, currency, refunded_minor, provider, provider_ref, state, failure_reason, idempotency_key, created_at, updated_at, checked_at
+`
+
+// PaymentLockChecked records that the provider was just asked about a payment and locks
+// it for applying the answer: one statement where a lock and an update would be two (an
+// UPDATE holds the row against every other writer until commit, as FOR UPDATE does).
+func (q *Queries) PaymentLockChecked(ctx context.Context, db DBTX, id int64) (PaymentsPayment, error) {
+	row := db.QueryRow(ctx, paymentLockChecked, id)
 	var i PaymentsPayment
 	err := row.Scan(
 		&i.ID,

@@ -232,15 +232,16 @@ func (b *browser) follow(t *testing.T, res response, want int) response {
 	return next
 }
 
-// orderPageAfterPaying follows the gateway's return to the order page.
+// orderPageAfterPaying follows the gateway's return to the order page, marked as the
+// view right after checkout. It returns the page and the order's own URL.
 func (b *browser) orderPageAfterPaying(t *testing.T, returnTo string) (page, string) {
 	t.Helper()
 	require.True(t, strings.HasPrefix(returnTo, "/checkout/return/"), "return URL %q", returnTo)
 	res := b.send(t, http.MethodGet, returnTo, nil)
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
-	orderURL := res.header.Get("Location")
-	require.Equal(t, "/orders/"+strings.TrimPrefix(returnTo, "/checkout/return/"), orderURL)
-	page := b.send(t, http.MethodGet, orderURL, nil)
+	orderURL := "/orders/" + strings.TrimPrefix(returnTo, "/checkout/return/")
+	require.Equal(t, orderURL+"?from=checkout", res.header.Get("Location"))
+	page := b.send(t, http.MethodGet, res.header.Get("Location"), nil)
 	require.Equal(t, http.StatusOK, page.status)
 	return parsePage(t, page.body), orderURL
 }

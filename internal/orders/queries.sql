@@ -112,13 +112,17 @@ WHERE code_id = @code_id
 INSERT INTO orders.discount_redemptions (code_id, order_id, account_id, email)
 VALUES (@code_id, @order_id, @account_id, @email);
 
+-- FulfillmentsByOrder lists an order's shipments with their lines (line ids and
+-- quantities side by side).
 -- name: FulfillmentsByOrder :many
-SELECT * FROM orders.fulfillments WHERE order_id = $1 ORDER BY id;
-
--- name: FulfillmentLinesByOrder :many
-SELECT fl.* FROM orders.fulfillment_lines fl
-JOIN orders.fulfillments f ON f.id = fl.fulfillment_id
-WHERE f.order_id = $1 ORDER BY fl.fulfillment_id, fl.order_line_id;
+SELECT f.id, f.carrier, f.tracking_number, f.tracking_url, f.actor, f.created_at,
+       coalesce(array_agg(fl.order_line_id ORDER BY fl.order_line_id) FILTER (WHERE fl.order_line_id IS NOT NULL), '{}')::bigint[] AS line_ids,
+       coalesce(array_agg(fl.quantity ORDER BY fl.order_line_id) FILTER (WHERE fl.order_line_id IS NOT NULL), '{}')::int[] AS quantities
+FROM orders.fulfillments f
+LEFT JOIN orders.fulfillment_lines fl ON fl.fulfillment_id = f.id
+WHERE f.order_id = $1
+GROUP BY f.id
+ORDER BY f.id;
 
 -- Order management (manage.go): every writer below runs after OrderLockByNumber in the
 -- same transaction, so changes of one order apply one after the other.

@@ -758,21 +758,14 @@ func (s *Service) fulfillments(ctx context.Context, q dbsqlc.DBTX, orderID int64
 	if err != nil {
 		return nil, fmt.Errorf("orders: fulfilments: %w", err)
 	}
-	lines, err := s.q.FulfillmentLinesByOrder(ctx, q, orderID)
-	if err != nil {
-		return nil, fmt.Errorf("orders: fulfilment lines: %w", err)
-	}
 	out := make([]Fulfillment, 0, len(rows))
-	index := make(map[int64]int, len(rows))
 	for _, r := range rows {
-		index[r.ID] = len(out)
-		out = append(out, Fulfillment{ID: r.ID, Carrier: r.Carrier, TrackingNumber: r.TrackingNumber,
-			TrackingURL: r.TrackingUrl, Actor: r.Actor, CreatedAt: r.CreatedAt, Lines: map[int64]int{}})
-	}
-	for _, l := range lines {
-		if i, ok := index[l.FulfillmentID]; ok {
-			out[i].Lines[l.OrderLineID] = int(l.Quantity)
+		f := Fulfillment{ID: r.ID, Carrier: r.Carrier, TrackingNumber: r.TrackingNumber,
+			TrackingURL: r.TrackingUrl, Actor: r.Actor, CreatedAt: r.CreatedAt, Lines: make(map[int64]int, len(r.LineIds))}
+		for i, id := range r.LineIds {
+			f.Lines[id] = int(r.Quantities[i])
 		}
+		out = append(out, f)
 	}
 	return out, nil
 }

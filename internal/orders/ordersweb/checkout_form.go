@@ -17,6 +17,7 @@ import (
 	"github.com/monoshop/monoshop/internal/cart"
 	"github.com/monoshop/monoshop/internal/orders"
 	"github.com/monoshop/monoshop/internal/users"
+	"github.com/monoshop/monoshop/web"
 )
 
 // Checkout form actions: "update" re-prices the summary for what was typed (another
@@ -188,6 +189,16 @@ type checkoutCart struct {
 	SoldOut     []string
 	Gone        int
 	Fingerprint string
+	// Count is the number of items in the cart, for the header.
+	Count int
+}
+
+// withCartCount gives the header the cart's count: the page has just read the cart, so
+// counting it again would be a query for nothing.
+func withCartCount(r *http.Request, c checkoutCart) *http.Request {
+	chrome := web.ChromeFrom(r.Context())
+	chrome.CartCount, chrome.CountCart = c.Count, nil
+	return r.WithContext(web.WithChrome(r.Context(), chrome))
 }
 
 // blocked reports whether some line cannot be bought now.
@@ -221,6 +232,7 @@ func (h *Handler) loadCart(ctx context.Context, ref cart.Ref) (checkoutCart, err
 	if err != nil {
 		return out, err
 	}
+	out.Count = c.Count
 	sum := sha256.New()
 	for _, l := range c.Lines {
 		// What the shopper would buy, not how the cart page words it: a line lowered to the

@@ -60,7 +60,7 @@ func (h *Handler) checkoutShow(w http.ResponseWriter, r *http.Request) {
 	if msg := q.Fields[orders.FieldShipCountry]; msg != "" {
 		p.Fields[orders.FieldShipCountry] = msg
 	}
-	h.shopperPage(w, r, http.StatusOK, checkoutPage(newCheckoutView(f, c, q, book, signedIn, p)))
+	h.shopperPage(w, withCartCount(r, c), http.StatusOK, checkoutPage(newCheckoutView(f, c, q, book, signedIn, p)))
 }
 
 // checkoutable sends the shopper back to the cart when there is nothing to check out, or

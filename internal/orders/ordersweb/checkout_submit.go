@@ -77,7 +77,7 @@ func (h *Handler) checkoutSubmit(w http.ResponseWriter, r *http.Request) {
 		if p.Message == "" && len(p.Fields) > 0 {
 			p.Message = msgCorrectFields
 		}
-		h.shopperPage(w, r, status, checkoutPage(newCheckoutView(f, c, q, book, signedIn, p)))
+		h.shopperPage(w, withCartCount(r, c), status, checkoutPage(newCheckoutView(f, c, q, book, signedIn, p)))
 	}
 
 	if f.Action == actionUpdate {

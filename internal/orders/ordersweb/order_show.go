@@ -6,6 +6,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/monoshop/monoshop/internal/orders"
+	"github.com/monoshop/monoshop/web"
 )
 
 // orderShow is an order's page by its link: the confirmation right after checkout and
@@ -23,6 +24,11 @@ func (h *Handler) orderShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := newOrderView(d)
+	if r.URL.RawQuery == fromCheckoutParam && o.Status == orders.StatusOpen {
+		chrome := web.ChromeFrom(r.Context())
+		chrome.Flashes = append(chrome.Flashes, checkoutNotice(o))
+		r = r.WithContext(web.WithChrome(r.Context(), chrome))
+	}
 	h.shopperPage(w, r, http.StatusOK, orderPage(v, orderCrumbs(v)))
 }
 

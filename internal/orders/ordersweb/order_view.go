@@ -101,8 +101,12 @@ func (h *Handler) loadOrderDetails(ctx context.Context, o orders.Order) (orderDe
 	if d.Lines, err = h.d.Orders.Lines(ctx, o); err != nil {
 		return d, err
 	}
-	if d.Fulfillments, err = h.d.Orders.Fulfillments(ctx, o.ID); err != nil {
-		return d, err
+	// The fulfilment status moves in the transaction that records each shipment: an
+	// unfulfilled order (every order just placed) has none to look for.
+	if o.FulfillmentStatus != orders.FulfillmentUnfulfilled {
+		if d.Fulfillments, err = h.d.Orders.Fulfillments(ctx, o.ID); err != nil {
+			return d, err
+		}
 	}
 	if o.PaymentID != 0 {
 		p, err := h.d.Payments.FindPayment(ctx, payments.PaymentID(o.PaymentID))

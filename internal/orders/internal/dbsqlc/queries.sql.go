@@ -261,54 +261,48 @@ func (q *Queries) FulfillmentLineInsert(ctx context.Context, db DBTX, arg Fulfil
 	return err
 }
 
-const fulfillmentLinesByOrder = `-- name: FulfillmentLinesByOrder :many
-SELECT fl.fulfillment_id, fl.order_line_id, fl.quantity FROM orders.fulfillment_lines fl
-JOIN orders.fulfillments f ON f.id = fl.fulfillment_id
-WHERE f.order_id = $1 ORDER BY fl.fulfillment_id, fl.order_line_id
+const fulfillmentsByOrder = `-- name: FulfillmentsByOrder :many
+SELECT f.id, f.carrier, f.tracking_number, f.tracking_url, f.actor, f.created_at,
+       coalesce(array_agg(fl.order_line_id ORDER BY fl.order_line_id) FILTER (WHERE fl.order_line_id IS NOT NULL), '{}')::bigint[] AS line_ids,
+       coalesce(array_agg(fl.quantity ORDER BY fl.order_line_id) FILTER (WHERE fl.order_line_id IS NOT NULL), '{}')::int[] AS quantities
+FROM orders.fulfillments f
+LEFT JOIN orders.fulfillment_lines fl ON fl.fulfillment_id = f.id
+WHERE f.order_id = $1
+GROUP BY f.id
+ORDER BY f.id
 `
 
-func (q *Queries) FulfillmentLinesByOrder(ctx context.Context, db DBTX, orderID int64) ([]OrdersFulfillmentLine, error) {
-	rows, err := db.Query(ctx, fulfillmentLinesByOrder, orderID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []OrdersFulfillmentLine{}
-	for rows.Next() {
-		var i OrdersFulfillmentLine
-		if err := rows.Scan(&i.FulfillmentID, &i.OrderLineID, &i.Quantity); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
+type FulfillmentsByOrderRow struct {
+	ID             int64
+	Carrier        string
+	TrackingNumber string
+	TrackingUrl    string
+	Actor          string
+	CreatedAt      time.Time
+	LineIds        []int64
+	Quantities     []int32
 }
 
-const fulfillmentsByOrder = `-- name: FulfillmentsByOrder :many
-SELECT id, order_id, carrier, tracking_number, tracking_url, actor, created_at, idempotency_key FROM orders.fulfillments WHERE order_id = $1 ORDER BY id
-`
-
-func (q *Queries) FulfillmentsByOrder(ctx context.Context, db DBTX, orderID int64) ([]OrdersFulfillment, error) {
+// FulfillmentsByOrder lists an order's shipments with their lines (line ids and
+// quantities side by side).
+func (q *Queries) FulfillmentsByOrder(ctx context.Context, db DBTX, orderID int64) ([]FulfillmentsByOrderRow, error) {
 	rows, err := db.Query(ctx, fulfillmentsByOrder, orderID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []OrdersFulfillment{}
+	items := []FulfillmentsByOrderRow{}
 	for rows.Next() {
-		var i OrdersFulfillment
+		var i FulfillmentsByOrderRow
 		if err := rows.Scan(
 			&i.ID,
-			&i.OrderID,
 			&i.Carrier,
 			&i.TrackingNumber,
 			&i.TrackingUrl,
 			&i.Actor,
 			&i.CreatedAt,
-			&i.IdempotencyKey,
+			&i.LineIds,
+			&i.Quantities,
 		); err != nil {
 			return nil, err
 		}

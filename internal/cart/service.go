@@ -303,17 +303,31 @@ func (s *Service) Count(ctx context.Context, ref Ref) (int, error) {
 // variant is no longer sold stays, flagged and left out of the subtotal, until the
 // shopper removes it.
 func (s *Service) View(ctx context.Context, ref Ref) (Cart, error) {
+	return s.view(ctx, ref, true)
+}
+
+// Contents is View without stock: live names and prices, lines whose variant is no longer
+// sold flagged, quantities as the shopper left them. It is for placing an order, whose
+// reservation checks stock under lock anyway (a line short of stock fails it with
+// *inventory.InsufficientStock): looking first would be a query for nothing.
+func (s *Service) Contents(ctx context.Context, ref Ref) (Cart, error) {
+	return s.view(ctx, ref, false)
+}
+
+func (s *Service) view(ctx context.Context, ref Ref, withStock bool) (Cart, error) {
 	rows, err := s.lines(ctx, ref)
 	if err != nil || len(rows) == 0 {
 		return Cart{}, err
 	}
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.VariantID
-	}
-	stock, err := s.stock.Availability(ctx, ids)
-	if err != nil {
-		return Cart{}, err
+	var stock map[int64]inventory.Stock
+	if withStock {
+		ids := make([]int64, len(rows))
+		for i, r := range rows {
+			ids[i] = r.VariantID
+		}
+		if stock, err = s.stock.Availability(ctx, ids); err != nil {
+			return Cart{}, err
+		}
 	}
 
 	var out Cart
@@ -327,6 +341,8 @@ func (s *Service) View(ctx context.Context, ref Ref) (Cart, error) {
 			l.Status, l.Notice = LineUnavailable, NoticeUnavailable
 		case err != nil:
 			return Cart{}, err
+		case !withStock:
+			describe(&l, p, v)
 		default:
 			describe(&l, p, v)
 			st := stock[r.VariantID]

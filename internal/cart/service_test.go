@@ -411,6 +411,28 @@ func TestView(t *testing.T) {
 		require.Equal(t, money.Amount{}, v.Subtotal)
 	})
 
+	t.Run("OKContentsLeavesStockToTheReservation", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		a, c, gone := b.items[0], b.items[1], b.items[2]
+		ref := b.guestWith(t, a.ID(), 5, c.ID(), 1, gone.ID(), 1)
+		b.shop.Stock(t, a.ID(), 2)
+		b.shop.Stock(t, c.ID(), 0)
+		b.shop.Archive(t, gone.ID())
+
+		v, err := b.svc.Contents(b.ctx, ref)
+		require.NoError(t, err)
+		require.Len(t, v.Lines, 3)
+		require.Equal(t, cart.LineOK, v.Lines[0].Status, "stock is not looked at")
+		require.Equal(t, 5, v.Lines[0].Quantity, "nor is the quantity lowered")
+		require.Equal(t, cart.LineOK, v.Lines[1].Status)
+		require.Equal(t, cart.LineUnavailable, v.Lines[2].Status, "a variant no longer sold is still flagged")
+		require.Equal(t, 7, v.Count)
+		n, err := b.svc.Count(b.ctx, ref)
+		require.NoError(t, err)
+		require.Equal(t, 7, n, "nothing was written")
+	})
+
 	t.Run("OKNoCart", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t)

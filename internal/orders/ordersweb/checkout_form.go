@@ -222,22 +222,29 @@ func (c checkoutCart) blockedMessages() []string {
 }
 
 // loadCart prices the caller's cart for checkout. Weights come from the catalog, for
-// weight-based shipping.
-func (h *Handler) loadCart(ctx context.Context, ref cart.Ref) (checkoutCart, error) {
+// weight-based shipping. withStock also looks at stock, so that a line out of stock
+// blocks checkout before the shopper types anything; placing the order leaves that to
+// the reservation, which checks stock under lock anyway.
+func (h *Handler) loadCart(ctx context.Context, ref cart.Ref, withStock bool) (checkoutCart, error) {
 	var out checkoutCart
 	if ref.IsZero() {
 		return out, nil
 	}
-	c, err := h.d.Cart.View(ctx, ref)
+	view := h.d.Cart.View
+	if !withStock {
+		view = h.d.Cart.Contents
+	}
+	c, err := view(ctx, ref)
 	if err != nil {
 		return out, err
 	}
 	out.Count = c.Count
 	sum := sha256.New()
 	for _, l := range c.Lines {
-		// What the shopper would buy, not how the cart page words it: a line lowered to the
-		// stock left says "lowered" once and "ok" afterwards, at the same quantity.
-		fmt.Fprintf(sum, "%d:%d:%t:%d:%s;", l.VariantID, l.Quantity, l.Status.Purchasable(), l.UnitPrice.Minor, l.UnitPrice.Currency)
+		// What the shopper would buy: variants, quantities and prices. Not stock, which the
+		// form looks at and placing leaves to the reservation; a quantity lowered to the
+		// stock left changes the fingerprint.
+		fmt.Fprintf(sum, "%d:%d:%d:%s;", l.VariantID, l.Quantity, l.UnitPrice.Minor, l.UnitPrice.Currency)
 		switch {
 		case l.Status == cart.LineUnavailable:
 			out.Gone++

@@ -16,7 +16,7 @@ import (
 // idempotency key is made here and travels with the form from then on.
 func (h *Handler) checkoutShow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	c, err := h.loadCart(ctx, h.d.CartRef(ctx))
+	c, err := h.loadCart(ctx, h.d.CartRef(ctx), true)
 	if err != nil {
 		h.d.Renderer.Error(w, r, err)
 		return

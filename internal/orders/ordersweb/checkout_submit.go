@@ -31,7 +31,8 @@ func (h *Handler) checkoutSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	f := readCheckoutForm(r)
-	c, err := h.loadCart(ctx, h.d.CartRef(ctx))
+	// "Update" shows the cart as the form does; "place" leaves stock to the reservation.
+	c, err := h.loadCart(ctx, h.d.CartRef(ctx), f.Action != actionPlace)
 	if err != nil {
 		h.d.Renderer.Error(w, r, err)
 		return

@@ -21,12 +21,15 @@ import (
 type requestStatements struct {
 	mu  sync.Mutex
 	sql map[string][]string
+	// trips counts round trips: a batch is one for all its statements.
+	trips map[string]int
 }
 
 func (c *requestStatements) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
 	if id := httpx.RequestIDFrom(ctx); id != "" {
 		c.mu.Lock()
 		c.sql[id] = append(c.sql[id], strings.Join(strings.Fields(data.SQL), " "))
+		c.trips[id]++
 		c.mu.Unlock()
 	}
 	return ctx
@@ -34,10 +37,28 @@ func (c *requestStatements) TraceQueryStart(ctx context.Context, _ *pgx.Conn, da
 
 func (c *requestStatements) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
-func (c *requestStatements) of(res response) []string {
+// TraceBatchStart counts each statement of a batch (a transaction's BEGIN goes with its
+// first statement): statements, not round trips, are what the budgets count.
+func (c *requestStatements) TraceBatchStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceBatchStartData) context.Context {
+	if id := httpx.RequestIDFrom(ctx); id != "" {
+		c.mu.Lock()
+		for _, q := range data.Batch.QueuedQueries {
+			c.sql[id] = append(c.sql[id], strings.Join(strings.Fields(q.SQL), " "))
+		}
+		c.trips[id]++
+		c.mu.Unlock()
+	}
+	return ctx
+}
+
+func (c *requestStatements) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (c *requestStatements) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+
+func (c *requestStatements) of(res response) ([]string, int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.sql[res.header.Get(httpx.RequestIDHeader)]
+	id := res.header.Get(httpx.RequestIDHeader)
+	return c.sql[id], c.trips[id]
 }
 
 // TestCheckoutStatements holds each checkout step to a budget of statements. Under load
@@ -46,7 +67,7 @@ func (c *requestStatements) of(res response) []string {
 // settings it already has shows up here first.
 func TestCheckoutStatements(t *testing.T) {
 	t.Parallel()
-	tracer := &requestStatements{sql: map[string][]string{}}
+	tracer := &requestStatements{sql: map[string][]string{}, trips: map[string]int{}}
 	f := checkoutSetupWith(t, appOptions{tracer: tracer})
 	b := f.a.browser(t)
 
@@ -87,7 +108,7 @@ func TestCheckoutStatements(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.status)
 
 	for _, s := range steps {
-		sql := tracer.of(s.res)
+		sql, trips := tracer.of(s.res)
 		counts := map[string]int{}
 		for _, q := range sql {
 			if len(q) > 90 {
@@ -100,7 +121,7 @@ func TestCheckoutStatements(t *testing.T) {
 			lines = append(lines, strings.Repeat(" ", 4)+q+" ×"+strconv.Itoa(n))
 		}
 		sort.Strings(lines)
-		t.Logf("%s: %d statements\n%s", s.name, len(sql), strings.Join(lines, "\n"))
+		t.Logf("%s: %d statements in %d round trips\n%s", s.name, len(sql), trips, strings.Join(lines, "\n"))
 		require.LessOrEqual(t, len(sql), s.budget, "%s runs at most %d statements", s.name, s.budget)
 	}
 }

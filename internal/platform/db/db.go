@@ -86,7 +86,12 @@ type Beginner interface {
 
 // InTx runs fn in a transaction, committing when fn returns nil and rolling back otherwise
 // (also on panic, which is then re-raised).
+//
+// On a pool, BEGIN is sent with the transaction's first statement (see deferredTx).
 func InTx(ctx context.Context, b Beginner, fn func(tx pgx.Tx) error) (err error) {
+	if pool, ok := b.(*pgxpool.Pool); ok {
+		return inPoolTx(ctx, pool, fn)
+	}
 	tx, err := b.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

@@ -74,6 +74,24 @@ WITH moved AS (
 )
 SELECT * FROM moved;
 
+-- OrderMovePaymentOfOpenOrder is setPaymentStatusTx's common case in one statement: an
+-- open order whose payment status may move (from_statuses) to payment_status, for this
+-- payment (news about a replaced payment attempt only counts when it is money arriving),
+-- moves and records the event. No row: not that case; the caller locks and decides.
+-- name: OrderMovePaymentOfOpenOrder :one
+WITH moved AS (
+    UPDATE orders.orders AS ord SET payment_status = @payment_status, updated_at = now(),
+        paid_at = CASE WHEN @payment_status::text = 'paid' THEN coalesce(paid_at, now()) ELSE paid_at END
+    WHERE ord.number = @number AND ord.status = 'open'
+      AND ord.payment_status = ANY(@from_statuses::text[])
+      AND (ord.payment_id IS NULL OR ord.payment_id = @payment_id OR @payment_status::text = 'paid')
+    RETURNING *
+), recorded AS (
+    INSERT INTO orders.order_events (order_id, type, actor, data)
+    SELECT moved.id, @type, @actor, @data FROM moved
+)
+SELECT * FROM moved;
+
 -- name: OrderCancel :one
 UPDATE orders.orders SET status = 'cancelled', cancelled_at = now(), cancel_reason = @reason, updated_at = now()
 WHERE id = @id AND status = 'open' RETURNING *;

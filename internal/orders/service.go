@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -440,40 +441,49 @@ func (s *Service) MarkVoidedTx(ctx context.Context, tx pgx.Tx, p payments.Paymen
 }
 
 func (s *Service) setPaymentStatusTx(ctx context.Context, tx pgx.Tx, p payments.Payment, status, event string) error {
-	row, ok, err := s.lockOrderOfPayment(ctx, tx, p, "payment", "payment_id", p.ID)
-	if !ok || err != nil {
-		return err
-	}
-	if !paymentMoveAllowed(row.PaymentStatus, status) {
-		return nil // already there, or a late failure after success: nothing changes
-	}
-	if status != PaymentPaid && row.PaymentID != nil && *row.PaymentID != int64(p.ID) {
-		// News about an earlier attempt the shopper has since replaced ("Pay now" after a
-		// refused card): only money arriving matters, a late failure or void of the old
-		// attempt must not mark the new one failed.
-		return nil
-	}
-	cancelled := row.Status == StatusCancelled
 	data := map[string]any{"payment_id": int64(p.ID), "amount": p.Amount.Minor, "currency": p.Amount.Currency}
 	if p.FailureReason != "" {
 		data["reason"] = p.FailureReason
 	}
-	if cancelled && status == PaymentPaid {
-		// Paid after it expired: staff must refund or reinstate; the timeline says so.
-		data["order_cancelled"] = true
-		s.log.WarnContext(ctx, "orders: payment arrived for a cancelled order", "order", row.Number, "payment_id", p.ID)
-	}
-	eventData, err := json.Marshal(data)
+	row, moved, err := s.movePaymentOfOpenOrderTx(ctx, tx, p, status, event, data)
 	if err != nil {
-		return fmt.Errorf("orders: event data: %w", err)
+		return err
 	}
-	moved, err := s.q.OrderSetPaymentStatusRecorded(ctx, tx, dbsqlc.OrderSetPaymentStatusRecordedParams{
-		PaymentStatus: status, OrderID: row.ID, Type: event, Actor: "payments:" + p.Provider, Data: eventData,
-	})
-	if err != nil {
-		return fmt.Errorf("orders: set payment status of order %d: %w", row.Number, err)
+	cancelled := false
+	if !moved {
+		// Not the common case: look at the order under its lock.
+		var ok bool
+		row, ok, err = s.lockOrderOfPayment(ctx, tx, p, "payment", "payment_id", p.ID)
+		if !ok || err != nil {
+			return err
+		}
+		if !paymentMoveAllowed(row.PaymentStatus, status) {
+			return nil // already there, or a late failure after success: nothing changes
+		}
+		if status != PaymentPaid && row.PaymentID != nil && *row.PaymentID != int64(p.ID) {
+			// News about an earlier attempt the shopper has since replaced ("Pay now" after
+			// a refused card): only money arriving matters, a late failure or void of the
+			// old attempt must not mark the new one failed.
+			return nil
+		}
+		cancelled = row.Status == StatusCancelled
+		if cancelled && status == PaymentPaid {
+			// Paid after it expired: staff must refund or reinstate; the timeline says so.
+			data["order_cancelled"] = true
+			s.log.WarnContext(ctx, "orders: payment arrived for a cancelled order", "order", row.Number, "payment_id", p.ID)
+		}
+		eventData, err := json.Marshal(data)
+		if err != nil {
+			return fmt.Errorf("orders: event data: %w", err)
+		}
+		recorded, err := s.q.OrderSetPaymentStatusRecorded(ctx, tx, dbsqlc.OrderSetPaymentStatusRecordedParams{
+			PaymentStatus: status, OrderID: row.ID, Type: event, Actor: "payments:" + p.Provider, Data: eventData,
+		})
+		if err != nil {
+			return fmt.Errorf("orders: set payment status of order %d: %w", row.Number, err)
+		}
+		row = dbsqlc.OrdersOrder(recorded)
 	}
-	row = dbsqlc.OrdersOrder(moved)
 	if status == PaymentPaid && row.Status == StatusOpen && row.FulfillmentStatus == FulfillmentFulfilled {
 		// Cash on delivery: everything shipped before the money came.
 		if row, err = s.q.OrderSetStatuses(ctx, tx, dbsqlc.OrderSetStatusesParams{
@@ -503,19 +513,48 @@ func (s *Service) setPaymentStatusTx(ctx context.Context, tx pgx.Tx, p payments.
 	return nil
 }
 
-func paymentMoveAllowed(from, to string) bool {
+// movePaymentOfOpenOrderTx is the common case of setPaymentStatusTx in one statement:
+// the payment's order is open and its payment status may move. moved is false when it
+// is not that case (or the order is not found): the caller then looks under the lock.
+func (s *Service) movePaymentOfOpenOrderTx(ctx context.Context, tx pgx.Tx, p payments.Payment, status, event string, data map[string]any) (dbsqlc.OrdersOrder, bool, error) {
+	number, err := strconv.ParseInt(p.OrderRef, 10, 64)
+	if err != nil {
+		return dbsqlc.OrdersOrder{}, false, nil
+	}
+	eventData, err := json.Marshal(data)
+	if err != nil {
+		return dbsqlc.OrdersOrder{}, false, fmt.Errorf("orders: event data: %w", err)
+	}
+	id := int64(p.ID)
+	row, err := s.q.OrderMovePaymentOfOpenOrder(ctx, tx, dbsqlc.OrderMovePaymentOfOpenOrderParams{
+		PaymentStatus: status, Number: number, FromStatuses: paymentMovesFrom(status), PaymentID: &id,
+		Type: event, Actor: "payments:" + p.Provider, Data: eventData,
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return dbsqlc.OrdersOrder{}, false, nil
+	}
+	if err != nil {
+		return dbsqlc.OrdersOrder{}, false, fmt.Errorf("orders: set payment status of order %d: %w", number, err)
+	}
+	return dbsqlc.OrdersOrder(row), true, nil
+}
+
+// paymentMovesFrom lists the payment statuses an order's may move to `to` from.
+func paymentMovesFrom(to string) []string {
 	switch to {
 	case PaymentPaid:
-		return from == PaymentPending || from == PaymentAuthorized || from == PaymentFailed
+		return []string{PaymentPending, PaymentAuthorized, PaymentFailed}
 	case PaymentFailed:
-		return from == PaymentPending || from == PaymentAuthorized
+		return []string{PaymentPending, PaymentAuthorized}
 	case PaymentAuthorized:
-		return from == PaymentPending || from == PaymentFailed
+		return []string{PaymentPending, PaymentFailed}
 	case PaymentVoided:
-		return from == PaymentPending || from == PaymentAuthorized || from == PaymentFailed
+		return []string{PaymentPending, PaymentAuthorized, PaymentFailed}
 	}
-	return false
+	return nil
 }
+
+func paymentMoveAllowed(from, to string) bool { return slices.Contains(paymentMovesFrom(to), from) }
 
 // ExpireUnpaid cancels open orders still unpaid after their expiry time: their stock is
 // released, their discount use returned, the shopper emailed, OnCancelled fired and a

@@ -977,6 +977,114 @@ func (q *Queries) OrderLockByNumber(ctx context.Context, db DBTX, number int64) 
 	return i, err
 }
 
+const orderMovePaymentOfOpenOrder = `-- name: OrderMovePaymentOfOpenOrder :one
+WITH moved AS (
+    UPDATE orders.orders AS ord SET payment_status = $1, updated_at = now(),
+        paid_at = CASE WHEN $1::text = 'paid' THEN coalesce(paid_at, now()) ELSE paid_at END
+    WHERE ord.number = $2 AND ord.status = 'open'
+      AND ord.payment_status = ANY($3::text[])
+      AND (ord.payment_id IS NULL OR ord.payment_id = $4 OR $1::text = 'paid')
+    RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
+), recorded AS (
+    INSERT INTO orders.order_events (order_id, type, actor, data)
+    SELECT moved.id, $5, $6, $7 FROM moved
+)
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM moved
+`
+
+type OrderMovePaymentOfOpenOrderParams struct {
+	PaymentStatus string
+	Number        int64
+	FromStatuses  []string
+	PaymentID     *int64
+	Type          string
+	Actor         string
+	Data          []byte
+}
+
+type OrderMovePaymentOfOpenOrderRow struct {
+	ID                 int64
+	Number             int64
+	Token              string
+	AccountID          *int64
+	Email              string
+	Status             string
+	PaymentStatus      string
+	FulfillmentStatus  string
+	Currency           string
+	Subtotal           int64
+	DiscountTotal      int64
+	ShippingTotal      int64
+	ShippingTax        int64
+	TaxTotal           int64
+	GrandTotal         int64
+	TaxIncluded        bool
+	ShippingMethodName string
+	ShippingAddress    []byte
+	BillingAddress     []byte
+	DiscountCode       string
+	IdempotencyKey     string
+	ExpiresAt          *time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	ShippingMethodID   *int64
+	PaymentID          *int64
+	RefundedTotal      int64
+	PaidAt             *time.Time
+	CancelledAt        *time.Time
+	CancelReason       string
+}
+
+// OrderMovePaymentOfOpenOrder is setPaymentStatusTx's common case in one statement: an
+// open order whose payment status may move (from_statuses) to payment_status, for this
+// payment (news about a replaced payment attempt only counts when it is money arriving),
+// moves and records the event. No row: not that case; the caller locks and decides.
+func (q *Queries) OrderMovePaymentOfOpenOrder(ctx context.Context, db DBTX, arg OrderMovePaymentOfOpenOrderParams) (OrderMovePaymentOfOpenOrderRow, error) {
+	row := db.QueryRow(ctx, orderMovePaymentOfOpenOrder,
+		arg.PaymentStatus,
+		arg.Number,
+		arg.FromStatuses,
+		arg.PaymentID,
+		arg.Type,
+		arg.Actor,
+		arg.Data,
+	)
+	var i OrderMovePaymentOfOpenOrderRow
+	err := row.Scan(
+		&i.ID,
+		&i.Number,
+		&i.Token,
+		&i.AccountID,
+		&i.Email,
+		&i.Status,
+		&i.PaymentStatus,
+		&i.FulfillmentStatus,
+		&i.Currency,
+		&i.Subtotal,
+		&i.DiscountTotal,
+		&i.ShippingTotal,
+		&i.ShippingTax,
+		&i.TaxTotal,
+		&i.GrandTotal,
+		&i.TaxIncluded,
+		&i.ShippingMethodName,
+		&i.ShippingAddress,
+		&i.BillingAddress,
+		&i.DiscountCode,
+		&i.IdempotencyKey,
+		&i.ExpiresAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.ShippingMethodID,
+		&i.PaymentID,
+		&i.RefundedTotal,
+		&i.PaidAt,
+		&i.CancelledAt,
+		&i.CancelReason,
+	)
+	return i, err
+}
+
 const orderRecordPlaced = `-- name: OrderRecordPlaced :exec
 WITH paid_by AS (
     UPDATE orders.orders SET payment_id = $4::bigint

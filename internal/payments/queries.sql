@@ -96,6 +96,30 @@ FROM ev
 WHERE p.id = ev.payment_id AND p.state = sqlc.arg(from_state)
 RETURNING p.*;
 
+-- PaymentMoveChecked is a status check's common case in one statement: the payment is
+-- still in from_state (locked, so nothing moves it meanwhile), the event is new; the
+-- event is recorded and the payment moved, marked checked. No row: not that case (the
+-- state moved since it was read, or the event was seen); nothing was written.
+-- name: PaymentMoveChecked :one
+WITH still AS (
+    SELECT pay.id FROM payments.payments pay
+    WHERE pay.id = sqlc.arg(payment_id) AND pay.state = sqlc.arg(from_state)
+    FOR UPDATE
+), ev AS (
+    INSERT INTO payments.events (provider, provider_event_id, payment_id, type, reported_state, applied, note, payload)
+    SELECT sqlc.arg(provider), sqlc.arg(provider_event_id), still.id, sqlc.arg(type),
+           sqlc.arg(reported_state), true, sqlc.arg(note), sqlc.arg(payload)
+    FROM still
+    ON CONFLICT (provider, provider_event_id) DO NOTHING
+    RETURNING payment_id
+)
+UPDATE payments.payments p
+SET state = sqlc.arg(state), refunded_minor = sqlc.arg(refunded_minor),
+    failure_reason = sqlc.arg(failure_reason), updated_at = now(), checked_at = now()
+FROM ev
+WHERE p.id = ev.payment_id
+RETURNING p.*;
+
 -- name: EventListByPayment :many
 SELECT * FROM payments.events WHERE payment_id = $1 ORDER BY id;
 

@@ -405,7 +405,19 @@ func (s *Service) Reconcile(ctx context.Context, id PaymentID) (Payment, error) 
 		}
 		return Payment{}, fmt.Errorf("payments: status of payment %d at %s: %w", id, p.Provider, err)
 	}
+	// One event per payment and reported status: asking twice and hearing the same answer
+	// records it once.
+	c := change{
+		eventID:   fmt.Sprintf("status:%s:%s:%d", p.Token, st.State, st.Refunded.Minor),
+		eventType: "status",
+		status:    st,
+		source:    "status",
+	}
 	err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if moved, ok, err := s.moveCheckedTx(ctx, tx, p, c); err != nil || ok {
+			p = moved
+			return err
+		}
 		row, err := s.q.PaymentLockChecked(ctx, tx, int64(id))
 		if err != nil {
 			return interpretError(err, "Payment")
@@ -414,20 +426,50 @@ func (s *Service) Reconcile(ctx context.Context, id PaymentID) (Payment, error) 
 			p = paymentFromRow(row)
 			return nil
 		}
-		p, err = s.applyTx(ctx, tx, row, change{
-			// One event per payment and reported status: asking twice and hearing the same
-			// answer records it once.
-			eventID:   fmt.Sprintf("status:%s:%s:%d", row.Token, st.State, st.Refunded.Minor),
-			eventType: "status",
-			status:    st,
-			source:    "status",
-		})
+		p, err = s.applyTx(ctx, tx, row, c)
 		return err
 	})
 	if err != nil {
 		return Payment{}, err
 	}
 	return p, nil
+}
+
+// moveCheckedTx is Reconcile's common case in one statement: a payment still as read
+// before asking (p) moves one step to what the provider says (pending to paid, say).
+// ok is false, with nothing written, when it is not that case: the caller then locks the
+// payment and applies the answer the general way.
+func (s *Service) moveCheckedTx(ctx context.Context, tx pgx.Tx, p Payment, c change) (Payment, bool, error) {
+	switch c.status.State {
+	case StatePaid, StateAuthorized, StateFailed, StateVoided:
+	default:
+		return p, false, nil // refunds and the rest need their sums read under the lock
+	}
+	pl, err := s.plan(ctx, tx, p, c.status)
+	if err != nil || pl.to == "" || pl.paidFirst || pl.externalRefund != 0 {
+		return p, false, err
+	}
+	row, err := s.q.PaymentMoveChecked(ctx, tx, dbsqlc.PaymentMoveCheckedParams{
+		PaymentID:       int64(p.ID),
+		FromState:       string(p.State),
+		Provider:        p.Provider,
+		ProviderEventID: c.eventID,
+		Type:            c.eventType,
+		ReportedState:   string(c.status.State),
+		Note:            pl.note,
+		Payload:         c.payloadJSON(),
+		State:           string(pl.to),
+		RefundedMinor:   p.Refunded.Minor,
+		FailureReason:   pl.failureReason,
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, false, nil
+	}
+	if err != nil {
+		return p, false, fmt.Errorf("payments: move payment %d to %s: %w", p.ID, pl.to, err)
+	}
+	next, err := s.enteredTx(ctx, tx, p, paymentFromRow(row), c.source)
+	return next, true, err
 }
 
 func (s *Service) provider(name string) (Provider, error) {

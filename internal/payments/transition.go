@@ -24,6 +24,19 @@ type change struct {
 	source string
 }
 
+// payloadJSON is the event as stored: as received, or the status itself when there is
+// no valid JSON to keep.
+func (c change) payloadJSON() []byte {
+	if len(c.payload) > 0 && json.Valid(c.payload) {
+		return c.payload
+	}
+	b, _ := json.Marshal(map[string]any{
+		"state": c.status.State, "amount_minor": c.status.Amount.Minor, "currency": c.status.Amount.Currency,
+		"refunded_minor": c.status.Refunded.Minor, "failure_reason": c.status.FailureReason,
+	})
+	return b
+}
+
 // plan is what applying a change will do, decided before anything is written.
 type plan struct {
 	// to is the state to move to; "" changes nothing.
@@ -47,13 +60,7 @@ func (s *Service) applyTx(ctx context.Context, tx pgx.Tx, row dbsqlc.PaymentsPay
 	if err != nil {
 		return p, err
 	}
-	payload := c.payload
-	if len(payload) == 0 || !json.Valid(payload) {
-		payload, _ = json.Marshal(map[string]any{
-			"state": c.status.State, "amount_minor": c.status.Amount.Minor, "currency": c.status.Amount.Currency,
-			"refunded_minor": c.status.Refunded.Minor, "failure_reason": c.status.FailureReason,
-		})
-	}
+	payload := c.payloadJSON()
 	if pl.to != "" && !pl.paidFirst && pl.externalRefund == 0 {
 		// The common case, a payment moving one step (paid, failed, ...): the event and the
 		// move are one statement.

@@ -470,6 +470,80 @@ func (q *Queries) PaymentMarkChecked(ctx context.Context, db DBTX, id int64) err
 	return err
 }
 
+const paymentMoveChecked = `-- name: PaymentMoveChecked :one
+WITH still AS (
+    SELECT pay.id FROM payments.payments pay
+    WHERE pay.id = $4 AND pay.state = $5
+    FOR UPDATE
+), ev AS (
+    INSERT INTO payments.events (provider, provider_event_id, payment_id, type, reported_state, applied, note, payload)
+    SELECT $6, $7, still.id, $8,
+           $9, true, $10, $11
+    FROM still
+    ON CONFLICT (provider, provider_event_id) DO NOTHING
+    RETURNING payment_id
+)
+UPDATE payments.payments p
+SET state = $1, refunded_minor = $2,
+    failure_reason = $3, updated_at = now(), checked_at = now()
+FROM ev
+WHERE p.id = ev.payment_id
+RETURNING p.id, p.token, p.order_ref, p.description, p.amount_minor, p.currency, p.refunded_minor, p.provider, p.provider_ref, p.state, p.failure_reason, p.idempotency_key, p.created_at, p.updated_at, p.checked_at
+`
+
+type PaymentMoveCheckedParams struct {
+	State           string
+	RefundedMinor   int64
+	FailureReason   string
+	PaymentID       int64
+	FromState       string
+	Provider        string
+	ProviderEventID string
+	Type            string
+	ReportedState   string
+	Note            string
+	Payload         []byte
+}
+
+// PaymentMoveChecked is a status check's common case in one statement: the payment is
+// still in from_state (locked, so nothing moves it meanwhile), the event is new; the
+// event is recorded and the payment moved, marked checked. No row: not that case (the
+// state moved since it was read, or the event was seen); nothing was written.
+func (q *Queries) PaymentMoveChecked(ctx context.Context, db DBTX, arg PaymentMoveCheckedParams) (PaymentsPayment, error) {
+	row := db.QueryRow(ctx, paymentMoveChecked,
+		arg.State,
+		arg.RefundedMinor,
+		arg.FailureReason,
+		arg.PaymentID,
+		arg.FromState,
+		arg.Provider,
+		arg.ProviderEventID,
+		arg.Type,
+		arg.ReportedState,
+		arg.Note,
+		arg.Payload,
+	)
+	var i PaymentsPayment
+	err := row.Scan(
+		&i.ID,
+		&i.Token,
+		&i.OrderRef,
+		&i.Description,
+		&i.AmountMinor,
+		&i.Currency,
+		&i.RefundedMinor,
+		&i.Provider,
+		&i.ProviderRef,
+		&i.State,
+		&i.FailureReason,
+		&i.IdempotencyKey,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.CheckedAt,
+	)
+	return i, err
+}
+
 const paymentSetProviderRef = `-- name: PaymentSetProviderRef :one
 UPDATE payments.payments
 SET provider_ref = $1, updated_at = now()

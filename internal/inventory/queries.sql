@@ -34,16 +34,6 @@ LEFT JOIN inventory.locations loc ON loc.id = l.location_id
 WHERE i.variant_id = ANY(sqlc.arg(variant_ids)::bigint[])
 GROUP BY i.variant_id, i.allow_backorder, i.low_stock_threshold;
 
--- name: LevelsLockForVariants :many
--- Row locks are always taken in (variant_id, location_id) order, by every writer, so two
--- transactions touching overlapping variants wait for each other instead of deadlocking
--- (FOR UPDATE locks rows as the sorted result emits them).
-SELECT l.variant_id, l.location_id, l.on_hand, l.reserved, l.allow_backorder, loc.priority, loc.active
-FROM inventory.levels l JOIN inventory.locations loc ON loc.id = l.location_id
-WHERE l.variant_id = ANY(sqlc.arg(variant_ids)::bigint[])
-ORDER BY l.variant_id, l.location_id
-FOR UPDATE OF l;
-
 -- name: LevelLock :one
 SELECT * FROM inventory.levels WHERE variant_id = $1 AND location_id = $2 FOR UPDATE;
 
@@ -178,25 +168,59 @@ LEFT JOIN inventory.levels l ON l.variant_id = i.variant_id
 LEFT JOIN inventory.locations loc ON loc.id = l.location_id
 GROUP BY i.variant_id, i.allow_backorder;
 
--- name: ReserveAllocations :exec
--- Every allocation of a reservation in one statement: the levels (already locked by
--- the caller, in order), the reservation rows and their ledger entries. A checkout under
--- load waits for the database; one round trip instead of three per allocation.
-WITH a AS (
+-- name: Reserve :many
+-- A whole reservation in one statement: lock the levels of every variant (in
+-- (variant_id, location_id) order, like every writer), then either report the lines that
+-- cannot be met (kind 'short', with what is available) and change nothing, or allocate
+-- each line from its active levels by priority (highest first, then location id), the
+-- part beyond stock of a backordered line at its first level, and write the levels, the
+-- reservation rows and their ledger entries (kind 'reserved', one row per allocation).
+-- The lines' variants must be distinct.
+WITH want AS (
     -- Set-returning functions side by side in a select list are zipped (equal lengths).
-    SELECT unnest(@variant_ids::bigint[]) AS variant_id, unnest(@location_ids::bigint[]) AS location_id,
-           unnest(@quantities::int[]) AS quantity
-), per_level AS (
-    -- A backordered line can allocate twice at one level (what is there, then the rest):
-    -- an UPDATE joined to duplicate rows would apply only one of them.
-    SELECT a.variant_id, a.location_id, sum(a.quantity)::int AS quantity FROM a GROUP BY a.variant_id, a.location_id
+    SELECT unnest(@variant_ids::bigint[]) AS variant_id, unnest(@quantities::int[]) AS quantity
+), locked AS MATERIALIZED (
+    SELECT l.variant_id, l.location_id, l.on_hand, l.reserved, l.allow_backorder, loc.priority, loc.active
+    FROM inventory.levels l JOIN inventory.locations loc ON loc.id = l.location_id
+    WHERE l.variant_id = ANY(@variant_ids::bigint[])
+    ORDER BY l.variant_id, l.location_id
+    FOR UPDATE OF l
+), ranked AS (
+    SELECT k.variant_id, k.location_id, k.allow_backorder, w.quantity AS wanted,
+           greatest(k.on_hand - k.reserved, 0) AS free,
+           coalesce(sum(greatest(k.on_hand - k.reserved, 0)) OVER (
+               PARTITION BY k.variant_id ORDER BY k.priority DESC, k.location_id
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS free_before,
+           row_number() OVER (PARTITION BY k.variant_id ORDER BY k.priority DESC, k.location_id) AS rank
+    FROM locked k JOIN want w ON w.variant_id = k.variant_id
+    WHERE k.active
+), per_variant AS (
+    SELECT r.variant_id, sum(r.free)::int AS available, bool_or(r.allow_backorder) AS backorder
+    FROM ranked r GROUP BY r.variant_id
+), short AS (
+    SELECT w.variant_id, w.quantity, coalesce(p.available, 0) AS available
+    FROM want w LEFT JOIN per_variant p ON p.variant_id = w.variant_id
+    WHERE p.variant_id IS NULL OR (p.available < w.quantity AND NOT p.backorder)
+), alloc AS (
+    SELECT r.variant_id, r.location_id,
+           (least(r.free, greatest(r.wanted - r.free_before, 0))
+            + CASE WHEN r.rank = 1 THEN greatest(r.wanted - p.available, 0) ELSE 0 END)::int AS quantity
+    FROM ranked r JOIN per_variant p ON p.variant_id = r.variant_id
+    WHERE NOT EXISTS (SELECT 1 FROM short)
+), taken AS (
+    SELECT a.variant_id, a.location_id, a.quantity FROM alloc a WHERE a.quantity > 0
 ), up AS (
-    UPDATE inventory.levels l SET reserved = l.reserved + p.quantity, updated_at = now()
-    FROM per_level p WHERE l.variant_id = p.variant_id AND l.location_id = p.location_id
-    RETURNING l.variant_id
+    UPDATE inventory.levels l SET reserved = l.reserved + t.quantity, updated_at = now()
+    FROM taken t WHERE l.variant_id = t.variant_id AND l.location_id = t.location_id
 ), res AS (
     INSERT INTO inventory.reservations (ref, variant_id, location_id, quantity)
-    SELECT @ref::text, a.variant_id, a.location_id, a.quantity FROM a
+    SELECT @ref::text, t.variant_id, t.location_id, t.quantity FROM taken t
+), mov AS (
+    INSERT INTO inventory.movements (variant_id, location_id, delta_on_hand, delta_reserved, reason, ref)
+    SELECT t.variant_id, t.location_id, 0, t.quantity, 'reserve', @ref::text FROM taken t
 )
-INSERT INTO inventory.movements (variant_id, location_id, delta_on_hand, delta_reserved, reason, ref)
-SELECT a.variant_id, a.location_id, 0, a.quantity, 'reserve', @ref::text FROM a;
+SELECT 'short'::text AS kind, s.variant_id::bigint AS variant_id, 0::bigint AS location_id,
+       s.quantity::int AS quantity, s.available::int AS available
+FROM short s
+UNION ALL
+SELECT 'reserved'::text, t.variant_id::bigint, t.location_id::bigint, t.quantity::int, 0::int FROM taken t;

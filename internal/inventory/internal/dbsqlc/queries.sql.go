@@ -365,55 +365,6 @@ func (q *Queries) LevelsForVariants(ctx context.Context, db DBTX, variantIds []i
 	return items, nil
 }
 
-const levelsLockForVariants = `-- name: LevelsLockForVariants :many
-SELECT l.variant_id, l.location_id, l.on_hand, l.reserved, l.allow_backorder, loc.priority, loc.active
-FROM inventory.levels l JOIN inventory.locations loc ON loc.id = l.location_id
-WHERE l.variant_id = ANY($1::bigint[])
-ORDER BY l.variant_id, l.location_id
-FOR UPDATE OF l
-`
-
-type LevelsLockForVariantsRow struct {
-	VariantID      int64
-	LocationID     int64
-	OnHand         int32
-	Reserved       int32
-	AllowBackorder bool
-	Priority       int32
-	Active         bool
-}
-
-// Row locks are always taken in (variant_id, location_id) order, by every writer, so two
-// transactions touching overlapping variants wait for each other instead of deadlocking
-// (FOR UPDATE locks rows as the sorted result emits them).
-func (q *Queries) LevelsLockForVariants(ctx context.Context, db DBTX, variantIds []int64) ([]LevelsLockForVariantsRow, error) {
-	rows, err := db.Query(ctx, levelsLockForVariants, variantIds)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []LevelsLockForVariantsRow{}
-	for rows.Next() {
-		var i LevelsLockForVariantsRow
-		if err := rows.Scan(
-			&i.VariantID,
-			&i.LocationID,
-			&i.OnHand,
-			&i.Reserved,
-			&i.AllowBackorder,
-			&i.Priority,
-			&i.Active,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const levelsSyncBackorder = `-- name: LevelsSyncBackorder :exec
 UPDATE inventory.levels SET allow_backorder = $2, updated_at = now() WHERE variant_id = $1
 `
@@ -775,45 +726,102 @@ func (q *Queries) ReservationsForRefVariant(ctx context.Context, db DBTX, arg Re
 	return items, nil
 }
 
-const reserveAllocations = `-- name: ReserveAllocations :exec
-WITH a AS (
+const reserve = `-- name: Reserve :many
+WITH want AS (
     -- Set-returning functions side by side in a select list are zipped (equal lengths).
-    SELECT unnest($2::bigint[]) AS variant_id, unnest($3::bigint[]) AS location_id,
-           unnest($4::int[]) AS quantity
-), per_level AS (
-    -- A backordered line can allocate twice at one level (what is there, then the rest):
-    -- an UPDATE joined to duplicate rows would apply only one of them.
-    SELECT a.variant_id, a.location_id, sum(a.quantity)::int AS quantity FROM a GROUP BY a.variant_id, a.location_id
+    SELECT unnest($1::bigint[]) AS variant_id, unnest($2::int[]) AS quantity
+), locked AS MATERIALIZED (
+    SELECT l.variant_id, l.location_id, l.on_hand, l.reserved, l.allow_backorder, loc.priority, loc.active
+    FROM inventory.levels l JOIN inventory.locations loc ON loc.id = l.location_id
+    WHERE l.variant_id = ANY($1::bigint[])
+    ORDER BY l.variant_id, l.location_id
+    FOR UPDATE OF l
+), ranked AS (
+    SELECT k.variant_id, k.location_id, k.allow_backorder, w.quantity AS wanted,
+           greatest(k.on_hand - k.reserved, 0) AS free,
+           coalesce(sum(greatest(k.on_hand - k.reserved, 0)) OVER (
+               PARTITION BY k.variant_id ORDER BY k.priority DESC, k.location_id
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS free_before,
+           row_number() OVER (PARTITION BY k.variant_id ORDER BY k.priority DESC, k.location_id) AS rank
+    FROM locked k JOIN want w ON w.variant_id = k.variant_id
+    WHERE k.active
+), per_variant AS (
+    SELECT r.variant_id, sum(r.free)::int AS available, bool_or(r.allow_backorder) AS backorder
+    FROM ranked r GROUP BY r.variant_id
+), short AS (
+    SELECT w.variant_id, w.quantity, coalesce(p.available, 0) AS available
+    FROM want w LEFT JOIN per_variant p ON p.variant_id = w.variant_id
+    WHERE p.variant_id IS NULL OR (p.available < w.quantity AND NOT p.backorder)
+), alloc AS (
+    SELECT r.variant_id, r.location_id,
+           (least(r.free, greatest(r.wanted - r.free_before, 0))
+            + CASE WHEN r.rank = 1 THEN greatest(r.wanted - p.available, 0) ELSE 0 END)::int AS quantity
+    FROM ranked r JOIN per_variant p ON p.variant_id = r.variant_id
+    WHERE NOT EXISTS (SELECT 1 FROM short)
+), taken AS (
+    SELECT a.variant_id, a.location_id, a.quantity FROM alloc a WHERE a.quantity > 0
 ), up AS (
-    UPDATE inventory.levels l SET reserved = l.reserved + p.quantity, updated_at = now()
-    FROM per_level p WHERE l.variant_id = p.variant_id AND l.location_id = p.location_id
-    RETURNING l.variant_id
+    UPDATE inventory.levels l SET reserved = l.reserved + t.quantity, updated_at = now()
+    FROM taken t WHERE l.variant_id = t.variant_id AND l.location_id = t.location_id
 ), res AS (
     INSERT INTO inventory.reservations (ref, variant_id, location_id, quantity)
-    SELECT $1::text, a.variant_id, a.location_id, a.quantity FROM a
+    SELECT $3::text, t.variant_id, t.location_id, t.quantity FROM taken t
+), mov AS (
+    INSERT INTO inventory.movements (variant_id, location_id, delta_on_hand, delta_reserved, reason, ref)
+    SELECT t.variant_id, t.location_id, 0, t.quantity, 'reserve', $3::text FROM taken t
 )
-INSERT INTO inventory.movements (variant_id, location_id, delta_on_hand, delta_reserved, reason, ref)
-SELECT a.variant_id, a.location_id, 0, a.quantity, 'reserve', $1::text FROM a
+SELECT 'short'::text AS kind, s.variant_id::bigint AS variant_id, 0::bigint AS location_id,
+       s.quantity::int AS quantity, s.available::int AS available
+FROM short s
+UNION ALL
+SELECT 'reserved'::text, t.variant_id::bigint, t.location_id::bigint, t.quantity::int, 0::int FROM taken t
 `
 
-type ReserveAllocationsParams struct {
-	Ref         string
-	VariantIds  []int64
-	LocationIds []int64
-	Quantities  []int32
+type ReserveParams struct {
+	VariantIds []int64
+	Quantities []int32
+	Ref        string
 }
 
-// Every allocation of a reservation in one statement: the levels (already locked by
-// the caller, in order), the reservation rows and their ledger entries. A checkout under
-// load waits for the database; one round trip instead of three per allocation.
-func (q *Queries) ReserveAllocations(ctx context.Context, db DBTX, arg ReserveAllocationsParams) error {
-	_, err := db.Exec(ctx, reserveAllocations,
-		arg.Ref,
-		arg.VariantIds,
-		arg.LocationIds,
-		arg.Quantities,
-	)
-	return err
+type ReserveRow struct {
+	Kind       string
+	VariantID  int64
+	LocationID int64
+	Quantity   int32
+	Available  int32
+}
+
+// A whole reservation in one statement: lock the levels of every variant (in
+// (variant_id, location_id) order, like every writer), then either report the lines that
+// cannot be met (kind 'short', with what is available) and change nothing, or allocate
+// each line from its active levels by priority (highest first, then location id), the
+// part beyond stock of a backordered line at its first level, and write the levels, the
+// reservation rows and their ledger entries (kind 'reserved', one row per allocation).
+// The lines' variants must be distinct.
+func (q *Queries) Reserve(ctx context.Context, db DBTX, arg ReserveParams) ([]ReserveRow, error) {
+	rows, err := db.Query(ctx, reserve, arg.VariantIds, arg.Quantities, arg.Ref)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ReserveRow{}
+	for rows.Next() {
+		var i ReserveRow
+		if err := rows.Scan(
+			&i.Kind,
+			&i.VariantID,
+			&i.LocationID,
+			&i.Quantity,
+			&i.Available,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const reservedForRef = `-- name: ReservedForRef :one

@@ -89,11 +89,18 @@ type Beginner interface {
 //
 // On a pool, BEGIN is sent with the transaction's first statement (see deferredTx).
 func InTx(ctx context.Context, b Beginner, fn func(tx pgx.Tx) error) (err error) {
+	var tx pgx.Tx
 	if pool, ok := b.(*pgxpool.Pool); ok {
-		return inPoolTx(ctx, pool, fn)
-	}
-	tx, err := b.Begin(ctx)
-	if err != nil {
+		conn, err := pool.Acquire(ctx)
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		// Back to the pool when the transaction has ended (deferred calls run last
+		// first); pgxpool discards a connection released mid-transaction, after a failed
+		// rollback, so it cannot leak into another request.
+		defer conn.Release()
+		tx = &deferredTx{conn: conn}
+	} else if tx, err = b.Begin(ctx); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer func() {

@@ -325,14 +325,6 @@ func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (O
 		}
 	}
 
-	if err := s.inv.ReserveTx(ctx, tx, InventoryRef(row.Number), invLines); err != nil {
-		var short *inventory.InsufficientStock
-		if errors.As(err, &short) {
-			return Order{}, false, apperr.Wrap(err, apperr.Conflict, soldOutMessage(short, in.Lines))
-		}
-		return Order{}, false, err
-	}
-
 	order := orderFromRow(row)
 	provider := ""
 	if totals.GrandTotal.Minor > 0 {
@@ -394,6 +386,15 @@ func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (O
 		if err := s.sendOrderEmailTx(ctx, tx, order, confirmationEmail(order, true)); err != nil {
 			return Order{}, false, err
 		}
+	}
+	// The stock last: its levels stay locked until commit, and shoppers buying the same
+	// item (the last one, in a sale) queue on them, so nothing else may come after.
+	if err := s.inv.ReserveTx(ctx, tx, InventoryRef(row.Number), invLines); err != nil {
+		var short *inventory.InsufficientStock
+		if errors.As(err, &short) {
+			return Order{}, false, apperr.Wrap(err, apperr.Conflict, soldOutMessage(short, in.Lines))
+		}
+		return Order{}, false, err
 	}
 	return order, false, nil
 }

@@ -39,7 +39,7 @@ type env struct {
 
 // setup runs the real inventory, payments (manual provider) and orders services on a
 // fresh database, with stock units of one variant.
-func setup(t *testing.T, stock int) *env {
+func setup(t testing.TB, stock int) *env {
 	t.Helper()
 	e := &env{ctx: t.Context()}
 	pool, err := db.Open(t.Context(), dbtest.URL(t), db.PoolOptions{MaxConns: 32})

@@ -1,6 +1,7 @@
 package ordersweb_test
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"log/slog"
@@ -21,8 +22,10 @@ import (
 	"github.com/monoshop/monoshop/internal/orders"
 	"github.com/monoshop/monoshop/internal/orders/ordersweb"
 	"github.com/monoshop/monoshop/internal/payments"
+	"github.com/monoshop/monoshop/internal/payments/paymentstest"
 	"github.com/monoshop/monoshop/internal/platform/audit"
 	"github.com/monoshop/monoshop/internal/platform/dbtest"
+	"github.com/monoshop/monoshop/internal/platform/jobs"
 	"github.com/monoshop/monoshop/internal/platform/money"
 	"github.com/monoshop/monoshop/internal/users"
 	"github.com/monoshop/monoshop/web"
@@ -66,8 +69,19 @@ func adminSetup(t *testing.T) *adminEnv {
 	e := &adminEnv{ctx: t.Context(), pool: pool}
 	e.inv = inventory.NewService(pool, nil)
 	var err error
-	e.pay, err = payments.NewService(pool, nil, payments.Config{DefaultProvider: payments.ProviderManual})
+	// The test gateway authorizes cards only, for the capture action; its webhooks are
+	// queued (insert-only job client) and never delivered: tests apply the gateway's
+	// answer by asking it (Reconcile).
+	e.pay, err = payments.NewService(pool, nil, payments.Config{
+		DefaultProvider: payments.ProviderManual,
+		TestGateway:     &payments.TestGatewayConfig{Secret: paymentstest.Secret, CaptureManually: true},
+	})
 	require.NoError(t, err)
+	reg := jobs.NewRegistry()
+	e.pay.RegisterJobs(reg)
+	queue, err := jobs.NewClient(pool, reg, slog.New(slog.DiscardHandler), jobs.Options{})
+	require.NoError(t, err)
+	e.pay.UseJobs(queue)
 	e.svc = orders.NewService(pool, nil, e.inv, e.pay, orders.Config{})
 	// The hooks cmd/shop subscribes: the order follows its payment.
 	e.pay.OnPaid(e.svc.MarkPaidTx)
@@ -129,6 +143,8 @@ type orderSpec struct {
 	Name  string
 	Tees  int // units of the tee (€20.00 each)
 	Mugs  int // units of the mug (€12.00 each); none when 0
+	// Provider pays the order; manual (a bank transfer) when empty.
+	Provider string
 }
 
 // place checks out an order through the orders service, as checkout would: shipping to
@@ -156,10 +172,23 @@ func (e *adminEnv) place(t *testing.T, s orderSpec) orders.Order {
 		Method:          orders.ShippingMethod{ID: 1, Name: "Colissimo", Kind: orders.MethodFlat, Price: eur(500)},
 		Rates:           []orders.TaxRate{{Country: "FR", Rate: 2000, Name: "TVA"}},
 		Mode:            orders.PricesIncludeTax,
-		PaymentProvider: payments.ProviderManual,
+		PaymentProvider: cmp.Or(s.Provider, payments.ProviderManual),
 	})
 	require.NoError(t, err)
 	return o
+}
+
+// authorized pays a test-gateway order by card up to authorization, as the shopper would
+// on the gateway's page, and applies the gateway's answer.
+func (e *adminEnv) authorized(t *testing.T, o orders.Order) {
+	t.Helper()
+	page, err := e.pay.Begin(e.ctx, payments.PaymentID(o.PaymentID), "/checkout/return/"+o.Token, "")
+	require.NoError(t, err)
+	_, err = e.pay.TestGateway().SubmitCard(e.ctx, page[strings.LastIndex(page, "/")+1:], paymentstest.CardSucceeds)
+	require.NoError(t, err)
+	p, err := e.pay.Reconcile(e.ctx, payments.PaymentID(o.PaymentID))
+	require.NoError(t, err)
+	require.Equal(t, payments.StateAuthorized, p.State)
 }
 
 // paid records the order's bank transfer as arrived, through the payments module.

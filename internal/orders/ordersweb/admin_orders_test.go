@@ -287,6 +287,30 @@ func TestAdminOrderMarkPaid(t *testing.T) {
 	require.Contains(t, texts(p.byTestID("timeline-title")), "Payment received")
 }
 
+func TestAdminOrderCapture(t *testing.T) {
+	t.Parallel()
+	e := adminSetup(t)
+	o := e.place(t, orderSpec{Key: "cap", Email: "ada@example.com", Name: "Ada", Provider: payments.ProviderTest})
+	e.authorized(t, o)
+
+	p := e.open(t, orderPath(o))
+	require.Equal(t, "Authorized", p.text(t, "payment-status"))
+	require.True(t, p.has("capture-form"), "an authorized card payment can be captured")
+	require.False(t, p.has("mark-paid-form"), "only manual payments are marked paid by hand")
+
+	res := e.post(t, orderPath(o)+"/capture", url.Values{})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	require.Equal(t, orderPath(o), res.header.Get("Location"))
+	require.Equal(t, "The payment of order "+label(o)+" is captured.", e.lastFlash(t))
+
+	p = e.open(t, orderPath(o))
+	require.Equal(t, "Paid", p.text(t, "payment-status"))
+	require.Equal(t, "Paid", p.text(t, "payment-state"), "the payments module agrees")
+	require.False(t, p.has("capture-form"), "nothing left to capture")
+	require.Contains(t, texts(p.byTestID("timeline-title")), "Payment received")
+	require.Equal(t, orders.PaymentPaid, e.order(t, o.Number).PaymentStatus)
+}
+
 func TestAdminOrderFulfil(t *testing.T) {
 	t.Parallel()
 

@@ -208,6 +208,50 @@ func TestCheckout(t *testing.T) {
 		require.Contains(t, text(op.one("order-total")), total.String())
 	})
 
+	t.Run("OKFreeOrderNeedsNoPayment", func(t *testing.T) {
+		// A code taking everything and a free method: nothing to pay, so no payment page.
+		ctx := t.Context()
+		_, err := f.a.pool.Exec(ctx, `INSERT INTO orders.discount_codes (code, kind, basis_points) VALUES ('ALLFREE', 'percent', 10000)`)
+		require.NoError(t, err)
+		var zone int64
+		require.NoError(t, f.a.pool.QueryRow(ctx, `SELECT zone_id FROM orders.shipping_methods WHERE id = $1`, f.colissimo).Scan(&zone))
+		// Through the back office's service, as staff would: checkout sees it at once.
+		pickup, err := f.a.m.orders.SaveShippingMethod(ctx, audit.Actor{}, 0, orders.ShippingMethodInput{
+			ZoneID: zone, Name: "Pick up in store", Kind: "flat", Price: "0", Active: true, Position: "9",
+			Currency: x.v.Price.Currency,
+		})
+		require.NoError(t, err)
+		before := f.placed(t)
+		b := f.a.browser(t)
+		require.Equal(t, http.StatusSeeOther, b.addFromProductPage(t, x, 2).status)
+		form := b.filledCheckout(t, guestAddress)
+		form.Set("email", "free@example.com")
+		form.Set("discount_code", "allfree")
+		form.Set("shipping_method", strconv.FormatInt(pickup, 10))
+		res := b.submitCheckout(t, form, "update")
+		require.Equal(t, http.StatusOK, res.status, res.body)
+		p := parsePage(t, res.body)
+		zero := money.New(0, x.v.Price.Currency)
+		require.Contains(t, text(p.one("summary-total")), zero.String())
+
+		res = b.submitCheckout(t, formFields(p.one("checkout-form")), "place")
+		require.Equal(t, http.StatusSeeOther, res.status, res.body)
+		orderURL := res.header.Get("Location")
+		require.True(t, strings.HasPrefix(orderURL, "/orders/"), "straight to the order, no payment page: %s", orderURL)
+		op := parsePage(t, b.send(t, http.MethodGet, orderURL, nil).body)
+		require.Contains(t, strings.Join(flashes(op), " | "), "Thank you! Your order #")
+		require.Equal(t, "Paid", text(op.one("payment-status")), "nothing was owed")
+		require.Contains(t, text(op.one("order-total")), zero.String())
+		require.False(t, op.has("retry-payment"))
+		require.Equal(t, "0", text(op.one("cart-count")), "the cart is spent")
+
+		after := f.placed(t)
+		require.Equal(t, placed{before.orders + 1, before.payments, before.reservations + 1}, after,
+			"one order, its stock reserved, and no payment")
+		require.Equal(t, 1, f.count(t, `SELECT count(*) FROM notify.messages WHERE recipient = 'free@example.com' AND kind = 'order_confirmation'`),
+			"the confirmation is sent at once")
+	})
+
 	// Last: it switches the whole store to prices without tax.
 	t.Run("OKTaxAddedOnTop", func(t *testing.T) {
 		require.NoError(t, f.a.m.orders.SetTaxMode(t.Context(), audit.Actor{}, orders.PricesExcludeTax))

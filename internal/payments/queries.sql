@@ -78,29 +78,11 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (provider, provider_event_id) DO NOTHING
 RETURNING id;
 
--- EventInsertMoving records an event that moves its payment (locked by the caller) and
--- moves it, in one statement. No row means the event was recorded before: a duplicate,
--- which changes nothing.
--- name: EventInsertMoving :one
-WITH ev AS (
-    INSERT INTO payments.events (provider, provider_event_id, payment_id, type, reported_state, applied, note, payload)
-    VALUES (sqlc.arg(provider), sqlc.arg(provider_event_id), sqlc.arg(payment_id), sqlc.arg(type),
-            sqlc.arg(reported_state), true, sqlc.arg(note), sqlc.arg(payload))
-    ON CONFLICT (provider, provider_event_id) DO NOTHING
-    RETURNING payment_id
-)
-UPDATE payments.payments p
-SET state = sqlc.arg(state), refunded_minor = sqlc.arg(refunded_minor),
-    failure_reason = sqlc.arg(failure_reason), updated_at = now()
-FROM ev
-WHERE p.id = ev.payment_id AND p.state = sqlc.arg(from_state)
-RETURNING p.*;
-
--- PaymentMoveChecked is a status check's common case in one statement: the payment is
--- still in from_state (locked, so nothing moves it meanwhile), the event is new; the
--- event is recorded and the payment moved, marked checked. No row: not that case (the
--- state moved since it was read, or the event was seen); nothing was written.
--- name: PaymentMoveChecked :one
+-- PaymentMove records an event that moves a payment one step and moves it, in one
+-- statement, if the payment is still in from_state (locked here; the caller may hold the
+-- lock already) and the event is new; mark_checked also records a status check. No row:
+-- not that case (the state moved, or the event was seen); nothing was written.
+-- name: PaymentMove :one
 WITH still AS (
     SELECT pay.id FROM payments.payments pay
     WHERE pay.id = sqlc.arg(payment_id) AND pay.state = sqlc.arg(from_state)
@@ -115,7 +97,8 @@ WITH still AS (
 )
 UPDATE payments.payments p
 SET state = sqlc.arg(state), refunded_minor = sqlc.arg(refunded_minor),
-    failure_reason = sqlc.arg(failure_reason), updated_at = now(), checked_at = now()
+    failure_reason = sqlc.arg(failure_reason), updated_at = now(),
+    checked_at = CASE WHEN sqlc.arg(mark_checked)::bool THEN now() ELSE p.checked_at END
 FROM ev
 WHERE p.id = ev.payment_id
 RETURNING p.*;

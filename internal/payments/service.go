@@ -449,27 +449,7 @@ func (s *Service) moveCheckedTx(ctx context.Context, tx pgx.Tx, p Payment, c cha
 	if err != nil || pl.to == "" || pl.paidFirst || pl.externalRefund != 0 {
 		return p, false, err
 	}
-	row, err := s.q.PaymentMoveChecked(ctx, tx, dbsqlc.PaymentMoveCheckedParams{
-		PaymentID:       int64(p.ID),
-		FromState:       string(p.State),
-		Provider:        p.Provider,
-		ProviderEventID: c.eventID,
-		Type:            c.eventType,
-		ReportedState:   string(c.status.State),
-		Note:            pl.note,
-		Payload:         c.payloadJSON(),
-		State:           string(pl.to),
-		RefundedMinor:   p.Refunded.Minor,
-		FailureReason:   pl.failureReason,
-	})
-	if errors.Is(err, pgx.ErrNoRows) {
-		return p, false, nil
-	}
-	if err != nil {
-		return p, false, fmt.Errorf("payments: move payment %d to %s: %w", p.ID, pl.to, err)
-	}
-	next, err := s.enteredTx(ctx, tx, p, paymentFromRow(row), c.source)
-	return next, true, err
+	return s.moveOneStepTx(ctx, tx, p, c, pl, true)
 }
 
 func (s *Service) provider(name string) (Provider, error) {

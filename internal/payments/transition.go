@@ -24,6 +24,35 @@ type change struct {
 	source string
 }
 
+// moveOneStepTx records c and moves p one step, to pl.to, in one statement (PaymentMove),
+// if p is still in the state it was read in and c is new; markChecked also records a
+// status check. moved is false, with nothing written, when it is not that case. The hooks
+// of the state entered run in tx.
+func (s *Service) moveOneStepTx(ctx context.Context, tx pgx.Tx, p Payment, c change, pl plan, markChecked bool) (Payment, bool, error) {
+	row, err := s.q.PaymentMove(ctx, tx, dbsqlc.PaymentMoveParams{
+		PaymentID:       int64(p.ID),
+		FromState:       string(p.State),
+		Provider:        p.Provider,
+		ProviderEventID: c.eventID,
+		Type:            c.eventType,
+		ReportedState:   string(c.status.State),
+		Note:            pl.note,
+		Payload:         c.payloadJSON(),
+		State:           string(pl.to),
+		RefundedMinor:   p.Refunded.Minor,
+		FailureReason:   pl.failureReason,
+		MarkChecked:     markChecked,
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, false, nil
+	}
+	if err != nil {
+		return p, false, fmt.Errorf("payments: record event %s moving payment %d to %s: %w", c.eventID, p.ID, pl.to, err)
+	}
+	next, err := s.enteredTx(ctx, tx, p, paymentFromRow(row), c.source)
+	return next, true, err
+}
+
 // payloadJSON is the event as stored: as received, or the status itself when there is
 // no valid JSON to keep.
 func (c change) payloadJSON() []byte {
@@ -60,32 +89,15 @@ func (s *Service) applyTx(ctx context.Context, tx pgx.Tx, row dbsqlc.PaymentsPay
 	if err != nil {
 		return p, err
 	}
-	payload := c.payloadJSON()
 	if pl.to != "" && !pl.paidFirst && pl.externalRefund == 0 {
 		// The common case, a payment moving one step (paid, failed, ...): the event and the
 		// move are one statement.
-		row, err := s.q.EventInsertMoving(ctx, tx, dbsqlc.EventInsertMovingParams{
-			Provider:        p.Provider,
-			ProviderEventID: c.eventID,
-			PaymentID:       int64(p.ID),
-			Type:            c.eventType,
-			ReportedState:   string(c.status.State),
-			Note:            pl.note,
-			Payload:         payload,
-			FromState:       string(p.State),
-			State:           string(pl.to),
-			RefundedMinor:   p.Refunded.Minor,
-			FailureReason:   pl.failureReason,
-		})
-		if errors.Is(err, pgx.ErrNoRows) {
+		next, moved, err := s.moveOneStepTx(ctx, tx, p, c, pl, false)
+		if err == nil && !moved {
 			// The payment is locked, so its state cannot have moved: the event was seen.
 			s.log.DebugContext(ctx, "payment event already processed", "payment", p.ID, "event", c.eventID, "source", c.source)
-			return p, nil
 		}
-		if err != nil {
-			return p, fmt.Errorf("payments: record event %s moving payment %d to %s: %w", c.eventID, p.ID, pl.to, err)
-		}
-		return s.enteredTx(ctx, tx, p, paymentFromRow(row), c.source)
+		return next, err
 	}
 	_, err = s.q.EventInsert(ctx, tx, dbsqlc.EventInsertParams{
 		Provider:        p.Provider,
@@ -95,7 +107,7 @@ func (s *Service) applyTx(ctx context.Context, tx pgx.Tx, row dbsqlc.PaymentsPay
 		ReportedState:   string(c.status.State),
 		Applied:         pl.to != "",
 		Note:            pl.note,
-		Payload:         payload,
+		Payload:         c.payloadJSON(),
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		s.log.DebugContext(ctx, "payment event already processed", "payment", p.ID, "event", c.eventID, "source", c.source)

@@ -47,74 +47,6 @@ func (q *Queries) EventInsert(ctx context.Context, db DBTX, arg EventInsertParam
 	return id, err
 }
 
-const eventInsertMoving = `-- name: EventInsertMoving :one
-WITH ev AS (
-    INSERT INTO payments.events (provider, provider_event_id, payment_id, type, reported_state, applied, note, payload)
-    VALUES ($5, $6, $7, $8,
-            $9, true, $10, $11)
-    ON CONFLICT (provider, provider_event_id) DO NOTHING
-    RETURNING payment_id
-)
-UPDATE payments.payments p
-SET state = $1, refunded_minor = $2,
-    failure_reason = $3, updated_at = now()
-FROM ev
-WHERE p.id = ev.payment_id AND p.state = $4
-RETURNING p.id, p.token, p.order_ref, p.description, p.amount_minor, p.currency, p.refunded_minor, p.provider, p.provider_ref, p.state, p.failure_reason, p.idempotency_key, p.created_at, p.updated_at, p.checked_at
-`
-
-type EventInsertMovingParams struct {
-	State           string
-	RefundedMinor   int64
-	FailureReason   string
-	FromState       string
-	Provider        string
-	ProviderEventID string
-	PaymentID       int64
-	Type            string
-	ReportedState   string
-	Note            string
-	Payload         []byte
-}
-
-// EventInsertMoving records an event that moves its payment (locked by the caller) and
-// moves it, in one statement. No row means the event was recorded before: a duplicate,
-// which changes nothing.
-func (q *Queries) EventInsertMoving(ctx context.Context, db DBTX, arg EventInsertMovingParams) (PaymentsPayment, error) {
-	row := db.QueryRow(ctx, eventInsertMoving,
-		arg.State,
-		arg.RefundedMinor,
-		arg.FailureReason,
-		arg.FromState,
-		arg.Provider,
-		arg.ProviderEventID,
-		arg.PaymentID,
-		arg.Type,
-		arg.ReportedState,
-		arg.Note,
-		arg.Payload,
-	)
-	var i PaymentsPayment
-	err := row.Scan(
-		&i.ID,
-		&i.Token,
-		&i.OrderRef,
-		&i.Description,
-		&i.AmountMinor,
-		&i.Currency,
-		&i.RefundedMinor,
-		&i.Provider,
-		&i.ProviderRef,
-		&i.State,
-		&i.FailureReason,
-		&i.IdempotencyKey,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-		&i.CheckedAt,
-	)
-	return i, err
-}
-
 const eventListByPayment = `-- name: EventListByPayment :many
 SELECT id, provider, provider_event_id, payment_id, type, reported_state, applied, note, payload, received_at FROM payments.events WHERE payment_id = $1 ORDER BY id
 `
@@ -470,31 +402,33 @@ func (q *Queries) PaymentMarkChecked(ctx context.Context, db DBTX, id int64) err
 	return err
 }
 
-const paymentMoveChecked = `-- name: PaymentMoveChecked :one
+const paymentMove = `-- name: PaymentMove :one
 WITH still AS (
     SELECT pay.id FROM payments.payments pay
-    WHERE pay.id = $4 AND pay.state = $5
+    WHERE pay.id = $5 AND pay.state = $6
     FOR UPDATE
 ), ev AS (
     INSERT INTO payments.events (provider, provider_event_id, payment_id, type, reported_state, applied, note, payload)
-    SELECT $6, $7, still.id, $8,
-           $9, true, $10, $11
+    SELECT $7, $8, still.id, $9,
+           $10, true, $11, $12
     FROM still
     ON CONFLICT (provider, provider_event_id) DO NOTHING
     RETURNING payment_id
 )
 UPDATE payments.payments p
 SET state = $1, refunded_minor = $2,
-    failure_reason = $3, updated_at = now(), checked_at = now()
+    failure_reason = $3, updated_at = now(),
+    checked_at = CASE WHEN $4::bool THEN now() ELSE p.checked_at END
 FROM ev
 WHERE p.id = ev.payment_id
 RETURNING p.id, p.token, p.order_ref, p.description, p.amount_minor, p.currency, p.refunded_minor, p.provider, p.provider_ref, p.state, p.failure_reason, p.idempotency_key, p.created_at, p.updated_at, p.checked_at
 `
 
-type PaymentMoveCheckedParams struct {
+type PaymentMoveParams struct {
 	State           string
 	RefundedMinor   int64
 	FailureReason   string
+	MarkChecked     bool
 	PaymentID       int64
 	FromState       string
 	Provider        string
@@ -505,15 +439,16 @@ type PaymentMoveCheckedParams struct {
 	Payload         []byte
 }
 
-// PaymentMoveChecked is a status check's common case in one statement: the payment is
-// still in from_state (locked, so nothing moves it meanwhile), the event is new; the
-// event is recorded and the payment moved, marked checked. No row: not that case (the
-// state moved since it was read, or the event was seen); nothing was written.
-func (q *Queries) PaymentMoveChecked(ctx context.Context, db DBTX, arg PaymentMoveCheckedParams) (PaymentsPayment, error) {
-	row := db.QueryRow(ctx, paymentMoveChecked,
+// PaymentMove records an event that moves a payment one step and moves it, in one
+// statement, if the payment is still in from_state (locked here; the caller may hold the
+// lock already) and the event is new; mark_checked also records a status check. No row:
+// not that case (the state moved, or the event was seen); nothing was written.
+func (q *Queries) PaymentMove(ctx context.Context, db DBTX, arg PaymentMoveParams) (PaymentsPayment, error) {
+	row := db.QueryRow(ctx, paymentMove,
 		arg.State,
 		arg.RefundedMinor,
 		arg.FailureReason,
+		arg.MarkChecked,
 		arg.PaymentID,
 		arg.FromState,
 		arg.Provider,

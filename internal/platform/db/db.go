@@ -6,12 +6,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
+
+// defaultMaxConns is the pool size when neither the options nor the URL (pgx's
+// pool_max_conns) give one: four per core this process may use. A connection busy on the database is a backend wanting a CPU
+// there; more of them than a few per core make PostgreSQL's scheduler, not the pool, decide
+// who waits, and a backend descheduled while it holds a row lock stalls everyone queued
+// on that row. Measured on a 2-core machine under the checkout load (32 shoppers): 16
+// connections gave place p99 of 89-117 ms, 8 gave 79-80 ms and 4 gave 66-72 ms at 5 %
+// fewer orders per second. Replicas sharing one database each bring their own pool, so a
+// small default also leaves room for them under max_connections.
+func defaultMaxConns() int32 { return int32(4 * max(runtime.GOMAXPROCS(0), 1)) }
 
 // PoolOptions tunes the pool. Zero values pick defaults sized for a small container.
 type PoolOptions struct {
@@ -45,12 +57,11 @@ func Open(ctx context.Context, url string, opts PoolOptions) (*pgxpool.Pool, err
 	if err != nil {
 		return nil, err
 	}
-	if opts.MaxConns > 0 {
+	switch {
+	case opts.MaxConns > 0:
 		cfg.MaxConns = opts.MaxConns
-	} else if cfg.MaxConns < 16 {
-		// Requests hold a connection only for single statements, so a few more than the
-		// cores keeps a burst of page views from queueing behind each other's round trips.
-		cfg.MaxConns = 16
+	case !strings.Contains(url, "pool_max_conns"):
+		cfg.MaxConns = defaultMaxConns()
 	}
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	cfg.HealthCheckPeriod = 30 * time.Second

@@ -372,7 +372,7 @@ func TestAdminPages(t *testing.T) {
 		for _, n := range p.byTestID("dashboard-shortcut") {
 			labels = append(labels, text(n))
 		}
-		require.Equal(t, []string{"Products", "Categories", "Orders", "Inventory", "Discounts", "Shipping & tax", "Staff", "Customers", "Emails", "Audit log"}, labels)
+		require.Equal(t, []string{"Products", "Categories", "Orders", "Inventory", "Discounts", "Settings", "Staff", "Customers", "Emails", "Audit log"}, labels)
 	})
 
 	t.Run("OKEmailList", func(t *testing.T) {

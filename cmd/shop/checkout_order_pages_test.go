@@ -78,9 +78,17 @@ func TestOrderPages(t *testing.T) {
 	})
 
 	t.Run("OKInvoice", func(t *testing.T) {
+		_, err := f.a.m.orders.SetSeller(ctx, audit.Actor{Email: "staff@shop.test"}, orders.Seller{
+			Name: "Atelier Grace SAS", Address: "3 place Bellecour\n69002 Lyon", TaxID: "FR40303265045", InvoiceNote: "RCS Lyon 303 265 045",
+		})
+		require.NoError(t, err)
 		res := guest.send(t, http.MethodGet, orderURL+"/invoice", nil)
 		require.Equal(t, http.StatusOK, res.status)
 		p := parsePage(t, res.body)
+		require.Equal(t, "Atelier Grace SAS", text(p.one("invoice-seller")), "the seller's legal name heads the invoice")
+		require.Equal(t, "3 place Bellecour 69002 Lyon", text(p.one("seller-address")), "one line after the other")
+		require.Equal(t, "FR40303265045", text(p.one("seller-tax-id")))
+		require.Equal(t, "RCS Lyon 303 265 045", text(p.one("invoice-note")))
 		number := orderNumberOf(t, f, token)
 		require.Equal(t, orders.PaymentRef(number), strings.TrimPrefix(text(p.one("invoice-number")), "#"))
 		lines := p.byTestID("invoice-line")

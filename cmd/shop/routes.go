@@ -296,7 +296,7 @@ func adminNav() []adminNavEntry {
 		{"Orders", "/admin/orders", users.PermOrdersView},
 		{"Inventory", "/admin/inventory", users.PermInventoryView},
 		{"Discounts", "/admin/discounts", users.PermDiscounts},
-		{"Shipping & tax", "/admin/settings", users.PermSettings},
+		{"Settings", "/admin/settings", users.PermSettings},
 		{"Staff", "/admin/staff", users.PermStaffManage},
 		{"Customers", "/admin/customers", users.PermCustomersView},
 		{"Emails", "/admin/emails", users.PermEmailsView},

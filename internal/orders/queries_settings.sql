@@ -6,6 +6,12 @@ SELECT * FROM orders.store_settings WHERE singleton;
 -- name: StoreSettingsSetTaxMode :one
 UPDATE orders.store_settings SET tax_mode = @tax_mode, updated_at = now() WHERE singleton RETURNING *;
 
+-- name: StoreSettingsSetSeller :one
+UPDATE orders.store_settings
+SET seller_name = @seller_name, seller_address = @seller_address, seller_tax_id = @seller_tax_id,
+    invoice_note = @invoice_note, updated_at = now()
+WHERE singleton RETURNING *;
+
 -- name: ShippingZonesAll :many
 SELECT * FROM orders.shipping_zones ORDER BY position, id;
 

@@ -552,11 +552,12 @@ var demoTaxRates = []TaxRateInput{
 }
 
 // SeedDemoSettings gives a shop without shipping zones the demo shop's settings: prices
-// include tax; zones "Domestic" (France), "Europe" and "Worldwide" with their methods,
-// priced in the shop's currency; and the standard VAT rates of the EU countries served,
-// unless some tax rates exist already. It does nothing when any zone exists, so running
-// it again, or after staff set up shipping, changes nothing. The demo values pass the
-// back office's validation, in one transaction: a failed seed leaves nothing behind.
+// include tax; the demo seller on invoices; zones "Domestic" (France), "Europe" and
+// "Worldwide" with their methods, priced in the shop's currency; and the standard VAT
+// rates of the EU countries served, unless some tax rates exist already. It does nothing
+// when any zone exists, so running it again, or after staff set up shipping, changes
+// nothing. The demo values pass the back office's validation, in one transaction: a
+// failed seed leaves nothing behind.
 func (s *Service) SeedDemoSettings(ctx context.Context, shop ShopCurrency) error {
 	defer s.forgetSettings()
 	currency, err := shop.Currency(ctx)
@@ -580,6 +581,15 @@ func (s *Service) SeedDemoSettings(ctx context.Context, shop ShopCurrency) error
 		}
 		if _, err := s.q.StoreSettingsSetTaxMode(ctx, tx, string(PricesIncludeTax)); err != nil {
 			return fmt.Errorf("orders: demo tax mode: %w", err)
+		}
+		seller, fields := demoSeller.parse()
+		if len(fields) > 0 {
+			return fmt.Errorf("orders: demo seller refused: %v", fields)
+		}
+		if _, err := s.q.StoreSettingsSetSeller(ctx, tx, dbsqlc.StoreSettingsSetSellerParams{
+			SellerName: seller.Name, SellerAddress: seller.Address, SellerTaxID: seller.TaxID, InvoiceNote: seller.InvoiceNote,
+		}); err != nil {
+			return fmt.Errorf("orders: demo seller: %w", err)
 		}
 		for _, d := range demoShipping(currency) {
 			z, fields := d.zone.parse()

@@ -15,6 +15,7 @@ import (
 // line with its tax rate, and the totals with tax broken down per rate. The figures are
 // the ones the order was placed with, so the lines add up to the totals to the cent.
 type adminInvoiceView struct {
+	Seller         orders.Seller
 	Label          string
 	BackURL        string
 	PlacedAt       time.Time
@@ -59,7 +60,14 @@ func (h *Handler) adminOrderInvoice(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.d.Renderer.Page(w, r, http.StatusOK, adminInvoicePage(adminInvoiceFor(o, lines)))
+	seller, err := h.d.Orders.Seller(r.Context())
+	if err != nil {
+		h.d.Renderer.Error(w, r, err)
+		return
+	}
+	v := adminInvoiceFor(o, lines)
+	v.Seller = seller
+	h.d.Renderer.Page(w, r, http.StatusOK, adminInvoicePage(v))
 }
 
 func adminInvoiceFor(o orders.Order, lines []orders.OrderLine) adminInvoiceView {

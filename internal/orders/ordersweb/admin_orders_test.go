@@ -14,6 +14,7 @@ import (
 
 	"github.com/monoshop/monoshop/internal/orders"
 	"github.com/monoshop/monoshop/internal/payments"
+	"github.com/monoshop/monoshop/internal/platform/audit"
 )
 
 func orderPath(o orders.Order) string { return "/admin/orders/" + strconv.FormatInt(o.Number, 10) }
@@ -238,7 +239,10 @@ func TestAdminOrderShow(t *testing.T) {
 	t.Run("OKInvoice", func(t *testing.T) {
 		t.Parallel()
 		p := e.open(t, orderPath(o)+"/invoice")
-		require.Equal(t, "Test Shop", p.text(t, "invoice-seller"))
+		require.Equal(t, "Test Shop", p.text(t, "invoice-seller"), "no legal name yet: the store's name")
+		require.Empty(t, p.byTestID("seller-address"))
+		require.Empty(t, p.byTestID("seller-tax-id"))
+		require.Empty(t, p.byTestID("invoice-note"))
 		require.Equal(t, label(o), p.text(t, "invoice-number"))
 		require.Equal(t, o.CreatedAt.UTC().Format("2 January 2006"), p.text(t, "invoice-date"))
 		require.Equal(t, []string{"Ada Lovelace", "9 quai Voltaire", "75007 Paris", "FR"}, addressLines(p.one(t, "invoice-billing")))
@@ -251,6 +255,22 @@ func TestAdminOrderShow(t *testing.T) {
 		require.Equal(t, "€12.83", p.text(t, "invoice-tax"), "the rows add up to the total tax")
 		require.Equal(t, "€77.00", p.text(t, "invoice-total"))
 	})
+}
+
+func TestAdminInvoiceSeller(t *testing.T) {
+	t.Parallel()
+	e := adminSetup(t)
+	o := e.place(t, orderSpec{Key: "seller", Email: "ada@example.com", Name: "Ada"})
+	_, err := e.svc.SetSeller(e.ctx, audit.Actor{ID: 1, Email: "grace@shop.test"}, orders.Seller{
+		Name: "Atelier Grace SAS", Address: "3 place Bellecour\n69002 Lyon\nFrance", TaxID: "FR40303265045",
+		InvoiceNote: "RCS Lyon 303 265 045\nPayment due on receipt.",
+	})
+	require.NoError(t, err)
+	p := e.open(t, orderPath(o)+"/invoice")
+	require.Equal(t, "Atelier Grace SAS", p.text(t, "invoice-seller"), "an order placed before the details were set shows them too")
+	require.Equal(t, []string{"3 place Bellecour", "69002 Lyon", "France"}, addressLines(p.one(t, "seller-address")))
+	require.Equal(t, "FR40303265045", p.text(t, "seller-tax-id"))
+	require.Equal(t, []string{"RCS Lyon 303 265 045", "Payment due on receipt."}, addressLines(p.one(t, "invoice-note")))
 }
 
 func TestAdminOrderNotFound(t *testing.T) {

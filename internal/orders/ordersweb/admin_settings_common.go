@@ -22,6 +22,7 @@ const (
 	adminMethodsPath    = adminSettingsPath + "/methods"
 	adminTaxRatesPath   = adminSettingsPath + "/tax-rates"
 	adminTaxRatesAnchor = "tax-rates"
+	adminSellerAnchor   = "invoice-details"
 )
 
 // adminSettingsTierRows is how many weight-tier rows the method form reads at most; it

@@ -40,7 +40,7 @@ func adminTaxRateFormPage(v adminTaxRateFormView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = web.Breadcrumbs([]web.Crumb{{Label: "Shipping & tax", URL: adminSettingsPath + "#" + adminTaxRatesAnchor}, {Label: v.Title}}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = web.Breadcrumbs([]web.Crumb{{Label: "Settings", URL: adminSettingsPath + "#" + adminTaxRatesAnchor}, {Label: v.Title}}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

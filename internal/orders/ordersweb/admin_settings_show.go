@@ -12,6 +12,7 @@ import (
 // for how much, and the tax rates.
 type adminSettingsView struct {
 	TaxMode  adminTaxModeForm
+	Seller   adminSellerForm
 	Currency string
 	Zones    []adminZoneRow
 	Rates    []adminTaxRateRow
@@ -20,6 +21,15 @@ type adminSettingsView struct {
 // adminTaxModeForm is the tax mode as stored, or as submitted when it was refused.
 type adminTaxModeForm struct {
 	Mode    string
+	Problem adminProblem
+}
+
+// adminSellerForm is the seller's details as stored, or as submitted when refused.
+type adminSellerForm struct {
+	Name    string
+	Address string
+	TaxID   string
+	Note    string
 	Problem adminProblem
 }
 
@@ -60,12 +70,18 @@ type adminTaxRateRow struct {
 
 // adminSettingsShow shows the settings page.
 func (h *Handler) adminSettingsShow(w http.ResponseWriter, r *http.Request) {
-	h.renderAdminSettings(w, r, http.StatusOK, nil)
+	h.renderAdminSettings(w, r, http.StatusOK, adminSettingsRefused{})
 }
 
-// renderAdminSettings renders the settings page; a refused tax-mode form passes itself to
-// be shown as submitted.
-func (h *Handler) renderAdminSettings(w http.ResponseWriter, r *http.Request, status int, taxMode *adminTaxModeForm) {
+// adminSettingsRefused is a form of the settings page refused as submitted, shown again
+// with its messages instead of the stored values; at most one is set.
+type adminSettingsRefused struct {
+	taxMode *adminTaxModeForm
+	seller  *adminSellerForm
+}
+
+// renderAdminSettings renders the settings page, with a refused form as submitted.
+func (h *Handler) renderAdminSettings(w http.ResponseWriter, r *http.Request, status int, refused adminSettingsRefused) {
 	ctx := r.Context()
 	settings, err := h.d.Orders.PricingSettings(ctx)
 	if err != nil {
@@ -83,8 +99,18 @@ func (h *Handler) renderAdminSettings(w http.ResponseWriter, r *http.Request, st
 		return
 	}
 	v := adminSettingsView{TaxMode: adminTaxModeForm{Mode: string(settings.Mode)}, Currency: currency}
-	if taxMode != nil {
-		v.TaxMode = *taxMode
+	if refused.taxMode != nil {
+		v.TaxMode = *refused.taxMode
+	}
+	if refused.seller != nil {
+		v.Seller = *refused.seller
+	} else {
+		seller, err := h.d.Orders.Seller(ctx)
+		if err != nil {
+			h.d.Renderer.Error(w, r, err)
+			return
+		}
+		v.Seller = adminSellerForm{Name: seller.Name, Address: seller.Address, TaxID: seller.TaxID, Note: seller.InvoiceNote}
 	}
 	for _, z := range zones {
 		row := adminZoneRow{

@@ -19,7 +19,9 @@ func (h *Handler) adminSettingsTaxMode(w http.ResponseWriter, r *http.Request) {
 			h.d.Renderer.Error(w, r, err)
 			return
 		}
-		h.renderAdminSettings(w, r, web.FormStatus(err), &adminTaxModeForm{Mode: adminKept(string(mode)), Problem: adminProblemOf(err)})
+		h.renderAdminSettings(w, r, web.FormStatus(err), adminSettingsRefused{
+			taxMode: &adminTaxModeForm{Mode: adminKept(string(mode)), Problem: adminProblemOf(err)},
+		})
 		return
 	}
 	msg := "Catalog prices now include tax."

@@ -14,5 +14,10 @@ func (h *Handler) orderInvoice(w http.ResponseWriter, r *http.Request) {
 		h.d.Renderer.Error(w, r, err)
 		return
 	}
-	h.shopperPage(w, r, http.StatusOK, invoicePage(newOrderView(d)))
+	seller, err := h.d.Orders.Seller(r.Context())
+	if err != nil {
+		h.d.Renderer.Error(w, r, err)
+		return
+	}
+	h.shopperPage(w, r, http.StatusOK, invoicePage(newOrderView(d), seller))
 }

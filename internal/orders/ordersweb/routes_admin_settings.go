@@ -13,11 +13,12 @@ func (h *Handler) AdminDiscountRoutes(r chi.Router) {
 	r.Post("/{id}/deactivate", h.adminDiscountDeactivate)
 }
 
-// AdminSettingsRoutes mounts the shipping and tax settings (settings.edit), under
+// AdminSettingsRoutes mounts the shipping, tax and invoice settings (settings.edit), under
 // /admin/settings.
 func (h *Handler) AdminSettingsRoutes(r chi.Router) {
 	r.Get("/", h.adminSettingsShow)
 	r.Post("/tax-mode", h.adminSettingsTaxMode)
+	r.Post("/seller", h.adminSettingsSeller)
 
 	r.Get("/zones/new", h.adminZoneNew)
 	r.Post("/zones", h.adminZoneCreate)

@@ -332,9 +332,13 @@ type OrdersShippingZone struct {
 }
 
 type OrdersStoreSetting struct {
-	Singleton bool
-	TaxMode   string
-	UpdatedAt time.Time
+	Singleton     bool
+	TaxMode       string
+	UpdatedAt     time.Time
+	SellerName    string
+	SellerAddress string
+	SellerTaxID   string
+	InvoiceNote   string
 }
 
 type OrdersTaxRate struct {

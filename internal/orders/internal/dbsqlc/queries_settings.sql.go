@@ -628,19 +628,27 @@ func (q *Queries) ShippingZonesAll(ctx context.Context, db DBTX) ([]OrdersShippi
 
 const storeSettingsGet = `-- name: StoreSettingsGet :one
 
-SELECT singleton, tax_mode, updated_at FROM orders.store_settings WHERE singleton
+SELECT singleton, tax_mode, updated_at, seller_name, seller_address, seller_tax_id, invoice_note FROM orders.store_settings WHERE singleton
 `
 
 // Store settings, shipping zones and methods, tax rates: what checkout prices with.
 func (q *Queries) StoreSettingsGet(ctx context.Context, db DBTX) (OrdersStoreSetting, error) {
 	row := db.QueryRow(ctx, storeSettingsGet)
 	var i OrdersStoreSetting
-	err := row.Scan(&i.Singleton, &i.TaxMode, &i.UpdatedAt)
+	err := row.Scan(
+		&i.Singleton,
+		&i.TaxMode,
+		&i.UpdatedAt,
+		&i.SellerName,
+		&i.SellerAddress,
+		&i.SellerTaxID,
+		&i.InvoiceNote,
+	)
 	return i, err
 }
 
 const storeSettingsLock = `-- name: StoreSettingsLock :one
-SELECT singleton, tax_mode, updated_at FROM orders.store_settings WHERE singleton FOR UPDATE
+SELECT singleton, tax_mode, updated_at, seller_name, seller_address, seller_tax_id, invoice_note FROM orders.store_settings WHERE singleton FOR UPDATE
 `
 
 // StoreSettingsLock serializes writers of the store's settings (and the demo seed, which
@@ -648,18 +656,68 @@ SELECT singleton, tax_mode, updated_at FROM orders.store_settings WHERE singleto
 func (q *Queries) StoreSettingsLock(ctx context.Context, db DBTX) (OrdersStoreSetting, error) {
 	row := db.QueryRow(ctx, storeSettingsLock)
 	var i OrdersStoreSetting
-	err := row.Scan(&i.Singleton, &i.TaxMode, &i.UpdatedAt)
+	err := row.Scan(
+		&i.Singleton,
+		&i.TaxMode,
+		&i.UpdatedAt,
+		&i.SellerName,
+		&i.SellerAddress,
+		&i.SellerTaxID,
+		&i.InvoiceNote,
+	)
+	return i, err
+}
+
+const storeSettingsSetSeller = `-- name: StoreSettingsSetSeller :one
+UPDATE orders.store_settings
+SET seller_name = $1, seller_address = $2, seller_tax_id = $3,
+    invoice_note = $4, updated_at = now()
+WHERE singleton RETURNING singleton, tax_mode, updated_at, seller_name, seller_address, seller_tax_id, invoice_note
+`
+
+type StoreSettingsSetSellerParams struct {
+	SellerName    string
+	SellerAddress string
+	SellerTaxID   string
+	InvoiceNote   string
+}
+
+func (q *Queries) StoreSettingsSetSeller(ctx context.Context, db DBTX, arg StoreSettingsSetSellerParams) (OrdersStoreSetting, error) {
+	row := db.QueryRow(ctx, storeSettingsSetSeller,
+		arg.SellerName,
+		arg.SellerAddress,
+		arg.SellerTaxID,
+		arg.InvoiceNote,
+	)
+	var i OrdersStoreSetting
+	err := row.Scan(
+		&i.Singleton,
+		&i.TaxMode,
+		&i.UpdatedAt,
+		&i.SellerName,
+		&i.SellerAddress,
+		&i.SellerTaxID,
+		&i.InvoiceNote,
+	)
 	return i, err
 }
 
 const storeSettingsSetTaxMode = `-- name: StoreSettingsSetTaxMode :one
-UPDATE orders.store_settings SET tax_mode = $1, updated_at = now() WHERE singleton RETURNING singleton, tax_mode, updated_at
+UPDATE orders.store_settings SET tax_mode = $1, updated_at = now() WHERE singleton RETURNING singleton, tax_mode, updated_at, seller_name, seller_address, seller_tax_id, invoice_note
 `
 
 func (q *Queries) StoreSettingsSetTaxMode(ctx context.Context, db DBTX, taxMode string) (OrdersStoreSetting, error) {
 	row := db.QueryRow(ctx, storeSettingsSetTaxMode, taxMode)
 	var i OrdersStoreSetting
-	err := row.Scan(&i.Singleton, &i.TaxMode, &i.UpdatedAt)
+	err := row.Scan(
+		&i.Singleton,
+		&i.TaxMode,
+		&i.UpdatedAt,
+		&i.SellerName,
+		&i.SellerAddress,
+		&i.SellerTaxID,
+		&i.InvoiceNote,
+	)
 	return i, err
 }
 

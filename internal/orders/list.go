@@ -203,12 +203,14 @@ func orderNumberQuery(q string) (int64, bool) {
 }
 
 // containsPattern is the LIKE pattern matching text anywhere, its own wildcards escaped
-// so that "100%" or "a_b" mean what they say; nil for no text.
+// so that "100%" or "a_b" mean what they say; nil for no text. Line breaks become spaces:
+// the searched fields are one text joined by line breaks (orders_search_trgm_idx), and a
+// search must not match across two of them.
 func containsPattern(text string) *string {
 	if text == "" {
 		return nil
 	}
-	escaped := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(text)
+	escaped := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`, "\r", " ", "\n", " ").Replace(text)
 	p := "%" + escaped + "%"
 	return &p
 }

@@ -11,11 +11,11 @@ WHERE (sqlc.narg(status)::text IS NULL OR status = sqlc.narg(status)::text)
   AND (sqlc.narg(created_from)::timestamptz IS NULL OR created_at >= sqlc.narg(created_from)::timestamptz)
   AND (sqlc.narg(created_before)::timestamptz IS NULL OR created_at < sqlc.narg(created_before)::timestamptz)
   -- pattern is a LIKE pattern (wildcards in the search text escaped by the caller)
-  -- matched against the email and the names on both addresses, case-insensitively.
+  -- matched against the email and the names on both addresses, case-insensitively, as
+  -- the one text orders_search_trgm_idx indexes (the expression must stay the same).
   AND (sqlc.narg(pattern)::text IS NULL
-       OR email ILIKE sqlc.narg(pattern)::text
-       OR shipping_address->>'name' ILIKE sqlc.narg(pattern)::text
-       OR billing_address->>'name' ILIKE sqlc.narg(pattern)::text)
+       OR (email || E'\n' || coalesce(shipping_address->>'name', '') || E'\n' || coalesce(billing_address->>'name', ''))
+          ILIKE sqlc.narg(pattern)::text)
 ORDER BY created_at DESC, id DESC
 LIMIT @max_rows OFFSET @skip_rows;
 
@@ -28,7 +28,6 @@ WHERE (sqlc.narg(payment_status)::text IS NULL OR payment_status = sqlc.narg(pay
   AND (sqlc.narg(created_from)::timestamptz IS NULL OR created_at >= sqlc.narg(created_from)::timestamptz)
   AND (sqlc.narg(created_before)::timestamptz IS NULL OR created_at < sqlc.narg(created_before)::timestamptz)
   AND (sqlc.narg(pattern)::text IS NULL
-       OR email ILIKE sqlc.narg(pattern)::text
-       OR shipping_address->>'name' ILIKE sqlc.narg(pattern)::text
-       OR billing_address->>'name' ILIKE sqlc.narg(pattern)::text)
+       OR (email || E'\n' || coalesce(shipping_address->>'name', '') || E'\n' || coalesce(billing_address->>'name', ''))
+          ILIKE sqlc.narg(pattern)::text)
 GROUP BY status;

@@ -92,6 +92,9 @@ func TestAdminOrderList(t *testing.T) {
 			{"q=ADA%40EXAMPLE.COM", []string{label(ada)}},
 			{"q=example.com", []string{label(cy), label(ada)}},
 			{"q=stone", []string{label(bob)}},
+			{"q=STONE", []string{label(bob)}},
+			// The end of Bob's email then the start of his name: no field holds it.
+			{"q=org%0ABob", nil},
 			{"q=nobody+at+all", nil},
 			{"q=stone&payment=pending", nil},
 		} {

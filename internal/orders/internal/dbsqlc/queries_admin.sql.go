@@ -17,9 +17,8 @@ WHERE ($1::text IS NULL OR payment_status = $1::text)
   AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz)
   AND ($4::timestamptz IS NULL OR created_at < $4::timestamptz)
   AND ($5::text IS NULL
-       OR email ILIKE $5::text
-       OR shipping_address->>'name' ILIKE $5::text
-       OR billing_address->>'name' ILIKE $5::text)
+       OR (email || E'\n' || coalesce(shipping_address->>'name', '') || E'\n' || coalesce(billing_address->>'name', ''))
+          ILIKE $5::text)
 GROUP BY status
 `
 
@@ -73,11 +72,11 @@ WHERE ($1::text IS NULL OR status = $1::text)
   AND ($4::timestamptz IS NULL OR created_at >= $4::timestamptz)
   AND ($5::timestamptz IS NULL OR created_at < $5::timestamptz)
   -- pattern is a LIKE pattern (wildcards in the search text escaped by the caller)
-  -- matched against the email and the names on both addresses, case-insensitively.
+  -- matched against the email and the names on both addresses, case-insensitively, as
+  -- the one text orders_search_trgm_idx indexes (the expression must stay the same).
   AND ($6::text IS NULL
-       OR email ILIKE $6::text
-       OR shipping_address->>'name' ILIKE $6::text
-       OR billing_address->>'name' ILIKE $6::text)
+       OR (email || E'\n' || coalesce(shipping_address->>'name', '') || E'\n' || coalesce(billing_address->>'name', ''))
+          ILIKE $6::text)
 ORDER BY created_at DESC, id DESC
 LIMIT $8 OFFSET $7
 `

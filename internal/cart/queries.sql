@@ -1,10 +1,16 @@
 -- Queries of the cart module; they touch only the cart schema.
+--
+-- A cart's updated_at says when it was last used, for deleting guest carts left for a
+-- month; it moves at most once an hour. Every add to cart updates the cart row (that
+-- update is also its lock), and an update that leaves every indexed column as it was is
+-- a HOT update: no new index entries, and the row's old versions are pruned in place.
+-- Setting updated_at on every add made every one of those updates write all four indexes.
 
 -- name: GuestCartTouch :one
 -- Finds a guest cart by its token, marks it used and locks it for the rest of the
 -- transaction, so two changes of one cart (two tabs, a double click) apply one after the
 -- other.
-UPDATE cart.carts SET updated_at = now() WHERE token = sqlc.arg(token)::text RETURNING id;
+UPDATE cart.carts SET updated_at = CASE WHEN updated_at < now() - interval '1 hour' THEN now() ELSE updated_at END WHERE token = sqlc.arg(token)::text RETURNING id;
 
 -- name: GuestCartLock :one
 SELECT id FROM cart.carts WHERE token = sqlc.arg(token)::text FOR UPDATE;
@@ -13,11 +19,12 @@ SELECT id FROM cart.carts WHERE token = sqlc.arg(token)::text FOR UPDATE;
 -- One statement finds or creates the customer's cart and locks it: concurrent first
 -- adds of one customer cannot create two carts.
 INSERT INTO cart.carts (account_id) VALUES (sqlc.arg(account_id)::bigint)
-ON CONFLICT (account_id) DO UPDATE SET updated_at = now()
+ON CONFLICT (account_id) DO UPDATE
+    SET updated_at = CASE WHEN carts.updated_at < now() - interval '1 hour' THEN now() ELSE carts.updated_at END
 RETURNING id;
 
 -- name: AccountCartTouch :one
-UPDATE cart.carts SET updated_at = now() WHERE account_id = sqlc.arg(account_id)::bigint RETURNING id;
+UPDATE cart.carts SET updated_at = CASE WHEN updated_at < now() - interval '1 hour' THEN now() ELSE updated_at END WHERE account_id = sqlc.arg(account_id)::bigint RETURNING id;
 
 -- name: CartDelete :exec
 DELETE FROM cart.carts WHERE id = $1;
@@ -78,7 +85,7 @@ WHERE l.id = sqlc.arg(id) AND c.account_id = sqlc.arg(account_id)::bigint;
 
 -- name: LineAddToGuestCart :one
 WITH c AS (
-    UPDATE cart.carts SET updated_at = now() WHERE token = sqlc.arg(token)::text RETURNING id
+    UPDATE cart.carts SET updated_at = CASE WHEN updated_at < now() - interval '1 hour' THEN now() ELSE updated_at END WHERE token = sqlc.arg(token)::text RETURNING id
 ), had AS (
     SELECT l.quantity FROM cart.lines l JOIN c ON l.cart_id = c.id WHERE l.variant_id = sqlc.arg(variant_id)::bigint
 )
@@ -98,7 +105,8 @@ RETURNING id, cart_id, quantity;
 -- name: LineAddToAccountCart :one
 WITH c AS (
     INSERT INTO cart.carts (account_id) VALUES (sqlc.arg(account_id)::bigint)
-    ON CONFLICT (account_id) DO UPDATE SET updated_at = now()
+    ON CONFLICT (account_id) DO UPDATE
+    SET updated_at = CASE WHEN carts.updated_at < now() - interval '1 hour' THEN now() ELSE carts.updated_at END
     RETURNING id
 ), had AS (
     SELECT l.quantity FROM cart.lines l JOIN c ON l.cart_id = c.id WHERE l.variant_id = sqlc.arg(variant_id)::bigint

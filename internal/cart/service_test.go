@@ -591,3 +591,42 @@ func TestDeleteStaleGuestCarts(t *testing.T) {
 	require.NoError(t, b.shop.Pool.QueryRow(b.ctx, `SELECT count(*) FROM cart.lines`).Scan(&lines))
 	require.Equal(t, 2, lines)
 }
+
+// TestCartTouchedAtMostHourly: a cart's last use moves when it is an hour old or more,
+// so the month-old guest carts are still found, while the adds in between leave every
+// indexed column alone (HOT updates, no index writes on the storefront's busiest write).
+func TestCartTouchedAtMostHourly(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	guest := b.guestWith(t, b.items[0].ID(), 1)
+	customer := cart.Ref{AccountID: 601}
+	_, err := b.svc.Add(b.ctx, customer, b.items[0].ID(), 1)
+	require.NoError(t, err)
+
+	for _, ref := range []cart.Ref{guest, customer} {
+		setUsed := func(ago string) time.Time {
+			t.Helper()
+			var at time.Time
+			require.NoError(t, b.shop.Pool.QueryRow(b.ctx, `UPDATE cart.carts SET updated_at = now() - $3::interval
+				WHERE token = $1 OR account_id = $2 RETURNING updated_at`, ref.Token, ref.AccountID, ago).Scan(&at))
+			return at
+		}
+		used := func() time.Time {
+			t.Helper()
+			var at time.Time
+			require.NoError(t, b.shop.Pool.QueryRow(b.ctx, `SELECT updated_at FROM cart.carts WHERE token = $1 OR account_id = $2`,
+				ref.Token, ref.AccountID).Scan(&at))
+			return at
+		}
+
+		recent := setUsed("40 minutes")
+		_, err := b.svc.Add(b.ctx, ref, b.items[1].ID(), 1)
+		require.NoError(t, err)
+		require.True(t, used().Equal(recent), "used 40 minutes ago: an add leaves the time as it was")
+
+		setUsed("61 minutes")
+		_, err = b.svc.Add(b.ctx, ref, b.items[1].ID(), 1)
+		require.NoError(t, err)
+		require.WithinDuration(t, time.Now(), used(), time.Minute, "used over an hour ago: an add makes it now")
+	}
+}

@@ -21,7 +21,8 @@ func (q *Queries) AccountCartDelete(ctx context.Context, db DBTX, accountID int6
 
 const accountCartEnsure = `-- name: AccountCartEnsure :one
 INSERT INTO cart.carts (account_id) VALUES ($1::bigint)
-ON CONFLICT (account_id) DO UPDATE SET updated_at = now()
+ON CONFLICT (account_id) DO UPDATE
+    SET updated_at = CASE WHEN carts.updated_at < now() - interval '1 hour' THEN now() ELSE carts.updated_at END
 RETURNING id
 `
 
@@ -35,7 +36,7 @@ func (q *Queries) AccountCartEnsure(ctx context.Context, db DBTX, accountID int6
 }
 
 const accountCartTouch = `-- name: AccountCartTouch :one
-UPDATE cart.carts SET updated_at = now() WHERE account_id = $1::bigint RETURNING id
+UPDATE cart.carts SET updated_at = CASE WHEN updated_at < now() - interval '1 hour' THEN now() ELSE updated_at END WHERE account_id = $1::bigint RETURNING id
 `
 
 func (q *Queries) AccountCartTouch(ctx context.Context, db DBTX, accountID int64) (int64, error) {
@@ -93,10 +94,16 @@ func (q *Queries) GuestCartLock(ctx context.Context, db DBTX, token string) (int
 
 const guestCartTouch = `-- name: GuestCartTouch :one
 
-UPDATE cart.carts SET updated_at = now() WHERE token = $1::text RETURNING id
+UPDATE cart.carts SET updated_at = CASE WHEN updated_at < now() - interval '1 hour' THEN now() ELSE updated_at END WHERE token = $1::text RETURNING id
 `
 
 // Queries of the cart module; they touch only the cart schema.
+//
+// A cart's updated_at says when it was last used, for deleting guest carts left for a
+// month; it moves at most once an hour. Every add to cart updates the cart row (that
+// update is also its lock), and an update that leaves every indexed column as it was is
+// a HOT update: no new index entries, and the row's old versions are pruned in place.
+// Setting updated_at on every add made every one of those updates write all four indexes.
 // Finds a guest cart by its token, marks it used and locks it for the rest of the
 // transaction, so two changes of one cart (two tabs, a double click) apply one after the
 // other.
@@ -133,7 +140,8 @@ func (q *Queries) GuestCartsDeleteStale(ctx context.Context, db DBTX, arg GuestC
 const lineAddToAccountCart = `-- name: LineAddToAccountCart :one
 WITH c AS (
     INSERT INTO cart.carts (account_id) VALUES ($4::bigint)
-    ON CONFLICT (account_id) DO UPDATE SET updated_at = now()
+    ON CONFLICT (account_id) DO UPDATE
+    SET updated_at = CASE WHEN carts.updated_at < now() - interval '1 hour' THEN now() ELSE carts.updated_at END
     RETURNING id
 ), had AS (
     SELECT l.quantity FROM cart.lines l JOIN c ON l.cart_id = c.id WHERE l.variant_id = $1::bigint
@@ -178,7 +186,7 @@ func (q *Queries) LineAddToAccountCart(ctx context.Context, db DBTX, arg LineAdd
 const lineAddToGuestCart = `-- name: LineAddToGuestCart :one
 
 WITH c AS (
-    UPDATE cart.carts SET updated_at = now() WHERE token = $4::text RETURNING id
+    UPDATE cart.carts SET updated_at = CASE WHEN updated_at < now() - interval '1 hour' THEN now() ELSE updated_at END WHERE token = $4::text RETURNING id
 ), had AS (
     SELECT l.quantity FROM cart.lines l JOIN c ON l.cart_id = c.id WHERE l.variant_id = $1::bigint
 )

@@ -366,6 +366,8 @@ func TestAdminSettingsShowsTheDemoSettings(t *testing.T) {
 	domestic := settingsRow(t, p, "shipping-zone", "data-zone", "Domestic")
 	require.Equal(t, []string{"€4.90, free from €50.00"}, texts(within(domestic, "method-price")))
 	require.Len(t, p.byTestID("tax-rate-row"), 10)
+	require.Equal(t, "Monoshop Demo SAS", settingsValue(t, p, "seller-form", "seller_name"), "the demo invoices name a seller")
+	require.Equal(t, "FR00123456789", settingsValue(t, p, "seller-form", "seller_tax_id"))
 	for _, zone := range []string{"Domestic", "Europe", "Worldwide"} {
 		require.Empty(t, within(settingsRow(t, p, "shipping-zone", "data-zone", zone), "zone-unshippable"),
 			"checkout takes addresses in every country of the demo zone %s", zone)

@@ -58,14 +58,17 @@ func badgeTone(t BadgeTone) BadgeTone {
 	}
 }
 
-// adminTimeLayout shows back-office times in UTC with the zone spelled out, so staff in
-// different time zones read the same instant the same way.
-const adminTimeLayout = "2006-01-02 15:04:05 UTC"
+// adminTimeLayout shows back-office times in the store's time zone with the zone spelled
+// out, so staff elsewhere know which clock they are reading.
+const adminTimeLayout = "2006-01-02 15:04:05 MST"
 
-// FormatAdminTime formats t for the back office, e.g. "2026-11-27 02:57:49 UTC".
-func FormatAdminTime(t time.Time) string {
+// FormatAdminTime formats t in loc for the back office, e.g. "2026-11-27 03:57:49 CET".
+func FormatAdminTime(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(adminTimeLayout)
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format(adminTimeLayout)
 }

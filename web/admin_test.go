@@ -83,10 +83,18 @@ func TestAdminLayout(t *testing.T) {
 	t.Run("OKAdminTime", func(t *testing.T) {
 		t.Parallel()
 		at := time.Date(2026, 3, 4, 23, 30, 5, 0, time.FixedZone("CET", 3600))
-		require.Equal(t, "2026-03-04 22:30:05 UTC", FormatAdminTime(at))
-		require.Empty(t, FormatAdminTime(time.Time{}))
+		require.Equal(t, "2026-03-04 22:30:05 UTC", FormatAdminTime(at, nil))
+		require.Empty(t, FormatAdminTime(time.Time{}, nil))
 		d := renderDoc(t, context.Background(), AdminTime(at))
 		el := d.byTag("time")[0]
+		require.Equal(t, "2026-03-04T22:30:05Z", attr(el, "datetime"))
+		require.Equal(t, "2026-03-04 22:30:05 UTC", text(el), "no store time zone: UTC")
+
+		tokyo, err := time.LoadLocation("Asia/Tokyo")
+		require.NoError(t, err)
+		d = renderDoc(t, WithSite(context.Background(), Site{Name: "Shop", Location: tokyo}), AdminTime(at))
+		el = d.byTag("time")[0]
+		require.Equal(t, "2026-03-05 07:30:05 JST", text(el), "the store's clock, its zone named")
 		require.Equal(t, "2026-03-04T22:30:05Z", attr(el, "datetime"))
 	})
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -38,6 +39,9 @@ func NewRenderer(site Site, log *slog.Logger) *Renderer {
 		bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }},
 	}
 }
+
+// Zone is the store's time zone, for handlers reading a typed date.
+func (rr *Renderer) Zone() *time.Location { return rr.site.Zone() }
 
 // Page renders c with status. The page is rendered into a buffer before anything is
 // written, so a failing template becomes a complete 500 page instead of half a page

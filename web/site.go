@@ -1,12 +1,26 @@
 package web
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Site is what stays the same for every request the process serves.
 type Site struct {
 	Name   string
 	Assets *Assets
 	Env    string // "dev" or "prod"
+	// Location is the store's time zone (SHOP_TIME_ZONE): dates are shown in it and
+	// typed dates read in it. nil is UTC.
+	Location *time.Location
+}
+
+// Zone is the store's time zone, UTC unless set.
+func (s Site) Zone() *time.Location {
+	if s.Location == nil {
+		return time.UTC
+	}
+	return s.Location
 }
 
 // NavLink is one link in a navigation list.

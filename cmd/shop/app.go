@@ -225,7 +225,7 @@ func (m *Main) startHTTP() error {
 	if err != nil {
 		return fmt.Errorf("load static assets: %w", err)
 	}
-	renderer := web.NewRenderer(web.Site{Name: m.Config.StoreName, Assets: assets, Env: m.Config.Env}, m.Log)
+	renderer := web.NewRenderer(web.Site{Name: m.Config.StoreName, Assets: assets, Env: m.Config.Env, Location: m.Config.TimeZone}, m.Log)
 	handler := newRouter(routerDeps{
 		Config:    m.Config,
 		Log:       m.Log,

@@ -32,9 +32,12 @@ type Config struct {
 	LogFormat           string
 	OTLPEndpoint        string
 	StoreName           string
-	MailFrom            string
-	TrustedProxies      []netip.Prefix
-	DrainDelay          time.Duration
+	// TimeZone is the store's clock: dates shown to shoppers and staff, and dates staff
+	// type (discount schedules, the order list's day filters).
+	TimeZone       *time.Location
+	MailFrom       string
+	TrustedProxies []netip.Prefix
+	DrainDelay     time.Duration
 	// OrderExpiry is how long an unpaid order holds its stock before it is cancelled.
 	OrderExpiry time.Duration
 	// ReconcileAfter is how long a payment may stay pending before the recovery job asks
@@ -87,6 +90,19 @@ func settings() []setting {
 			str(func(c *Config) *string { return &c.OTLPEndpoint })},
 		{"SHOP_STORE_NAME", "Monoshop", "The shop's name in page titles, the header and emails.",
 			str(func(c *Config) *string { return &c.StoreName })},
+		{"SHOP_TIME_ZONE", "UTC", "The store's time zone (an IANA name such as Europe/Paris): dates on order pages, invoices and the back office, and dates typed there.",
+			func(c *Config, v string) error {
+				if v == "" {
+					v = "UTC"
+				}
+				loc, err := time.LoadLocation(v)
+				// Local would be whatever the container happens to have.
+				if err != nil || v == "Local" {
+					return fmt.Errorf("%q is not a time zone name; use an IANA name like Europe/Paris or UTC", v)
+				}
+				c.TimeZone = loc
+				return nil
+			}},
 		{"SHOP_MAIL_FROM", "", "Sender of the shop's emails, e.g. \"Monoshop <shop@example.com>\"; default the store name at the host of SHOP_BASE_URL.",
 			str(func(c *Config) *string { return &c.MailFrom })},
 		{"SHOP_TRUSTED_PROXIES", "", "Comma-separated CIDRs of load balancers whose X-Forwarded-For is believed (e.g. 10.0.0.0/8).",

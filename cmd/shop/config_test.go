@@ -37,6 +37,7 @@ func TestLoadConfig(t *testing.T) {
 		require.Equal(t, "info", cfg.LogLevel)
 		require.Equal(t, "test", cfg.PaymentProvider)
 		require.Equal(t, "Monoshop", cfg.StoreName)
+		require.Equal(t, "UTC", cfg.TimeZone.String())
 		require.Equal(t, "./.data", cfg.DataDir)
 		require.Zero(t, cfg.DrainDelay)
 		require.Empty(t, cfg.DatabaseURL)
@@ -68,8 +69,12 @@ func TestLoadConfig(t *testing.T) {
 			"SHOP_TRUSTED_PROXIES":  "10.0.0.0/8, 192.168.1.10",
 			"SHOP_DRAIN_DELAY":      "0s",
 			"SHOP_SMTP_URL":         "smtp://user:pw@mail.example:587",
+			"SHOP_TIME_ZONE":        "Europe/Paris",
 		}))
 		require.NoError(t, err)
+		require.Equal(t, "Europe/Paris", cfg.TimeZone.String())
+		at := time.Date(2026, 11, 27, 23, 30, 0, 0, time.UTC)
+		require.Equal(t, "2026-11-28 00:30 CET", at.In(cfg.TimeZone).Format("2006-01-02 15:04 MST"), "the zone's rules are built in")
 		require.Equal(t, "127.0.0.1:0", cfg.Addr)
 		require.Empty(t, cfg.InternalAddr)
 		require.Equal(t, "text", cfg.LogFormat)
@@ -104,6 +109,8 @@ func TestLoadConfig(t *testing.T) {
 		{"ErrSMTPURLScheme", map[string]string{"SHOP_SMTP_URL": "http://mail.example"}, "SHOP_SMTP_URL"},
 		{"ErrDataDirEmpty", map[string]string{"SHOP_DATA_DIR": ""}, "SHOP_DATA_DIR"},
 		{"ErrDrainDelay", map[string]string{"SHOP_DRAIN_DELAY": "2h"}, "SHOP_DRAIN_DELAY"},
+		{"ErrTimeZoneUnknown", map[string]string{"SHOP_TIME_ZONE": "Mars/Olympus_Mons"}, "SHOP_TIME_ZONE"},
+		{"ErrTimeZoneLocal", map[string]string{"SHOP_TIME_ZONE": "Local"}, "SHOP_TIME_ZONE"},
 	}
 	for _, tc := range errCases {
 		t.Run(tc.name, func(t *testing.T) {

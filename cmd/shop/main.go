@@ -18,6 +18,9 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	// The zone database built in (450 KB): SHOP_TIME_ZONE must work in a container image
+	// that ships none.
+	_ "time/tzdata"
 
 	"github.com/monoshop/monoshop/internal/catalog"
 	"github.com/monoshop/monoshop/internal/inventory"

@@ -16,6 +16,7 @@ package inventory
 
 import (
 	"fmt"
+	"time"
 )
 
 // Line asks for a quantity of one variant.
@@ -86,5 +87,5 @@ type Movement struct {
 	Ref           string
 	ActorID       *int64
 	Note          string
-	CreatedAt     string
+	CreatedAt     time.Time
 }

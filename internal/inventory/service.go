@@ -372,7 +372,7 @@ func (s *Service) Movements(ctx context.Context, variant int64, limit int) ([]Mo
 	for i, r := range rows {
 		out[i] = Movement{ID: r.ID, VariantID: r.VariantID, LocationID: r.LocationID, DeltaOnHand: int(r.DeltaOnHand),
 			DeltaReserved: int(r.DeltaReserved), Reason: r.Reason, Ref: r.Ref, ActorID: r.ActorID, Note: r.Note,
-			CreatedAt: r.CreatedAt.UTC().Format("2006-01-02 15:04:05 UTC")}
+			CreatedAt: r.CreatedAt}
 	}
 	return out, nil
 }

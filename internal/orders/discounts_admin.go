@@ -27,8 +27,8 @@ const DiscountCodesPerPage = 50
 const maxDiscountUses = 1_000_000_000
 
 // DiscountCodeInput is a discount code's form as typed. Amounts are in Currency with a
-// point for decimals. Dates are UTC, as the back office shows them, written the way a
-// datetime-local input sends them ("2026-12-01T09:00"); a bare date means its midnight.
+// point for decimals. Dates are on the store's clock (Location), as the back office shows
+// them, written the way a datetime-local input sends them ("2026-12-01T09:00"); a bare date means its midnight.
 type DiscountCodeInput struct {
 	// Code is what shoppers type: letters, digits, hyphens and underscores, stored
 	// upper-case so that shoppers' input matches whatever its case.
@@ -41,8 +41,10 @@ type DiscountCodeInput struct {
 	// MinSubtotal is the subtotal the code needs; blank is none.
 	MinSubtotal string
 	// StartsAt and EndsAt bound when the code works; blank is from now and for ever. The
-	// code stops working at EndsAt.
+	// code stops working at EndsAt. They are read on the clock of Location (the store's
+	// time zone; nil is UTC).
 	StartsAt, EndsAt string
+	Location         *time.Location
 	// UsageLimit caps uses by everyone together, PerCustomerLimit uses by one customer;
 	// blank is no limit.
 	UsageLimit       string
@@ -252,10 +254,10 @@ func (in DiscountCodeInput) parse() (discountValues, map[string]string) {
 			f["min_subtotal"] = msg
 		}
 	}
-	if v.startsAt, msg = parseDiscountTime(in.StartsAt); msg != "" {
+	if v.startsAt, msg = parseDiscountTime(in.StartsAt, in.Location); msg != "" {
 		f["starts_at"] = msg
 	}
-	if v.endsAt, msg = parseDiscountTime(in.EndsAt); msg != "" {
+	if v.endsAt, msg = parseDiscountTime(in.EndsAt, in.Location); msg != "" {
 		f["ends_at"] = msg
 	}
 	if v.startsAt != nil && v.endsAt != nil && !v.endsAt.After(*v.startsAt) {
@@ -274,21 +276,25 @@ func (in DiscountCodeInput) parse() (discountValues, map[string]string) {
 // input sends (with or without seconds), the same with a space, and a bare date.
 var discountTimeLayouts = []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02"}
 
-// parseDiscountTime reads a date and time typed in UTC; blank is none.
-func parseDiscountTime(s string) (*time.Time, string) {
+// parseDiscountTime reads a date and time typed on loc's clock (nil is UTC); blank is
+// none.
+func parseDiscountTime(s string, loc *time.Location) (*time.Time, string) {
+	if loc == nil {
+		loc = time.UTC
+	}
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, ""
 	}
 	for _, layout := range discountTimeLayouts {
-		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			if t.Year() < 2000 || t.Year() > 9999 {
 				return nil, "Enter a date between the years 2000 and 9999."
 			}
 			return &t, ""
 		}
 	}
-	return nil, "Enter a date and time in UTC, like 2026-12-01 09:00."
+	return nil, "Enter a date and time like 2026-12-01 09:00 (" + loc.String() + ")."
 }
 
 // parseUseLimit reads a number of uses; blank is no limit.

@@ -157,7 +157,7 @@ func TestDiscountCodesAdmin(t *testing.T) {
 				"Enter an amount as a number, like 4.90."},
 			{"MinSubtotal", with(func(in *orders.DiscountCodeInput) { in.MinSubtotal = "-5" }), "min_subtotal", "Enter an amount of 0 or more."},
 			{"StartWord", with(func(in *orders.DiscountCodeInput) { in.StartsAt = "tomorrow" }), "starts_at",
-				"Enter a date and time in UTC, like 2026-12-01 09:00."},
+				"Enter a date and time like 2026-12-01 09:00 (UTC)."},
 			{"EndBeforeStart", with(func(in *orders.DiscountCodeInput) { in.StartsAt, in.EndsAt = "2026-12-01T09:00", "2026-11-30T09:00" }),
 				"ends_at", "The end must be after the start."},
 			{"UsageZero", with(func(in *orders.DiscountCodeInput) { in.UsageLimit = "0" }), "usage_limit",

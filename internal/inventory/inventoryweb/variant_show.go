@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/monoshop/monoshop/internal/inventory"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
@@ -67,7 +68,7 @@ type policyForm struct {
 
 // movementVM is one ledger entry.
 type movementVM struct {
-	When          string
+	When          time.Time
 	Location      string
 	Reason        string
 	DeltaOnHand   string

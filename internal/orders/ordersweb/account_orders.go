@@ -3,6 +3,7 @@ package ordersweb
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/monoshop/monoshop/internal/orders"
 	"github.com/monoshop/monoshop/web"
@@ -25,11 +26,11 @@ type historyRowView struct {
 	Total       string
 }
 
-func historyRows(list []orders.Order) []historyRowView {
+func historyRows(list []orders.Order, loc *time.Location) []historyRowView {
 	rows := make([]historyRowView, len(list))
 	for i, o := range list {
 		rows[i] = historyRowView{
-			Number: orderNumber(o.Number), URL: accountOrderPath(o.Number), Date: formatDate(o.CreatedAt),
+			Number: orderNumber(o.Number), URL: accountOrderPath(o.Number), Date: formatDate(o.CreatedAt, loc),
 			Status: statusWords(o.Status), Payment: paymentWords(o.PaymentStatus),
 			Fulfillment: fulfillmentWords(o.FulfillmentStatus), Total: o.GrandTotal.String(),
 		}
@@ -66,7 +67,7 @@ func (h *Handler) accountOrders(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := accountOrdersView{
-		Rows: historyRows(list),
+		Rows: historyRows(list, h.d.Renderer.Zone()),
 		Pagination: web.NewPagination(page, pages, func(n int) string {
 			return "/account/orders?page=" + strconv.Itoa(n)
 		}),

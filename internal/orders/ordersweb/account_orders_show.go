@@ -28,7 +28,7 @@ func (h *Handler) accountOrderShow(w http.ResponseWriter, r *http.Request) {
 		h.d.Renderer.Error(w, r, err)
 		return
 	}
-	v := newOrderView(d)
+	v := newOrderView(d, h.d.Renderer.Zone())
 	h.shopperPage(w, r, http.StatusOK, orderPage(v, []web.Crumb{
 		{Label: "Home", URL: "/"}, {Label: "Your account", URL: "/account"},
 		{Label: "Your orders", URL: "/account/orders"}, {Label: "Order " + v.Number, URL: accountOrderPath(o.Number)},

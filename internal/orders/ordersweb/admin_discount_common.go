@@ -12,8 +12,8 @@ import (
 // it (discounts.edit).
 const adminDiscountsPath = "/admin/discounts"
 
-// adminDiscountInputTime is how a datetime-local input shows a time; the back office
-// works in UTC.
+// adminDiscountInputTime is how a datetime-local input shows a time, on the store's
+// clock.
 const adminDiscountInputTime = "2006-01-02T15:04"
 
 func adminDiscountPath(id int64) string { return adminDiscountsPath + "/" + strconv.FormatInt(id, 10) }

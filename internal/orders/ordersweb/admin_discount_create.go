@@ -17,7 +17,7 @@ func (h *Handler) adminDiscountCreate(w http.ResponseWriter, r *http.Request) {
 		h.d.Renderer.Error(w, r, err)
 		return
 	}
-	in, form := adminDiscountInput(r, currency)
+	in, form := adminDiscountInput(r, currency, h.d.Renderer.Zone())
 	c, err := h.d.Orders.CreateDiscountCodeAs(r.Context(), h.d.Actor(r), in)
 	if err != nil {
 		if !web.FormRefusal(err) {

@@ -35,13 +35,13 @@ type adminDiscountForm struct {
 
 // adminDiscountInput reads a submitted code form: what the service is asked to save, in
 // the shop's currency, and the form as typed.
-func adminDiscountInput(r *http.Request, currency string) (orders.DiscountCodeInput, adminDiscountForm) {
+func adminDiscountInput(r *http.Request, currency string, loc *time.Location) (orders.DiscountCodeInput, adminDiscountForm) {
 	pf := r.PostForm
 	in := orders.DiscountCodeInput{
 		Code: pf.Get("code"), Kind: pf.Get("kind"), Percent: pf.Get("percent"), Amount: pf.Get("amount"),
 		MinSubtotal: pf.Get("min_subtotal"), StartsAt: pf.Get("starts_at"), EndsAt: pf.Get("ends_at"),
 		UsageLimit: pf.Get("usage_limit"), PerCustomerLimit: pf.Get("per_customer_limit"),
-		Active: pf.Get("active") != "", Currency: currency,
+		Active: pf.Get("active") != "", Currency: currency, Location: loc,
 	}
 	return in, adminDiscountForm{
 		Code: adminKept(in.Code), Kind: adminKept(in.Kind), Percent: adminKept(in.Percent), Amount: adminKept(in.Amount),
@@ -50,8 +50,8 @@ func adminDiscountInput(r *http.Request, currency string) (orders.DiscountCodeIn
 	}
 }
 
-// adminDiscountFormOf is a stored code's form.
-func adminDiscountFormOf(c orders.DiscountCode) adminDiscountForm {
+// adminDiscountFormOf is a stored code's form, its times on loc's clock.
+func adminDiscountFormOf(c orders.DiscountCode, loc *time.Location) adminDiscountForm {
 	f := adminDiscountForm{Code: c.Code, Kind: string(c.Kind), Active: c.Active}
 	switch c.Kind {
 	case orders.DiscountPercent:
@@ -66,7 +66,7 @@ func adminDiscountFormOf(c orders.DiscountCode) adminDiscountForm {
 		if t == nil {
 			return ""
 		}
-		return t.UTC().Format(adminDiscountInputTime)
+		return t.In(loc).Format(adminDiscountInputTime)
 	}
 	f.StartsAt, f.EndsAt = inputTime(c.StartsAt), inputTime(c.EndsAt)
 	if c.UsageLimit != nil {
@@ -107,7 +107,7 @@ func (h *Handler) renderAdminDiscount(w http.ResponseWriter, r *http.Request, id
 	badge := adminDiscountStatus(c, time.Now())
 	v := adminDiscountFormView{
 		Title: "Discount code " + c.Code, Action: adminDiscountPath(id), Submit: "Save code", Currency: currency,
-		Form: adminDiscountFormOf(c), Used: adminDiscountUsed(c), Status: &badge,
+		Form: adminDiscountFormOf(c, h.d.Renderer.Zone()), Used: adminDiscountUsed(c), Status: &badge,
 		Warning: adminCurrencyWarning(adminDiscountCurrency(c), currency),
 	}
 	if c.Active {

@@ -162,13 +162,13 @@ func adminDiscountFormPage(v adminDiscountFormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = web.Field(web.FieldVM{Name: "starts_at", ID: "discount-starts-at", Label: "Starts (UTC)", Type: "datetime-local", Value: v.Form.StartsAt,
+			templ_7745c5c3_Err = web.Field(web.FieldVM{Name: "starts_at", ID: "discount-starts-at", Label: "Starts (" + web.SiteFrom(ctx).Zone().String() + ")", Type: "datetime-local", Value: v.Form.StartsAt,
 				Error: v.Form.Problem.Field("starts_at"), Hint: "Optional: empty works from now. Format 2026-12-01T09:00.",
 				Attrs: templ.Attributes{"placeholder": "2026-12-01T09:00"}}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = web.Field(web.FieldVM{Name: "ends_at", ID: "discount-ends-at", Label: "Ends (UTC)", Type: "datetime-local", Value: v.Form.EndsAt,
+			templ_7745c5c3_Err = web.Field(web.FieldVM{Name: "ends_at", ID: "discount-ends-at", Label: "Ends (" + web.SiteFrom(ctx).Zone().String() + ")", Type: "datetime-local", Value: v.Form.EndsAt,
 				Error: v.Form.Problem.Field("ends_at"), Hint: "Optional: the code stops working at this moment; empty never ends.",
 				Attrs: templ.Attributes{"placeholder": "2026-12-31T23:59"}}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {

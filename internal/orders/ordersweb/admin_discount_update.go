@@ -22,7 +22,7 @@ func (h *Handler) adminDiscountUpdate(w http.ResponseWriter, r *http.Request) {
 		h.d.Renderer.Error(w, r, err)
 		return
 	}
-	in, form := adminDiscountInput(r, currency)
+	in, form := adminDiscountInput(r, currency, h.d.Renderer.Zone())
 	c, err := h.d.Orders.UpdateDiscountCode(r.Context(), h.d.Actor(r), id, in)
 	if err != nil {
 		if !web.FormRefusal(err) {

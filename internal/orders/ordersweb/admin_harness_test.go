@@ -65,6 +65,12 @@ type adminEnv struct {
 
 func adminSetup(t *testing.T) *adminEnv {
 	t.Helper()
+	return adminSetupIn(t, nil)
+}
+
+// adminSetupIn serves the pages of a store whose clock is zone (nil: UTC).
+func adminSetupIn(t *testing.T, zone *time.Location) *adminEnv {
+	t.Helper()
 	pool := dbtest.DB(t)
 	e := &adminEnv{ctx: t.Context(), pool: pool}
 	e.inv = inventory.NewService(pool, nil)
@@ -99,7 +105,7 @@ func adminSetup(t *testing.T) *adminEnv {
 	assets, err := web.NewAssets()
 	require.NoError(t, err)
 	log := slog.New(slog.DiscardHandler)
-	rr := web.NewRenderer(web.Site{Name: "Test Shop", Assets: assets, Env: "dev"}, log)
+	rr := web.NewRenderer(web.Site{Name: "Test Shop", Assets: assets, Env: "dev", Location: zone}, log)
 	h := ordersweb.NewHandler(ordersweb.Deps{
 		Orders: e.svc, Payments: e.pay, Renderer: rr, Log: log,
 		Actor: func(*http.Request) audit.Actor { return staffActor },

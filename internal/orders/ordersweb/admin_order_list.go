@@ -12,7 +12,7 @@ import (
 )
 
 // adminDateLayout is how the list's date filters are written (what <input type="date">
-// sends). Dates are UTC days, like every time the back office shows.
+// sends). They are days on the store's clock, like every time the back office shows.
 const adminDateLayout = "2006-01-02"
 
 // adminOrderListView is one page of the order list with its filters.
@@ -77,11 +77,12 @@ func (h *Handler) adminOrderList(w http.ResponseWriter, r *http.Request) {
 		Query: v.Filters.Query, Page: page, PerPage: orders.DefaultPerPage,
 	}
 	problems := map[string]string{}
-	from, okFrom := adminParseDay(v.Filters.From)
+	loc := h.d.Renderer.Zone()
+	from, okFrom := adminParseDay(v.Filters.From, loc)
 	if !okFrom {
 		problems["from"] = "Enter a date like 2026-01-31; this filter was not applied."
 	}
-	to, okTo := adminParseDay(v.Filters.To)
+	to, okTo := adminParseDay(v.Filters.To, loc)
 	if !okTo {
 		problems["to"] = "Enter a date like 2026-01-31; this filter was not applied."
 	}
@@ -162,12 +163,13 @@ func (h *Handler) adminOrderList(w http.ResponseWriter, r *http.Request) {
 	h.d.Renderer.Page(w, r, status, adminOrderListPage(v))
 }
 
-// adminParseDay reads a YYYY-MM-DD date as the start of that UTC day; blank is no date.
-func adminParseDay(s string) (*time.Time, bool) {
+// adminParseDay reads a YYYY-MM-DD date as the start of that day on loc's clock; blank is
+// no date.
+func adminParseDay(s string, loc *time.Location) (*time.Time, bool) {
 	if s == "" {
 		return nil, true
 	}
-	t, err := time.ParseInLocation(adminDateLayout, s, time.UTC)
+	t, err := time.ParseInLocation(adminDateLayout, s, loc)
 	if err != nil {
 		return nil, false
 	}

@@ -27,5 +27,5 @@ func (h *Handler) OrderHistory(r *http.Request) templ.Component {
 			"request_id", httpx.RequestIDFrom(ctx))
 		return orderHistorySection(nil, true)
 	}
-	return orderHistorySection(historyRows(list), false)
+	return orderHistorySection(historyRows(list, h.d.Renderer.Zone()), false)
 }

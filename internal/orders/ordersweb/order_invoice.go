@@ -19,5 +19,5 @@ func (h *Handler) orderInvoice(w http.ResponseWriter, r *http.Request) {
 		h.d.Renderer.Error(w, r, err)
 		return
 	}
-	h.shopperPage(w, r, http.StatusOK, invoicePage(newOrderView(d), seller))
+	h.shopperPage(w, r, http.StatusOK, invoicePage(newOrderView(d, h.d.Renderer.Zone()), seller))
 }

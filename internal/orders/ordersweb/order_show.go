@@ -23,7 +23,7 @@ func (h *Handler) orderShow(w http.ResponseWriter, r *http.Request) {
 		h.d.Renderer.Error(w, r, err)
 		return
 	}
-	v := newOrderView(d)
+	v := newOrderView(d, h.d.Renderer.Zone())
 	if r.URL.RawQuery == fromCheckoutParam && o.Status == orders.StatusOpen {
 		chrome := web.ChromeFrom(r.Context())
 		chrome.Flashes = append(chrome.Flashes, checkoutNotice(o))

@@ -118,11 +118,12 @@ func (h *Handler) loadOrderDetails(ctx context.Context, o orders.Order) (orderDe
 	return d, nil
 }
 
-func newOrderView(d orderDetails) orderView {
+// newOrderView is the order as shoppers see it, its dates in loc (the store's zone).
+func newOrderView(d orderDetails, loc *time.Location) orderView {
 	o := d.Order
 	v := orderView{
 		Number: orderNumber(o.Number), NumberPlain: strconv.FormatInt(o.Number, 10), Token: o.Token,
-		PlacedAt: formatDate(o.CreatedAt), Email: o.Email,
+		PlacedAt: formatDate(o.CreatedAt, loc), Email: o.Email,
 		Status: statusWords(o.Status), StatusCode: o.Status,
 		PaymentStatus: paymentWords(o.PaymentStatus), PaymentCode: o.PaymentStatus,
 		FulfillmentStatus: fulfillmentWords(o.FulfillmentStatus),
@@ -186,7 +187,7 @@ func newOrderView(d orderDetails) orderView {
 	v.Totals = t
 
 	for _, f := range d.Fulfillments {
-		fv := fulfillmentView{Date: formatDate(f.CreatedAt), Carrier: f.Carrier, TrackingNumber: f.TrackingNumber}
+		fv := fulfillmentView{Date: formatDate(f.CreatedAt, loc), Carrier: f.Carrier, TrackingNumber: f.TrackingNumber}
 		if u := f.TrackingURL; strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
 			fv.TrackingURL = u
 		}
@@ -206,13 +207,13 @@ func newOrderView(d orderDetails) orderView {
 // orderNumber is an order number as shoppers see it: "#1001".
 func orderNumber(n int64) string { return "#" + strconv.FormatInt(n, 10) }
 
-// formatDate is a day as shoppers read it, "27 November 2026" (UTC, like every stored
-// time).
-func formatDate(t time.Time) string {
+// formatDate is a day as shoppers read it, "27 November 2026", on the store's clock (loc):
+// an order placed at 00:30 in Paris is dated that day, not the day before in UTC.
+func formatDate(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format("2 January 2006")
+	return t.In(loc).Format("2 January 2006")
 }
 
 // basisPoints writes a rate as a percentage: 2000 → "20%", 825 → "8.25%".

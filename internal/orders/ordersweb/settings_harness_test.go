@@ -52,6 +52,12 @@ type settingsEnv struct {
 // settingsSetup serves the pages for a shop whose catalog sells in currency.
 func settingsSetup(t *testing.T, currency string) *settingsEnv {
 	t.Helper()
+	return settingsSetupIn(t, currency, nil)
+}
+
+// settingsSetupIn serves the pages of a store whose clock is zone (nil: UTC).
+func settingsSetupIn(t *testing.T, currency string, zone *time.Location) *settingsEnv {
+	t.Helper()
 	pool := dbtest.DB(t)
 	e := &settingsEnv{ctx: t.Context(), pool: pool, users: users.NewService(pool, nil, users.Options{}), catalog: catalog.NewService(pool, nil)}
 	var product int64
@@ -73,7 +79,7 @@ func settingsSetup(t *testing.T, currency string) *settingsEnv {
 	assets, err := web.NewAssets()
 	require.NoError(t, err)
 	log := slog.New(slog.DiscardHandler)
-	rr := web.NewRenderer(web.Site{Name: "Test Shop", Assets: assets, Env: "dev"}, log)
+	rr := web.NewRenderer(web.Site{Name: "Test Shop", Assets: assets, Env: "dev", Location: zone}, log)
 	h := ordersweb.NewHandler(ordersweb.Deps{
 		Orders: e.svc, Catalog: e.catalog, Users: e.users, Payments: pay, Renderer: rr, Log: log,
 		Actor: func(*http.Request) audit.Actor { return settingsStaff },

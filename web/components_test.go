@@ -9,6 +9,8 @@ import (
 	"github.com/a-h/templ"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
+
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 func TestProductCard(t *testing.T) {
@@ -28,16 +30,16 @@ func TestProductCard(t *testing.T) {
 		card := d.one("product-card")
 		title := d.one("product-title")
 		require.True(t, isAncestor(card, title))
-		require.Equal(t, "Trail Runner", text(title))
-		require.Equal(t, "/p/trail-runner", attr(title, "href"))
-		require.Equal(t, "Acme", text(d.one("product-brand")))
-		require.Equal(t, "€89.00", text(d.one("product-price")))
+		require.Equal(t, "Trail Runner", webtest.Text(title))
+		require.Equal(t, "/p/trail-runner", webtest.Attr(title, "href"))
+		require.Equal(t, "Acme", webtest.Text(d.one("product-brand")))
+		require.Equal(t, "€89.00", webtest.Text(d.one("product-price")))
 		require.False(t, d.has("price-compare-at"))
-		imgs := within(card, isTag("img"))
+		imgs := webtest.All(card, isTag("img"))
 		require.Len(t, imgs, 1)
-		require.Equal(t, "/media/1/trail.webp", attr(imgs[0], "src"))
-		require.True(t, hasAttr(imgs[0], "alt"), "decorative image still needs an empty alt")
-		require.Len(t, within(card, isTag("a")), 1, "one link per card")
+		require.Equal(t, "/media/1/trail.webp", webtest.Attr(imgs[0], "src"))
+		require.True(t, webtest.HasAttr(imgs[0], "alt"), "decorative image still needs an empty alt")
+		require.Len(t, webtest.All(card, isTag("a")), 1, "one link per card")
 	})
 
 	t.Run("SaleAndPlaceholder", func(t *testing.T) {
@@ -52,16 +54,16 @@ func TestProductCard(t *testing.T) {
 
 		require.False(t, d.has("product-brand"))
 		require.Empty(t, d.byTag("img"))
-		placeholders := d.all(func(n *html.Node) bool { return attr(n, "class") == "card__placeholder" })
+		placeholders := d.all(func(n *html.Node) bool { return webtest.Attr(n, "class") == "card__placeholder" })
 		require.Len(t, placeholders, 1)
-		require.Equal(t, "É", text(placeholders[0]))
-		require.Equal(t, "true", attr(placeholders[0], "aria-hidden"))
+		require.Equal(t, "É", webtest.Text(placeholders[0]))
+		require.Equal(t, "true", webtest.Attr(placeholders[0], "aria-hidden"))
 
-		require.Equal(t, "€9.00", text(d.one("price-current")))
+		require.Equal(t, "€9.00", webtest.Text(d.one("price-current")))
 		was := d.one("price-compare-at")
 		require.Equal(t, "s", was.Data, "the old price is struck through")
-		require.Equal(t, "Regular price €12.00", text(was), "and labelled for screen readers")
-		require.Equal(t, "Sale price €9.00 Regular price €12.00", text(d.one("product-price")))
+		require.Equal(t, "Regular price €12.00", webtest.Text(was), "and labelled for screen readers")
+		require.Equal(t, "Sale price €9.00 Regular price €12.00", webtest.Text(d.one("product-price")))
 	})
 
 	t.Run("HostileTextIsEscaped", func(t *testing.T) {
@@ -82,8 +84,8 @@ func TestProductCard(t *testing.T) {
 		require.NotContains(t, d.raw, "javascript:")
 		require.Empty(t, d.byTag("script"))
 		require.Len(t, d.byTag("img"), 1, "only the product image, no injected one")
-		require.Equal(t, hostile, text(d.one("product-title")), "the shopper sees the text as typed")
-		require.Equal(t, `"><img src=x onerror=alert(3)>`, text(d.one("product-brand")))
+		require.Equal(t, hostile, webtest.Text(d.one("product-title")), "the shopper sees the text as typed")
+		require.Equal(t, `"><img src=x onerror=alert(3)>`, webtest.Text(d.one("product-brand")))
 	})
 }
 
@@ -106,7 +108,7 @@ func TestProductGrid(t *testing.T) {
 		require.Len(t, cards, 3)
 		for i, c := range cards {
 			require.True(t, isAncestor(grid, c))
-			require.Equal(t, products[i].Title, text(within(c, func(n *html.Node) bool { return attr(n, "data-testid") == "product-title" })[0]))
+			require.Equal(t, products[i].Title, webtest.Text(webtest.All(c, func(n *html.Node) bool { return webtest.Attr(n, "data-testid") == "product-title" })[0]))
 		}
 	})
 
@@ -185,17 +187,17 @@ func TestPagination(t *testing.T) {
 
 		nav := d.one("pagination")
 		require.Equal(t, "nav", nav.Data)
-		require.NotEmpty(t, attr(nav, "aria-label"))
+		require.NotEmpty(t, webtest.Attr(nav, "aria-label"))
 		prev := d.one("pagination-prev")
-		require.Equal(t, "prev", attr(prev, "rel"))
-		require.Equal(t, url(2), attr(prev, "href"))
+		require.Equal(t, "prev", webtest.Attr(prev, "rel"))
+		require.Equal(t, url(2), webtest.Attr(prev, "href"))
 		next := d.one("pagination-next")
-		require.Equal(t, "next", attr(next, "rel"))
-		require.Equal(t, url(4), attr(next, "href"))
+		require.Equal(t, "next", webtest.Attr(next, "rel"))
+		require.Equal(t, url(4), webtest.Attr(next, "href"))
 		current := d.one("pagination-current")
-		require.Equal(t, "page", attr(current, "aria-current"))
-		require.Equal(t, "Page 3", text(current))
-		require.Len(t, d.all(func(n *html.Node) bool { return hasAttr(n, "aria-current") }), 1)
+		require.Equal(t, "page", webtest.Attr(current, "aria-current"))
+		require.Equal(t, "Page 3", webtest.Text(current))
+		require.Len(t, d.all(func(n *html.Node) bool { return webtest.HasAttr(n, "aria-current") }), 1)
 	})
 
 	t.Run("FirstPageHasNoPrevLink", func(t *testing.T) {
@@ -230,7 +232,7 @@ func TestFlash(t *testing.T) {
 	require.Len(t, flashes, 4)
 	got := make([]string, 0, len(flashes))
 	for _, f := range flashes {
-		got = append(got, attr(f, "data-kind")+"/"+attr(f, "role")+"/"+text(f))
+		got = append(got, webtest.Attr(f, "data-kind")+"/"+webtest.Attr(f, "role")+"/"+webtest.Text(f))
 	}
 	require.Equal(t, []string{
 		"success/status/Added to cart.",
@@ -263,23 +265,23 @@ func TestField(t *testing.T) {
 		}))
 
 		input := d.byTag("input")[0]
-		require.Equal(t, "field-email", attr(input, "id"))
-		require.Equal(t, "email", attr(input, "name"))
-		require.Equal(t, "email", attr(input, "type"))
-		require.Equal(t, `ada@example"><script>`, attr(input, "value"), "the typed value is kept")
-		require.Equal(t, "email", attr(input, "autocomplete"))
-		require.Equal(t, "254", attr(input, "maxlength"))
-		require.True(t, hasAttr(input, "required"))
-		require.Equal(t, "true", attr(input, "aria-invalid"))
-		require.Equal(t, "field-email-hint field-email-error", attr(input, "aria-describedby"))
+		require.Equal(t, "field-email", webtest.Attr(input, "id"))
+		require.Equal(t, "email", webtest.Attr(input, "name"))
+		require.Equal(t, "email", webtest.Attr(input, "type"))
+		require.Equal(t, `ada@example"><script>`, webtest.Attr(input, "value"), "the typed value is kept")
+		require.Equal(t, "email", webtest.Attr(input, "autocomplete"))
+		require.Equal(t, "254", webtest.Attr(input, "maxlength"))
+		require.True(t, webtest.HasAttr(input, "required"))
+		require.Equal(t, "true", webtest.Attr(input, "aria-invalid"))
+		require.Equal(t, "field-email-hint field-email-error", webtest.Attr(input, "aria-describedby"))
 
 		label := d.byTag("label")[0]
-		require.Equal(t, "field-email", attr(label, "for"))
-		require.Equal(t, "Email (required)", text(label))
+		require.Equal(t, "field-email", webtest.Attr(label, "for"))
+		require.Equal(t, "Email (required)", webtest.Text(label))
 
 		msg := d.one("field-error-email")
-		require.Equal(t, "field-email-error", attr(msg, "id"))
-		require.Equal(t, "Enter an email address like name@example.com.", text(msg))
+		require.Equal(t, "field-email-error", webtest.Attr(msg, "id"))
+		require.Equal(t, "Enter an email address like name@example.com.", webtest.Text(msg))
 		require.Empty(t, d.byTag("script"))
 	})
 
@@ -289,11 +291,11 @@ func TestField(t *testing.T) {
 		d := renderDoc(t, context.Background(), Field(FieldVM{Name: "city", Label: "City", Value: "Lyon"}))
 
 		input := d.byTag("input")[0]
-		require.Equal(t, "text", attr(input, "type"))
-		require.Equal(t, "Lyon", attr(input, "value"))
-		require.False(t, hasAttr(input, "aria-invalid"))
-		require.False(t, hasAttr(input, "aria-describedby"))
-		require.False(t, hasAttr(input, "required"))
+		require.Equal(t, "text", webtest.Attr(input, "type"))
+		require.Equal(t, "Lyon", webtest.Attr(input, "value"))
+		require.False(t, webtest.HasAttr(input, "aria-invalid"))
+		require.False(t, webtest.HasAttr(input, "aria-describedby"))
+		require.False(t, webtest.HasAttr(input, "required"))
 		require.False(t, d.has("field-error-city"))
 	})
 
@@ -316,20 +318,20 @@ func TestField(t *testing.T) {
 
 		d := renderDoc(t, context.Background(), form)
 
-		selected := d.all(func(n *html.Node) bool { return n.Data == "option" && hasAttr(n, "selected") })
+		selected := d.all(func(n *html.Node) bool { return n.Data == "option" && webtest.HasAttr(n, "selected") })
 		require.Len(t, selected, 1)
-		require.Equal(t, "FR", attr(selected[0], "value"))
+		require.Equal(t, "FR", webtest.Attr(selected[0], "value"))
 		sel := d.byTag("select")[0]
-		require.Equal(t, "true", attr(sel, "aria-invalid"))
-		require.Equal(t, "field-country-error", attr(sel, "aria-describedby"))
+		require.Equal(t, "true", webtest.Attr(sel, "aria-invalid"))
+		require.Equal(t, "field-country-error", webtest.Attr(sel, "aria-describedby"))
 
-		require.Equal(t, "Leave at </textarea><b>door</b>", text(d.byTag("textarea")[0]))
+		require.Equal(t, "Leave at </textarea><b>door</b>", webtest.Text(d.byTag("textarea")[0]))
 		require.Empty(t, d.byTag("b"))
 
-		box := d.all(func(n *html.Node) bool { return n.Data == "input" && attr(n, "type") == "checkbox" })
+		box := d.all(func(n *html.Node) bool { return n.Data == "input" && webtest.Attr(n, "type") == "checkbox" })
 		require.Len(t, box, 1)
-		require.True(t, hasAttr(box[0], "checked"))
-		require.Equal(t, "on", attr(box[0], "value"))
+		require.True(t, webtest.HasAttr(box[0], "checked"))
+		require.Equal(t, "on", webtest.Attr(box[0], "value"))
 	})
 }
 
@@ -344,11 +346,11 @@ func TestBreadcrumbs(t *testing.T) {
 
 	nav := d.one("breadcrumbs")
 	require.Equal(t, "nav", nav.Data)
-	require.Equal(t, "Breadcrumb", attr(nav, "aria-label"))
-	links := within(nav, isTag("a"))
+	require.Equal(t, "Breadcrumb", webtest.Attr(nav, "aria-label"))
+	links := webtest.All(nav, isTag("a"))
 	require.Len(t, links, 2, "the current page is not a link")
-	require.Equal(t, "/c/shoes", attr(links[1], "href"))
-	current := d.all(func(n *html.Node) bool { return attr(n, "aria-current") == "page" })
+	require.Equal(t, "/c/shoes", webtest.Attr(links[1], "href"))
+	current := d.all(func(n *html.Node) bool { return webtest.Attr(n, "aria-current") == "page" })
 	require.Len(t, current, 1)
-	require.Equal(t, "Trail Runner", text(current[0]))
+	require.Equal(t, "Trail Runner", webtest.Text(current[0]))
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/a-h/templ"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
+
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // inLayout renders body as the children of Layout(p), as a page component does.
@@ -54,8 +56,8 @@ func TestLayout(t *testing.T) {
 			Canonical:   "https://shop.example/c/shoes",
 		}, body))
 
-		require.Equal(t, "Shoes · Test Shop", text(d.byTag("title")[0]))
-		require.Equal(t, "en", attr(d.byTag("html")[0], "lang"))
+		require.Equal(t, "Shoes · Test Shop", webtest.Text(d.byTag("title")[0]))
+		require.Equal(t, "en", webtest.Attr(d.byTag("html")[0], "lang"))
 		require.Equal(t, "All our shoes", metaContent(d, "description"))
 		require.Empty(t, metaContent(d, "robots"), "indexable page must not say noindex")
 		require.Contains(t, metaContent(d, "viewport"), "width=device-width")
@@ -66,47 +68,50 @@ func TestLayout(t *testing.T) {
 		header := d.one("site-header")
 		require.Equal(t, "header", header.Data)
 		brand := d.one("store-name")
-		require.Equal(t, "Test Shop", text(brand))
-		require.Equal(t, "/", attr(brand, "href"))
+		require.Equal(t, "Test Shop", webtest.Text(brand))
+		require.Equal(t, "/", webtest.Attr(brand, "href"))
 
-		skip := d.all(func(n *html.Node) bool { return n.Data == "a" && attr(n, "class") == "skip-link" })
+		skip := d.all(func(n *html.Node) bool { return n.Data == "a" && webtest.Attr(n, "class") == "skip-link" })
 		require.Len(t, skip, 1)
-		require.Equal(t, "#main", attr(skip[0], "href"))
+		require.Equal(t, "#main", webtest.Attr(skip[0], "href"))
 
 		form := d.one("search-form")
-		require.Equal(t, "/search", attr(form, "action"))
-		require.Equal(t, "get", attr(form, "method"))
+		require.Equal(t, "/search", webtest.Attr(form, "action"))
+		require.Equal(t, "get", webtest.Attr(form, "method"))
 		input := d.one("search-input")
-		require.Equal(t, "q", attr(input, "name"))
-		require.Equal(t, query, attr(input, "value"), "the search box keeps what was searched")
-		labels := within(form, func(n *html.Node) bool { return n.Data == "label" && attr(n, "for") == attr(input, "id") })
+		require.Equal(t, "q", webtest.Attr(input, "name"))
+		require.Equal(t, query, webtest.Attr(input, "value"), "the search box keeps what was searched")
+		labels := webtest.All(form, func(n *html.Node) bool {
+			return n.Data == "label" && webtest.Attr(n, "for") == webtest.Attr(input, "id")
+		})
+
 		require.Len(t, labels, 1, "the search input has a label")
 
 		nav := d.one("category-nav")
 		require.Equal(t, "nav", nav.Data)
-		require.Equal(t, "Categories", attr(nav, "aria-label"))
-		links := within(nav, isTag("a"))
+		require.Equal(t, "Categories", webtest.Attr(nav, "aria-label"))
+		links := webtest.All(nav, isTag("a"))
 		require.Len(t, links, 2)
-		require.Equal(t, "Shoes", text(links[0]))
-		require.Equal(t, "/c/shoes", attr(links[0], "href"))
-		require.Equal(t, "page", attr(links[0], "aria-current"))
-		require.Equal(t, "Socks & Tights", text(links[1]))
-		require.Equal(t, "/c/socks", attr(links[1], "href"))
-		require.False(t, hasAttr(links[1], "aria-current"))
+		require.Equal(t, "Shoes", webtest.Text(links[0]))
+		require.Equal(t, "/c/shoes", webtest.Attr(links[0], "href"))
+		require.Equal(t, "page", webtest.Attr(links[0], "aria-current"))
+		require.Equal(t, "Socks & Tights", webtest.Text(links[1]))
+		require.Equal(t, "/c/socks", webtest.Attr(links[1], "href"))
+		require.False(t, webtest.HasAttr(links[1], "aria-current"))
 
 		cart := d.one("cart-link")
-		require.Equal(t, "/cart", attr(cart, "href"))
-		require.Equal(t, "3", text(d.one("cart-count")))
-		require.Equal(t, "Cart 3 items", text(cart))
+		require.Equal(t, "/cart", webtest.Attr(cart, "href"))
+		require.Equal(t, "3", webtest.Text(d.one("cart-count")))
+		require.Equal(t, "Cart 3 items", webtest.Text(cart))
 
 		account := d.one("account-link")
-		require.Equal(t, "/account", attr(account, "href"))
-		require.Equal(t, "Ada", text(account))
-		require.Equal(t, "/admin", attr(d.one("admin-link"), "href"))
+		require.Equal(t, "/account", webtest.Attr(account, "href"))
+		require.Equal(t, "Ada", webtest.Text(account))
+		require.Equal(t, "/admin", webtest.Attr(d.one("admin-link"), "href"))
 
 		main := d.one("main")
 		require.Equal(t, "main", main.Data)
-		require.Equal(t, "main", attr(main, "id"))
+		require.Equal(t, "main", webtest.Attr(main, "id"))
 		require.True(t, isAncestor(main, d.one("page-heading")), "children render inside main")
 
 		require.Equal(t, "footer", d.one("site-footer").Data)
@@ -119,12 +124,12 @@ func TestLayout(t *testing.T) {
 		d := renderDoc(t, bundle.ctx, inLayout(PageMeta{Title: "Cart", NoIndex: true}, body))
 
 		account := d.one("account-link")
-		require.Equal(t, "/login", attr(account, "href"))
-		require.Equal(t, "Sign in", text(account))
+		require.Equal(t, "/login", webtest.Attr(account, "href"))
+		require.Equal(t, "Sign in", webtest.Text(account))
 		require.False(t, d.has("admin-link"))
 		require.False(t, d.has("category-nav"), "no empty nav landmark")
-		require.Equal(t, "Cart 1 item", text(d.one("cart-link")))
-		require.Empty(t, attr(d.one("search-input"), "value"))
+		require.Equal(t, "Cart 1 item", webtest.Text(d.one("cart-link")))
+		require.Empty(t, webtest.Attr(d.one("search-input"), "value"))
 		require.Equal(t, "noindex", metaContent(d, "robots"))
 		require.Empty(t, linkHref(d, "canonical"))
 		require.Empty(t, metaContent(d, "description"))
@@ -135,8 +140,8 @@ func TestLayout(t *testing.T) {
 
 		d := renderDoc(t, context.Background(), inLayout(PageMeta{Title: "Hello"}, body))
 
-		require.Equal(t, "Hello · Monoshop", text(d.byTag("title")[0]))
-		require.Equal(t, "0", text(d.one("cart-count")))
+		require.Equal(t, "Hello · Monoshop", webtest.Text(d.byTag("title")[0]))
+		require.Equal(t, "0", webtest.Text(d.one("cart-count")))
 		require.Equal(t, "/static/app.css", linkHref(d, "stylesheet"))
 	})
 
@@ -154,16 +159,16 @@ func TestLayout(t *testing.T) {
 		require.Empty(t, d.byTag("img"))
 		require.NotContains(t, d.raw, "<script")
 		require.NotContains(t, d.raw, "javascript:")
-		require.Equal(t, "<script>alert(1)</script>", text(within(d.one("category-nav"), isTag("a"))[0]))
-		require.Equal(t, `"><script>alert(2)</script>`, attr(d.one("search-input"), "value"))
-		require.Equal(t, "</title><script>alert(4)</script> · Test Shop", text(d.byTag("title")[0]))
+		require.Equal(t, "<script>alert(1)</script>", webtest.Text(webtest.All(d.one("category-nav"), isTag("a"))[0]))
+		require.Equal(t, `"><script>alert(2)</script>`, webtest.Attr(d.one("search-input"), "value"))
+		require.Equal(t, "</title><script>alert(4)</script> · Test Shop", webtest.Text(d.byTag("title")[0]))
 	})
 }
 
 func metaContent(d doc, name string) string {
 	for _, n := range d.byTag("meta") {
-		if attr(n, "name") == name {
-			return attr(n, "content")
+		if webtest.Attr(n, "name") == name {
+			return webtest.Attr(n, "content")
 		}
 	}
 	return ""
@@ -171,8 +176,8 @@ func metaContent(d doc, name string) string {
 
 func linkHref(d doc, rel string) string {
 	for _, n := range d.byTag("link") {
-		if attr(n, "rel") == rel {
-			return attr(n, "href")
+		if webtest.Attr(n, "rel") == rel {
+			return webtest.Attr(n, "href")
 		}
 	}
 	return ""

@@ -18,6 +18,7 @@ import (
 
 	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/httpx"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 func TestRenderer(t *testing.T) {
@@ -63,9 +64,9 @@ func TestRenderer(t *testing.T) {
 		require.Equal(t, http.StatusCreated, res.StatusCode)
 		require.Equal(t, "text/html; charset=utf-8", res.Header.Get("Content-Type"))
 		require.Equal(t, fmt.Sprint(len(d.raw)), res.Header.Get("Content-Length"))
-		require.Equal(t, "Hi", text(d.one("greeting")))
-		require.Equal(t, "Test Shop", text(d.one("store-name")), "the renderer puts the site in the context")
-		require.Equal(t, "2", text(d.one("cart-count")), "the chrome comes from the request context")
+		require.Equal(t, "Hi", webtest.Text(d.one("greeting")))
+		require.Equal(t, "Test Shop", webtest.Text(d.one("store-name")), "the renderer puts the site in the context")
+		require.Equal(t, "2", webtest.Text(d.one("cart-count")), "the chrome comes from the request context")
 		require.Regexp(t, `^/static/app\.[0-9a-f]{10}\.css$`, linkHref(d, "stylesheet"))
 		require.Empty(t, bundle.logs.String())
 	})
@@ -86,7 +87,7 @@ func TestRenderer(t *testing.T) {
 		require.False(t, d.has("half"), "nothing of the failed page is sent")
 		require.NotContains(t, d.raw, "secret detail")
 		require.True(t, d.has("site-header"))
-		require.Equal(t, id, text(d.one("request-id")))
+		require.Equal(t, id, webtest.Text(d.one("request-id")))
 		entry := logEntry(t, bundle.logs)
 		require.Equal(t, id, entry["request_id"])
 		require.Contains(t, entry["err"], "secret detail")
@@ -121,14 +122,14 @@ func TestRenderer(t *testing.T) {
 				require.True(t, d.has("error-page"))
 				require.True(t, isAncestor(d.one("main"), d.one("error-page")), "the error page is inside the layout")
 				require.True(t, d.has("site-header"))
-				require.NotEmpty(t, text(d.one("error-title")))
+				require.NotEmpty(t, webtest.Text(d.one("error-title")))
 				require.NotContains(t, d.raw, "cause text")
 				require.Equal(t, "noindex", metaContent(d, "robots"))
 				if tt.code == apperr.Internal {
-					require.Equal(t, apperr.MessageOf(err), text(d.one("error-message")))
+					require.Equal(t, apperr.MessageOf(err), webtest.Text(d.one("error-message")))
 					require.NotEmpty(t, bundle.logs.String())
 				} else {
-					require.Equal(t, "A safe message.", text(d.one("error-message")))
+					require.Equal(t, "A safe message.", webtest.Text(d.one("error-message")))
 					require.False(t, d.has("request-id"))
 					require.Empty(t, bundle.logs.String(), "only internal errors are logged")
 				}
@@ -150,9 +151,9 @@ func TestRenderer(t *testing.T) {
 		require.NotContains(t, d.raw, "password authentication")
 		require.NotContains(t, d.raw, "10.0.0.7")
 		require.NotContains(t, d.raw, "load product")
-		require.Equal(t, "Something went wrong", text(d.one("error-title")))
-		require.Equal(t, apperr.MessageOf(cause), text(d.one("error-message")))
-		require.Equal(t, id, text(d.one("request-id")))
+		require.Equal(t, "Something went wrong", webtest.Text(d.one("error-title")))
+		require.Equal(t, apperr.MessageOf(cause), webtest.Text(d.one("error-message")))
+		require.Equal(t, id, webtest.Text(d.one("request-id")))
 
 		entry := logEntry(t, bundle.logs)
 		require.Equal(t, "ERROR", entry["level"])
@@ -171,8 +172,8 @@ func TestRenderer(t *testing.T) {
 		})
 
 		require.Equal(t, http.StatusNotFound, res.StatusCode)
-		require.Equal(t, "Page not found", text(d.one("error-title")))
-		require.Contains(t, text(d.one("error-message")), "couldn't find")
+		require.Equal(t, "Page not found", webtest.Text(d.one("error-title")))
+		require.Contains(t, webtest.Text(d.one("error-message")), "couldn't find")
 	})
 
 	t.Run("ErrorUnauthorizedOffersSignIn", func(t *testing.T) {
@@ -183,7 +184,7 @@ func TestRenderer(t *testing.T) {
 			bundle.rr.Error(w, r, apperr.New(apperr.Unauthorized, "Please sign in to see your orders."))
 		})
 
-		signIn := within(d.one("error-page"), func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == "/login" })
+		signIn := webtest.All(d.one("error-page"), func(n *html.Node) bool { return n.Data == "a" && webtest.Attr(n, "href") == "/login" })
 		require.Len(t, signIn, 1)
 	})
 
@@ -194,8 +195,8 @@ func TestRenderer(t *testing.T) {
 		res, d, _ := serve(t, bundle.rr.NotFound)
 
 		require.Equal(t, http.StatusNotFound, res.StatusCode)
-		require.Equal(t, "Page not found", text(d.one("error-title")))
-		require.Equal(t, "Page not found · Test Shop", text(d.byTag("title")[0]))
+		require.Equal(t, "Page not found", webtest.Text(d.one("error-title")))
+		require.Equal(t, "Page not found · Test Shop", webtest.Text(d.byTag("title")[0]))
 		require.False(t, d.has("request-id"))
 		require.Empty(t, bundle.logs.String())
 	})
@@ -222,12 +223,12 @@ func TestRenderer(t *testing.T) {
 				res, d, id := serve(t, func(w http.ResponseWriter, r *http.Request) { bundle.rr.Status(w, r, tt.status) })
 
 				require.Equal(t, tt.status, res.StatusCode)
-				require.Equal(t, tt.title, text(d.one("error-title")))
-				require.NotEmpty(t, text(d.one("error-message")))
+				require.Equal(t, tt.title, webtest.Text(d.one("error-title")))
+				require.NotEmpty(t, webtest.Text(d.one("error-message")))
 				require.True(t, d.has("site-header"))
 				require.Equal(t, tt.status >= 500, d.has("request-id"))
 				if tt.status >= 500 {
-					require.Equal(t, id, text(d.one("request-id")))
+					require.Equal(t, id, webtest.Text(d.one("request-id")))
 				}
 				require.Empty(t, bundle.logs.String(), "Status leaves logging to the middleware that chose it")
 			})

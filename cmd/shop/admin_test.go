@@ -9,7 +9,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,6 +21,7 @@ import (
 	"github.com/monoshop/monoshop/internal/platform/db"
 	"github.com/monoshop/monoshop/internal/platform/dbtest"
 	"github.com/monoshop/monoshop/internal/users"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // adminTestPassword is every test account's password.
@@ -256,13 +256,13 @@ func TestAdminAccess(t *testing.T) {
 			res := b.send(t, http.MethodGet, "/admin", nil)
 			require.Equal(t, http.StatusOK, res.status, "every role has a dashboard")
 			p := parsePage(t, res.body)
-			require.Equal(t, role.Label()+" Person", text(p.one("admin-user")))
-			require.Equal(t, role.Label(), text(p.one("admin-role")))
+			require.Equal(t, role.Label()+" Person", webtest.Text(p.one("admin-user")))
+			require.Equal(t, role.Label(), webtest.Text(p.one("admin-role")))
 			require.True(t, p.has("admin-main"))
 
 			var shown, want []string
 			for _, n := range p.byTestID("admin-nav-link") {
-				shown = append(shown, text(n))
+				shown = append(shown, webtest.Text(n))
 			}
 			for _, e := range adminNav() {
 				status := b.send(t, http.MethodGet, e.URL, nil).status
@@ -295,10 +295,10 @@ func TestAdminCatalogAccess(t *testing.T) {
 	editor := res.header.Get("Location")
 	require.Regexp(t, `^/admin/catalog/products/[0-9]+$`, editor)
 	p := parsePage(t, manager.send(t, http.MethodGet, editor, nil).body)
-	require.Equal(t, "Manager Tee", text(p.one("product-heading")))
-	require.Equal(t, "Product created. Add its options, prices and pictures below.", text(p.one("flash")),
+	require.Equal(t, "Manager Tee", webtest.Text(p.one("product-heading")))
+	require.Equal(t, "Product created. Add its options, prices and pictures below.", webtest.Text(p.one("flash")),
 		"the flash travels through the session")
-	version := attr(p.all(func(n *html.Node) bool { return attr(n, "data-testid") == "form-version" })[0], "value")
+	version := webtest.Attr(p.all(func(n *html.Node) bool { return webtest.Attr(n, "data-testid") == "form-version" })[0], "value")
 	res = manager.send(t, http.MethodPost, editor+"/options", url.Values{"version": {version},
 		"options.0.name": {"Size"}, "options.0.values": {"S, M"}, "base_price": {"19.99"}})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
@@ -326,10 +326,10 @@ func TestAdminCatalogAccess(t *testing.T) {
 	require.Positive(t, catalogRoutes)
 
 	p = parsePage(t, support.send(t, http.MethodGet, editor, nil).body)
-	disabled := p.all(func(n *html.Node) bool { return n.Data == "fieldset" && hasAttrNode(n, "disabled") })
+	disabled := p.all(func(n *html.Node) bool { return n.Data == "fieldset" && webtest.HasAttr(n, "disabled") })
 	require.NotEmpty(t, disabled, "support sees the editor's forms disabled")
 	p = parsePage(t, support.send(t, http.MethodGet, "/admin/catalog/products", nil).body)
-	require.Equal(t, "Manager Tee", text(p.one("product-edit-link")))
+	require.Equal(t, "Manager Tee", webtest.Text(p.one("product-edit-link")))
 	require.False(t, p.has("product-new-link"), "support is not offered a form it may not send")
 	require.False(t, p.has("product-select"))
 	p = parsePage(t, manager.send(t, http.MethodGet, "/admin/catalog/products", nil).body)
@@ -349,28 +349,28 @@ func TestAdminPages(t *testing.T) {
 		requireSecurityHeaders(t, res.header)
 		require.Equal(t, "no-store", res.header.Get("Cache-Control"))
 		p := parsePage(t, res.body)
-		robots := p.all(func(n *html.Node) bool { return n.Data == "meta" && attr(n, "name") == "robots" })
+		robots := p.all(func(n *html.Node) bool { return n.Data == "meta" && webtest.Attr(n, "name") == "robots" })
 		require.Len(t, robots, 1)
-		require.Contains(t, attr(robots[0], "content"), "noindex")
+		require.Contains(t, webtest.Attr(robots[0], "content"), "noindex")
 		var active []string
 		for _, n := range p.byTestID("admin-nav-link") {
-			if attr(n, "aria-current") == "page" {
-				active = append(active, text(n))
+			if webtest.Attr(n, "aria-current") == "page" {
+				active = append(active, webtest.Text(n))
 			}
 		}
 		require.Equal(t, []string{"Staff"}, active, "a page under a section marks that section")
-		forms := p.all(func(n *html.Node) bool { return n.Data == "form" && attr(n, "action") == "/logout" })
+		forms := p.all(func(n *html.Node) bool { return n.Data == "form" && webtest.Attr(n, "action") == "/logout" })
 		require.Len(t, forms, 1, "sign out is a POST form")
-		require.Equal(t, "post", attr(forms[0], "method"))
+		require.Equal(t, "post", webtest.Attr(forms[0], "method"))
 	})
 
 	t.Run("OKDashboardShortcuts", func(t *testing.T) {
 		t.Parallel()
 		p := parsePage(t, owner.send(t, http.MethodGet, "/admin", nil).body)
-		require.Equal(t, "Welcome, Owner Person", text(p.one("dashboard-welcome")))
+		require.Equal(t, "Welcome, Owner Person", webtest.Text(p.one("dashboard-welcome")))
 		var labels []string
 		for _, n := range p.byTestID("dashboard-shortcut") {
-			labels = append(labels, text(n))
+			labels = append(labels, webtest.Text(n))
 		}
 		require.Equal(t, []string{"Products", "Categories", "Orders", "Inventory", "Discounts", "Settings", "Staff", "Customers", "Emails", "Audit log"}, labels)
 	})
@@ -381,16 +381,16 @@ func TestAdminPages(t *testing.T) {
 		p := parsePage(t, support.send(t, http.MethodGet, "/admin/emails?to=CAROL", nil).body)
 		var kinds []string
 		for _, n := range p.byTestID("email-kind") {
-			kinds = append(kinds, text(n))
+			kinds = append(kinds, webtest.Text(n))
 		}
 		require.Equal(t, []string{"password_reset", "order_confirmation"}, kinds, "newest first, recipient ignores case")
 		require.Len(t, p.byTestID("email-status"), 2)
 
 		p = parsePage(t, support.send(t, http.MethodGet, "/admin/emails?kind=order_confirmation", nil).body)
-		require.Equal(t, "Your order 1001", text(p.one("email-subject")))
+		require.Equal(t, "Your order 1001", webtest.Text(p.one("email-subject")))
 		p = parsePage(t, support.send(t, http.MethodGet, "/admin/emails?to=nobody", nil).body)
 		require.False(t, p.has("email-row"))
-		require.Equal(t, "No email matches these filters.", text(p.one("email-count")))
+		require.Equal(t, "No email matches these filters.", webtest.Text(p.one("email-count")))
 
 		res := support.send(t, http.MethodGet, "/admin/emails?status=bogus", nil)
 		require.Equal(t, http.StatusUnprocessableEntity, res.status, "a hand-edited status is refused politely")
@@ -402,16 +402,16 @@ func TestAdminPages(t *testing.T) {
 		res := owner.send(t, http.MethodGet, "/admin/emails/"+id, nil)
 		require.Equal(t, http.StatusOK, res.status)
 		p := parsePage(t, res.body)
-		require.Equal(t, "carol@example.com", text(p.one("email-to")))
-		require.Equal(t, "0", text(p.one("email-attempts")))
+		require.Equal(t, "carol@example.com", webtest.Text(p.one("email-to")))
+		require.Equal(t, "0", webtest.Text(p.one("email-attempts")))
 		pre := p.one("email-text")
 		require.Equal(t, "pre", pre.Data)
 		require.Equal(t, "Thanks for your order!\n  Order 1001", pre.FirstChild.Data, "the text part keeps its layout")
 		frame := p.one("email-html-frame")
 		require.Equal(t, "iframe", frame.Data)
-		require.True(t, hasAttrNode(frame, "sandbox"))
-		require.Empty(t, attr(frame, "sandbox"), "an empty sandbox allows nothing: no scripts, forms or same origin")
-		require.Equal(t, "/admin/emails/"+id+"/html", attr(frame, "src"))
+		require.True(t, webtest.HasAttr(frame, "sandbox"))
+		require.Empty(t, webtest.Attr(frame, "sandbox"), "an empty sandbox allows nothing: no scripts, forms or same origin")
+		require.Equal(t, "/admin/emails/"+id+"/html", webtest.Attr(frame, "src"))
 		require.NotContains(t, res.body, "<script>alert(1)", "the email's markup never becomes part of the page")
 
 		part := owner.send(t, http.MethodGet, "/admin/emails/"+id+"/html", nil)
@@ -451,11 +451,6 @@ func TestAdminPages(t *testing.T) {
 		require.Equal(t, http.StatusSeeOther, b.send(t, http.MethodPost, "/logout", url.Values{}).status)
 		require.Equal(t, http.StatusSeeOther, b.send(t, http.MethodGet, "/admin", nil).status)
 	})
-}
-
-// hasAttrNode reports whether n carries key at all, even empty.
-func hasAttrNode(n *html.Node, key string) bool {
-	return slices.ContainsFunc(n.Attr, func(a html.Attribute) bool { return a.Key == key })
 }
 
 func TestDevOwner(t *testing.T) {

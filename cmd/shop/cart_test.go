@@ -14,6 +14,7 @@ import (
 	"github.com/monoshop/monoshop/internal/catalog"
 	"github.com/monoshop/monoshop/internal/platform/audit"
 	"github.com/monoshop/monoshop/internal/users"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // cartFixture is the whole shop with three products in stock at one location.
@@ -84,16 +85,16 @@ func (b *browser) addFromProductPage(t *testing.T, it cartItem, qty int) respons
 	require.Equal(t, http.StatusOK, res.status)
 	p := parsePage(t, res.body)
 	form := p.one("add-to-cart")
-	require.Equal(t, "post", attr(form, "method"))
+	require.Equal(t, "post", webtest.Attr(form, "method"))
 	fields := url.Values{}
 	for n := range form.Descendants() {
-		if n.Type == html.ElementNode && n.Data == "input" && attr(n, "name") != "" {
-			fields.Set(attr(n, "name"), attr(n, "value"))
+		if n.Type == html.ElementNode && n.Data == "input" && webtest.Attr(n, "name") != "" {
+			fields.Set(webtest.Attr(n, "name"), webtest.Attr(n, "value"))
 		}
 	}
 	require.Equal(t, it.id(), fields.Get("variant_id"))
 	fields.Set("quantity", strconv.Itoa(qty))
-	return b.send(t, http.MethodPost, attr(form, "action"), fields)
+	return b.send(t, http.MethodPost, webtest.Attr(form, "action"), fields)
 }
 
 // cartCount is the header's count on a page, which must answer wantStatus.
@@ -101,7 +102,7 @@ func (b *browser) cartCount(t *testing.T, path string, wantStatus int) string {
 	t.Helper()
 	res := b.send(t, http.MethodGet, path, nil)
 	require.Equal(t, wantStatus, res.status, "GET %s", path)
-	return text(parsePage(t, res.body).one("cart-count"))
+	return webtest.Text(parsePage(t, res.body).one("cart-count"))
 }
 
 // cartLines is the cart page's lines as variant id -> data-status, and the page.
@@ -112,7 +113,7 @@ func (b *browser) cartLines(t *testing.T) (map[string]string, page) {
 	p := parsePage(t, res.body)
 	out := map[string]string{}
 	for _, n := range p.byTestID("cart-line") {
-		out[attr(n, "data-variant-id")] = attr(n, "data-status")
+		out[webtest.Attr(n, "data-variant-id")] = webtest.Attr(n, "data-status")
 	}
 	return out, p
 }
@@ -120,10 +121,10 @@ func (b *browser) cartLines(t *testing.T) (map[string]string, page) {
 func lineQuantity(t *testing.T, p page, variant string) string {
 	t.Helper()
 	for _, n := range p.byTestID("cart-line") {
-		if attr(n, "data-variant-id") == variant {
+		if webtest.Attr(n, "data-variant-id") == variant {
 			for d := range n.Descendants() {
-				if attr(d, "data-testid") == "cart-line-quantity" {
-					return attr(d, "value")
+				if webtest.Attr(d, "data-testid") == "cart-line-quantity" {
+					return webtest.Attr(d, "value")
 				}
 			}
 		}
@@ -168,7 +169,7 @@ func TestCart(t *testing.T) {
 		lines, p := laptop.cartLines(t)
 		var flashes []string
 		for _, n := range p.byTestID("flash") {
-			flashes = append(flashes, text(n))
+			flashes = append(flashes, webtest.Text(n))
 		}
 		require.Equal(t, []string{
 			"We added the 6 items from your visit to your cart.",
@@ -178,7 +179,7 @@ func TestCart(t *testing.T) {
 		require.Equal(t, "3", lineQuantity(t, p, x.id()), "1 + 2")
 		require.Equal(t, "4", lineQuantity(t, p, y.id()), "2 + 3, capped at the 4 left")
 		require.Equal(t, "1", lineQuantity(t, p, z.id()))
-		require.Equal(t, "8", text(p.one("cart-count")))
+		require.Equal(t, "8", webtest.Text(p.one("cart-count")))
 
 		// The header is right on every page, on both devices: it is one cart.
 		for _, b := range []*browser{laptop, phone} {
@@ -225,16 +226,16 @@ func TestCart(t *testing.T) {
 		}, 10*time.Second, 50*time.Millisecond, "the archived line is flagged, not dropped")
 		require.Equal(t, map[string]string{x.id(): "ok", y.id(): "unavailable"}, lines)
 		for _, n := range p.byTestID("cart-line-notice") {
-			require.Equal(t, "No longer available", text(n))
+			require.Equal(t, "No longer available", webtest.Text(n))
 		}
-		require.Equal(t, x.v.Price.String(), text(p.one("cart-subtotal")))
-		require.Equal(t, "3", text(p.one("cart-count")), "still counted until removed")
+		require.Equal(t, x.v.Price.String(), webtest.Text(p.one("cart-subtotal")))
+		require.Equal(t, "3", webtest.Text(p.one("cart-count")), "still counted until removed")
 
 		// Adding it again is refused, with the cart unchanged.
 		res := b.send(t, http.MethodPost, "/cart/items", url.Values{"variant_id": {y.id()}, "quantity": {"1"}})
 		require.Equal(t, http.StatusSeeOther, res.status)
 		lines, p = b.cartLines(t)
-		require.Equal(t, "This product is no longer available.", text(p.one("flash")))
+		require.Equal(t, "This product is no longer available.", webtest.Text(p.one("flash")))
 		require.Equal(t, map[string]string{x.id(): "ok", y.id(): "unavailable"}, lines, "unchanged")
 		require.Equal(t, "1", lineQuantity(t, p, x.id()))
 	})
@@ -247,19 +248,19 @@ func TestCart(t *testing.T) {
 		alice, bob := a.browser(t), a.browser(t)
 		require.Equal(t, http.StatusSeeOther, alice.addFromProductPage(t, x, 2).status)
 		_, p := alice.cartLines(t)
-		aliceLine := attr(p.one("cart-line"), "data-line-id")
+		aliceLine := webtest.Attr(p.one("cart-line"), "data-line-id")
 
 		for _, qty := range []string{"0", "-1", "1000000000000", "abc"} {
 			res := bob.send(t, http.MethodPost, "/cart/items", url.Values{"variant_id": {x.id()}, "quantity": {qty}})
 			require.Equal(t, http.StatusSeeOther, res.status, qty)
 			_, p := bob.cartLines(t)
-			require.Equal(t, "Please enter a quantity from 1 to 99.", text(p.one("flash")), qty)
+			require.Equal(t, "Please enter a quantity from 1 to 99.", webtest.Text(p.one("flash")), qty)
 			p.one("cart-empty")
 		}
 		res := bob.send(t, http.MethodPost, "/cart/items", url.Values{"variant_id": {"999999999"}, "quantity": {"1"}})
 		require.Equal(t, http.StatusSeeOther, res.status)
 		_, p = bob.cartLines(t)
-		require.Equal(t, "This product is no longer available.", text(p.one("flash")))
+		require.Equal(t, "This product is no longer available.", webtest.Text(p.one("flash")))
 
 		// Bob cannot see or change Alice's cart, even knowing her line's id.
 		require.Equal(t, http.StatusNotFound, bob.send(t, http.MethodPost, "/cart/lines/"+aliceLine, url.Values{"quantity": {"9"}}).status)

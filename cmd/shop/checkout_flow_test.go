@@ -17,6 +17,7 @@ import (
 	"github.com/monoshop/monoshop/internal/payments/paymentstest"
 	"github.com/monoshop/monoshop/internal/platform/money"
 	"github.com/monoshop/monoshop/internal/users"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // TestCheckout walks checkout as shoppers do, through the real router, sessions and the
@@ -48,16 +49,16 @@ func TestCheckout(t *testing.T) {
 		total := money.New(gross.Minor+590, gross.Currency)
 		lines := p.byTestID("summary-line")
 		require.Len(t, lines, 1)
-		require.Contains(t, text(lines[0]), x.p.Title)
-		require.Contains(t, text(lines[0]), "× 2")
-		require.Contains(t, text(lines[0]), gross.String())
-		require.Contains(t, text(p.one("summary-subtotal")), gross.String())
-		require.Contains(t, text(p.one("summary-shipping")), "Colissimo")
-		require.Contains(t, text(p.one("summary-shipping")), "$5.90")
-		require.Contains(t, text(p.one("summary-total")), total.String())
+		require.Contains(t, webtest.Text(lines[0]), x.p.Title)
+		require.Contains(t, webtest.Text(lines[0]), "× 2")
+		require.Contains(t, webtest.Text(lines[0]), gross.String())
+		require.Contains(t, webtest.Text(p.one("summary-subtotal")), gross.String())
+		require.Contains(t, webtest.Text(p.one("summary-shipping")), "Colissimo")
+		require.Contains(t, webtest.Text(p.one("summary-shipping")), "$5.90")
+		require.Contains(t, webtest.Text(p.one("summary-total")), total.String())
 		tax := p.one("summary-tax")
-		require.Equal(t, "true", attr(tax, "data-tax-included"))
-		require.Contains(t, text(tax), "incl. VAT", "prices include tax: the tax is inside the total")
+		require.Equal(t, "true", webtest.Attr(tax, "data-tax-included"))
+		require.Contains(t, webtest.Text(tax), "incl. VAT", "prices include tax: the tax is inside the total")
 
 		for k, v := range guestAddress {
 			form.Set(k, v)
@@ -67,24 +68,24 @@ func TestCheckout(t *testing.T) {
 		payPage := res.header.Get("Location")
 		gateway := b.send(t, http.MethodGet, payPage, nil)
 		require.Equal(t, http.StatusOK, gateway.status)
-		require.Equal(t, total.String(), text(parsePage(t, gateway.body).one("test-payment-amount")),
+		require.Equal(t, total.String(), webtest.Text(parsePage(t, gateway.body).one("test-payment-amount")),
 			"the gateway asks for the total checkout showed")
 
 		op, orderURL := b.orderPageAfterPaying(t, b.payOnTestPage(t, payPage, paymentstest.CardSucceeds))
 		require.Contains(t, flashes(op), "Thank you for your order! We have received your payment.")
-		require.Equal(t, "Paid", text(op.one("payment-status")), "the return asked the gateway before its webhook came")
-		require.Equal(t, "Not shipped yet", text(op.one("fulfillment-status")))
-		require.Regexp(t, `^#\d+$`, text(op.one("order-number")))
+		require.Equal(t, "Paid", webtest.Text(op.one("payment-status")), "the return asked the gateway before its webhook came")
+		require.Equal(t, "Not shipped yet", webtest.Text(op.one("fulfillment-status")))
+		require.Regexp(t, `^#\d+$`, webtest.Text(op.one("order-number")))
 		orderLines := op.byTestID("order-line")
 		require.Len(t, orderLines, 1)
-		require.Contains(t, text(orderLines[0]), x.p.Title)
-		require.Equal(t, "2", text(op.one("order-line-quantity")))
-		require.Contains(t, text(op.one("order-total")), total.String())
-		require.Equal(t, "Ada Lovelace 12 rue de Rivoli 75001 Paris France +33 1 23 45 67 89", text(op.one("shipping-address")))
-		require.Equal(t, text(op.one("shipping-address")), text(op.one("billing-address")), "billing same as shipping")
-		require.Equal(t, "Colissimo", text(op.one("shipping-method-name")))
+		require.Contains(t, webtest.Text(orderLines[0]), x.p.Title)
+		require.Equal(t, "2", webtest.Text(op.one("order-line-quantity")))
+		require.Contains(t, webtest.Text(op.one("order-total")), total.String())
+		require.Equal(t, "Ada Lovelace 12 rue de Rivoli 75001 Paris France +33 1 23 45 67 89", webtest.Text(op.one("shipping-address")))
+		require.Equal(t, webtest.Text(op.one("shipping-address")), webtest.Text(op.one("billing-address")), "billing same as shipping")
+		require.Equal(t, "Colissimo", webtest.Text(op.one("shipping-method-name")))
 		require.False(t, op.has("retry-payment"))
-		require.Equal(t, "0", text(op.one("cart-count")), "the cart is spent")
+		require.Equal(t, "0", webtest.Text(op.one("cart-count")), "the cart is spent")
 
 		after := f.placed(t)
 		require.Equal(t, placed{before.orders + 1, before.payments + 1, before.reservations + 1}, after)
@@ -98,7 +99,7 @@ func TestCheckout(t *testing.T) {
 		// The thanks are said once; the page stays right on every later visit.
 		again := parsePage(t, b.send(t, http.MethodGet, orderURL, nil).body)
 		require.Empty(t, flashes(again))
-		require.Equal(t, "Paid", text(again.one("payment-status")))
+		require.Equal(t, "Paid", webtest.Text(again.one("payment-status")))
 	})
 
 	t.Run("OKCustomerShipsToSavedAddress", func(t *testing.T) {
@@ -127,7 +128,7 @@ func TestCheckout(t *testing.T) {
 		require.Equal(t, http.StatusOK, res.status, res.body)
 		p = parsePage(t, res.body)
 		require.False(t, p.has("form-error"))
-		form = formFields(p.one("checkout-form"))
+		form = webtest.FormValues(t, p.one("checkout-form"))
 		require.Equal(t, "Cora Office", form.Get("ship_name"))
 		require.Equal(t, "Lyon", form.Get("ship_city"))
 		require.Equal(t, "FR", form.Get("ship_country"))
@@ -136,9 +137,9 @@ func TestCheckout(t *testing.T) {
 		res = b.submitCheckout(t, form, "place")
 		require.Equal(t, http.StatusSeeOther, res.status, res.body)
 		op, _ := b.orderPageAfterPaying(t, b.payOnTestPage(t, res.header.Get("Location"), paymentstest.CardSucceeds))
-		require.Contains(t, text(op.one("shipping-address")), "Cora Office 5 quai Saint-Antoine 69002 Lyon France")
-		require.Equal(t, "cora@example.com", text(op.one("order-email")))
-		number := strings.TrimPrefix(text(op.one("order-number")), "#")
+		require.Contains(t, webtest.Text(op.one("shipping-address")), "Cora Office 5 quai Saint-Antoine 69002 Lyon France")
+		require.Equal(t, "cora@example.com", webtest.Text(op.one("order-email")))
+		number := strings.TrimPrefix(webtest.Text(op.one("order-number")), "#")
 
 		// The order is the customer's: on the account page, in the history, on its page.
 		acct := b.send(t, http.MethodGet, "/account", nil)
@@ -146,17 +147,17 @@ func TestCheckout(t *testing.T) {
 		ap := parsePage(t, acct.body)
 		rows := ap.byTestID("order-history-row")
 		require.Len(t, rows, 1)
-		require.Contains(t, text(rows[0]), "#"+number)
-		require.Contains(t, text(rows[0]), "Paid")
-		require.Equal(t, "/account/orders/"+number, attr(ap.one("order-history-link"), "href"))
-		require.Equal(t, "/account/orders", attr(ap.one("order-history-all"), "href"))
+		require.Contains(t, webtest.Text(rows[0]), "#"+number)
+		require.Contains(t, webtest.Text(rows[0]), "Paid")
+		require.Equal(t, "/account/orders/"+number, webtest.Attr(ap.one("order-history-link"), "href"))
+		require.Equal(t, "/account/orders", webtest.Attr(ap.one("order-history-all"), "href"))
 		require.False(t, ap.has("order-history-empty"))
 
 		mine := b.send(t, http.MethodGet, "/account/orders/"+number, nil)
 		require.Equal(t, http.StatusOK, mine.status)
 		mp := parsePage(t, mine.body)
-		require.Equal(t, "#"+number, text(mp.one("order-number")))
-		require.Equal(t, "Paid", text(mp.one("payment-status")))
+		require.Equal(t, "#"+number, webtest.Text(mp.one("order-number")))
+		require.Equal(t, "Paid", webtest.Text(mp.one("payment-status")))
 	})
 
 	t.Run("OKDeclinedCardThenPayNow", func(t *testing.T) {
@@ -168,18 +169,18 @@ func TestCheckout(t *testing.T) {
 
 		op, orderURL := b.orderPageAfterPaying(t, b.payOnTestPage(t, firstPage, paymentstest.CardDeclined))
 		require.Contains(t, flashes(op), "Your payment did not go through and nothing was charged. You can try again below.")
-		require.Equal(t, "Payment failed", text(op.one("payment-status")))
+		require.Equal(t, "Payment failed", webtest.Text(op.one("payment-status")))
 		retry := op.one("retry-payment")
-		require.Equal(t, orderURL+"/pay", attr(retry, "action"))
-		require.Equal(t, "post", attr(retry, "method"))
+		require.Equal(t, orderURL+"/pay", webtest.Attr(retry, "action"))
+		require.Equal(t, "post", webtest.Attr(retry, "method"))
 
-		res = b.send(t, http.MethodPost, attr(retry, "action"), formFields(retry))
+		res = b.send(t, http.MethodPost, webtest.Attr(retry, "action"), webtest.FormValues(t, retry))
 		require.Equal(t, http.StatusSeeOther, res.status, res.body)
 		secondPage := res.header.Get("Location")
 		require.NotEqual(t, firstPage, secondPage, "a new attempt, since the first was refused")
 		op, again := b.orderPageAfterPaying(t, b.payOnTestPage(t, secondPage, paymentstest.CardSucceeds))
 		require.Equal(t, orderURL, again)
-		require.Equal(t, "Paid", text(op.one("payment-status")))
+		require.Equal(t, "Paid", webtest.Text(op.one("payment-status")))
 		require.False(t, op.has("retry-payment"))
 		token := strings.TrimPrefix(orderURL, "/orders/")
 		require.Equal(t, 2, f.count(t, `SELECT count(*) FROM payments.payments p JOIN orders.orders o ON p.order_ref = o.number::text WHERE o.token = $1`, token))
@@ -197,15 +198,15 @@ func TestCheckout(t *testing.T) {
 		require.Equal(t, http.StatusOK, res.status, res.body)
 		p := parsePage(t, res.body)
 		off := money.New((x.v.Price.Minor*1000+5000)/10000, x.v.Price.Currency)
-		require.Equal(t, "Discount (SAVE10) −"+off.String(), text(p.one("summary-discount")))
+		require.Equal(t, "Discount (SAVE10) −"+off.String(), webtest.Text(p.one("summary-discount")))
 		total := money.New(x.v.Price.Minor-off.Minor+590, x.v.Price.Currency)
-		require.Contains(t, text(p.one("summary-total")), total.String())
+		require.Contains(t, webtest.Text(p.one("summary-total")), total.String())
 
-		res = b.submitCheckout(t, formFields(p.one("checkout-form")), "place")
+		res = b.submitCheckout(t, webtest.FormValues(t, p.one("checkout-form")), "place")
 		require.Equal(t, http.StatusSeeOther, res.status, res.body)
 		op, _ := b.orderPageAfterPaying(t, b.payOnTestPage(t, res.header.Get("Location"), paymentstest.CardSucceeds))
-		require.Equal(t, "Discount (SAVE10) −"+off.String(), text(op.one("order-discount")))
-		require.Contains(t, text(op.one("order-total")), total.String())
+		require.Equal(t, "Discount (SAVE10) −"+off.String(), webtest.Text(op.one("order-discount")))
+		require.Contains(t, webtest.Text(op.one("order-total")), total.String())
 	})
 
 	t.Run("OKFreeOrderNeedsNoPayment", func(t *testing.T) {
@@ -232,18 +233,18 @@ func TestCheckout(t *testing.T) {
 		require.Equal(t, http.StatusOK, res.status, res.body)
 		p := parsePage(t, res.body)
 		zero := money.New(0, x.v.Price.Currency)
-		require.Contains(t, text(p.one("summary-total")), zero.String())
+		require.Contains(t, webtest.Text(p.one("summary-total")), zero.String())
 
-		res = b.submitCheckout(t, formFields(p.one("checkout-form")), "place")
+		res = b.submitCheckout(t, webtest.FormValues(t, p.one("checkout-form")), "place")
 		require.Equal(t, http.StatusSeeOther, res.status, res.body)
 		orderURL := res.header.Get("Location")
 		require.True(t, strings.HasPrefix(orderURL, "/orders/"), "straight to the order, no payment page: %s", orderURL)
 		op := parsePage(t, b.send(t, http.MethodGet, orderURL, nil).body)
 		require.Contains(t, strings.Join(flashes(op), " | "), "Thank you! Your order #")
-		require.Equal(t, "Paid", text(op.one("payment-status")), "nothing was owed")
-		require.Contains(t, text(op.one("order-total")), zero.String())
+		require.Equal(t, "Paid", webtest.Text(op.one("payment-status")), "nothing was owed")
+		require.Contains(t, webtest.Text(op.one("order-total")), zero.String())
 		require.False(t, op.has("retry-payment"))
-		require.Equal(t, "0", text(op.one("cart-count")), "the cart is spent")
+		require.Equal(t, "0", webtest.Text(op.one("cart-count")), "the cart is spent")
 
 		after := f.placed(t)
 		require.Equal(t, placed{before.orders + 1, before.payments, before.reservations + 1}, after,
@@ -266,16 +267,16 @@ func TestCheckout(t *testing.T) {
 		p := parsePage(t, res.body)
 		methods := p.byTestID("shipping-method")
 		require.Len(t, methods, 1, "pressing Update shows the methods for the United States")
-		require.Equal(t, strconv.FormatInt(f.usGround, 10), attr(methods[0], "value"))
-		require.Contains(t, text(p.one("summary-shipping")), "Ground")
+		require.Equal(t, strconv.FormatInt(f.usGround, 10), webtest.Attr(methods[0], "value"))
+		require.Contains(t, webtest.Text(p.one("summary-shipping")), "Ground")
 
 		cur := x.v.Price.Currency
 		lineTax := (x.v.Price.Minor*800 + 5000) / 10000
 		shipTax := int64(800 * 800 / 10000)
 		tax := p.one("summary-tax")
-		require.Equal(t, "false", attr(tax, "data-tax-included"))
-		require.Equal(t, "Sales tax "+money.New(lineTax+shipTax, cur).String(), text(tax), "tax is a row of its own")
-		require.Contains(t, text(p.one("summary-total")), money.New(x.v.Price.Minor+800+lineTax+shipTax, cur).String())
+		require.Equal(t, "false", webtest.Attr(tax, "data-tax-included"))
+		require.Equal(t, "Sales tax "+money.New(lineTax+shipTax, cur).String(), webtest.Text(tax), "tax is a row of its own")
+		require.Contains(t, webtest.Text(p.one("summary-total")), money.New(x.v.Price.Minor+800+lineTax+shipTax, cur).String())
 	})
 }
 
@@ -337,9 +338,9 @@ func TestCheckoutRefusals(t *testing.T) {
 			res := b.submitCheckout(t, form, "place")
 			require.Equal(t, http.StatusUnprocessableEntity, res.status, res.body)
 			p := parsePage(t, res.body)
-			require.Equal(t, "Please correct the highlighted fields.", text(p.one("form-error")))
+			require.Equal(t, "Please correct the highlighted fields.", webtest.Text(p.one("form-error")))
 			require.Equal(t, tc.message, fieldError(p, tc.field))
-			kept := formFields(p.one("checkout-form"))
+			kept := webtest.FormValues(t, p.one("checkout-form"))
 			require.Equal(t, "Bâtiment B <3>", kept.Get("ship_line2"))
 			for k, v := range tc.change {
 				if k != "shipping_method" && k != "billing_same" {
@@ -358,7 +359,7 @@ func TestCheckoutRefusals(t *testing.T) {
 		res := b.submitCheckout(t, form, "place")
 		require.Equal(t, http.StatusUnprocessableEntity, res.status, res.body)
 		p := parsePage(t, res.body)
-		require.Equal(t, "The checkout form is out of date; please review it and place your order again.", text(p.one("form-error")))
+		require.Equal(t, "The checkout form is out of date; please review it and place your order again.", webtest.Text(p.one("form-error")))
 		require.Equal(t, "This code does not exist.", fieldError(p, "discount_code"))
 		require.Equal(t, "TEN\uFFFDOFF", inputValue(t, p, "discount_code"), "shown back, the NUL marked")
 		require.Len(t, inputValue(t, p, "idempotency_key"), 43, "a fresh key for the next submission")
@@ -372,13 +373,13 @@ func TestCheckoutRefusals(t *testing.T) {
 		res := b.submitCheckout(t, form, "place")
 		require.Equal(t, http.StatusConflict, res.status, res.body)
 		p := parsePage(t, res.body)
-		require.Equal(t, "Your cart changed; please review your order before placing it.", text(p.one("form-error")))
+		require.Equal(t, "Your cart changed; please review your order before placing it.", webtest.Text(p.one("form-error")))
 		require.Len(t, p.byTestID("summary-line"), 2, "the summary shows the cart as it is now")
 		require.Equal(t, "Ada Lovelace", inputValue(t, p, "ship_name"))
 		require.Equal(t, before, f.placed(t))
 
 		// Placing from the page as shown now works.
-		res = b.submitCheckout(t, formFields(p.one("checkout-form")), "place")
+		res = b.submitCheckout(t, webtest.FormValues(t, p.one("checkout-form")), "place")
 		require.Equal(t, http.StatusSeeOther, res.status, res.body)
 		require.True(t, strings.HasPrefix(res.header.Get("Location"), "/pay/test/"))
 		require.Equal(t, before.orders+1, f.placed(t).orders)

@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	"golang.org/x/net/html"
 
 	"github.com/monoshop/monoshop/internal/users"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // checkoutFixture is the whole shop with cartSetup's three products (priced in USD, 10 of
@@ -101,7 +101,7 @@ func (b *browser) checkout(t *testing.T) (page, url.Values) {
 	res := b.send(t, http.MethodGet, "/checkout", nil)
 	require.Equal(t, http.StatusOK, res.status, res.body)
 	p := parsePage(t, res.body)
-	return p, formFields(p.one("checkout-form"))
+	return p, webtest.FormValues(t, p.one("checkout-form"))
 }
 
 // filledCheckout is the checkout form filled in with fill over what the page offered.
@@ -122,62 +122,6 @@ func (b *browser) submitCheckout(t *testing.T, form url.Values, action string) r
 	return b.send(t, http.MethodPost, "/checkout", form)
 }
 
-// formFields is what a browser submits from form without a button: text-like inputs,
-// checked boxes and radios, the selected option of each select, text areas.
-func formFields(form *html.Node) url.Values {
-	out := url.Values{}
-	for n := range form.Descendants() {
-		if n.Type != html.ElementNode {
-			continue
-		}
-		name := attr(n, "name")
-		if name == "" {
-			continue
-		}
-		switch n.Data {
-		case "input":
-			switch attr(n, "type") {
-			case "submit", "button", "image", "reset":
-			case "checkbox", "radio":
-				if hasAttr(n, "checked") {
-					out.Add(name, attr(n, "value"))
-				}
-			default:
-				out.Add(name, attr(n, "value"))
-			}
-		case "select":
-			var first, selected string
-			found := false
-			for o := range n.Descendants() {
-				if o.Type == html.ElementNode && o.Data == "option" {
-					if first == "" {
-						first = attr(o, "value")
-					}
-					if hasAttr(o, "selected") && !found {
-						selected, found = attr(o, "value"), true
-					}
-				}
-			}
-			if !found {
-				selected = first
-			}
-			out.Add(name, selected)
-		case "textarea":
-			out.Add(name, text(n))
-		}
-	}
-	return out
-}
-
-func hasAttr(n *html.Node, key string) bool {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return true
-		}
-	}
-	return false
-}
-
 func cloneValues(v url.Values) url.Values {
 	out := make(url.Values, len(v))
 	for k, vs := range v {
@@ -192,13 +136,13 @@ func fieldError(p page, name string) string {
 	if len(nodes) == 0 {
 		return ""
 	}
-	return text(nodes[0])
+	return webtest.Text(nodes[0])
 }
 
 // inputValue is the value a re-rendered form shows in the named input or select.
 func inputValue(t *testing.T, p page, name string) string {
 	t.Helper()
-	fields := formFields(p.one("checkout-form"))
+	fields := webtest.FormValues(t, p.one("checkout-form"))
 	require.Contains(t, fields, name)
 	return fields.Get(name)
 }
@@ -207,7 +151,7 @@ func inputValue(t *testing.T, p page, name string) string {
 func flashes(p page) []string {
 	var out []string
 	for _, n := range p.byTestID("flash") {
-		out = append(out, text(n))
+		out = append(out, webtest.Text(n))
 	}
 	return out
 }

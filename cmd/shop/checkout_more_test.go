@@ -10,6 +10,7 @@ import (
 
 	"github.com/monoshop/monoshop/internal/notify"
 	"github.com/monoshop/monoshop/internal/users"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // TestCheckoutManualPayment is a shop taking bank transfers: the order is placed with
@@ -30,10 +31,10 @@ func TestCheckoutManualPayment(t *testing.T) {
 	page := b.follow(t, res, http.StatusOK)
 	p := parsePage(t, page.body)
 	require.Contains(t, strings.Join(flashes(p), " "), "We will confirm it when we receive your payment.")
-	require.Equal(t, "Awaiting payment", text(p.one("payment-status")))
+	require.Equal(t, "Awaiting payment", webtest.Text(p.one("payment-status")))
 	require.True(t, p.has("manual-payment-note"))
 	require.False(t, p.has("retry-payment"), "nothing to pay online")
-	number := strings.TrimPrefix(text(p.one("order-number")), "#")
+	number := strings.TrimPrefix(webtest.Text(p.one("order-number")), "#")
 
 	sent, _, err := f.a.m.notify.ListMessages(ctx, notify.MessageFilter{To: guestAddress["email"], Kind: "order_confirmation"})
 	require.NoError(t, err)
@@ -49,11 +50,11 @@ func TestCheckoutManualPayment(t *testing.T) {
 	require.Equal(t, http.StatusOK, admin.status)
 	ap := parsePage(t, admin.body)
 	markPaid := ap.one("mark-paid-form")
-	res = staff.send(t, http.MethodPost, attr(markPaid, "action"), formFields(markPaid))
+	res = staff.send(t, http.MethodPost, webtest.Attr(markPaid, "action"), webtest.FormValues(t, markPaid))
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
 
 	page = b.send(t, http.MethodGet, orderURL, nil)
-	require.Equal(t, "Paid", text(parsePage(t, page.body).one("payment-status")))
+	require.Equal(t, "Paid", webtest.Text(parsePage(t, page.body).one("payment-status")))
 	sent, _, err = f.a.m.notify.ListMessages(ctx, notify.MessageFilter{To: guestAddress["email"], Kind: "order_confirmation"})
 	require.NoError(t, err)
 	require.Len(t, sent, 2, "and then that the money arrived")
@@ -80,7 +81,7 @@ func TestCheckoutRateLimit(t *testing.T) {
 	res := b.submitCheckout(t, form, "place")
 	require.Equal(t, http.StatusTooManyRequests, res.status)
 	p := parsePage(t, res.body)
-	require.Contains(t, text(p.one("form-error")), "Too many attempts")
+	require.Contains(t, webtest.Text(p.one("form-error")), "Too many attempts")
 	require.Equal(t, guestAddress["ship_line1"], inputValue(t, p, "ship_line1"), "what was typed is kept")
 	require.Equal(t, before, f.placed(t), "nothing placed")
 	lines, _ := b.cartLines(t)

@@ -12,6 +12,7 @@ import (
 	"github.com/monoshop/monoshop/internal/payments/paymentstest"
 	"github.com/monoshop/monoshop/internal/platform/audit"
 	"github.com/monoshop/monoshop/internal/platform/money"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // paidOrder checks out b's cart with fill and pays it; it returns the order page's path.
@@ -44,9 +45,9 @@ func TestOrderPages(t *testing.T) {
 		require.Equal(t, "no-store", res.header.Get("Cache-Control"))
 		p := parsePage(t, res.body)
 		require.True(t, p.has("order-confirmation"))
-		require.Equal(t, "Paid", text(p.one("payment-status")))
-		require.Equal(t, "Received", text(p.one("order-status")))
-		require.Equal(t, orderURL+"/invoice", attr(p.one("invoice-link"), "href"))
+		require.Equal(t, "Paid", webtest.Text(p.one("payment-status")))
+		require.Equal(t, "Received", webtest.Text(p.one("order-status")))
+		require.Equal(t, orderURL+"/invoice", webtest.Attr(p.one("invoice-link"), "href"))
 	})
 
 	t.Run("ErrUnknownToken", func(t *testing.T) {
@@ -69,12 +70,12 @@ func TestOrderPages(t *testing.T) {
 		})
 		require.NoError(t, err)
 		p := parsePage(t, guest.send(t, http.MethodGet, orderURL, nil).body)
-		require.Equal(t, "Shipped", text(p.one("fulfillment-status")))
-		require.Equal(t, "La Poste", text(p.one("carrier")))
-		require.Equal(t, "LP123456789FR", text(p.one("tracking-number")))
-		require.Equal(t, "https://www.laposte.fr/outils/suivre-vos-envois?code=LP123456789FR", attr(p.one("tracking-link"), "href"))
-		require.True(t, strings.HasPrefix(text(p.one("fulfillment-item")), "2 × "+x.p.Title), text(p.one("fulfillment-item")))
-		require.Equal(t, "2 shipped", text(p.one("order-line-shipped")))
+		require.Equal(t, "Shipped", webtest.Text(p.one("fulfillment-status")))
+		require.Equal(t, "La Poste", webtest.Text(p.one("carrier")))
+		require.Equal(t, "LP123456789FR", webtest.Text(p.one("tracking-number")))
+		require.Equal(t, "https://www.laposte.fr/outils/suivre-vos-envois?code=LP123456789FR", webtest.Attr(p.one("tracking-link"), "href"))
+		require.True(t, strings.HasPrefix(webtest.Text(p.one("fulfillment-item")), "2 × "+x.p.Title), webtest.Text(p.one("fulfillment-item")))
+		require.Equal(t, "2 shipped", webtest.Text(p.one("order-line-shipped")))
 	})
 
 	t.Run("OKInvoice", func(t *testing.T) {
@@ -85,18 +86,18 @@ func TestOrderPages(t *testing.T) {
 		res := guest.send(t, http.MethodGet, orderURL+"/invoice", nil)
 		require.Equal(t, http.StatusOK, res.status)
 		p := parsePage(t, res.body)
-		require.Equal(t, "Atelier Grace SAS", text(p.one("invoice-seller")), "the seller's legal name heads the invoice")
-		require.Equal(t, "3 place Bellecour 69002 Lyon", text(p.one("seller-address")), "one line after the other")
-		require.Equal(t, "FR40303265045", text(p.one("seller-tax-id")))
-		require.Equal(t, "RCS Lyon 303 265 045", text(p.one("invoice-note")))
+		require.Equal(t, "Atelier Grace SAS", webtest.Text(p.one("invoice-seller")), "the seller's legal name heads the invoice")
+		require.Equal(t, "3 place Bellecour 69002 Lyon", webtest.Text(p.one("seller-address")), "one line after the other")
+		require.Equal(t, "FR40303265045", webtest.Text(p.one("seller-tax-id")))
+		require.Equal(t, "RCS Lyon 303 265 045", webtest.Text(p.one("invoice-note")))
 		number := orderNumberOf(t, f, token)
-		require.Equal(t, orders.PaymentRef(number), strings.TrimPrefix(text(p.one("invoice-number")), "#"))
+		require.Equal(t, orders.PaymentRef(number), strings.TrimPrefix(webtest.Text(p.one("invoice-number")), "#"))
 		lines := p.byTestID("invoice-line")
 		require.Len(t, lines, 1)
-		require.Contains(t, text(lines[0]), "20%")
+		require.Contains(t, webtest.Text(lines[0]), "20%")
 		var taxes []string
 		for _, n := range p.byTestID("invoice-tax-line") {
-			taxes = append(taxes, text(n))
+			taxes = append(taxes, webtest.Text(n))
 		}
 		gross := x.v.Price.Mul(2)
 		halfUp := func(a, r, d int64) int64 { return (2*a*r + d) / (2 * d) }
@@ -124,7 +125,7 @@ func TestOrderPages(t *testing.T) {
 		p := parsePage(t, res.body)
 		var links []string
 		for _, n := range p.byTestID("order-history-link") {
-			links = append(links, attr(n, "href"))
+			links = append(links, webtest.Attr(n, "href"))
 		}
 		require.Equal(t, []string{"/account/orders/" + orders.PaymentRef(n2), "/account/orders/" + orders.PaymentRef(n1)}, links, "newest first")
 		require.Len(t, p.byTestID("order-history-row"), 2, "the guest's order is not Dora's")

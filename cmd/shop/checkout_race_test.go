@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/monoshop/monoshop/internal/payments/paymentstest"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // raceSubmits posts forms[i] from browsers[i] all at once (each goroutine waits at a start
@@ -77,7 +78,7 @@ func TestCheckoutRaces(t *testing.T) {
 
 		op, _ := browsers[winner].orderPageAfterPaying(t,
 			browsers[winner].payOnTestPage(t, results[winner].header.Get("Location"), paymentstest.CardSucceeds))
-		require.Equal(t, "Paid", text(op.one("payment-status")))
+		require.Equal(t, "Paid", webtest.Text(op.one("payment-status")))
 
 		variant := it.id()
 		for i, b := range browsers {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/monoshop/monoshop/internal/payments/paymentstest"
 	"github.com/monoshop/monoshop/internal/platform/httpx"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // requestStatements counts the statements each request runs, by request ID (the access
@@ -91,8 +92,8 @@ func TestCheckoutStatements(t *testing.T) {
 	b.addFromProductPage(t, f.items[2], 1)
 	res := step("checkout form", 4, b.send(t, http.MethodGet, "/checkout", nil))
 	require.Equal(t, http.StatusOK, res.status)
-	require.Equal(t, "4", text(parsePage(t, res.body).one("cart-count")), "the header counts the cart the form shows, without a query of its own")
-	form := formFields(parsePage(t, res.body).one("checkout-form"))
+	require.Equal(t, "4", webtest.Text(parsePage(t, res.body).one("cart-count")), "the header counts the cart the form shows, without a query of its own")
+	form := webtest.FormValues(t, parsePage(t, res.body).one("checkout-form"))
 	for k, v := range guestAddress {
 		form.Set(k, v)
 	}

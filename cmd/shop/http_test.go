@@ -25,6 +25,7 @@ import (
 	"github.com/monoshop/monoshop/internal/platform/dbtest"
 	"github.com/monoshop/monoshop/internal/platform/httpx"
 	"github.com/monoshop/monoshop/internal/users"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // testApp is the whole shop running in-process on a fresh database, with a few test-only
@@ -231,7 +232,7 @@ func TestHTTP(t *testing.T) {
 
 		var shown []string
 		for _, n := range p.byTestID("product-title") {
-			shown = append(shown, text(n))
+			shown = append(shown, webtest.Text(n))
 		}
 		rows, err := a.pool.Query(t.Context(), "SELECT title FROM catalog.products WHERE status = 'active'")
 		require.NoError(t, err)
@@ -249,7 +250,7 @@ func TestHTTP(t *testing.T) {
 		nav := p.one("category-nav")
 		links := 0
 		for n := range nav.Descendants() {
-			if n.Data == "a" && strings.HasPrefix(attr(n, "href"), "/c/") {
+			if n.Data == "a" && strings.HasPrefix(webtest.Attr(n, "href"), "/c/") {
 				links++
 			}
 		}
@@ -260,8 +261,8 @@ func TestHTTP(t *testing.T) {
 		t.Parallel()
 		p := parsePage(t, a.get(t, "/").body)
 		var href string
-		for _, n := range p.all(func(n *html.Node) bool { return n.Data == "link" && attr(n, "rel") == "stylesheet" }) {
-			href = attr(n, "href")
+		for _, n := range p.all(func(n *html.Node) bool { return n.Data == "link" && webtest.Attr(n, "rel") == "stylesheet" }) {
+			href = webtest.Attr(n, "href")
 		}
 		require.True(t, strings.HasPrefix(href, "/static/"), "stylesheet link: %q", href)
 		res := a.get(t, href)
@@ -316,8 +317,8 @@ func TestHTTP(t *testing.T) {
 		require.True(t, p.has("site-header"), "the 404 page is inside the layout")
 		require.True(t, p.has("category-nav"), "a shopper who got lost can navigate on")
 		p.one("error-page")
-		require.NotEmpty(t, text(p.one("error-title")))
-		require.NotEmpty(t, text(p.one("error-message")))
+		require.NotEmpty(t, webtest.Text(p.one("error-title")))
+		require.NotEmpty(t, webtest.Text(p.one("error-message")))
 		require.False(t, p.has("request-id"), "a 404 is not ours to investigate")
 	})
 
@@ -331,7 +332,7 @@ func TestHTTP(t *testing.T) {
 		p := parsePage(t, res.body)
 		require.True(t, p.has("site-header"), "the 500 page is inside the layout")
 		p.one("error-page")
-		require.Equal(t, id, text(p.one("request-id")), "the reference the shopper quotes is the logged one")
+		require.Equal(t, id, webtest.Text(p.one("request-id")), "the reference the shopper quotes is the logged one")
 		require.NotContains(t, res.body, panicValue, "the panic's text is not shown")
 		require.NotContains(t, res.body, "goroutine")
 
@@ -435,7 +436,7 @@ func TestFlashes(t *testing.T) {
 	flashTexts := func(p page) []string {
 		var out []string
 		for _, n := range p.byTestID("flash") {
-			out = append(out, text(n))
+			out = append(out, webtest.Text(n))
 		}
 		return out
 	}
@@ -455,7 +456,7 @@ func TestFlashes(t *testing.T) {
 		require.Equal(t, []string{"Your account was deleted. Thank you for shopping with us."}, flashTexts(p))
 		inMain := false
 		for n := range p.one("main").Descendants() {
-			inMain = inMain || attr(n, "data-testid") == "flash"
+			inMain = inMain || webtest.Attr(n, "data-testid") == "flash"
 		}
 		require.True(t, inMain, "the flash shows in the main landmark")
 		require.True(t, p.has("product-card"), "the home page itself still renders")

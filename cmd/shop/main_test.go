@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/monoshop/monoshop/internal/platform/dbtest"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // TestMain stops the private PostgreSQL that dbtest starts for this test binary.
@@ -103,52 +104,17 @@ type page struct {
 
 func parsePage(t *testing.T, body string) page {
 	t.Helper()
-	root, err := html.Parse(strings.NewReader(body))
-	require.NoError(t, err)
-	return page{t: t, root: root}
+	return page{t: t, root: webtest.Parse(t, body)}
 }
 
-func (p page) all(pred func(*html.Node) bool) []*html.Node {
-	var out []*html.Node
-	for n := range p.root.Descendants() {
-		if n.Type == html.ElementNode && pred(n) {
-			out = append(out, n)
-		}
-	}
-	return out
-}
+func (p page) all(pred func(*html.Node) bool) []*html.Node { return webtest.All(p.root, pred) }
 
-func (p page) byTestID(id string) []*html.Node {
-	return p.all(func(n *html.Node) bool { return attr(n, "data-testid") == id })
-}
+func (p page) byTestID(id string) []*html.Node { return webtest.ByTestID(p.root, id) }
 
 func (p page) has(id string) bool { return len(p.byTestID(id)) > 0 }
 
 // one returns the single element with the test id, failing when there is none or several.
 func (p page) one(id string) *html.Node {
 	p.t.Helper()
-	nodes := p.byTestID(id)
-	require.Len(p.t, nodes, 1, "elements with data-testid=%q", id)
-	return nodes[0]
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-// text is the visible text of n with whitespace collapsed.
-func text(n *html.Node) string {
-	var b strings.Builder
-	for d := range n.Descendants() {
-		if d.Type == html.TextNode {
-			b.WriteString(d.Data)
-			b.WriteByte(' ')
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	return webtest.One(p.t, p.root, id)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/monoshop/monoshop/internal/platform/db"
 	"github.com/monoshop/monoshop/internal/platform/dbtest"
 	"github.com/monoshop/monoshop/internal/users"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // htmlNode shortens predicates over parsed pages.
@@ -28,7 +29,7 @@ type htmlNode = html.Node
 // findTestID returns the first element under n with the data-testid id.
 func findTestID(n *html.Node, id string) *html.Node {
 	for d := range n.Descendants() {
-		if d.Type == html.ElementNode && attr(d, "data-testid") == id {
+		if d.Type == html.ElementNode && webtest.Attr(d, "data-testid") == id {
 			return d
 		}
 	}
@@ -122,8 +123,8 @@ func TestProductPageStock(t *testing.T) {
 			res := f.a.get(t, "/p/"+p.Slug+"?variant="+strconv.FormatInt(int64(v.ID), 10))
 			require.Equal(t, http.StatusOK, res.status)
 			status := parsePage(t, res.body).one("stock-status")
-			require.Equal(t, tc.label, text(status))
-			require.Equal(t, tc.kind, attr(status, "data-stock"))
+			require.Equal(t, tc.label, webtest.Text(status))
+			require.Equal(t, tc.kind, webtest.Attr(status, "data-stock"))
 		})
 	}
 
@@ -133,7 +134,7 @@ func TestProductPageStock(t *testing.T) {
 		res := f.a.get(t, "/p/"+p.Slug+"?variant="+strconv.FormatInt(int64(p.Variants[0].ID), 10))
 		require.Equal(t, http.StatusOK, res.status)
 		status := parsePage(t, res.body).one("stock-status")
-		require.Equal(t, "out", attr(status, "data-stock"),
+		require.Equal(t, "out", webtest.Attr(status, "data-stock"),
 			"a variant with no stock record cannot be reserved, so it is not offered for sale")
 	})
 }
@@ -165,7 +166,7 @@ func TestInStockFilter(t *testing.T) {
 		p := parsePage(t, res.body)
 		var hrefs []string
 		for _, n := range p.byTestID("product-title") {
-			hrefs = append(hrefs, attr(n, "href"))
+			hrefs = append(hrefs, webtest.Attr(n, "href"))
 		}
 		return p, hrefs
 	}
@@ -186,13 +187,13 @@ func TestInStockFilter(t *testing.T) {
 		p, hrefs := listed(t, catPath)
 		require.Len(t, hrefs, len(ps), "without the filter every product shows")
 		facets := p.all(func(n *htmlNode) bool {
-			return attr(n, "data-testid") == "facet" && attr(n, "data-facet") == "in_stock"
+			return webtest.Attr(n, "data-testid") == "facet" && webtest.Attr(n, "data-facet") == "in_stock"
 		})
 		require.Len(t, facets, 1)
 		link := findTestID(facets[0], "facet-value")
-		require.Equal(t, filtered, attr(link, "href"))
-		require.Equal(t, "In stock only", text(findTestID(link, "facet-label")))
-		require.Empty(t, attr(link, "data-selected"))
+		require.Equal(t, filtered, webtest.Attr(link, "href"))
+		require.Equal(t, "In stock only", webtest.Text(findTestID(link, "facet-label")))
+		require.Empty(t, webtest.Attr(link, "data-selected"))
 	})
 
 	t.Run("OKSoldOutProductDrops", func(t *testing.T) {
@@ -200,9 +201,9 @@ func TestInStockFilter(t *testing.T) {
 		require.Len(t, hrefs, len(ps)-1)
 		require.NotContains(t, hrefs, "/p/"+soldOut.Slug, "a product whose stock is 0 is not in stock")
 		require.Contains(t, hrefs, "/p/"+lastUnit.Slug, "one unit of one variant is enough")
-		require.Equal(t, "Availability: In stock only × (remove filter)", text(p.one("active-filter")))
-		require.Equal(t, catPath, attr(p.one("active-filter"), "href"))
-		require.Equal(t, strconv.Itoa(len(ps)-1)+" products", text(p.one("result-count")))
+		require.Equal(t, "Availability: In stock only × (remove filter)", webtest.Text(p.one("active-filter")))
+		require.Equal(t, catPath, webtest.Attr(p.one("active-filter"), "href"))
+		require.Equal(t, strconv.Itoa(len(ps)-1)+" products", webtest.Text(p.one("result-count")))
 	})
 
 	t.Run("OKReservingTheLastUnitDropsIt", func(t *testing.T) {
@@ -226,8 +227,8 @@ func TestInStockFilter(t *testing.T) {
 	t.Run("OKSortAndPagesKeepTheFilter", func(t *testing.T) {
 		p, _ := listed(t, filtered+"&sort=name")
 		var hidden []string
-		for _, n := range p.all(func(n *htmlNode) bool { return n.Data == "input" && attr(n, "type") == "hidden" }) {
-			hidden = append(hidden, attr(n, "name")+"="+attr(n, "value"))
+		for _, n := range p.all(func(n *htmlNode) bool { return n.Data == "input" && webtest.Attr(n, "type") == "hidden" }) {
+			hidden = append(hidden, webtest.Attr(n, "name")+"="+webtest.Attr(n, "value"))
 		}
 		require.Contains(t, hidden, "in_stock=1")
 	})
@@ -333,11 +334,11 @@ func TestInventoryAdminAccess(t *testing.T) {
 	t.Run("OKOwnerAdjustsAndIsAudited", func(t *testing.T) {
 		b := a.signIn(t, "owner@shop.test")
 		p := parsePage(t, b.send(t, http.MethodGet, variantPath, nil).body)
-		require.Equal(t, v.SKU, text(p.one("variant-sku")), "the catalog's SKU, through the adapter")
+		require.Equal(t, v.SKU, webtest.Text(p.one("variant-sku")), "the catalog's SKU, through the adapter")
 		res := b.send(t, http.MethodPost, variantPath+"/adjust", adjust)
 		require.Equal(t, http.StatusSeeOther, res.status, res.body)
 		res = b.send(t, http.MethodGet, variantPath, nil)
-		require.Contains(t, text(parsePage(t, res.body).one("flash")), "Stock at Main warehouse saved.")
+		require.Contains(t, webtest.Text(parsePage(t, res.body).one("flash")), "Stock at Main warehouse saved.")
 		events, err := a.m.users.ListAudit(f.ctx, users.AuditFilter{Action: "stock.adjust"})
 		require.NoError(t, err)
 		require.NotEmpty(t, events)

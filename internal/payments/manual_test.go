@@ -10,6 +10,7 @@ import (
 	"github.com/monoshop/monoshop/internal/payments/paymentstest"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/audit"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 func TestManual(t *testing.T) {
@@ -106,9 +107,9 @@ func TestCaptureAndVoid(t *testing.T) {
 
 		// The shopper still has the page open and pays: the gateway refuses, the shop
 		// hears nothing new.
-		outcome := paymentstest.FindTestID(e.Get(t, page).Doc(t), "test-payment-outcome")
+		outcome := webtest.ByTestID(e.Get(t, page).Doc(t), "test-payment-outcome")
 		require.Len(t, outcome, 1)
-		require.Equal(t, "canceled", paymentstest.Attr(outcome[0], "data-state"))
+		require.Equal(t, "canceled", webtest.Attr(outcome[0], "data-state"))
 		res := e.PostForm(t, page, map[string][]string{"card_number": {paymentstest.CardSucceeds}})
 		require.Equal(t, http.StatusSeeOther, res.Status)
 		e.WaitWebhooks(t)

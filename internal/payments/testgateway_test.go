@@ -11,6 +11,7 @@ import (
 
 	"github.com/monoshop/monoshop/internal/payments"
 	"github.com/monoshop/monoshop/internal/payments/paymentstest"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // TestTestGatewayCards pays with every test card through the hosted page and checks the
@@ -70,27 +71,27 @@ func TestHostedPage(t *testing.T) {
 		require.Equal(t, "no-store", res.Header.Get("Cache-Control"))
 		doc := res.Doc(t)
 		one := func(id string) string {
-			nodes := paymentstest.FindTestID(doc, id)
+			nodes := webtest.ByTestID(doc, id)
 			require.Len(t, nodes, 1, id)
-			return paymentstest.Text(nodes[0])
+			return webtest.TextContent(nodes[0])
 		}
 		one("test-payment")
 		require.Contains(t, one("test-mode"), "no real money")
 		require.Equal(t, "€12.50", one("test-payment-amount"))
 		require.Equal(t, p.OrderRef, one("test-payment-reference"))
 		require.Equal(t, "Order "+p.OrderRef, one("test-payment-description"))
-		form := paymentstest.FindTestID(doc, "test-payment-form")[0]
-		require.Equal(t, page, paymentstest.Attr(form, "action"))
-		require.Equal(t, "post", paymentstest.Attr(form, "method"))
-		input := paymentstest.FindTestID(doc, "card-number")[0]
-		require.Equal(t, "card_number", paymentstest.Attr(input, "name"))
-		require.Equal(t, "cc-number", paymentstest.Attr(input, "autocomplete"))
+		form := webtest.ByTestID(doc, "test-payment-form")[0]
+		require.Equal(t, page, webtest.Attr(form, "action"))
+		require.Equal(t, "post", webtest.Attr(form, "method"))
+		input := webtest.ByTestID(doc, "card-number")[0]
+		require.Equal(t, "card_number", webtest.Attr(input, "name"))
+		require.Equal(t, "cc-number", webtest.Attr(input, "autocomplete"))
 		require.Contains(t, one("pay-button"), "€12.50")
-		cancel := paymentstest.FindTestID(doc, "cancel-link")[0]
-		require.Equal(t, paymentstest.ReturnURL+"?cancelled=1", paymentstest.Attr(cancel, "href"))
+		cancel := webtest.ByTestID(doc, "cancel-link")[0]
+		require.Equal(t, paymentstest.ReturnURL+"?cancelled=1", webtest.Attr(cancel, "href"))
 		var numbers []string
-		for _, n := range paymentstest.FindTestID(doc, "test-card-number") {
-			numbers = append(numbers, strings.ReplaceAll(paymentstest.Text(n), " ", ""))
+		for _, n := range webtest.ByTestID(doc, "test-card-number") {
+			numbers = append(numbers, strings.ReplaceAll(webtest.TextContent(n), " ", ""))
 		}
 		require.Equal(t, []string{paymentstest.CardSucceeds, paymentstest.CardDeclined,
 			paymentstest.CardInsufficientFunds, paymentstest.CardRequiresAction}, numbers)
@@ -105,10 +106,10 @@ func TestHostedPage(t *testing.T) {
 		require.Equal(t, http.StatusSeeOther, res.Status)
 		require.Equal(t, page, res.Location())
 		doc := e.Get(t, page).Doc(t)
-		require.Len(t, paymentstest.FindTestID(doc, "test-payment-confirm"), 1)
-		require.Len(t, paymentstest.FindTestID(doc, "confirm-complete"), 1)
-		require.Len(t, paymentstest.FindTestID(doc, "confirm-fail"), 1)
-		require.Empty(t, paymentstest.FindTestID(doc, "card-number"))
+		require.Len(t, webtest.ByTestID(doc, "test-payment-confirm"), 1)
+		require.Len(t, webtest.ByTestID(doc, "confirm-complete"), 1)
+		require.Len(t, webtest.ByTestID(doc, "confirm-fail"), 1)
+		require.Empty(t, webtest.ByTestID(doc, "card-number"))
 
 		require.Equal(t, http.StatusBadRequest, e.PostForm(t, page+"/confirm", url.Values{"action": {"maybe"}}).Status)
 		p2, err := e.Service.FindPayment(e.Ctx, p.ID)
@@ -127,9 +128,9 @@ func TestHostedPage(t *testing.T) {
 		res := e.PostForm(t, page, url.Values{"card_number": {paymentstest.CardDeclined}})
 		require.Equal(t, http.StatusSeeOther, res.Status)
 		require.Equal(t, paymentstest.ReturnURL, res.Location())
-		outcome := paymentstest.FindTestID(e.Get(t, page).Doc(t), "test-payment-outcome")
+		outcome := webtest.ByTestID(e.Get(t, page).Doc(t), "test-payment-outcome")
 		require.Len(t, outcome, 1)
-		require.Equal(t, "paid", paymentstest.Attr(outcome[0], "data-state"))
+		require.Equal(t, "paid", webtest.Attr(outcome[0], "data-state"))
 		e.WaitState(t, p.ID, payments.StatePaid)
 		e.WaitWebhooks(t)
 		require.Equal(t, map[string]int{paymentstest.HookPaid: 1}, e.AllHookCalls(t, p.ID))
@@ -144,8 +145,8 @@ func TestHostedPage(t *testing.T) {
 			res := e.PostForm(t, page, url.Values{"card_number": {number}})
 			require.Equal(t, http.StatusUnprocessableEntity, res.Status, number)
 			doc := res.Doc(t)
-			require.Len(t, paymentstest.FindTestID(doc, "field-error-card_number"), 1, number)
-			require.Len(t, paymentstest.FindTestID(doc, "form-error"), 1, number)
+			require.Len(t, webtest.ByTestID(doc, "field-error-card_number"), 1, number)
+			require.Len(t, webtest.ByTestID(doc, "form-error"), 1, number)
 			if len(number) > 8 {
 				require.NotContains(t, res.Body, number, "the number typed is never echoed back")
 			}

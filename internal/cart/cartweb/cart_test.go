@@ -10,13 +10,14 @@ import (
 
 	"github.com/monoshop/monoshop/internal/cart"
 	"github.com/monoshop/monoshop/internal/cart/carttest"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // lineIDs returns the ids of the cart page's lines, in order.
 func lineIDs(d doc) []string {
 	var out []string
 	for _, n := range d.all("cart-line") {
-		out = append(out, attr(n, "data-line-id"))
+		out = append(out, webtest.Attr(n, "data-line-id"))
 	}
 	return out
 }
@@ -48,22 +49,22 @@ func TestCartPages(t *testing.T) {
 		lines := p.all("cart-line")
 		require.Len(t, lines, 2)
 		first := lines[0]
-		require.Equal(t, vid(a.ID()), attr(first, "data-variant-id"))
-		require.Equal(t, "ok", attr(first, "data-status"))
-		title := byTestID(first, "cart-line-title")[0]
-		require.Equal(t, a.Product.Title, text(title))
-		require.Equal(t, "/p/"+a.Product.Slug+"?variant="+vid(a.ID()), attr(title, "href"))
-		require.Equal(t, a.Variant.SKU, text(byTestID(first, "cart-line-sku")[0]))
-		require.Equal(t, a.Variant.Price.String(), text(byTestID(first, "cart-line-price")[0]))
-		require.Equal(t, a.Variant.Price.Mul(2).String(), text(byTestID(first, "cart-line-total")[0]))
-		require.Equal(t, "2", attr(byTestID(first, "cart-line-quantity")[0], "value"))
-		require.Equal(t, "10", attr(byTestID(first, "cart-line-quantity")[0], "max"))
-		require.Len(t, byTestID(first, "cart-line-option"), len(a.Variant.OptionValueIDs))
-		require.Empty(t, byTestID(first, "cart-line-notice"))
+		require.Equal(t, vid(a.ID()), webtest.Attr(first, "data-variant-id"))
+		require.Equal(t, "ok", webtest.Attr(first, "data-status"))
+		title := webtest.ByTestID(first, "cart-line-title")[0]
+		require.Equal(t, a.Product.Title, webtest.Text(title))
+		require.Equal(t, "/p/"+a.Product.Slug+"?variant="+vid(a.ID()), webtest.Attr(title, "href"))
+		require.Equal(t, a.Variant.SKU, webtest.Text(webtest.ByTestID(first, "cart-line-sku")[0]))
+		require.Equal(t, a.Variant.Price.String(), webtest.Text(webtest.ByTestID(first, "cart-line-price")[0]))
+		require.Equal(t, a.Variant.Price.Mul(2).String(), webtest.Text(webtest.ByTestID(first, "cart-line-total")[0]))
+		require.Equal(t, "2", webtest.Attr(webtest.ByTestID(first, "cart-line-quantity")[0], "value"))
+		require.Equal(t, "10", webtest.Attr(webtest.ByTestID(first, "cart-line-quantity")[0], "max"))
+		require.Len(t, webtest.ByTestID(first, "cart-line-option"), len(a.Variant.OptionValueIDs))
+		require.Empty(t, webtest.ByTestID(first, "cart-line-notice"))
 		sub, err := a.Variant.Price.Mul(2).Add(c.Variant.Price)
 		require.NoError(t, err)
 		require.Equal(t, sub.String(), p.text("cart-subtotal"))
-		require.Equal(t, "/checkout", attr(p.one("checkout-link"), "href"))
+		require.Equal(t, "/checkout", webtest.Attr(p.one("checkout-link"), "href"))
 		require.Equal(t, "no-store", b.get("/cart").header.Get("Cache-Control"))
 
 		ids := lineIDs(p)
@@ -97,18 +98,18 @@ func TestCartPages(t *testing.T) {
 		s.shop.Stock(t, c.ID(), 4)
 		p := b.page("/cart")
 		line := p.all("cart-line")[1]
-		require.Equal(t, "lowered", attr(line, "data-status"))
-		require.Equal(t, "Only 4 left — quantity lowered", text(byTestID(line, "cart-line-notice")[0]))
-		require.Equal(t, "4", attr(byTestID(line, "cart-line-quantity")[0], "value"))
+		require.Equal(t, "lowered", webtest.Attr(line, "data-status"))
+		require.Equal(t, "Only 4 left — quantity lowered", webtest.Text(webtest.ByTestID(line, "cart-line-notice")[0]))
+		require.Equal(t, "4", webtest.Attr(webtest.ByTestID(line, "cart-line-quantity")[0], "value"))
 		require.Equal(t, "6", p.cartCount(), "the header counts the cart as shown")
 
 		s.shop.Stock(t, a.ID(), 0)
 		p = b.page("/cart")
 		line = p.all("cart-line")[0]
-		require.Equal(t, "out_of_stock", attr(line, "data-status"))
-		require.Equal(t, "Out of stock", text(byTestID(line, "cart-line-notice")[0]))
-		require.Empty(t, byTestID(line, "cart-line-update"), "only removing is offered")
-		require.Len(t, byTestID(line, "cart-line-remove"), 1)
+		require.Equal(t, "out_of_stock", webtest.Attr(line, "data-status"))
+		require.Equal(t, "Out of stock", webtest.Text(webtest.ByTestID(line, "cart-line-notice")[0]))
+		require.Empty(t, webtest.ByTestID(line, "cart-line-update"), "only removing is offered")
+		require.Len(t, webtest.ByTestID(line, "cart-line-remove"), 1)
 		require.Equal(t, c.Variant.Price.Mul(4).String(), p.text("cart-subtotal"))
 		p.one("cart-excluded-note")
 	})
@@ -127,15 +128,15 @@ func TestCartPages(t *testing.T) {
 		lines := p.all("cart-line")
 		require.Len(t, lines, 2, "the archived line stays")
 		gone := lines[1]
-		require.Equal(t, "unavailable", attr(gone, "data-status"))
-		require.Equal(t, "No longer available", text(byTestID(gone, "cart-line-notice")[0]))
-		require.Empty(t, byTestID(gone, "cart-line-total"))
+		require.Equal(t, "unavailable", webtest.Attr(gone, "data-status"))
+		require.Equal(t, "No longer available", webtest.Text(webtest.ByTestID(gone, "cart-line-notice")[0]))
+		require.Empty(t, webtest.ByTestID(gone, "cart-line-total"))
 		require.Equal(t, a.Variant.Price.String(), p.text("cart-subtotal"), "left out of the subtotal")
 
-		require.Equal(t, "/cart", b.post("/cart/lines/"+attr(gone, "data-line-id"), url.Values{"quantity": {"3"}}).redirect())
+		require.Equal(t, "/cart", b.post("/cart/lines/"+webtest.Attr(gone, "data-line-id"), url.Values{"quantity": {"3"}}).redirect())
 		p = b.page("/cart")
 		require.Equal(t, []string{"This item is no longer available. Please remove it from your cart."}, p.flashes())
-		b.post("/cart/lines/"+attr(gone, "data-line-id")+"/delete", url.Values{}).redirect()
+		b.post("/cart/lines/"+webtest.Attr(gone, "data-line-id")+"/delete", url.Values{}).redirect()
 		require.Len(t, b.page("/cart").all("cart-line"), 1, "gone once the shopper removes it")
 	})
 
@@ -166,7 +167,7 @@ func TestCartPages(t *testing.T) {
 			require.Equal(t, "/p/some-product", loc, "%s: back to the page the form was on", tc.name)
 			p := b.page("/")
 			require.Equal(t, []string{tc.message}, p.flashes(), tc.name)
-			require.Equal(t, "error", attr(p.one("flash"), "data-kind"), tc.name)
+			require.Equal(t, "error", webtest.Attr(p.one("flash"), "data-kind"), tc.name)
 			require.Equal(t, "1", p.cartCount(), tc.name)
 		}
 		require.Equal(t, before, carttest.Lines(t, s.shop.Pool), "no cart changed")
@@ -208,7 +209,7 @@ func TestCartPages(t *testing.T) {
 		p := mallory.page("/cart")
 		require.Equal(t, "1", p.cartCount())
 		require.Len(t, p.all("cart-line"), 1, "Mallory sees only her own cart")
-		require.Equal(t, vid(s.items[1].ID()), attr(p.one("cart-line"), "data-variant-id"))
+		require.Equal(t, vid(s.items[1].ID()), webtest.Attr(p.one("cart-line"), "data-variant-id"))
 
 		// A line id from Alice's cart is not found, whatever Mallory adds to the request:
 		// the cart is only ever the one her own session names.
@@ -258,7 +259,7 @@ func TestCartPages(t *testing.T) {
 		require.Equal(t, "8", p.cartCount(), "3 + 4 + 1")
 		got := map[string]string{}
 		for _, n := range p.all("cart-line") {
-			got[attr(n, "data-variant-id")] = attr(byTestID(n, "cart-line-quantity")[0], "value")
+			got[webtest.Attr(n, "data-variant-id")] = webtest.Attr(webtest.ByTestID(n, "cart-line-quantity")[0], "value")
 		}
 		require.Equal(t, map[string]string{vid(a.ID()): "3", vid(c.ID()): "4", vid(d.ID()): "1"}, got)
 		require.Len(t, carttest.CartIDs(t, s.shop.Pool), 1, "the guest cart is gone")

@@ -28,6 +28,7 @@ import (
 	"github.com/monoshop/monoshop/internal/platform/httpx"
 	"github.com/monoshop/monoshop/internal/platform/session"
 	"github.com/monoshop/monoshop/web"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -219,29 +220,25 @@ type doc struct {
 
 func parseDoc(t *testing.T, body string) doc {
 	t.Helper()
-	root, err := html.Parse(strings.NewReader(body))
-	require.NoError(t, err)
-	return doc{t: t, root: root}
+	return doc{t: t, root: webtest.Parse(t, body)}
 }
 
-func (d doc) all(id string) []*html.Node { return byTestID(d.root, id) }
+func (d doc) all(id string) []*html.Node { return webtest.ByTestID(d.root, id) }
 
 func (d doc) one(id string) *html.Node {
 	d.t.Helper()
-	nodes := d.all(id)
-	require.Len(d.t, nodes, 1, "elements with data-testid=%q", id)
-	return nodes[0]
+	return webtest.One(d.t, d.root, id)
 }
 
 func (d doc) text(id string) string {
 	d.t.Helper()
-	return text(d.one(id))
+	return webtest.Text(d.one(id))
 }
 
 func (d doc) flashes() []string {
 	var out []string
 	for _, n := range d.all("flash") {
-		out = append(out, text(n))
+		out = append(out, webtest.Text(n))
 	}
 	return out
 }
@@ -249,36 +246,6 @@ func (d doc) flashes() []string {
 func (d doc) cartCount() string {
 	d.t.Helper()
 	return d.text("cart-count")
-}
-
-func byTestID(root *html.Node, id string) []*html.Node {
-	var out []*html.Node
-	for n := range root.Descendants() {
-		if n.Type == html.ElementNode && attr(n, "data-testid") == id {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func text(n *html.Node) string {
-	var b strings.Builder
-	for d := range n.Descendants() {
-		if d.Type == html.TextNode {
-			b.WriteString(d.Data)
-			b.WriteByte(' ')
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 type lockedBuffer struct {

@@ -34,6 +34,7 @@ import (
 	"github.com/monoshop/monoshop/internal/platform/dbtest"
 	"github.com/monoshop/monoshop/internal/platform/jobs"
 	"github.com/monoshop/monoshop/web"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // adminActor is the staff member every back-office request of these tests acts as.
@@ -218,67 +219,7 @@ func (d shopDoc) form(testID string) htmlForm {
 	d.t.Helper()
 	n := d.single(testID)
 	require.Equal(d.t, "form", n.Data)
-	return htmlForm{node: n, action: htmlAttr(n, "action"), values: formValues(n)}
-}
-
-// formValues collects the successful controls of a form: inputs, ticked boxes, text
-// areas and selected options; disabled fieldsets submit nothing.
-func formValues(form *html.Node) url.Values {
-	v := url.Values{}
-	for n := range form.Descendants() {
-		if n.Type != html.ElementNode || htmlAttr(n, "name") == "" || disabled(n) {
-			continue
-		}
-		name := htmlAttr(n, "name")
-		switch n.Data {
-		case "input":
-			switch htmlAttr(n, "type") {
-			case "checkbox", "radio":
-				if htmlHasAttr(n, "checked") {
-					v.Add(name, cmpOr(htmlAttr(n, "value"), "on"))
-				}
-			case "file", "submit":
-			default:
-				v.Add(name, htmlAttr(n, "value"))
-			}
-		case "textarea":
-			var b strings.Builder
-			for c := n.FirstChild; c != nil; c = c.NextSibling {
-				b.WriteString(c.Data)
-			}
-			v.Add(name, b.String())
-		case "select":
-			first, chosen, seen := "", "", false
-			for o := range n.Descendants() {
-				if o.Type == html.ElementNode && o.Data == "option" {
-					if !seen {
-						first, seen = htmlAttr(o, "value"), true
-					}
-					if htmlHasAttr(o, "selected") {
-						chosen = htmlAttr(o, "value")
-					}
-				}
-			}
-			v.Add(name, cmpOr(chosen, first))
-		}
-	}
-	return v
-}
-
-func disabled(n *html.Node) bool {
-	for p := n; p != nil; p = p.Parent {
-		if htmlHasAttr(p, "disabled") && (p == n || p.Data == "fieldset") {
-			return true
-		}
-	}
-	return false
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return htmlForm{node: n, action: webtest.Attr(n, "action"), values: webtest.FormValues(d.t, n)}
 }
 
 // editorURL is a product's editor.
@@ -299,14 +240,14 @@ func readVariantTable(d shopDoc) []variantCells {
 	var out []variantCells
 	for _, row := range d.find("variant-row") {
 		rd := d.under(row)
-		c := variantCells{id: htmlAttr(row, "data-id"), archived: htmlAttr(row, "data-archived") == "true"}
+		c := variantCells{id: webtest.Attr(row, "data-id"), archived: webtest.Attr(row, "data-archived") == "true"}
 		for _, v := range rd.find("variant-value") {
-			c.values = append(c.values, htmlText(v))
+			c.values = append(c.values, webtest.Text(v))
 		}
 		if c.archived {
-			c.sku = htmlText(rd.single("variant-sku"))
+			c.sku = webtest.Text(rd.single("variant-sku"))
 		} else {
-			c.sku = htmlAttr(rd.single("variant-sku"), "value")
+			c.sku = webtest.Attr(rd.single("variant-sku"), "value")
 		}
 		out = append(out, c)
 	}
@@ -437,9 +378,9 @@ func TestAdminProductFlow(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, res.status)
 	d = res.doc(t)
 	vs := d.under(d.single("editor-variants"))
-	require.Equal(t, "Please correct the highlighted variants.", htmlText(vs.single("form-error")))
-	require.Equal(t, "Enter a price like 19.99.", htmlText(vs.single("field-error-variants."+rows[1].id+".price")))
-	require.Equal(t, "The compare-at price must be higher than the price.", htmlText(vs.single("field-error-variants."+rows[2].id+".compare_at")))
+	require.Equal(t, "Please correct the highlighted variants.", webtest.Text(vs.single("form-error")))
+	require.Equal(t, "Enter a price like 19.99.", webtest.Text(vs.single("field-error-variants."+rows[1].id+".price")))
+	require.Equal(t, "The compare-at price must be higher than the price.", webtest.Text(vs.single("field-error-variants."+rows[2].id+".compare_at")))
 	kept := d.form("variants-form").values
 	require.Equal(t, "cheap", kept.Get("variants."+rows[1].id+".price"), "what was typed stays")
 	require.Equal(t, "20.50", kept.Get("variants."+rows[0].id+".price"))
@@ -468,12 +409,12 @@ func TestAdminProductFlow(t *testing.T) {
 	for i, format := range []string{"png", "jpeg", "png"} {
 		d = e.page(t, editor)
 		f = d.form("image-upload-form")
-		require.Equal(t, "multipart/form-data", htmlAttr(f.node, "enctype"))
-		file := d.under(f.node).where(func(n *html.Node) bool { return n.Data == "input" && htmlAttr(n, "type") == "file" })
+		require.Equal(t, "multipart/form-data", webtest.Attr(f.node, "enctype"))
+		file := d.under(f.node).where(func(n *html.Node) bool { return n.Data == "input" && webtest.Attr(n, "type") == "file" })
 		require.Len(t, file, 1)
-		require.Equal(t, "image/*", htmlAttr(file[0], "accept"))
+		require.Equal(t, "image/*", webtest.Attr(file[0], "accept"))
 		f.values.Set("alt", "Picture "+strconv.Itoa(i+1))
-		res = e.upload(t, f.action, f.values, htmlAttr(file[0], "name"), "tee."+format, testImage(t, format, uint8(i)))
+		res = e.upload(t, f.action, f.values, webtest.Attr(file[0], "name"), "tee."+format, testImage(t, format, uint8(i)))
 		require.Equal(t, editor, res.location(t), res.body)
 	}
 	require.Equal(t, blobsBefore+3, e.imageBlobs(t))
@@ -482,9 +423,9 @@ func TestAdminProductFlow(t *testing.T) {
 	require.Len(t, images, 3)
 	for i, img := range images {
 		row := d.under(img)
-		require.Equal(t, "Processing…", htmlText(row.single("image-processing")), "sizes are not rendered yet")
+		require.Equal(t, "Processing…", webtest.Text(row.single("image-processing")), "sizes are not rendered yet")
 		require.False(t, row.has("image-thumb"))
-		require.Equal(t, "Picture "+strconv.Itoa(i+1), htmlAttr(row.single("image-alt"), "value"))
+		require.Equal(t, "Picture "+strconv.Itoa(i+1), webtest.Attr(row.single("image-alt"), "value"))
 	}
 	require.False(t, d.under(images[0]).has("image-move-up"), "the first image cannot move up")
 	require.False(t, d.under(images[2]).has("image-move-down"), "the last image cannot move down")
@@ -493,21 +434,21 @@ func TestAdminProductFlow(t *testing.T) {
 	p, err = e.svc.AdminGetProduct(ctx, pid)
 	require.NoError(t, err)
 	for _, n := range d.find("form-version") {
-		require.Equal(t, strconv.Itoa(p.Version), htmlAttr(n, "value"))
+		require.Equal(t, strconv.Itoa(p.Version), webtest.Attr(n, "value"))
 	}
 	forms := d.where(func(n *html.Node) bool {
-		return n.Data == "form" && htmlAttr(n, "method") == "post" && strings.HasPrefix(htmlAttr(n, "action"), editor)
+		return n.Data == "form" && webtest.Attr(n, "method") == "post" && strings.HasPrefix(webtest.Attr(n, "action"), editor)
 	})
 	require.Len(t, d.find("form-version"), len(forms), "each form carries the version")
 
 	// Reorder and describe.
-	lastID := htmlAttr(images[2], "data-id")
+	lastID := webtest.Attr(images[2], "data-id")
 	mv := d.under(images[2]).form("image-move-up-form")
 	require.Equal(t, editor, e.post(t, mv.action, mv.values).location(t))
 	d = e.page(t, editor)
 	var order []string
 	for _, img := range d.find("image-row") {
-		order = append(order, htmlAttr(img, "data-id"))
+		order = append(order, webtest.Attr(img, "data-id"))
 	}
 	require.Equal(t, lastID, order[1], "moved up one place")
 	alt := d.under(d.find("image-row")[0]).form("image-alt-form")
@@ -529,7 +470,7 @@ func TestAdminProductFlow(t *testing.T) {
 	d = e.page(t, editor)
 	require.False(t, d.has("image-processing"))
 	for _, thumb := range d.find("image-thumb") {
-		src := htmlAttr(thumb, "src")
+		src := webtest.Attr(thumb, "src")
 		require.Regexp(t, `^/media/[0-9a-f]{24}-160\.webp$`, src)
 		media := e.get(t, src)
 		require.Equal(t, http.StatusOK, media.status)
@@ -539,8 +480,8 @@ func TestAdminProductFlow(t *testing.T) {
 	// Publish through the list's bulk action, found by SKU prefix.
 	require.NotContains(t, searchSlugs(t, e.svc, "Trailblazer"), "trailblazer-merino-tee")
 	d = e.page(t, "/admin/catalog/products?q=TRAILBLAZER-MERINO-TEE-S")
-	require.Equal(t, "1 product", htmlText(d.single("product-count")))
-	require.Equal(t, strconv.FormatInt(id, 10), htmlAttr(d.single("product-row"), "data-id"))
+	require.Equal(t, "1 product", webtest.Text(d.single("product-count")))
+	require.Equal(t, strconv.FormatInt(id, 10), webtest.Attr(d.single("product-row"), "data-id"))
 	bulk := d.form("product-bulk-form")
 	bulk.values.Set("ids", strconv.FormatInt(id, 10))
 	bulk.values.Set("status", "active")
@@ -549,8 +490,8 @@ func TestAdminProductFlow(t *testing.T) {
 	require.True(t, e.flashes.has("success: 1 product published."))
 	require.Contains(t, searchSlugs(t, e.svc, "Trailblazer"), "trailblazer-merino-tee")
 	d = e.page(t, editor)
-	require.Equal(t, "Active", htmlText(d.single("product-status")))
-	require.Equal(t, "/p/trailblazer-merino-tee", htmlAttr(d.single("product-shop-link"), "href"))
+	require.Equal(t, "Active", webtest.Text(d.single("product-status")))
+	require.Equal(t, "/p/trailblazer-merino-tee", webtest.Attr(d.single("product-shop-link"), "href"))
 	shop := e.get(t, "/p/trailblazer-merino-tee")
 	require.Equal(t, http.StatusOK, shop.status)
 	require.Len(t, shop.doc(t).find("product-image"), 3)
@@ -579,12 +520,12 @@ func TestAdminProductEditor(t *testing.T) {
 		require.Equal(t, http.StatusConflict, res.status)
 		d := res.doc(t)
 		notice := d.under(d.single("editor-details")).single("stale-notice")
-		require.Contains(t, htmlText(notice), "changed by someone else since you opened it")
-		require.Equal(t, edit, htmlAttr(d.single("stale-reload"), "href"))
+		require.Contains(t, webtest.Text(notice), "changed by someone else since you opened it")
+		require.Equal(t, edit, webtest.Attr(d.single("stale-reload"), "href"))
 		kept := d.form("product-form").values
 		require.Equal(t, "Rain Jacket", kept.Get("title"), "what was typed stays, to copy over")
 		require.Equal(t, second.values.Get("version"), kept.Get("version"), "resubmitting cannot overwrite either")
-		require.Equal(t, "Storm Jacket", htmlText(d.single("product-heading")))
+		require.Equal(t, "Storm Jacket", webtest.Text(d.single("product-heading")))
 
 		p, err := e.svc.AdminGetProduct(ctx, pid)
 		require.NoError(t, err)
@@ -626,10 +567,10 @@ func TestAdminProductEditor(t *testing.T) {
 			require.Equal(t, http.StatusUnprocessableEntity, res.status, tc.name)
 			d := res.doc(t)
 			sec := d.under(d.single("editor-images"))
-			require.Equal(t, tc.want, htmlText(sec.single("field-error-image")), tc.name)
+			require.Equal(t, tc.want, webtest.Text(sec.single("field-error-image")), tc.name)
 			require.Equal(t, "typed "+tc.name, d.form("image-upload-form").values.Get("alt"), "the description stays")
-			file := sec.where(func(n *html.Node) bool { return n.Data == "input" && htmlAttr(n, "name") == "image" })
-			require.Equal(t, "true", htmlAttr(file[0], "aria-invalid"))
+			file := sec.where(func(n *html.Node) bool { return n.Data == "input" && webtest.Attr(n, "name") == "image" })
+			require.Equal(t, "true", webtest.Attr(file[0], "aria-invalid"))
 		}
 		p, err := e.svc.AdminGetProduct(ctx, pid)
 		require.NoError(t, err)
@@ -647,15 +588,15 @@ func TestAdminProductEditor(t *testing.T) {
 		res := e.post(t, f.action, f.values)
 		require.Equal(t, http.StatusUnprocessableEntity, res.status)
 		d := res.doc(t)
-		require.Equal(t, "Enter a title.", htmlText(d.single("field-error-title")))
-		require.Equal(t, "Give every attribute a name and a value.", htmlText(d.single("field-error-attributes")))
+		require.Equal(t, "Enter a title.", webtest.Text(d.single("field-error-title")))
+		require.Equal(t, "Give every attribute a name and a value.", webtest.Text(d.single("field-error-attributes")))
 		require.Equal(t, "taken-address", d.form("product-form").values.Get("slug"))
 
 		f.values.Set("title", "Field Checks")
 		f.values["attr_name"][0] = ""
 		res = e.post(t, f.action, f.values)
 		require.Equal(t, http.StatusUnprocessableEntity, res.status)
-		require.Equal(t, "Another product already uses this web address.", htmlText(res.doc(t).single("field-error-slug")))
+		require.Equal(t, "Another product already uses this web address.", webtest.Text(res.doc(t).single("field-error-slug")))
 	})
 
 	t.Run("ErrOptionsFields", func(t *testing.T) {
@@ -667,7 +608,7 @@ func TestAdminProductEditor(t *testing.T) {
 		res := e.post(t, f.action, f.values)
 		require.Equal(t, http.StatusUnprocessableEntity, res.status)
 		d := res.doc(t)
-		require.Equal(t, "Name this option, like Size or Color.", htmlText(d.single("field-error-options.1.values")))
+		require.Equal(t, "Name this option, like Size or Color.", webtest.Text(d.single("field-error-options.1.values")))
 		require.Equal(t, "Red, Blue", d.form("options-form").values.Get("options.1.values"))
 	})
 
@@ -708,9 +649,9 @@ func TestAdminProductList(t *testing.T) {
 
 	t.Run("OKSearchFilterPaginate", func(t *testing.T) {
 		d := e.page(t, "/admin/catalog/products")
-		require.Equal(t, "60 products", htmlText(d.single("product-count")))
+		require.Equal(t, "60 products", webtest.Text(d.single("product-count")))
 		require.Len(t, d.find("product-row"), 50)
-		require.Equal(t, "/admin/catalog/products?page=2", htmlAttr(d.single("pagination-next"), "href"))
+		require.Equal(t, "/admin/catalog/products?page=2", webtest.Attr(d.single("pagination-next"), "href"))
 		require.Len(t, e.page(t, "/admin/catalog/products?page=2").find("product-row"), 10)
 
 		all, _, err := e.svc.AdminListProducts(ctx, catalog.AdminProductFilter{PerPage: 200})
@@ -719,14 +660,14 @@ func TestAdminProductList(t *testing.T) {
 		d = e.page(t, "/admin/catalog/products?q="+url.QueryEscape(target.Title))
 		var titles []string
 		for _, n := range d.find("product-edit-link") {
-			titles = append(titles, htmlText(n))
+			titles = append(titles, webtest.Text(n))
 		}
 		require.Contains(t, titles, target.Title)
-		require.Equal(t, editorURL(target.ID), htmlAttr(d.find("product-edit-link")[slices.Index(titles, target.Title)], "href"))
+		require.Equal(t, editorURL(target.ID), webtest.Attr(d.find("product-edit-link")[slices.Index(titles, target.Title)], "href"))
 
 		d = e.page(t, "/admin/catalog/products?status=draft")
 		for _, n := range d.find("product-status") {
-			require.Equal(t, "Draft", htmlText(n))
+			require.Equal(t, "Draft", webtest.Text(n))
 		}
 		cats, err := e.svc.AdminListCategories(ctx)
 		require.NoError(t, err)
@@ -737,7 +678,7 @@ func TestAdminProductList(t *testing.T) {
 		require.Equal(t, strconv.FormatInt(int64(cats[0].ID), 10), d.form("product-filters").values.Get("category"))
 
 		d = e.page(t, "/admin/catalog/products?q=no-such-thing-anywhere")
-		require.Equal(t, "No product matches these filters.", htmlText(d.single("product-count")))
+		require.Equal(t, "No product matches these filters.", webtest.Text(d.single("product-count")))
 		require.False(t, d.has("product-bulk-form"))
 	})
 
@@ -775,11 +716,11 @@ func TestAdminProductList(t *testing.T) {
 		res := e.post(t, f.action, f.values)
 		require.Equal(t, http.StatusUnprocessableEntity, res.status)
 		d = res.doc(t)
-		require.Equal(t, "Select at least one product.", htmlText(d.single("form-error")))
+		require.Equal(t, "Select at least one product.", webtest.Text(d.single("form-error")))
 		require.Equal(t, "active", d.form("product-filters").values.Get("status"), "the list keeps its filters")
 
 		f.values.Set("return", "https://evil.example/admin/catalog/products")
-		f.values.Set("ids", htmlAttr(d.find("product-row")[0], "data-id"))
+		f.values.Set("ids", webtest.Attr(d.find("product-row")[0], "data-id"))
 		f.values.Set("status", "active")
 		require.Equal(t, "/admin/catalog/products", e.post(t, f.action, f.values).location(t), "never redirected elsewhere")
 	})
@@ -788,8 +729,8 @@ func TestAdminProductList(t *testing.T) {
 		// Every product is without variants between "Create product" and its options.
 		e.createProduct(t, "Fresh Draft")
 		d := e.page(t, "/admin/catalog/products?q=Fresh+Draft")
-		require.Equal(t, "No price yet", htmlText(d.single("product-price")))
-		require.Equal(t, "Draft", htmlText(d.single("product-status")))
+		require.Equal(t, "No price yet", webtest.Text(d.single("product-price")))
+		require.Equal(t, "Draft", webtest.Text(d.single("product-status")))
 	})
 }
 
@@ -811,7 +752,7 @@ func TestAdminCategories(t *testing.T) {
 	}
 	rowOf := func(d shopDoc, id string) shopDoc {
 		for _, n := range d.find("category-row") {
-			if htmlAttr(n, "data-id") == id {
+			if webtest.Attr(n, "data-id") == id {
 				return d.under(n)
 			}
 		}
@@ -832,14 +773,14 @@ func TestAdminCategories(t *testing.T) {
 	shoes := catID(t, "trail-shoes")
 
 	d := e.page(t, "/admin/catalog/categories")
-	require.Equal(t, "1", htmlAttr(rowOf(d, shoes).root, "data-depth"), "shown indented under its parent")
+	require.Equal(t, "1", webtest.Attr(rowOf(d, shoes).root, "data-depth"), "shown indented under its parent")
 	// The parent choices of Trail Gear leave out itself and its subtree.
-	parentSel := rowOf(d, trail).where(func(n *html.Node) bool { return n.Data == "select" && htmlAttr(n, "name") == "parent" })
+	parentSel := rowOf(d, trail).where(func(n *html.Node) bool { return n.Data == "select" && webtest.Attr(n, "name") == "parent" })
 	require.Len(t, parentSel, 1)
 	var offered []string
 	for o := range parentSel[0].Descendants() {
 		if o.Type == html.ElementNode && o.Data == "option" {
-			offered = append(offered, htmlAttr(o, "value"))
+			offered = append(offered, webtest.Attr(o, "value"))
 		}
 	}
 	require.NotContains(t, offered, trail)
@@ -853,9 +794,9 @@ func TestAdminCategories(t *testing.T) {
 			res := e.post(t, f.action, f.values)
 			require.Equal(t, http.StatusUnprocessableEntity, res.status)
 			row := rowOf(res.doc(t), trail)
-			require.Equal(t, "A category cannot be placed inside itself or its subcategories.", htmlText(row.single("field-error-parent")))
+			require.Equal(t, "A category cannot be placed inside itself or its subcategories.", webtest.Text(row.single("field-error-parent")))
 			details := row.where(func(n *html.Node) bool { return n.Data == "details" })
-			require.True(t, htmlHasAttr(details[0], "open"), "the refused form stays open")
+			require.True(t, webtest.HasAttr(details[0], "open"), "the refused form stays open")
 			require.Equal(t, "Trail Gear Renamed", row.form("category-form").values.Get("name"))
 		}
 		cats, err := e.svc.AdminListCategories(ctx)
@@ -883,14 +824,14 @@ func TestAdminCategories(t *testing.T) {
 		f.values.Set("position", "third")
 		res := e.post(t, f.action, f.values)
 		require.Equal(t, http.StatusUnprocessableEntity, res.status)
-		require.Equal(t, "Enter a whole number, like 10.", htmlText(rowOf(res.doc(t), shoes).single("field-error-position")))
+		require.Equal(t, "Enter a whole number, like 10.", webtest.Text(rowOf(res.doc(t), shoes).single("field-error-position")))
 	})
 
 	t.Run("ErrDeleteWithSubcategories", func(t *testing.T) {
 		del := rowOf(e.page(t, "/admin/catalog/categories"), trail).form("category-delete-form")
 		res := e.post(t, del.action, del.values)
 		require.Equal(t, http.StatusConflict, res.status)
-		require.Equal(t, "Move or delete the subcategories of Trail Gear first.", htmlText(res.doc(t).single("form-error")))
+		require.Equal(t, "Move or delete the subcategories of Trail Gear first.", webtest.Text(res.doc(t).single("form-error")))
 
 		del = rowOf(e.page(t, "/admin/catalog/categories"), shoes).form("category-delete-form")
 		require.Equal(t, "/admin/catalog/categories", e.post(t, del.action, del.values).location(t))
@@ -898,7 +839,7 @@ func TestAdminCategories(t *testing.T) {
 		require.Equal(t, "/admin/catalog/categories", e.post(t, del.action, del.values).location(t))
 		d := e.page(t, "/admin/catalog/categories")
 		for _, n := range d.find("category-row") {
-			require.NotContains(t, []string{trail, shoes}, htmlAttr(n, "data-id"))
+			require.NotContains(t, []string{trail, shoes}, webtest.Attr(n, "data-id"))
 		}
 	})
 }
@@ -911,13 +852,13 @@ func TestAdminCSVPages(t *testing.T) {
 	t.Run("OKImportForm", func(t *testing.T) {
 		d := e.page(t, "/admin/catalog/import")
 		f := d.form("import-form")
-		require.Equal(t, "multipart/form-data", htmlAttr(f.node, "enctype"))
+		require.Equal(t, "multipart/form-data", webtest.Attr(f.node, "enctype"))
 		require.Equal(t, "on", f.values.Get("dry_run"), "a dry run unless told otherwise")
 		require.False(t, d.has("import-report"))
 
 		res := e.upload(t, f.action, f.values, "file", "", nil)
 		require.Equal(t, http.StatusUnprocessableEntity, res.status)
-		require.Equal(t, "Choose a CSV file to import.", htmlText(res.doc(t).single("field-error-file")))
+		require.Equal(t, "Choose a CSV file to import.", webtest.Text(res.doc(t).single("field-error-file")))
 	})
 
 	// The CSV service is being built beside these pages: when it refuses, the pages must
@@ -988,10 +929,10 @@ func TestAdminCSVPages(t *testing.T) {
 		d := res.doc(t)
 		require.True(t, d.has("import-dry-run-ok"))
 		require.False(t, d.has("import-errors"))
-		require.Equal(t, strconv.Itoa(report.Rows), htmlText(d.single("import-rows")))
-		require.Equal(t, strconv.Itoa(report.Unchanged), htmlText(d.single("import-unchanged")))
-		require.Equal(t, strconv.Itoa(report.Created), htmlText(d.single("import-created")))
-		require.Equal(t, strconv.Itoa(report.Updated), htmlText(d.single("import-updated")))
+		require.Equal(t, strconv.Itoa(report.Rows), webtest.Text(d.single("import-rows")))
+		require.Equal(t, strconv.Itoa(report.Unchanged), webtest.Text(d.single("import-unchanged")))
+		require.Equal(t, strconv.Itoa(report.Created), webtest.Text(d.single("import-created")))
+		require.Equal(t, strconv.Itoa(report.Updated), webtest.Text(d.single("import-updated")))
 		require.Equal(t, "on", d.form("import-form").values.Get("dry_run"))
 	})
 
@@ -999,11 +940,11 @@ func TestAdminCSVPages(t *testing.T) {
 		res := e.upload(t, "/admin/catalog/import", url.Values{}, "file", "products.csv", edited("abc"))
 		require.Equal(t, http.StatusUnprocessableEntity, res.status, res.body)
 		d := res.doc(t)
-		require.Contains(t, htmlText(d.single("import-nothing-written")), "Nothing was written")
+		require.Contains(t, webtest.Text(d.single("import-nothing-written")), "Nothing was written")
 		var lines []string
 		for _, row := range d.find("import-error") {
-			lines = append(lines, htmlText(d.under(row).single("import-error-line")))
-			require.NotEmpty(t, htmlText(d.under(row).single("import-error-message")))
+			lines = append(lines, webtest.Text(d.under(row).single("import-error-line")))
+			require.NotEmpty(t, webtest.Text(d.under(row).single("import-error-message")))
 		}
 		require.Contains(t, lines, "2", "the header is line 1, the edited record line 2")
 		require.Equal(t, before, priceOf(t, sku))
@@ -1014,7 +955,7 @@ func TestAdminCSVPages(t *testing.T) {
 		require.Equal(t, http.StatusOK, res.status, res.body)
 		d := res.doc(t)
 		require.True(t, d.has("import-applied"))
-		require.Equal(t, "1", htmlText(d.single("import-updated")))
+		require.Equal(t, "1", webtest.Text(d.single("import-updated")))
 		require.Equal(t, int64(12345), priceOf(t, sku))
 	})
 }
@@ -1026,7 +967,7 @@ func TestAdminReadOnly(t *testing.T) {
 	require.False(t, d.has("product-new-link"))
 	require.False(t, d.has("product-select"), "no bulk actions for someone who may only look")
 	row := d.find("product-row")[0]
-	id, err := strconv.ParseInt(htmlAttr(row, "data-id"), 10, 64)
+	id, err := strconv.ParseInt(webtest.Attr(row, "data-id"), 10, 64)
 	require.NoError(t, err)
 	d = e.page(t, editorURL(catalog.ProductID(id)))
 	for _, form := range []string{"product-form", "options-form", "variants-form", "image-upload-form"} {

@@ -21,6 +21,7 @@ import (
 	"github.com/monoshop/monoshop/internal/catalog/catalogweb"
 	"github.com/monoshop/monoshop/internal/platform/dbtest"
 	"github.com/monoshop/monoshop/web"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // listingBaseURL is the public URL the handler builds canonical links with.
@@ -84,9 +85,7 @@ func (e *listingEnv) get(t *testing.T, path string) listingResponse {
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
-	root, err := html.Parse(strings.NewReader(string(body)))
-	require.NoError(t, err)
-	return listingResponse{status: res.StatusCode, header: res.Header, doc: listingDoc{t: t, root: root}}
+	return listingResponse{status: res.StatusCode, header: res.Header, doc: listingDoc{t: t, root: webtest.Parse(t, string(body))}}
 }
 
 // page fetches a URL that must answer 200 with a page.
@@ -105,30 +104,20 @@ type listingDoc struct {
 
 func (d listingDoc) within(n *html.Node) listingDoc { return listingDoc{t: d.t, root: n} }
 
-func (d listingDoc) all(testID string) []*html.Node {
-	var out []*html.Node
-	for n := range d.root.Descendants() {
-		if n.Type == html.ElementNode && attrOf(n, "data-testid") == testID {
-			out = append(out, n)
-		}
-	}
-	return out
-}
+func (d listingDoc) all(testID string) []*html.Node { return webtest.ByTestID(d.root, testID) }
 
 func (d listingDoc) has(testID string) bool { return len(d.all(testID)) > 0 }
 
 func (d listingDoc) one(testID string) *html.Node {
 	d.t.Helper()
-	nodes := d.all(testID)
-	require.Len(d.t, nodes, 1, "elements with data-testid=%q", testID)
-	return nodes[0]
+	return webtest.One(d.t, d.root, testID)
 }
 
 // meta returns the content of <meta name=name>, or "" when absent.
 func (d listingDoc) meta(name string) string {
 	for n := range d.root.Descendants() {
-		if n.Type == html.ElementNode && n.Data == "meta" && attrOf(n, "name") == name {
-			return attrOf(n, "content")
+		if n.Type == html.ElementNode && n.Data == "meta" && webtest.Attr(n, "name") == name {
+			return webtest.Attr(n, "content")
 		}
 	}
 	return ""
@@ -136,8 +125,8 @@ func (d listingDoc) meta(name string) string {
 
 func (d listingDoc) canonical() string {
 	for n := range d.root.Descendants() {
-		if n.Type == html.ElementNode && n.Data == "link" && attrOf(n, "rel") == "canonical" {
-			return attrOf(n, "href")
+		if n.Type == html.ElementNode && n.Data == "link" && webtest.Attr(n, "rel") == "canonical" {
+			return webtest.Attr(n, "href")
 		}
 	}
 	return ""
@@ -146,7 +135,7 @@ func (d listingDoc) canonical() string {
 // count is the number in the result count ("124 products").
 func (d listingDoc) count() int {
 	d.t.Helper()
-	s := textOf(d.one("result-count"))
+	s := webtest.Text(d.one("result-count"))
 	n, err := strconv.Atoi(strings.Fields(s)[0])
 	require.NoError(d.t, err, "result count %q", s)
 	return n
@@ -166,14 +155,14 @@ func (d listingDoc) cards() []cardInfo {
 	var out []cardInfo
 	for _, c := range d.within(d.one("listing")).all("product-card") {
 		cd := d.within(c)
-		href := attrOf(cd.one("product-title"), "href")
+		href := webtest.Attr(cd.one("product-title"), "href")
 		slug, ok := strings.CutPrefix(href, "/p/")
 		require.True(d.t, ok, "card link %q", href)
-		ci := cardInfo{slug: slug, title: textOf(cd.one("product-title"))}
+		ci := cardInfo{slug: slug, title: webtest.Text(cd.one("product-title"))}
 		if cd.has("product-brand") {
-			ci.brand = textOf(cd.one("product-brand"))
+			ci.brand = webtest.Text(cd.one("product-brand"))
 		}
-		ci.price = parsePrice(d.t, textOf(cd.one("price-current")))
+		ci.price = parsePrice(d.t, webtest.Text(cd.one("price-current")))
 		out = append(out, ci)
 	}
 	return out
@@ -212,20 +201,20 @@ type facetLink struct {
 func (d listingDoc) facet(key string) []facetLink {
 	d.t.Helper()
 	for _, f := range d.all("facet") {
-		if attrOf(f, "data-facet") != key {
+		if webtest.Attr(f, "data-facet") != key {
 			continue
 		}
 		var out []facetLink
 		for _, a := range d.within(f).all("facet-value") {
-			cnt := strings.Trim(textOf(d.within(a).one("facet-count")), "()")
+			cnt := strings.Trim(webtest.Text(d.within(a).one("facet-count")), "()")
 			n, err := strconv.Atoi(cnt)
 			require.NoError(d.t, err)
 			out = append(out, facetLink{
-				value:    attrOf(a, "data-value"),
-				label:    textOf(d.within(a).one("facet-label")),
+				value:    webtest.Attr(a, "data-value"),
+				label:    webtest.Text(d.within(a).one("facet-label")),
 				count:    n,
-				selected: attrOf(a, "aria-current") == "true",
-				href:     attrOf(a, "href"),
+				selected: webtest.Attr(a, "aria-current") == "true",
+				href:     webtest.Attr(a, "href"),
 			})
 		}
 		return out
@@ -243,27 +232,6 @@ func (d listingDoc) facetValue(key, value string) facetLink {
 	}
 	d.t.Fatalf("facet %s has no value %q", key, value)
 	return facetLink{}
-}
-
-func attrOf(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-// textOf is the visible text of n with whitespace collapsed.
-func textOf(n *html.Node) string {
-	var b strings.Builder
-	for d := range n.Descendants() {
-		if d.Type == html.TextNode {
-			b.WriteString(d.Data)
-			b.WriteByte(' ')
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // subtreeCount counts the active products filed in the category or below it, straight
@@ -313,13 +281,13 @@ func TestCategoryPage(t *testing.T) {
 	t.Run("OKSubtree", func(t *testing.T) {
 		t.Parallel()
 		d := env.page(t, "/c/clothing")
-		require.Equal(t, "Clothing", textOf(d.one("category-title")))
-		require.NotEmpty(t, textOf(d.one("category-description")))
+		require.Equal(t, "Clothing", webtest.Text(d.one("category-title")))
+		require.NotEmpty(t, webtest.Text(d.one("category-description")))
 
 		want := env.subtreeCount(t, "clothing")
 		require.Positive(t, want)
 		require.Equal(t, want, d.count(), "a parent category lists its children's products")
-		require.Equal(t, strconv.Itoa(want)+" products", textOf(d.one("result-count")))
+		require.Equal(t, strconv.Itoa(want)+" products", webtest.Text(d.one("result-count")))
 		require.Len(t, d.cards(), 24, "first page is full")
 		require.True(t, d.has("pagination"))
 
@@ -343,11 +311,11 @@ func TestCategoryPage(t *testing.T) {
 	t.Run("OKBreadcrumbsAndSubcategories", func(t *testing.T) {
 		t.Parallel()
 		d := env.page(t, "/c/t-shirts")
-		require.Equal(t, "Home Clothing T-Shirts & Polos", textOf(d.one("breadcrumbs")))
+		require.Equal(t, "Home Clothing T-Shirts & Polos", webtest.Text(d.one("breadcrumbs")))
 		var hrefs []string
 		for n := range d.one("breadcrumbs").Descendants() {
 			if n.Type == html.ElementNode && n.Data == "a" {
-				hrefs = append(hrefs, attrOf(n, "href"))
+				hrefs = append(hrefs, webtest.Attr(n, "href"))
 			}
 		}
 		require.Equal(t, []string{"/", "/c/clothing"}, hrefs, "the current page is not a link")
@@ -355,11 +323,11 @@ func TestCategoryPage(t *testing.T) {
 		require.Equal(t, env.subtreeCount(t, "t-shirts"), d.count())
 
 		d = env.page(t, "/c/clothing")
-		require.Equal(t, "Home Clothing", textOf(d.one("breadcrumbs")))
+		require.Equal(t, "Home Clothing", webtest.Text(d.one("breadcrumbs")))
 		subs := d.within(d.one("subcategories")).all("subcategory")
 		require.Len(t, subs, 9)
-		require.Equal(t, "T-Shirts & Polos", textOf(subs[0]))
-		require.Equal(t, "/c/t-shirts", attrOf(subs[0], "href"))
+		require.Equal(t, "T-Shirts & Polos", webtest.Text(subs[0]))
+		require.Equal(t, "/c/t-shirts", webtest.Attr(subs[0], "href"))
 	})
 
 	t.Run("OKFacetsNarrow", func(t *testing.T) {
@@ -376,9 +344,9 @@ func TestCategoryPage(t *testing.T) {
 		require.Empty(t, byBrand.canonical())
 		chips := byBrand.all("active-filter")
 		require.Len(t, chips, 1)
-		require.Contains(t, textOf(chips[0]), "Brand: Nike")
-		require.Equal(t, "/c/clothing", attrOf(chips[0], "href"))
-		require.Equal(t, "/c/clothing", attrOf(byBrand.one("clear-filters"), "href"))
+		require.Contains(t, webtest.Text(chips[0]), "Brand: Nike")
+		require.Equal(t, "/c/clothing", webtest.Attr(chips[0], "href"))
+		require.Equal(t, "/c/clothing", webtest.Attr(byBrand.one("clear-filters"), "href"))
 
 		// A size that not every Nike product comes in, so that choosing it narrows.
 		sizes := byBrand.facet("size")
@@ -457,8 +425,8 @@ func TestCategoryPage(t *testing.T) {
 		t.Parallel()
 		d := env.page(t, "/c/clothing?size=M&brand=Nike&page=2&sort=name")
 		form := d.within(d.one("sort-form"))
-		require.Equal(t, "/c/clothing", attrOf(d.one("sort-form"), "action"))
-		require.Equal(t, "get", strings.ToLower(attrOf(d.one("sort-form"), "method")))
+		require.Equal(t, "/c/clothing", webtest.Attr(d.one("sort-form"), "action"))
+		require.Equal(t, "get", strings.ToLower(webtest.Attr(d.one("sort-form"), "method")))
 		var hidden []string
 		var options []string
 		selected := ""
@@ -467,12 +435,12 @@ func TestCategoryPage(t *testing.T) {
 				continue
 			}
 			switch {
-			case n.Data == "input" && attrOf(n, "type") == "hidden":
-				hidden = append(hidden, attrOf(n, "name")+"="+attrOf(n, "value"))
+			case n.Data == "input" && webtest.Attr(n, "type") == "hidden":
+				hidden = append(hidden, webtest.Attr(n, "name")+"="+webtest.Attr(n, "value"))
 			case n.Data == "option":
-				options = append(options, attrOf(n, "value"))
-				if hasAttr(n, "selected") {
-					selected = attrOf(n, "value")
+				options = append(options, webtest.Attr(n, "value"))
+				if webtest.HasAttr(n, "selected") {
+					selected = webtest.Attr(n, "value")
 				}
 			}
 		}
@@ -482,7 +450,7 @@ func TestCategoryPage(t *testing.T) {
 		var buttons []string
 		for n := range form.root.Descendants() {
 			if n.Type == html.ElementNode && n.Data == "button" {
-				buttons = append(buttons, attrOf(n, "type")+":"+textOf(n))
+				buttons = append(buttons, webtest.Attr(n, "type")+":"+webtest.Text(n))
 			}
 		}
 		require.Equal(t, []string{"submit:Sort"}, buttons, "sorting works without JavaScript")
@@ -495,8 +463,8 @@ func TestCategoryPage(t *testing.T) {
 		require.Greater(t, lastPage, 2)
 
 		p1 := env.page(t, "/c/clothing")
-		require.Equal(t, "Page 1", textOf(p1.one("pagination-current")))
-		require.Equal(t, "/c/clothing?page=2", attrOf(p1.one("pagination-next"), "href"))
+		require.Equal(t, "Page 1", webtest.Text(p1.one("pagination-current")))
+		require.Equal(t, "/c/clothing?page=2", webtest.Attr(p1.one("pagination-next"), "href"))
 		require.Equal(t, listingBaseURL+"/c/clothing", p1.canonical())
 		require.Empty(t, p1.meta("robots"))
 
@@ -505,13 +473,13 @@ func TestCategoryPage(t *testing.T) {
 		for _, s := range slugsOf(p2.cards()) {
 			require.NotContains(t, slugsOf(p1.cards()), s, "page 2 repeats a product of page 1")
 		}
-		require.Equal(t, "/c/clothing", attrOf(p2.one("pagination-prev"), "href"), "page 1 has no page parameter")
+		require.Equal(t, "/c/clothing", webtest.Attr(p2.one("pagination-prev"), "href"), "page 1 has no page parameter")
 		require.Equal(t, listingBaseURL+"/c/clothing?page=2", p2.canonical())
 
 		last := env.page(t, "/c/clothing?page="+strconv.Itoa(lastPage))
 		for _, huge := range []string{"999999", "99999999999999999999999"} {
 			beyond := env.page(t, "/c/clothing?page="+huge)
-			require.Equal(t, "Page "+strconv.Itoa(lastPage), textOf(beyond.one("pagination-current")))
+			require.Equal(t, "Page "+strconv.Itoa(lastPage), webtest.Text(beyond.one("pagination-current")))
 			require.Equal(t, slugsOf(last.cards()), slugsOf(beyond.cards()), "page %s shows the last page", huge)
 			require.False(t, beyond.has("pagination-next"))
 		}
@@ -593,7 +561,7 @@ func TestCategoryPage(t *testing.T) {
 			res := env.get(t, "/c/clothing?"+q)
 			require.Equal(t, http.StatusOK, res.status, "query %.60q", q)
 			d := res.doc
-			require.Equal(t, "Clothing", textOf(d.one("category-title")))
+			require.Equal(t, "Clothing", webtest.Text(d.one("category-title")))
 			require.Positive(t, d.count(), "query %.60q", q)
 			if !strings.HasPrefix(q, "brand=Nike") && !strings.HasPrefix(q, "price=25") {
 				require.Equal(t, want, d.count(), "bad input filters nothing: %.60q", q)
@@ -605,12 +573,7 @@ func TestCategoryPage(t *testing.T) {
 		d := env.page(t, "/c/clothing?"+manyBrands)
 		require.Equal(t, d.facetValue("brand", "Nike").count, d.count())
 		for _, v := range d.all("facet-value") {
-			require.NotContains(t, attrOf(v, "href"), "brand=x", "unknown values never reach links")
+			require.NotContains(t, webtest.Attr(v, "href"), "brand=x", "unknown values never reach links")
 		}
 	})
-}
-
-// hasAttr reports whether n has the attribute at all (boolean attributes have no value).
-func hasAttr(n *html.Node, key string) bool {
-	return slices.ContainsFunc(n.Attr, func(a html.Attribute) bool { return a.Key == key })
 }

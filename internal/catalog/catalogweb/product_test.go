@@ -25,6 +25,7 @@ import (
 	"github.com/monoshop/monoshop/internal/platform/db"
 	"github.com/monoshop/monoshop/internal/platform/dbtest"
 	"github.com/monoshop/monoshop/web"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // shopBaseURL is the public URL handlers build canonical links and sitemaps with.
@@ -144,32 +145,18 @@ type shopDoc struct {
 
 func parseShopDoc(t *testing.T, body string) shopDoc {
 	t.Helper()
-	root, err := html.Parse(strings.NewReader(body))
-	require.NoError(t, err)
-	return shopDoc{t: t, root: root}
+	return shopDoc{t: t, root: webtest.Parse(t, body)}
 }
 
 func (d shopDoc) under(n *html.Node) shopDoc { return shopDoc{t: d.t, root: n} }
 
-func (d shopDoc) where(pred func(*html.Node) bool) []*html.Node {
-	var out []*html.Node
-	for n := range d.root.Descendants() {
-		if n.Type == html.ElementNode && pred(n) {
-			out = append(out, n)
-		}
-	}
-	return out
-}
+func (d shopDoc) where(pred func(*html.Node) bool) []*html.Node { return webtest.All(d.root, pred) }
 
-func (d shopDoc) find(testID string) []*html.Node {
-	return d.where(func(n *html.Node) bool { return htmlAttr(n, "data-testid") == testID })
-}
+func (d shopDoc) find(testID string) []*html.Node { return webtest.ByTestID(d.root, testID) }
 
 func (d shopDoc) single(testID string) *html.Node {
 	d.t.Helper()
-	nodes := d.find(testID)
-	require.Len(d.t, nodes, 1, "elements with data-testid=%q", testID)
-	return nodes[0]
+	return webtest.One(d.t, d.root, testID)
 }
 
 // main is the product itself, without the related products' cards, which use the same
@@ -177,62 +164,32 @@ func (d shopDoc) single(testID string) *html.Node {
 func (d shopDoc) main() shopDoc { return d.under(d.single("product")) }
 
 func (d shopDoc) meta(attrName, name string) string {
-	for _, n := range d.where(func(n *html.Node) bool { return n.Data == "meta" && htmlAttr(n, attrName) == name }) {
-		return htmlAttr(n, "content")
+	for _, n := range d.where(func(n *html.Node) bool { return n.Data == "meta" && webtest.Attr(n, attrName) == name }) {
+		return webtest.Attr(n, "content")
 	}
 	return ""
 }
 
 func (d shopDoc) link(rel string) string {
-	for _, n := range d.where(func(n *html.Node) bool { return n.Data == "link" && htmlAttr(n, "rel") == rel }) {
-		return htmlAttr(n, "href")
+	for _, n := range d.where(func(n *html.Node) bool { return n.Data == "link" && webtest.Attr(n, "rel") == rel }) {
+		return webtest.Attr(n, "href")
 	}
 	return ""
 }
 
 func (d shopDoc) title() string {
-	return htmlText(d.where(func(n *html.Node) bool { return n.Data == "title" })[0])
+	return webtest.Text(d.where(func(n *html.Node) bool { return n.Data == "title" })[0])
 }
 
 // jsonLD decodes every JSON-LD block of the page, failing on one that is not JSON.
 func (d shopDoc) jsonLD() map[string]map[string]any {
 	out := map[string]map[string]any{}
-	for _, n := range d.where(func(n *html.Node) bool { return n.Data == "script" && htmlAttr(n, "type") == "application/ld+json" }) {
+	for _, n := range d.where(func(n *html.Node) bool { return n.Data == "script" && webtest.Attr(n, "type") == "application/ld+json" }) {
 		var v map[string]any
 		require.NoError(d.t, json.Unmarshal([]byte(n.FirstChild.Data), &v), "JSON-LD: %s", n.FirstChild.Data)
 		out[v["@type"].(string)] = v
 	}
 	return out
-}
-
-func htmlAttr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func htmlHasAttr(n *html.Node, key string) bool {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return true
-		}
-	}
-	return false
-}
-
-// htmlText is the text of n with whitespace collapsed.
-func htmlText(n *html.Node) string {
-	var b strings.Builder
-	for d := range n.Descendants() {
-		if d.Type == html.TextNode {
-			b.WriteString(d.Data)
-			b.WriteByte(' ')
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // shownVariant is what a product page says about the variant it shows.
@@ -248,26 +205,26 @@ func readVariant(t *testing.T, d shopDoc) shownVariant {
 	t.Helper()
 	m := d.main()
 	v := shownVariant{current: map[string]string{}, links: map[[2]string]string{}}
-	v.sku = htmlText(m.single("variant-sku"))
+	v.sku = webtest.Text(m.single("variant-sku"))
 	price := m.under(m.single("product-price"))
-	v.price = htmlText(price.single("price-current"))
+	v.price = webtest.Text(price.single("price-current"))
 	if c := price.find("price-compare-at"); len(c) == 1 {
-		v.compareAt = strings.TrimPrefix(htmlText(c[0]), "Regular price ")
+		v.compareAt = strings.TrimPrefix(webtest.Text(c[0]), "Regular price ")
 	}
-	for _, n := range m.where(func(n *html.Node) bool { return n.Data == "input" && htmlAttr(n, "name") == "variant_id" }) {
-		v.variantID = htmlAttr(n, "value")
+	for _, n := range m.where(func(n *html.Node) bool { return n.Data == "input" && webtest.Attr(n, "name") == "variant_id" }) {
+		v.variantID = webtest.Attr(n, "value")
 	}
 	for _, o := range m.find("option") {
-		name := htmlAttr(o, "data-option")
+		name := webtest.Attr(o, "data-option")
 		for _, val := range m.under(o).find("option-value") {
-			value := htmlAttr(val, "data-value")
+			value := webtest.Attr(val, "data-value")
 			if val.Data == "a" {
-				v.links[[2]string{name, value}] = htmlAttr(val, "href")
+				v.links[[2]string{name, value}] = webtest.Attr(val, "href")
 			} else {
-				require.Equal(t, "true", htmlAttr(val, "aria-disabled"))
+				require.Equal(t, "true", webtest.Attr(val, "aria-disabled"))
 				v.links[[2]string{name, value}] = ""
 			}
-			if htmlAttr(val, "aria-current") == "true" {
+			if webtest.Attr(val, "aria-current") == "true" {
 				_, dup := v.current[name]
 				require.False(t, dup, "one value of %s is current", name)
 				v.current[name] = value
@@ -332,13 +289,13 @@ func TestProductPage(t *testing.T) {
 		m := d.main()
 
 		require.Equal(t, "h1", m.single("product-title").Data)
-		require.Equal(t, p.Title, htmlText(m.single("product-title")))
-		require.Equal(t, p.Brand, htmlText(m.single("product-brand")))
-		require.Equal(t, def.Price.String(), htmlText(m.single("price-current")),
+		require.Equal(t, p.Title, webtest.Text(m.single("product-title")))
+		require.Equal(t, p.Brand, webtest.Text(m.single("product-brand")))
+		require.Equal(t, def.Price.String(), webtest.Text(m.single("price-current")),
 			"the page opens on the cheapest variant, first among equals")
-		require.Equal(t, def.SKU, htmlText(m.single("variant-sku")))
-		require.Contains(t, htmlText(m.single("product-description")), p.Description)
-		attrs := htmlText(m.single("product-attributes"))
+		require.Equal(t, def.SKU, webtest.Text(m.single("variant-sku")))
+		require.Contains(t, webtest.Text(m.single("product-description")), p.Description)
+		attrs := webtest.Text(m.single("product-attributes"))
 		for _, a := range p.Attributes {
 			require.Contains(t, attrs, a.Name+" "+a.Value)
 		}
@@ -349,7 +306,7 @@ func TestProductPage(t *testing.T) {
 		crumbs := d.under(d.single("breadcrumbs"))
 		var trail []string
 		for _, li := range crumbs.where(func(n *html.Node) bool { return n.Data == "li" }) {
-			trail = append(trail, htmlText(li))
+			trail = append(trail, webtest.Text(li))
 		}
 		want := []string{"Home"}
 		cats, err := env.svc.CategoryTrail(t.Context(), p.CategoryIDs[0])
@@ -360,23 +317,25 @@ func TestProductPage(t *testing.T) {
 		require.Equal(t, append(want, p.Title), trail)
 
 		form := m.single("add-to-cart")
-		require.Equal(t, "post", htmlAttr(form, "method"))
-		require.Equal(t, "/cart/items", htmlAttr(form, "action"))
+		require.Equal(t, "post", webtest.Attr(form, "method"))
+		require.Equal(t, "/cart/items", webtest.Attr(form, "action"))
 		f := m.under(form)
-		hidden := f.where(func(n *html.Node) bool { return htmlAttr(n, "name") == "variant_id" })
+		hidden := f.where(func(n *html.Node) bool { return webtest.Attr(n, "name") == "variant_id" })
 		require.Len(t, hidden, 1)
-		require.Equal(t, "hidden", htmlAttr(hidden[0], "type"))
-		require.Equal(t, strconv.FormatInt(int64(def.ID), 10), htmlAttr(hidden[0], "value"))
-		qty := f.where(func(n *html.Node) bool { return htmlAttr(n, "name") == "quantity" })
+		require.Equal(t, "hidden", webtest.Attr(hidden[0], "type"))
+		require.Equal(t, strconv.FormatInt(int64(def.ID), 10), webtest.Attr(hidden[0], "value"))
+		qty := f.where(func(n *html.Node) bool { return webtest.Attr(n, "name") == "quantity" })
 		require.Len(t, qty, 1)
-		require.Equal(t, "number", htmlAttr(qty[0], "type"))
-		require.Equal(t, "1", htmlAttr(qty[0], "min"))
-		require.Equal(t, "99", htmlAttr(qty[0], "max"))
-		require.Len(t, f.where(func(n *html.Node) bool { return n.Data == "label" && htmlAttr(n, "for") == htmlAttr(qty[0], "id") }), 1,
+		require.Equal(t, "number", webtest.Attr(qty[0], "type"))
+		require.Equal(t, "1", webtest.Attr(qty[0], "min"))
+		require.Equal(t, "99", webtest.Attr(qty[0], "max"))
+		require.Len(t, f.where(func(n *html.Node) bool {
+			return n.Data == "label" && webtest.Attr(n, "for") == webtest.Attr(qty[0], "id")
+		}), 1,
 			"the quantity has a label")
 		submit := m.single("add-to-cart-submit")
-		require.Equal(t, "Add to cart", htmlText(submit))
-		require.False(t, htmlHasAttr(submit, "disabled"))
+		require.Equal(t, "Add to cart", webtest.Text(submit))
+		require.False(t, webtest.HasAttr(submit, "disabled"))
 
 		require.Equal(t, p.Title+" · Test Shop", d.title())
 		desc := d.meta("name", "description")
@@ -390,10 +349,10 @@ func TestProductPage(t *testing.T) {
 		require.Equal(t, shopBaseURL+"/p/"+p.Slug, d.meta("property", "og:url"))
 		require.Empty(t, d.meta("property", "og:image"), "no image, no og:image")
 
-		scripts := d.where(func(n *html.Node) bool { return n.Data == "script" && htmlAttr(n, "src") != "" })
+		scripts := d.where(func(n *html.Node) bool { return n.Data == "script" && webtest.Attr(n, "src") != "" })
 		require.Len(t, scripts, 1)
-		require.Regexp(t, `^/static/suggest\.[0-9a-f]{10}\.js$`, htmlAttr(scripts[0], "src"))
-		require.True(t, htmlHasAttr(scripts[0], "defer"))
+		require.Regexp(t, `^/static/suggest\.[0-9a-f]{10}\.js$`, webtest.Attr(scripts[0], "src"))
+		require.True(t, webtest.HasAttr(scripts[0], "defer"))
 	})
 
 	t.Run("OKCanonicalIgnoresVariant", func(t *testing.T) {
@@ -404,7 +363,7 @@ func TestProductPage(t *testing.T) {
 		d := shop.page(t, fmt.Sprintf("/p/%s?variant=%d&utm_source=mail", p.Slug, last.ID))
 
 		require.Equal(t, shopBaseURL+"/p/"+p.Slug, d.link("canonical"))
-		require.Equal(t, last.SKU, htmlText(d.main().single("variant-sku")))
+		require.Equal(t, last.SKU, webtest.Text(d.main().single("variant-sku")))
 	})
 
 	t.Run("OKEveryVariantReachableByLinks", func(t *testing.T) {
@@ -478,7 +437,7 @@ func TestProductPage(t *testing.T) {
 		foreign := env.product(t, slugs[8]).Variants[1].ID
 		for _, q := range []string{"999999999", "abc", "-1", "", "1e3", strconv.FormatInt(int64(foreign), 10), "99999999999999999999999"} {
 			d := shop.page(t, "/p/"+p.Slug+"?variant="+url.QueryEscape(q))
-			require.Equal(t, p.Variants[0].SKU, htmlText(d.main().single("variant-sku")), "?variant=%s", q)
+			require.Equal(t, p.Variants[0].SKU, webtest.Text(d.main().single("variant-sku")), "?variant=%s", q)
 		}
 	})
 
@@ -521,7 +480,7 @@ func TestProductPage(t *testing.T) {
 			require.NotEmpty(t, cards)
 			require.LessOrEqual(t, len(cards), 8)
 			for _, title := range related.find("product-title") {
-				require.NotEqual(t, "/p/"+s, htmlAttr(title, "href"), "a product is not related to itself")
+				require.NotEqual(t, "/p/"+s, webtest.Attr(title, "href"), "a product is not related to itself")
 			}
 		}
 	})
@@ -559,13 +518,13 @@ func TestProductPage(t *testing.T) {
 				require.Empty(t, m.find("stock-status"), "untracked variant: nothing said")
 				require.NotContains(t, offer, "availability")
 			} else {
-				require.Equal(t, c.status, htmlText(m.single("stock-status")))
-				require.Equal(t, c.kind, htmlAttr(m.single("stock-status"), "data-stock"))
+				require.Equal(t, c.status, webtest.Text(m.single("stock-status")))
+				require.Equal(t, c.kind, webtest.Attr(m.single("stock-status"), "data-stock"))
 				require.Equal(t, c.schema, offer["availability"])
 			}
-			require.Equal(t, !c.buyable, htmlHasAttr(m.single("add-to-cart-submit"), "disabled"), c.status)
-			qty := m.where(func(n *html.Node) bool { return htmlAttr(n, "name") == "quantity" })[0]
-			require.Equal(t, c.max, htmlAttr(qty, "max"), c.status)
+			require.Equal(t, !c.buyable, webtest.HasAttr(m.single("add-to-cart-submit"), "disabled"), c.status)
+			qty := m.where(func(n *html.Node) bool { return webtest.Attr(n, "name") == "quantity" })[0]
+			require.Equal(t, c.max, webtest.Attr(qty, "max"), c.status)
 		}
 	})
 
@@ -624,7 +583,7 @@ func TestProductPageEdited(t *testing.T) {
 		require.Equal(t, "/p/"+renamed.Slug+"-2026?variant=12&utm_source=mail", res.header.Get("Location"),
 			"the query string survives the redirect")
 		d := shop.page(t, res.header.Get("Location"))
-		require.Equal(t, renamed.Title, htmlText(d.main().single("product-title")))
+		require.Equal(t, renamed.Title, webtest.Text(d.main().single("product-title")))
 	})
 
 	t.Run("OKImages", func(t *testing.T) {
@@ -634,15 +593,15 @@ func TestProductPageEdited(t *testing.T) {
 		require.Empty(t, m.find("gallery-placeholder"))
 		imgs := m.find("product-image")
 		require.Len(t, imgs, 2, "pictures of another variant, and those not rendered yet, are left out")
-		require.Equal(t, "/media/aaaaaaaaaaaaaaaaaaaaa111-640.webp", htmlAttr(imgs[0], "src"))
-		require.Equal(t, "/media/aaaaaaaaaaaaaaaaaaaaa111-320.webp 320w, /media/aaaaaaaaaaaaaaaaaaaaa111-640.webp 640w, /media/aaaaaaaaaaaaaaaaaaaaa111-1280.webp 1280w", htmlAttr(imgs[0], "srcset"))
-		require.NotEmpty(t, htmlAttr(imgs[0], "sizes"))
-		require.Equal(t, "1600", htmlAttr(imgs[0], "width"))
-		require.Equal(t, "2000", htmlAttr(imgs[0], "height"))
-		require.Equal(t, "Front view", htmlAttr(imgs[0], "alt"))
-		require.Equal(t, "eager", htmlAttr(imgs[0], "loading"))
-		require.Equal(t, "lazy", htmlAttr(imgs[1], "loading"))
-		require.Equal(t, edited.Title, htmlAttr(imgs[1], "alt"), "an image without alt text is described by the title")
+		require.Equal(t, "/media/aaaaaaaaaaaaaaaaaaaaa111-640.webp", webtest.Attr(imgs[0], "src"))
+		require.Equal(t, "/media/aaaaaaaaaaaaaaaaaaaaa111-320.webp 320w, /media/aaaaaaaaaaaaaaaaaaaaa111-640.webp 640w, /media/aaaaaaaaaaaaaaaaaaaaa111-1280.webp 1280w", webtest.Attr(imgs[0], "srcset"))
+		require.NotEmpty(t, webtest.Attr(imgs[0], "sizes"))
+		require.Equal(t, "1600", webtest.Attr(imgs[0], "width"))
+		require.Equal(t, "2000", webtest.Attr(imgs[0], "height"))
+		require.Equal(t, "Front view", webtest.Attr(imgs[0], "alt"))
+		require.Equal(t, "eager", webtest.Attr(imgs[0], "loading"))
+		require.Equal(t, "lazy", webtest.Attr(imgs[1], "loading"))
+		require.Equal(t, edited.Title, webtest.Attr(imgs[1], "alt"), "an image without alt text is described by the title")
 		require.Equal(t, shopBaseURL+"/media/aaaaaaaaaaaaaaaaaaaaa111-1280.webp", d.meta("property", "og:image"))
 		require.Equal(t, []any{shopBaseURL + "/media/aaaaaaaaaaaaaaaaaaaaa111-1280.webp", shopBaseURL + "/media/bbbbbbbbbbbbbbbbbbbbb222-1280.webp"},
 			d.jsonLD()["Product"]["image"])

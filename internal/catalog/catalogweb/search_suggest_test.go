@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 func TestSearchSuggest(t *testing.T) {
@@ -47,7 +49,7 @@ func TestSearchSuggest(t *testing.T) {
 				products++
 				require.Contains(t, strings.ToLower(s.Label), "hood")
 				require.True(t, strings.HasPrefix(s.URL, "/p/"))
-				require.Equal(t, s.Label, htmlText(shop.page(t, s.URL).main().single("product-title")),
+				require.Equal(t, s.Label, webtest.Text(shop.page(t, s.URL).main().single("product-title")),
 					"a suggestion leads to its product")
 			}
 		}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
+
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // allResults follows the pagination from path and returns every card of every page.
@@ -22,7 +24,7 @@ func (e *listingEnv) allResults(t *testing.T, path string) []cardInfo {
 		if !d.has("pagination-next") {
 			return out
 		}
-		path = attrOf(d.one("pagination-next"), "href")
+		path = webtest.Attr(d.one("pagination-next"), "href")
 	}
 	t.Fatalf("more than 20 pages of results from %s", path)
 	return nil
@@ -59,7 +61,7 @@ func TestSearchPage(t *testing.T) {
 	t.Run("OKFindsTShirts", func(t *testing.T) {
 		t.Parallel()
 		d := env.page(t, searchURL("t-shirt"))
-		require.Equal(t, "Results for “t-shirt”", textOf(d.one("search-title")))
+		require.Equal(t, "Results for “t-shirt”", webtest.Text(d.one("search-title")))
 		require.Equal(t, "noindex", d.meta("robots"))
 		require.Empty(t, d.canonical())
 		require.False(t, d.has("search-corrected"), "a correct spelling is not corrected")
@@ -81,10 +83,10 @@ func TestSearchPage(t *testing.T) {
 		t.Parallel()
 		d := env.page(t, searchURL("tshrit"))
 		notice := d.one("search-corrected")
-		require.Contains(t, textOf(notice), "Showing results for tshirt")
+		require.Contains(t, webtest.Text(notice), "Showing results for tshirt")
 		instead := d.one("search-instead")
-		require.Equal(t, "Search instead for tshrit", textOf(instead))
-		require.Equal(t, "/search?exact=1&q=tshrit", attrOf(instead, "href"))
+		require.Equal(t, "Search instead for tshrit", webtest.Text(instead))
+		require.Equal(t, "/search?exact=1&q=tshrit", webtest.Attr(instead, "href"))
 		require.Positive(t, d.count())
 		for _, c := range d.cards() {
 			require.Contains(t, c.title, "T-Shirt")
@@ -92,7 +94,7 @@ func TestSearchPage(t *testing.T) {
 		require.False(t, d.has("no-results"))
 
 		// Following "search instead" searches the typed text without correcting it.
-		typed := env.page(t, attrOf(instead, "href"))
+		typed := env.page(t, webtest.Attr(instead, "href"))
 		require.False(t, typed.has("search-corrected"))
 		require.True(t, typed.has("no-results"))
 	})
@@ -115,13 +117,13 @@ func TestSearchPage(t *testing.T) {
 	t.Run("OKNoResults", func(t *testing.T) {
 		t.Parallel()
 		d := env.page(t, searchURL("qwxzvbnm"))
-		require.Equal(t, "Results for “qwxzvbnm”", textOf(d.one("search-title")))
-		require.Equal(t, "0 products", textOf(d.one("result-count")))
+		require.Equal(t, "Results for “qwxzvbnm”", webtest.Text(d.one("search-title")))
+		require.Equal(t, "0 products", webtest.Text(d.one("result-count")))
 		nr := d.within(d.one("no-results"))
 		var cats []string
 		for n := range nr.one("suggested-categories").Descendants() {
 			if n.Type == html.ElementNode && n.Data == "a" {
-				cats = append(cats, attrOf(n, "href"))
+				cats = append(cats, webtest.Attr(n, "href"))
 			}
 		}
 		require.Equal(t, []string{"/c/clothing", "/c/footwear", "/c/accessories", "/c/sale"}, cats)
@@ -134,10 +136,10 @@ func TestSearchPage(t *testing.T) {
 		t.Parallel()
 		for _, path := range []string{"/search", "/search?q=", "/search?q=+++", "/search?q=%00%01", "/search?brand=Nike&page=3"} {
 			d := env.page(t, path)
-			require.Equal(t, "Search the shop", textOf(d.one("search-title")), path)
+			require.Equal(t, "Search the shop", webtest.Text(d.one("search-title")), path)
 			require.True(t, d.has("search-page-form"))
 			require.Len(t, d.within(d.one("top-categories")).all("product-card"), 0)
-			require.Contains(t, textOf(d.one("top-categories")), "Clothing")
+			require.Contains(t, webtest.Text(d.one("top-categories")), "Clothing")
 			require.False(t, d.has("listing"))
 			require.False(t, d.has("no-results"))
 			require.Equal(t, "noindex", d.meta("robots"))
@@ -160,14 +162,14 @@ func TestSearchPage(t *testing.T) {
 			require.Equal(t, brand.value, c.brand)
 		}
 		require.Len(t, d.all("active-filter"), 1)
-		require.Equal(t, searchURL("shirt"), attrOf(d.one("clear-filters"), "href"))
+		require.Equal(t, searchURL("shirt"), webtest.Attr(d.one("clear-filters"), "href"))
 		require.Equal(t, searchURL("shirt"), d.facetValue("brand", brand.value).href, "toggling off restores the URL")
 
 		// The sort form keeps the search text and the filter.
 		var hidden []string
 		for n := range d.one("sort-form").Descendants() {
-			if n.Type == html.ElementNode && n.Data == "input" && attrOf(n, "type") == "hidden" {
-				hidden = append(hidden, attrOf(n, "name")+"="+attrOf(n, "value"))
+			if n.Type == html.ElementNode && n.Data == "input" && webtest.Attr(n, "type") == "hidden" {
+				hidden = append(hidden, webtest.Attr(n, "name")+"="+webtest.Attr(n, "value"))
 			}
 		}
 		require.Equal(t, []string{"brand=" + brand.value, "q=shirt"}, hidden)
@@ -180,7 +182,7 @@ func TestSearchPage(t *testing.T) {
 		require.Equal(t, 0, d.count())
 		require.False(t, d.has("no-results"), "the way out is to loosen the filters")
 		require.True(t, d.has("listing-empty"))
-		require.Equal(t, searchURL("shirt"), attrOf(d.one("clear-filters"), "href"))
+		require.Equal(t, searchURL("shirt"), webtest.Attr(d.one("clear-filters"), "href"))
 		require.True(t, d.facetValue("brand", "Birkenstock").selected)
 	})
 
@@ -192,7 +194,7 @@ func TestSearchPage(t *testing.T) {
 		for i := 1; i < len(cards); i++ {
 			require.LessOrEqual(t, cards[i-1].price, cards[i].price)
 		}
-		next := attrOf(d.one("pagination-next"), "href")
+		next := webtest.Attr(d.one("pagination-next"), "href")
 		require.Equal(t, "/search?page=2&q=shirt&sort=price_asc", next)
 		p2 := env.page(t, next).cards()
 		require.NotEmpty(t, p2)
@@ -216,6 +218,6 @@ func TestSearchPage(t *testing.T) {
 			require.True(t, res.doc.has("search-title"), "query %.60q", q)
 		}
 		d := env.page(t, "/search?q=shirt&page=999999")
-		require.Equal(t, "Page "+strconv.Itoa((d.count()+23)/24), textOf(d.one("pagination-current")))
+		require.Equal(t, "Page "+strconv.Itoa((d.count()+23)/24), webtest.Text(d.one("pagination-current")))
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/monoshop/monoshop/internal/platform/audit"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // adjustForm is what a staff member's browser holds of one level's adjust form: the
@@ -17,9 +18,9 @@ import (
 func adjustFormOf(t *testing.T, p page, location string) url.Values {
 	t.Helper()
 	row := p.levelRow(t, location)
-	expected := within(row, "adjust-expected")
+	expected := webtest.ByTestID(row, "adjust-expected")
 	require.Len(t, expected, 1)
-	return url.Values{"location_id": {attr(row, "data-location-id")}, "expected_on_hand": {attr(expected[0], "value")}}
+	return url.Values{"location_id": {webtest.Attr(row, "data-location-id")}, "expected_on_hand": {webtest.Attr(expected[0], "value")}}
 }
 
 func TestLevelAdjust(t *testing.T) {
@@ -30,8 +31,8 @@ func TestLevelAdjust(t *testing.T) {
 		e := setup(t)
 		e.give(t, teeS, e.main, 10)
 		p := parse(t, e.get(t, "/admin/inventory/variants/101").body)
-		require.Equal(t, "Organic tee — S", text(p.one(t, "variant-name")))
-		require.Equal(t, "10", text(within(p.levelRow(t, "Main warehouse"), "level-on-hand")[0]))
+		require.Equal(t, "Organic tee — S", webtest.TextContent(p.one(t, "variant-name")))
+		require.Equal(t, "10", webtest.TextContent(webtest.ByTestID(p.levelRow(t, "Main warehouse"), "level-on-hand")[0]))
 		form := adjustFormOf(t, p, "Main warehouse")
 		require.Equal(t, "10", form.Get("expected_on_hand"))
 
@@ -45,16 +46,16 @@ func TestLevelAdjust(t *testing.T) {
 		p = parse(t, e.get(t, "/admin/inventory/variants/101").body)
 		rows := p.byTestID("movement-row")
 		require.Len(t, rows, 2, "the delivery and the adjustment")
-		require.Equal(t, "Adjusted", text(within(rows[0], "movement-reason")[0]))
-		require.Equal(t, "+2", text(within(rows[0], "movement-on-hand")[0]))
-		require.Equal(t, "Stock count", text(within(rows[0], "movement-note")[0]))
+		require.Equal(t, "Adjusted", webtest.TextContent(webtest.ByTestID(rows[0], "movement-reason")[0]))
+		require.Equal(t, "+2", webtest.TextContent(webtest.ByTestID(rows[0], "movement-on-hand")[0]))
+		require.Equal(t, "Stock count", webtest.TextContent(webtest.ByTestID(rows[0], "movement-note")[0]))
 	})
 
 	t.Run("OKFirstStockAtAnEmptyLocation", func(t *testing.T) {
 		t.Parallel()
 		e := setup(t)
 		p := parse(t, e.get(t, "/admin/inventory/variants/201").body)
-		require.Equal(t, "untracked", attr(p.one(t, "variant-state").Parent, "data-stock"))
+		require.Equal(t, "untracked", webtest.Attr(p.one(t, "variant-state").Parent, "data-stock"))
 		form := adjustFormOf(t, p, "City store")
 		require.Equal(t, "0", form.Get("expected_on_hand"), "a location without stock shows and expects 0")
 		form.Set("on_hand", "4")
@@ -82,7 +83,7 @@ func TestLevelAdjust(t *testing.T) {
 		res := e.post(t, "/admin/inventory/variants/102/adjust", bob)
 		require.Equal(t, http.StatusConflict, res.status)
 		p := parse(t, res.body)
-		notice := text(p.one(t, "stale-notice"))
+		notice := webtest.TextContent(p.one(t, "stale-notice"))
 		require.Contains(t, notice, "changed since you opened it")
 		require.Contains(t, notice, "Nothing was saved")
 		require.Contains(t, notice, "It now shows 8 on hand")
@@ -95,8 +96,8 @@ func TestLevelAdjust(t *testing.T) {
 		again := adjustFormOf(t, p, "Main warehouse")
 		require.Equal(t, "8", again.Get("expected_on_hand"))
 		row := p.levelRow(t, "Main warehouse")
-		typed := findAll(row, func(n *html.Node) bool { return attr(n, "name") == "on_hand" })
-		require.Equal(t, "15", attr(typed[0], "value"))
+		typed := webtest.All(row, func(n *html.Node) bool { return webtest.Attr(n, "name") == "on_hand" })
+		require.Equal(t, "15", webtest.Attr(typed[0], "value"))
 		again.Set("on_hand", "13")
 		again.Set("reason", "Delivery of five")
 		require.Equal(t, http.StatusSeeOther, e.post(t, "/admin/inventory/variants/102/adjust", again).status)

@@ -24,6 +24,7 @@ import (
 	"github.com/monoshop/monoshop/internal/platform/audit"
 	"github.com/monoshop/monoshop/internal/platform/dbtest"
 	"github.com/monoshop/monoshop/web"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -216,84 +217,23 @@ type page struct{ root *html.Node }
 
 func parse(t *testing.T, body string) page {
 	t.Helper()
-	n, err := html.Parse(strings.NewReader(body))
-	require.NoError(t, err)
-	return page{n}
+	return page{webtest.Parse(t, body)}
 }
 
-func (p page) all(pred func(*html.Node) bool) []*html.Node { return findAll(p.root, pred) }
-
-func findAll(root *html.Node, pred func(*html.Node) bool) []*html.Node {
-	var out []*html.Node
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && pred(n) {
-			out = append(out, n)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(root)
-	return out
-}
-
-func byTestID(id string) func(*html.Node) bool {
-	return func(n *html.Node) bool { return attr(n, "data-testid") == id }
-}
-
-func (p page) byTestID(id string) []*html.Node { return p.all(byTestID(id)) }
+func (p page) byTestID(id string) []*html.Node { return webtest.ByTestID(p.root, id) }
 
 func (p page) has(id string) bool { return len(p.byTestID(id)) > 0 }
 
 func (p page) one(t *testing.T, id string) *html.Node {
 	t.Helper()
-	nodes := p.byTestID(id)
-	require.Len(t, nodes, 1, "exactly one data-testid=%q", id)
-	return nodes[0]
-}
-
-// within returns the elements with data-testid id inside n.
-func within(n *html.Node, id string) []*html.Node { return findAll(n, byTestID(id)) }
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-// text is the node's text with runs of white space collapsed.
-func text(n *html.Node) string {
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return strings.Join(strings.Fields(b.String()), " ")
-}
-
-func texts(nodes []*html.Node) []string {
-	out := make([]string, len(nodes))
-	for i, n := range nodes {
-		out[i] = text(n)
-	}
-	return out
+	return webtest.One(t, p.root, id)
 }
 
 // levelRow is the row of the variant page for a location.
 func (p page) levelRow(t *testing.T, location string) *html.Node {
 	t.Helper()
 	for _, n := range p.byTestID("level-row") {
-		if attr(n, "data-location") == location {
+		if webtest.Attr(n, "data-location") == location {
 			return n
 		}
 	}

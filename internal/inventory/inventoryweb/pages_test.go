@@ -11,6 +11,7 @@ import (
 
 	"github.com/monoshop/monoshop/internal/inventory"
 	"github.com/monoshop/monoshop/internal/platform/db"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 func TestStockTransfer(t *testing.T) {
@@ -32,10 +33,10 @@ func TestStockTransfer(t *testing.T) {
 		require.Equal(t, 3, e.onHand(t, teeS, e.store))
 
 		p = parse(t, e.get(t, "/admin/inventory/variants/101").body)
-		require.Equal(t, "7", text(within(p.levelRow(t, "Main warehouse"), "level-on-hand")[0]))
-		require.Equal(t, "3", text(within(p.levelRow(t, "City store"), "level-on-hand")[0]))
-		require.Equal(t, "10", text(p.one(t, "variant-on-hand")), "a transfer moves stock, it does not make any")
-		reasons := texts(p.byTestID("movement-reason"))
+		require.Equal(t, "7", webtest.TextContent(webtest.ByTestID(p.levelRow(t, "Main warehouse"), "level-on-hand")[0]))
+		require.Equal(t, "3", webtest.TextContent(webtest.ByTestID(p.levelRow(t, "City store"), "level-on-hand")[0]))
+		require.Equal(t, "10", webtest.TextContent(p.one(t, "variant-on-hand")), "a transfer moves stock, it does not make any")
+		reasons := webtest.TextContents(p.byTestID("movement-reason"))
 		require.Contains(t, reasons, "Transfer in")
 		require.Contains(t, reasons, "Transfer out")
 	})
@@ -50,9 +51,9 @@ func TestStockTransfer(t *testing.T) {
 		res := e.post(t, "/admin/inventory/variants/101/transfer", transfer(e, e.main, e.store, "2"))
 		require.Equal(t, http.StatusUnprocessableEntity, res.status)
 		p := parse(t, res.body)
-		require.Equal(t, "Only 1 available at that location.", text(p.one(t, "field-error-quantity")), "what orders hold cannot move")
+		require.Equal(t, "Only 1 available at that location.", webtest.TextContent(p.one(t, "field-error-quantity")), "what orders hold cannot move")
 		require.Equal(t, 5, e.onHand(t, teeS, e.main))
-		require.Equal(t, "2", attr(findAll(p.one(t, "transfer-form"), func(n *htmlNodeT) bool { return attr(n, "name") == "quantity" })[0], "value"),
+		require.Equal(t, "2", webtest.Attr(webtest.All(p.one(t, "transfer-form"), func(n *htmlNodeT) bool { return webtest.Attr(n, "name") == "quantity" })[0], "value"),
 			"what was typed is kept")
 	})
 
@@ -95,9 +96,9 @@ func TestImportPage(t *testing.T) {
 		require.Equal(t, http.StatusOK, res.status)
 		p = parse(t, res.body)
 		require.True(t, p.has("import-dry-run-ok"))
-		require.Equal(t, "2", text(p.one(t, "import-changed")))
-		require.Equal(t, []string{"5", "0"}, texts(p.byTestID("import-change-before")))
-		require.Equal(t, []string{"9", "4"}, texts(p.byTestID("import-change-after")))
+		require.Equal(t, "2", webtest.TextContent(p.one(t, "import-changed")))
+		require.Equal(t, []string{"5", "0"}, webtest.TextContents(p.byTestID("import-change-before")))
+		require.Equal(t, []string{"9", "4"}, webtest.TextContents(p.byTestID("import-change-after")))
 		require.Equal(t, 5, e.onHand(t, teeS, e.main), "a dry run writes nothing")
 
 		res = e.upload(t, file, false)
@@ -117,10 +118,10 @@ func TestImportPage(t *testing.T) {
 		res := e.upload(t, file, false)
 		require.Equal(t, http.StatusUnprocessableEntity, res.status)
 		p := parse(t, res.body)
-		require.Contains(t, text(p.one(t, "import-nothing-written")), "Nothing was written: 2 problems found")
-		require.Equal(t, []string{"3", "4"}, texts(p.byTestID("import-error-line")))
-		require.Equal(t, []string{"on_hand", "sku"}, texts(p.byTestID("import-error-column")))
-		require.Equal(t, `"four" is not a whole number.`, texts(p.byTestID("import-error-message"))[0])
+		require.Contains(t, webtest.TextContent(p.one(t, "import-nothing-written")), "Nothing was written: 2 problems found")
+		require.Equal(t, []string{"3", "4"}, webtest.TextContents(p.byTestID("import-error-line")))
+		require.Equal(t, []string{"on_hand", "sku"}, webtest.TextContents(p.byTestID("import-error-column")))
+		require.Equal(t, `"four" is not a whole number.`, webtest.TextContents(p.byTestID("import-error-message"))[0])
 		require.Equal(t, 5, e.onHand(t, teeS, e.main), "line 2 was valid but nothing was written")
 		require.Zero(t, e.movements(t, teeS, "import"))
 	})
@@ -134,7 +135,7 @@ func TestImportPage(t *testing.T) {
 		require.Equal(t, http.StatusBadRequest, e.do(t, req).status, "a body that is not multipart")
 		res := e.upload(t, "", false)
 		require.Equal(t, http.StatusUnprocessableEntity, res.status)
-		require.Contains(t, text(parse(t, res.body).one(t, "import-error-message")), "empty")
+		require.Contains(t, webtest.TextContent(parse(t, res.body).one(t, "import-error-message")), "empty")
 	})
 }
 
@@ -150,14 +151,14 @@ func TestLowStockPage(t *testing.T) {
 	rows := p.byTestID("low-stock-row")
 	var ids []string
 	for _, r := range rows {
-		ids = append(ids, attr(r, "data-id"))
+		ids = append(ids, webtest.Attr(r, "data-id"))
 	}
 	require.Equal(t, []string{"103", "201", "101"}, ids, "emptiest first; TEE-L has a policy but no stock at all")
-	require.Equal(t, []string{"TEE-L", "MUG-1", "TEE-S"}, texts(p.byTestID("low-stock-sku")))
-	require.Equal(t, []string{"Organic tee — L", "Enamel mug", "Organic tee — S"}, texts(p.byTestID("low-stock-name")))
-	require.Equal(t, []string{"0", "0", "2"}, texts(p.byTestID("low-stock-available")))
-	require.Equal(t, []string{"3", "5", "5"}, texts(p.byTestID("low-stock-threshold")))
-	require.Equal(t, "/admin/inventory/variants/101", attr(p.byTestID("low-stock-name")[2], "href"))
+	require.Equal(t, []string{"TEE-L", "MUG-1", "TEE-S"}, webtest.TextContents(p.byTestID("low-stock-sku")))
+	require.Equal(t, []string{"Organic tee — L", "Enamel mug", "Organic tee — S"}, webtest.TextContents(p.byTestID("low-stock-name")))
+	require.Equal(t, []string{"0", "0", "2"}, webtest.TextContents(p.byTestID("low-stock-available")))
+	require.Equal(t, []string{"3", "5", "5"}, webtest.TextContents(p.byTestID("low-stock-threshold")))
+	require.Equal(t, "/admin/inventory/variants/101", webtest.Attr(p.byTestID("low-stock-name")[2], "href"))
 
 	t.Run("OKEmpty", func(t *testing.T) {
 		t.Parallel()
@@ -174,35 +175,35 @@ func TestStockList(t *testing.T) {
 	e.give(t, mug, e.store, 1)
 
 	p := parse(t, e.get(t, "/admin/inventory").body)
-	require.Equal(t, []string{"Main warehouse", "City store"}, texts(p.byTestID("stock-location-column")))
+	require.Equal(t, []string{"Main warehouse", "City store"}, webtest.TextContents(p.byTestID("stock-location-column")))
 	rows := p.byTestID("stock-row")
 	require.Len(t, rows, 2, "without a search: the variants with stock records")
-	require.Equal(t, "TEE-S", text(within(rows[0], "stock-sku")[0]))
-	require.Equal(t, []string{"8", "2"}, texts(within(rows[0], "stock-on-hand")))
-	require.Equal(t, "10", text(within(rows[0], "stock-available")[0]))
-	require.Equal(t, "in-stock", attr(within(rows[0], "stock-state")[0].Parent, "data-stock"))
-	require.Equal(t, "low", attr(within(rows[1], "stock-state")[0].Parent, "data-stock"))
+	require.Equal(t, "TEE-S", webtest.TextContent(webtest.ByTestID(rows[0], "stock-sku")[0]))
+	require.Equal(t, []string{"8", "2"}, webtest.TextContents(webtest.ByTestID(rows[0], "stock-on-hand")))
+	require.Equal(t, "10", webtest.TextContent(webtest.ByTestID(rows[0], "stock-available")[0]))
+	require.Equal(t, "in-stock", webtest.Attr(webtest.ByTestID(rows[0], "stock-state")[0].Parent, "data-stock"))
+	require.Equal(t, "low", webtest.Attr(webtest.ByTestID(rows[1], "stock-state")[0].Parent, "data-stock"))
 
 	t.Run("OKSearchBySKUFindsUnstockedToo", func(t *testing.T) {
 		t.Parallel()
 		p := parse(t, e.get(t, "/admin/inventory?q=tee-").body)
-		require.Equal(t, []string{"TEE-S", "TEE-M", "TEE-L"}, texts(p.byTestID("stock-sku")))
-		require.Equal(t, "untracked", attr(within(p.byTestID("stock-row")[1], "stock-state")[0].Parent, "data-stock"))
-		require.Equal(t, "3 variants matching “tee-”", text(p.one(t, "stock-count")))
+		require.Equal(t, []string{"TEE-S", "TEE-M", "TEE-L"}, webtest.TextContents(p.byTestID("stock-sku")))
+		require.Equal(t, "untracked", webtest.Attr(webtest.ByTestID(p.byTestID("stock-row")[1], "stock-state")[0].Parent, "data-stock"))
+		require.Equal(t, "3 variants matching “tee-”", webtest.TextContent(p.one(t, "stock-count")))
 	})
 
 	t.Run("OKSearchByTitle", func(t *testing.T) {
 		t.Parallel()
 		p := parse(t, e.get(t, "/admin/inventory?q="+url.QueryEscape("enamel")).body)
-		require.Equal(t, []string{"MUG-1"}, texts(p.byTestID("stock-sku")))
-		require.Equal(t, "/admin/inventory/variants/201", attr(p.one(t, "stock-variant-link"), "href"))
+		require.Equal(t, []string{"MUG-1"}, webtest.TextContents(p.byTestID("stock-sku")))
+		require.Equal(t, "/admin/inventory/variants/201", webtest.Attr(p.one(t, "stock-variant-link"), "href"))
 	})
 
 	t.Run("OKNoMatch", func(t *testing.T) {
 		t.Parallel()
 		p := parse(t, e.get(t, "/admin/inventory?q=zzz").body)
 		require.False(t, p.has("stock-row"))
-		require.Equal(t, "No variant matches “zzz”.", text(p.one(t, "stock-count")))
+		require.Equal(t, "No variant matches “zzz”.", webtest.TextContent(p.one(t, "stock-count")))
 	})
 }
 
@@ -213,13 +214,13 @@ func TestLocations(t *testing.T) {
 	res := e.post(t, "/admin/inventory/locations", url.Values{"name": {"Pop-up stand"}, "priority": {"20"}})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
 	p := parse(t, e.get(t, "/admin/inventory/locations").body)
-	require.Equal(t, []string{"Pop-up stand", "Main warehouse", "City store"}, texts(p.byTestID("location-name")), "highest priority first")
+	require.Equal(t, []string{"Pop-up stand", "Main warehouse", "City store"}, webtest.TextContents(p.byTestID("location-name")), "highest priority first")
 
 	res = e.post(t, "/admin/inventory/locations", url.Values{"name": {"Main warehouse"}, "priority": {"1"}})
 	require.Equal(t, http.StatusConflict, res.status)
 	p = parse(t, res.body)
-	require.Equal(t, "Another location has this name.", text(p.one(t, "field-error-name")))
-	require.Equal(t, "Main warehouse", attr(findAll(p.one(t, "location-form"), func(n *htmlNodeT) bool { return attr(n, "name") == "name" })[0], "value"))
+	require.Equal(t, "Another location has this name.", webtest.TextContent(p.one(t, "field-error-name")))
+	require.Equal(t, "Main warehouse", webtest.Attr(webtest.All(p.one(t, "location-form"), func(n *htmlNodeT) bool { return webtest.Attr(n, "name") == "name" })[0], "value"))
 
 	for _, form := range []url.Values{{"name": {""}}, {"name": {"Shed"}, "priority": {"high"}}} {
 		require.Equal(t, http.StatusUnprocessableEntity, e.post(t, "/admin/inventory/locations", form).status)
@@ -247,7 +248,7 @@ func TestPolicyUpdate(t *testing.T) {
 	}))
 	res = e.post(t, "/admin/inventory/variants/101/policy", url.Values{"low_stock_threshold": {"2"}})
 	require.Equal(t, http.StatusConflict, res.status)
-	require.Contains(t, text(parse(t, res.body).one(t, "form-error")), "restock before turning backorders off")
+	require.Contains(t, webtest.TextContent(parse(t, res.body).one(t, "form-error")), "restock before turning backorders off")
 
 	res = e.post(t, "/admin/inventory/variants/101/policy", url.Values{"low_stock_threshold": {"-3"}})
 	require.Equal(t, http.StatusUnprocessableEntity, res.status)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/money"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 func TestAdminDiscountCodes(t *testing.T) {
@@ -28,7 +29,7 @@ func TestAdminDiscountCodes(t *testing.T) {
 		require.True(t, e.open(t, "/admin/discounts").has("discounts-empty"))
 
 		p := e.open(t, "/admin/discounts/new")
-		require.True(t, hasAttr(input(t, p.one(t, "discount-form"), "active"), "checked"), "a new code is active unless unticked")
+		require.True(t, webtest.HasAttr(webtest.Control(t, p.one(t, "discount-form"), "active"), "checked"), "a new code is active unless unticked")
 		to, msg := e.followed(t, settingsSubmit(t, e, p, "discount-form", url.Values{
 			"code": {"spring-15"}, "kind": {"percent"}, "percent": {"15"}, "min_subtotal": {"30"},
 			"starts_at": {"2020-03-01T00:00"}, "ends_at": {"2099-06-01T00:00"}, "usage_limit": {"100"}, "per_customer_limit": {"1"},
@@ -45,7 +46,7 @@ func TestAdminDiscountCodes(t *testing.T) {
 		require.Equal(t, money.New(600, "EUR"), o.DiscountTotal, "15 % of €40.00")
 		require.Equal(t, "1 of 100", discountRow(t, e, "SPRING-15")[2])
 
-		edit := attr(within(row, "discount-code")[0], "href")
+		edit := webtest.Attr(webtest.ByTestID(row, "discount-code")[0], "href")
 		p = e.open(t, edit)
 		require.Equal(t, "15", settingsValue(t, p, "discount-form", "percent"))
 		require.Equal(t, "2099-06-01T00:00", settingsValue(t, p, "discount-form", "ends_at"))
@@ -55,12 +56,12 @@ func TestAdminDiscountCodes(t *testing.T) {
 			"saving the form as shown keeps everything else, uses included")
 
 		row = settingsRow(t, e.open(t, "/admin/discounts"), "discount-row", "data-code", "SPRING-15")
-		to, msg = e.saved(t, attr(within(row, "discount-deactivate")[0], "action"), url.Values{})
+		to, msg = e.saved(t, webtest.Attr(webtest.ByTestID(row, "discount-deactivate")[0], "action"), url.Values{})
 		require.Equal(t, "/admin/discounts", to)
 		require.Equal(t, "Discount code SPRING-15 deactivated: it no longer applies to new orders.", msg)
 		require.Equal(t, "Inactive", discountRow(t, e, "SPRING-15")[3])
 		row = settingsRow(t, e.open(t, "/admin/discounts"), "discount-row", "data-code", "SPRING-15")
-		require.Empty(t, within(row, "discount-deactivate"), "an inactive code offers no deactivation")
+		require.Empty(t, webtest.ByTestID(row, "discount-deactivate"), "an inactive code offers no deactivation")
 
 		_, err = e.checkout(t, "bob", "SPRING-15")
 		require.True(t, apperr.Is(err, apperr.Invalid), "%v", err)
@@ -84,8 +85,8 @@ func TestAdminDiscountCodes(t *testing.T) {
 			"ends_at": "2026-11-30T09:00", "usage_limit": "none"} {
 			require.Equal(t, typed, settingsValue(t, p, "discount-form", name), "%s is kept as typed", name)
 		}
-		require.Equal(t, "fixed", attr(findAll(input(t, p.one(t, "discount-form"), "kind"), func(n *htmlNode) bool {
-			return n.Data == "option" && hasAttr(n, "selected")
+		require.Equal(t, "fixed", webtest.Attr(webtest.All(webtest.Control(t, p.one(t, "discount-form"), "kind"), func(n *htmlNode) bool {
+			return n.Data == "option" && webtest.HasAttr(n, "selected")
 		})[0], "value"))
 		require.True(t, e.open(t, "/admin/discounts").has("discounts-empty"), "nothing was saved")
 

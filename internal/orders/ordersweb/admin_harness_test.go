@@ -29,6 +29,7 @@ import (
 	"github.com/monoshop/monoshop/internal/platform/money"
 	"github.com/monoshop/monoshop/internal/users"
 	"github.com/monoshop/monoshop/web"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // TestMain is the package's one TestMain (every test file of ordersweb shares it): the
@@ -272,9 +273,7 @@ type page struct{ root *html.Node }
 
 func parse(t *testing.T, body string) page {
 	t.Helper()
-	n, err := html.Parse(strings.NewReader(body))
-	require.NoError(t, err)
-	return page{n}
+	return page{webtest.Parse(t, body)}
 }
 
 // open fetches path, requires 200 and parses it.
@@ -285,113 +284,24 @@ func (e *adminEnv) open(t *testing.T, path string, hdr ...string) page {
 	return parse(t, res.body)
 }
 
-func findAll(root *html.Node, pred func(*html.Node) bool) []*html.Node {
-	var out []*html.Node
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && pred(n) {
-			out = append(out, n)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(root)
-	return out
-}
-
-func byTestID(id string) func(*html.Node) bool {
-	return func(n *html.Node) bool { return attr(n, "data-testid") == id }
-}
-
-func (p page) byTestID(id string) []*html.Node { return findAll(p.root, byTestID(id)) }
+func (p page) byTestID(id string) []*html.Node { return webtest.ByTestID(p.root, id) }
 
 func (p page) has(id string) bool { return len(p.byTestID(id)) > 0 }
 
 func (p page) one(t *testing.T, id string) *html.Node {
 	t.Helper()
-	nodes := p.byTestID(id)
-	require.Len(t, nodes, 1, "exactly one data-testid=%q", id)
-	return nodes[0]
+	return webtest.One(t, p.root, id)
 }
 
 // text of the single element with data-testid id.
 func (p page) text(t *testing.T, id string) string {
 	t.Helper()
-	return text(p.one(t, id))
-}
-
-// within returns the elements with data-testid id inside n.
-func within(n *html.Node, id string) []*html.Node { return findAll(n, byTestID(id)) }
-
-// input is the form control named name inside n.
-func input(t *testing.T, n *html.Node, name string) *html.Node {
-	t.Helper()
-	found := findAll(n, func(c *html.Node) bool {
-		return (c.Data == "input" || c.Data == "textarea" || c.Data == "select") && attr(c, "name") == name
-	})
-	require.Len(t, found, 1, "one control named %q", name)
-	return found[0]
+	return webtest.TextContent(p.one(t, id))
 }
 
 // formValues is what a browser would submit from the form with data-testid id, as the
 // page rendered it (hidden fields included, unticked boxes left out).
 func (p page) formValues(t *testing.T, id string) url.Values {
 	t.Helper()
-	form := p.one(t, id)
-	v := url.Values{}
-	for _, c := range findAll(form, func(c *html.Node) bool { return c.Data == "input" || c.Data == "textarea" }) {
-		name := attr(c, "name")
-		if name == "" || (attr(c, "type") == "checkbox" && !hasAttr(c, "checked")) {
-			continue
-		}
-		if c.Data == "textarea" {
-			v.Set(name, text(c))
-			continue
-		}
-		v.Set(name, attr(c, "value"))
-	}
-	return v
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func hasAttr(n *html.Node, key string) bool {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return true
-		}
-	}
-	return false
-}
-
-// text is the node's text with runs of white space collapsed.
-func text(n *html.Node) string {
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return strings.Join(strings.Fields(b.String()), " ")
-}
-
-func texts(nodes []*html.Node) []string {
-	out := make([]string, len(nodes))
-	for i, n := range nodes {
-		out[i] = text(n)
-	}
-	return out
+	return webtest.FormValues(t, p.one(t, id))
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/monoshop/monoshop/internal/orders"
 	"github.com/monoshop/monoshop/internal/payments"
 	"github.com/monoshop/monoshop/internal/platform/audit"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 func orderPath(o orders.Order) string { return "/admin/orders/" + strconv.FormatInt(o.Number, 10) }
@@ -27,11 +28,11 @@ func lineField(prefix string, l orders.OrderLine) string {
 
 // addressLines are the lines of a rendered address, as printed on a label.
 func addressLines(n *htmlNode) []string {
-	return texts(findAll(n, func(c *htmlNode) bool { return c.Data == "span" }))
+	return webtest.TextContents(webtest.All(n, func(c *htmlNode) bool { return c.Data == "span" }))
 }
 
 // rowNumbers are the order numbers the list shows, top to bottom.
-func rowNumbers(p page) []string { return texts(p.byTestID("order-link")) }
+func rowNumbers(p page) []string { return webtest.TextContents(p.byTestID("order-link")) }
 
 func TestAdminOrderList(t *testing.T) {
 	t.Parallel()
@@ -54,19 +55,19 @@ func TestAdminOrderList(t *testing.T) {
 		require.Equal(t, "3 orders", p.text(t, "order-count"))
 
 		row := p.byTestID("order-row")[2]
-		link := within(row, "order-link")[0]
-		require.Equal(t, orderPath(ada), attr(link, "href"))
-		require.Equal(t, "ada@example.com", text(within(row, "order-row-email")[0]))
-		require.Equal(t, "Ada Lovelace", text(within(row, "order-row-name")[0]))
-		require.Equal(t, "Payment pending", text(within(row, "order-row-payment")[0]))
-		require.Equal(t, "Unfulfilled", text(within(row, "order-row-fulfillment")[0]))
-		require.Equal(t, "€77.00", text(within(row, "order-row-total")[0]), "3 × €20 + €12 + €5 shipping")
-		require.Contains(t, text(row), "2026-03-01")
-		require.Equal(t, "Paid", text(within(p.byTestID("order-row")[1], "order-row-payment")[0]))
+		link := webtest.ByTestID(row, "order-link")[0]
+		require.Equal(t, orderPath(ada), webtest.Attr(link, "href"))
+		require.Equal(t, "ada@example.com", webtest.TextContent(webtest.ByTestID(row, "order-row-email")[0]))
+		require.Equal(t, "Ada Lovelace", webtest.TextContent(webtest.ByTestID(row, "order-row-name")[0]))
+		require.Equal(t, "Payment pending", webtest.TextContent(webtest.ByTestID(row, "order-row-payment")[0]))
+		require.Equal(t, "Unfulfilled", webtest.TextContent(webtest.ByTestID(row, "order-row-fulfillment")[0]))
+		require.Equal(t, "€77.00", webtest.TextContent(webtest.ByTestID(row, "order-row-total")[0]), "3 × €20 + €12 + €5 shipping")
+		require.Contains(t, webtest.TextContent(row), "2026-03-01")
+		require.Equal(t, "Paid", webtest.TextContent(webtest.ByTestID(p.byTestID("order-row")[1], "order-row-payment")[0]))
 
 		tabs := map[string]string{}
 		for _, tab := range p.byTestID("status-tab") {
-			tabs[attr(tab, "data-status")] = text(tab)
+			tabs[webtest.Attr(tab, "data-status")] = webtest.TextContent(tab)
 		}
 		require.Equal(t, "All (3)", tabs[""])
 		require.Equal(t, "Open (3)", tabs[orders.StatusOpen])
@@ -113,13 +114,13 @@ func TestAdminOrderList(t *testing.T) {
 		t.Parallel()
 		p := e.open(t, "/admin/orders?payment=paid&q=stone&from=2026-03-01")
 		form := p.one(t, "order-filters")
-		require.Equal(t, "stone", attr(input(t, form, "q"), "value"))
-		require.Equal(t, "2026-03-01", attr(input(t, form, "from"), "value"))
-		selected := findAll(input(t, form, "payment"), func(n *htmlNode) bool { return hasAttr(n, "selected") })
-		require.Equal(t, []string{"Paid"}, texts(selected))
+		require.Equal(t, "stone", webtest.Attr(webtest.Control(t, form, "q"), "value"))
+		require.Equal(t, "2026-03-01", webtest.Attr(webtest.Control(t, form, "from"), "value"))
+		selected := webtest.All(webtest.Control(t, form, "payment"), func(n *htmlNode) bool { return webtest.HasAttr(n, "selected") })
+		require.Equal(t, []string{"Paid"}, webtest.TextContents(selected))
 		for _, tab := range p.byTestID("status-tab") {
-			require.Contains(t, attr(tab, "href"), "payment=paid", "a tab keeps the other filters")
-			require.Contains(t, attr(tab, "href"), "q=stone")
+			require.Contains(t, webtest.Attr(tab, "href"), "payment=paid", "a tab keeps the other filters")
+			require.Contains(t, webtest.Attr(tab, "href"), "q=stone")
 		}
 	})
 
@@ -135,7 +136,7 @@ func TestAdminOrderList(t *testing.T) {
 		require.Equal(t, http.StatusUnprocessableEntity, res.status)
 		p := parse(t, res.body)
 		require.Contains(t, p.text(t, "field-error-from"), "Enter a date like 2026-01-31")
-		require.Equal(t, "03/02/2026", attr(input(t, p.one(t, "order-filters"), "from"), "value"), "what was typed is kept")
+		require.Equal(t, "03/02/2026", webtest.Attr(webtest.Control(t, p.one(t, "order-filters"), "from"), "value"), "what was typed is kept")
 		require.Equal(t, []string{label(cy), label(ada)}, rowNumbers(p), "the other filters still apply")
 
 		res = e.get(t, "/admin/orders?from=2026-03-03&to=2026-03-01")
@@ -158,7 +159,7 @@ func TestAdminOrderListEmptyAndPages(t *testing.T) {
 	}
 	p = e.open(t, "/admin/orders")
 	require.Len(t, p.byTestID("order-row"), orders.DefaultPerPage)
-	next := attr(p.one(t, "pagination-next"), "href")
+	next := webtest.Attr(p.one(t, "pagination-next"), "href")
 	require.Equal(t, "/admin/orders?page=2", next)
 	p = e.open(t, next)
 	require.Len(t, p.byTestID("order-row"), 1)
@@ -182,14 +183,14 @@ func TestAdminOrderShow(t *testing.T) {
 		rows := p.byTestID("order-line")
 		require.Len(t, rows, 2)
 		tee := rows[0]
-		require.Equal(t, strconv.FormatInt(lines[0].ID, 10), attr(tee, "data-line-id"))
-		require.Equal(t, "TEE-M", text(within(tee, "line-sku")[0]))
-		require.Equal(t, "Blue tee", text(within(tee, "line-name")[0]))
-		require.Equal(t, "Size: M", text(within(tee, "line-options")[0]))
-		require.Equal(t, "3", text(within(tee, "line-qty")[0]))
-		require.Equal(t, "0", text(within(tee, "line-fulfilled")[0]))
-		require.Equal(t, "€20.00", text(within(tee, "line-unit")[0]))
-		require.Equal(t, "€60.00", text(within(tee, "line-total")[0]))
+		require.Equal(t, strconv.FormatInt(lines[0].ID, 10), webtest.Attr(tee, "data-line-id"))
+		require.Equal(t, "TEE-M", webtest.TextContent(webtest.ByTestID(tee, "line-sku")[0]))
+		require.Equal(t, "Blue tee", webtest.TextContent(webtest.ByTestID(tee, "line-name")[0]))
+		require.Equal(t, "Size: M", webtest.TextContent(webtest.ByTestID(tee, "line-options")[0]))
+		require.Equal(t, "3", webtest.TextContent(webtest.ByTestID(tee, "line-qty")[0]))
+		require.Equal(t, "0", webtest.TextContent(webtest.ByTestID(tee, "line-fulfilled")[0]))
+		require.Equal(t, "€20.00", webtest.TextContent(webtest.ByTestID(tee, "line-unit")[0]))
+		require.Equal(t, "€60.00", webtest.TextContent(webtest.ByTestID(tee, "line-total")[0]))
 
 		require.Equal(t, "€72.00", p.text(t, "total-subtotal"))
 		require.Equal(t, "€5.00", p.text(t, "total-shipping"))
@@ -209,8 +210,8 @@ func TestAdminOrderShow(t *testing.T) {
 		require.True(t, p.has("no-fulfillments"))
 
 		timeline := p.one(t, "order-timeline")
-		require.Equal(t, []string{"Order placed"}, texts(within(timeline, "timeline-title")))
-		require.Equal(t, []string{"€77.00"}, texts(within(timeline, "timeline-detail")))
+		require.Equal(t, []string{"Order placed"}, webtest.TextContents(webtest.ByTestID(timeline, "timeline-title")))
+		require.Equal(t, []string{"€77.00"}, webtest.TextContents(webtest.ByTestID(timeline, "timeline-detail")))
 
 		require.True(t, p.has("mark-paid-form"), "a manual payment still pending can be marked paid")
 		require.True(t, p.has("cancel-form"))
@@ -225,18 +226,18 @@ func TestAdminOrderShow(t *testing.T) {
 		require.Equal(t, http.StatusOK, res.status)
 		p := parse(t, res.body)
 		var sheets []string
-		for _, l := range findAll(p.root, func(n *htmlNode) bool { return n.Data == "link" && attr(n, "rel") == "stylesheet" }) {
-			sheets = append(sheets, attr(l, "href"))
-			require.Equal(t, http.StatusOK, e.get(t, attr(l, "href")).status, "the stylesheet is served")
+		for _, l := range webtest.All(p.root, func(n *htmlNode) bool { return n.Data == "link" && webtest.Attr(n, "rel") == "stylesheet" }) {
+			sheets = append(sheets, webtest.Attr(l, "href"))
+			require.Equal(t, http.StatusOK, e.get(t, webtest.Attr(l, "href")).status, "the stylesheet is served")
 		}
 		require.Len(t, sheets, 2)
 		require.Contains(t, sheets[1], "order-print", "the print stylesheet is linked")
 		require.Equal(t, label(o), p.text(t, "slip-number"))
 		require.Equal(t, []string{"Ada Lovelace", "1 rue de Rivoli", "75001 Paris", "FR"}, addressLines(p.one(t, "slip-address")))
-		require.Equal(t, []string{"TEE-M", "MUG-1"}, texts(p.byTestID("slip-sku")))
-		require.Equal(t, []string{"3", "1"}, texts(p.byTestID("slip-qty")))
-		require.NotContains(t, text(p.one(t, "packing-slip")), "€", "a packing slip shows no prices")
-		require.Equal(t, orderPath(o), attr(p.one(t, "print-back"), "href"))
+		require.Equal(t, []string{"TEE-M", "MUG-1"}, webtest.TextContents(p.byTestID("slip-sku")))
+		require.Equal(t, []string{"3", "1"}, webtest.TextContents(p.byTestID("slip-qty")))
+		require.NotContains(t, webtest.TextContent(p.one(t, "packing-slip")), "€", "a packing slip shows no prices")
+		require.Equal(t, orderPath(o), webtest.Attr(p.one(t, "print-back"), "href"))
 	})
 
 	t.Run("OKInvoice", func(t *testing.T) {
@@ -249,12 +250,12 @@ func TestAdminOrderShow(t *testing.T) {
 		require.Equal(t, label(o), p.text(t, "invoice-number"))
 		require.Equal(t, o.CreatedAt.UTC().Format("2 January 2006"), p.text(t, "invoice-date"))
 		require.Equal(t, []string{"Ada Lovelace", "9 quai Voltaire", "75007 Paris", "FR"}, addressLines(p.one(t, "invoice-billing")))
-		require.Equal(t, []string{"Blue tee (Size: M)", "Enamel mug"}, texts(p.byTestID("invoice-line-name")))
-		require.Equal(t, []string{"20%", "20%"}, texts(p.byTestID("invoice-line-tax-rate")))
-		require.Equal(t, []string{"€60.00", "€12.00"}, texts(p.byTestID("invoice-line-amount")))
-		require.Equal(t, []string{"€10.00", "€2.00"}, texts(p.byTestID("invoice-line-tax")), "20 % contained in the price")
-		require.Equal(t, []string{"Tax at 20% (included)", "Tax on shipping (included)"}, texts(p.byTestID("invoice-tax-label")))
-		require.Equal(t, []string{"€12.00", "€0.83"}, texts(p.byTestID("invoice-tax-amount")))
+		require.Equal(t, []string{"Blue tee (Size: M)", "Enamel mug"}, webtest.TextContents(p.byTestID("invoice-line-name")))
+		require.Equal(t, []string{"20%", "20%"}, webtest.TextContents(p.byTestID("invoice-line-tax-rate")))
+		require.Equal(t, []string{"€60.00", "€12.00"}, webtest.TextContents(p.byTestID("invoice-line-amount")))
+		require.Equal(t, []string{"€10.00", "€2.00"}, webtest.TextContents(p.byTestID("invoice-line-tax")), "20 % contained in the price")
+		require.Equal(t, []string{"Tax at 20% (included)", "Tax on shipping (included)"}, webtest.TextContents(p.byTestID("invoice-tax-label")))
+		require.Equal(t, []string{"€12.00", "€0.83"}, webtest.TextContents(p.byTestID("invoice-tax-amount")))
 		require.Equal(t, "€12.83", p.text(t, "invoice-tax"), "the rows add up to the total tax")
 		require.Equal(t, "€77.00", p.text(t, "invoice-total"))
 	})
@@ -306,8 +307,8 @@ func TestAdminOrderMarkPaid(t *testing.T) {
 	require.Equal(t, "Paid", p.text(t, "payment-status"))
 	require.Equal(t, "Paid", p.text(t, "payment-state"), "the payments module agrees")
 	require.False(t, p.has("mark-paid-form"))
-	require.Contains(t, texts(p.byTestID("timeline-title")), "Marked as paid")
-	require.Contains(t, texts(p.byTestID("timeline-title")), "Payment received")
+	require.Contains(t, webtest.TextContents(p.byTestID("timeline-title")), "Marked as paid")
+	require.Contains(t, webtest.TextContents(p.byTestID("timeline-title")), "Payment received")
 }
 
 func TestAdminOrderCapture(t *testing.T) {
@@ -330,7 +331,7 @@ func TestAdminOrderCapture(t *testing.T) {
 	require.Equal(t, "Paid", p.text(t, "payment-status"))
 	require.Equal(t, "Paid", p.text(t, "payment-state"), "the payments module agrees")
 	require.False(t, p.has("capture-form"), "nothing left to capture")
-	require.Contains(t, texts(p.byTestID("timeline-title")), "Payment received")
+	require.Contains(t, webtest.TextContents(p.byTestID("timeline-title")), "Payment received")
 	require.Equal(t, orders.PaymentPaid, e.order(t, o.Number).PaymentStatus)
 }
 
@@ -360,7 +361,7 @@ func TestAdminOrderFulfil(t *testing.T) {
 		require.Equal(t, http.StatusSeeOther, e.post(t, orderPath(o)+"/fulfil", form).status)
 
 		p := e.open(t, orderPath(o))
-		require.Equal(t, []string{"1", "0"}, texts(p.byTestID("line-fulfilled")), "one shipment of one tee")
+		require.Equal(t, []string{"1", "0"}, webtest.TextContents(p.byTestID("line-fulfilled")), "one shipment of one tee")
 		require.Len(t, p.byTestID("fulfillment"), 1)
 		require.Equal(t, "2", p.formValues(t, "fulfil-form").Get(tee), "two tees are still to ship")
 	})
@@ -390,14 +391,14 @@ func TestAdminOrderFulfil(t *testing.T) {
 
 		p = e.open(t, orderPath(o))
 		require.Equal(t, "Partially fulfilled", p.text(t, "fulfillment-status"))
-		require.Equal(t, []string{"2", "0"}, texts(p.byTestID("line-fulfilled")))
+		require.Equal(t, []string{"2", "0"}, webtest.TextContents(p.byTestID("line-fulfilled")))
 		shipment := p.one(t, "fulfillment")
-		require.Equal(t, "La Poste", text(within(shipment, "fulfillment-carrier")[0]))
-		tracking := within(shipment, "fulfillment-tracking")[0]
-		require.Equal(t, "LP123456FR", text(tracking))
-		require.Equal(t, "https://track.example/LP123456FR", attr(tracking, "href"))
-		require.Equal(t, []string{"2 × Blue tee (Size: M) · TEE-M"}, texts(within(shipment, "fulfillment-item")))
-		require.Equal(t, "Shipped", text(within(p.one(t, "order-timeline"), "timeline-title")[0]), "newest first")
+		require.Equal(t, "La Poste", webtest.TextContent(webtest.ByTestID(shipment, "fulfillment-carrier")[0]))
+		tracking := webtest.ByTestID(shipment, "fulfillment-tracking")[0]
+		require.Equal(t, "LP123456FR", webtest.TextContent(tracking))
+		require.Equal(t, "https://track.example/LP123456FR", webtest.Attr(tracking, "href"))
+		require.Equal(t, []string{"2 × Blue tee (Size: M) · TEE-M"}, webtest.TextContents(webtest.ByTestID(shipment, "fulfillment-item")))
+		require.Equal(t, "Shipped", webtest.TextContent(webtest.ByTestID(p.one(t, "order-timeline"), "timeline-title")[0]), "newest first")
 
 		rest := p.formValues(t, "fulfil-form")
 		require.Equal(t, "1", rest.Get(tee), "what is left of the tee")
@@ -407,11 +408,11 @@ func TestAdminOrderFulfil(t *testing.T) {
 
 		p = e.open(t, orderPath(o))
 		require.Equal(t, "Fulfilled", p.text(t, "fulfillment-status"))
-		require.Equal(t, []string{"3", "1"}, texts(p.byTestID("line-fulfilled")))
+		require.Equal(t, []string{"3", "1"}, webtest.TextContents(p.byTestID("line-fulfilled")))
 		require.Len(t, p.byTestID("fulfillment"), 2)
 		require.False(t, p.has("fulfil-form"), "nothing is left to ship")
 		shipped := 0
-		for _, title := range texts(p.byTestID("timeline-title")) {
+		for _, title := range webtest.TextContents(p.byTestID("timeline-title")) {
 			if title == "Shipped" {
 				shipped++
 			}
@@ -513,12 +514,12 @@ func TestAdminOrderRefund(t *testing.T) {
 		p = e.open(t, orderPath(o))
 		require.Equal(t, "€10.50", p.text(t, "total-refunded"))
 		require.Equal(t, "Partially refunded", p.text(t, "payment-status"))
-		require.Equal(t, []string{"€10.50"}, texts(p.byTestID("refund-amount")))
+		require.Equal(t, []string{"€10.50"}, webtest.TextContents(p.byTestID("refund-amount")))
 		latest := p.byTestID("timeline-entry")[0]
-		require.Equal(t, "Refund issued", text(within(latest, "timeline-title")[0]), "newest first")
-		require.Equal(t, "€10.50 · Scratched mug", text(within(latest, "timeline-detail")[0]))
-		require.Equal(t, staffActor.Email, text(within(latest, "timeline-actor")[0]))
-		require.Contains(t, texts(p.byTestID("timeline-title")), "Refunded", "the provider's confirmation is there too")
+		require.Equal(t, "Refund issued", webtest.TextContent(webtest.ByTestID(latest, "timeline-title")[0]), "newest first")
+		require.Equal(t, "€10.50 · Scratched mug", webtest.TextContent(webtest.ByTestID(latest, "timeline-detail")[0]))
+		require.Equal(t, staffActor.Email, webtest.TextContent(webtest.ByTestID(latest, "timeline-actor")[0]))
+		require.Contains(t, webtest.TextContents(p.byTestID("timeline-title")), "Refunded", "the provider's confirmation is there too")
 
 		again := p.formValues(t, "refund-form")
 		require.Equal(t, "66.50", again.Get("amount"), "what is left to refund")
@@ -565,9 +566,9 @@ func TestAdminOrderRefund(t *testing.T) {
 		res = e.post(t, orderPath(o)+"/refund", form)
 		require.Equal(t, http.StatusSeeOther, res.status, res.body)
 		p = e.open(t, orderPath(o))
-		require.Equal(t, "1 restocked", text(within(p.byTestID("order-line")[1], "line-restocked")[0]))
+		require.Equal(t, "1 restocked", webtest.TextContent(webtest.ByTestID(p.byTestID("order-line")[1], "line-restocked")[0]))
 		require.EqualValues(t, 1200, e.order(t, o.Number).RefundedTotal.Minor)
-		require.Contains(t, texts(p.byTestID("timeline-title")), "Put back into stock")
+		require.Contains(t, webtest.TextContents(p.byTestID("timeline-title")), "Put back into stock")
 	})
 
 	t.Run("ErrAmountFormat", func(t *testing.T) {
@@ -637,7 +638,7 @@ func TestAdminOrderCancel(t *testing.T) {
 	require.Equal(t, "Customer asked", p.text(t, "cancel-reason"))
 	require.False(t, p.has("cancel-form"))
 	require.False(t, p.has("mark-paid-form"), "a cancelled order is not marked paid")
-	require.Equal(t, "Order cancelled", text(within(p.one(t, "order-timeline"), "timeline-title")[0]))
+	require.Equal(t, "Order cancelled", webtest.TextContent(webtest.ByTestID(p.one(t, "order-timeline"), "timeline-title")[0]))
 
 	res = e.post(t, orderPath(o)+"/cancel", form)
 	require.Contains(t, []int{http.StatusConflict, http.StatusUnprocessableEntity}, res.status, "cancelling twice is refused: %s", res.body)
@@ -659,7 +660,7 @@ func TestAdminOrderNote(t *testing.T) {
 
 	p := e.open(t, orderPath(o))
 	entry := p.byTestID("timeline-entry")[0]
-	require.Equal(t, orders.EventNote, attr(entry, "data-type"))
-	require.Equal(t, "Customer called: leave the parcel next door.", text(within(entry, "timeline-detail")[0]))
-	require.Contains(t, text(within(entry, "timeline-actor")[0]), staffActor.Email, "the timeline names who wrote it")
+	require.Equal(t, orders.EventNote, webtest.Attr(entry, "data-type"))
+	require.Equal(t, "Customer called: leave the parcel next door.", webtest.TextContent(webtest.ByTestID(entry, "timeline-detail")[0]))
+	require.Contains(t, webtest.TextContent(webtest.ByTestID(entry, "timeline-actor")[0]), staffActor.Email, "the timeline names who wrote it")
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/monoshop/monoshop/internal/orders"
 	"github.com/monoshop/monoshop/internal/platform/money"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 func TestAdminTaxMode(t *testing.T) {
@@ -19,14 +20,14 @@ func TestAdminTaxMode(t *testing.T) {
 		t.Parallel()
 		e := settingsSetup(t, "EUR")
 		p := e.open(t, "/admin/settings")
-		require.True(t, hasAttr(p.one(t, "tax-mode-include"), "checked"), "a new shop's prices include tax")
+		require.True(t, webtest.HasAttr(p.one(t, "tax-mode-include"), "checked"), "a new shop's prices include tax")
 
 		to, msg := e.followed(t, settingsSubmit(t, e, p, "tax-mode-form", url.Values{"tax_mode": {"exclude"}}))
 		require.Equal(t, "/admin/settings", to)
 		require.Equal(t, "Tax is now added to catalog prices at checkout.", msg)
 		p = e.open(t, "/admin/settings")
-		require.True(t, hasAttr(p.one(t, "tax-mode-exclude"), "checked"))
-		require.False(t, hasAttr(p.one(t, "tax-mode-include"), "checked"))
+		require.True(t, webtest.HasAttr(p.one(t, "tax-mode-exclude"), "checked"))
+		require.False(t, webtest.HasAttr(p.one(t, "tax-mode-include"), "checked"))
 		require.Equal(t, orders.PricesExcludeTax, e.priced(t).Mode, "checkout prices with the new mode")
 		require.Equal(t, 1, e.auditCount(t, "settings.tax_mode"))
 	})
@@ -47,7 +48,7 @@ func TestAdminShippingZones(t *testing.T) {
 		t.Parallel()
 		e := settingsSetup(t, "EUR")
 		require.True(t, e.open(t, "/admin/settings").has("no-zones"))
-		require.Equal(t, "/admin/settings/zones/new", attr(e.open(t, "/admin/settings").one(t, "zone-new"), "href"))
+		require.Equal(t, "/admin/settings/zones/new", webtest.Attr(e.open(t, "/admin/settings").one(t, "zone-new"), "href"))
 
 		p := e.open(t, "/admin/settings/zones/new")
 		require.Equal(t, "1", settingsValue(t, p, "zone-form", "position"), "a new zone goes after the others")
@@ -59,9 +60,9 @@ func TestAdminShippingZones(t *testing.T) {
 		p = e.open(t, "/admin/settings")
 		zone := settingsRow(t, p, "shipping-zone", "data-zone", "Europe")
 		require.Equal(t, "DE, FR, BE", settingsTextIn(t, zone, "zone-countries"))
-		require.Len(t, within(zone, "no-methods"), 1, "the page says shoppers there cannot check out yet")
+		require.Len(t, webtest.ByTestID(zone, "no-methods"), 1, "the page says shoppers there cannot check out yet")
 
-		edit := attr(within(zone, "zone-edit")[0], "href")
+		edit := webtest.Attr(webtest.ByTestID(zone, "zone-edit")[0], "href")
 		p = e.open(t, edit)
 		require.Equal(t, "DE, FR, BE", settingsValue(t, p, "zone-form", "countries"))
 		_, msg = e.followed(t, settingsSubmit(t, e, p, "zone-form", url.Values{"name": {"EU"}, "countries": {"DE FR BE LU"}, "position": {"3"}}))
@@ -75,8 +76,8 @@ func TestAdminShippingZones(t *testing.T) {
 		_, _ = e.saved(t, edit+"/methods", url.Values{"name": {"Standard"}, "kind": {"flat"}, "price": {"9.90"}, "active": {"on"}})
 		_, _ = e.saved(t, edit+"/methods", url.Values{"name": {"Express"}, "kind": {"flat"}, "price": {"19.90"}, "active": {"on"}})
 		p = e.open(t, edit)
-		require.Equal(t, []string{"Standard", "Express"}, texts(p.byTestID("method-edit")), "the zone's page lists its methods")
-		require.Equal(t, "Delete EU and its 2 shipping methods", text(findAll(p.one(t, "field-confirm"), func(n *htmlNode) bool { return n.Data == "label" })[0]))
+		require.Equal(t, []string{"Standard", "Express"}, webtest.TextContents(p.byTestID("method-edit")), "the zone's page lists its methods")
+		require.Equal(t, "Delete EU and its 2 shipping methods", webtest.TextContent(webtest.All(p.one(t, "field-confirm"), func(n *htmlNode) bool { return n.Data == "label" })[0]))
 
 		res := settingsSubmit(t, e, p, "zone-delete-form", nil)
 		require.Equal(t, http.StatusUnprocessableEntity, res.status, "deleting needs the box ticked")
@@ -132,7 +133,7 @@ func TestAdminShippingZones(t *testing.T) {
 		p := e.open(t, "/admin/settings")
 		asia := settingsRow(t, p, "shipping-zone", "data-zone", "Asia")
 		require.Equal(t, "Checkout does not take addresses in SG yet.", settingsTextIn(t, asia, "zone-unshippable"))
-		require.Empty(t, within(settingsRow(t, p, "shipping-zone", "data-zone", "Home"), "zone-unshippable"))
+		require.Empty(t, webtest.ByTestID(settingsRow(t, p, "shipping-zone", "data-zone", "Home"), "zone-unshippable"))
 	})
 
 	t.Run("ErrUnknownZone", func(t *testing.T) {
@@ -160,7 +161,7 @@ func TestAdminShippingMethods(t *testing.T) {
 		t.Helper()
 		row := settingsRow(t, e.open(t, "/admin/settings"), "shipping-method", "data-method", name)
 		return settingsTextIn(t, row, "method-kind"), settingsTextIn(t, row, "method-price"), settingsTextIn(t, row, "method-status"),
-			attr(within(row, "method-edit")[0], "href")
+			webtest.Attr(webtest.ByTestID(row, "method-edit")[0], "href")
 	}
 
 	t.Run("OKEachKindThroughTheForm", func(t *testing.T) {
@@ -171,7 +172,7 @@ func TestAdminShippingMethods(t *testing.T) {
 		p := e.open(t, zone+"/methods/new")
 		require.Equal(t, "France", p.text(t, "method-zone"))
 		require.Equal(t, "1", settingsValue(t, p, "method-form", "position"))
-		require.Equal(t, "Price (EUR)", text(findAll(p.one(t, "field-price"), func(n *htmlNode) bool { return n.Data == "label" })[0]),
+		require.Equal(t, "Price (EUR)", webtest.TextContent(webtest.All(p.one(t, "field-price"), func(n *htmlNode) bool { return n.Data == "label" })[0]),
 			"prices are typed in the catalog's currency")
 		require.Len(t, p.byTestID("tier-row"), 3, "blank weight rows are there without JavaScript")
 		to, msg := e.followed(t, settingsSubmit(t, e, p, "method-form", url.Values{
@@ -202,8 +203,8 @@ func TestAdminShippingMethods(t *testing.T) {
 			"checkout offers the active methods at the saved prices: €60.00 ships free, 1500 g is in the 5000 g tier")
 
 		p = e.open(t, edit)
-		require.Equal(t, "weight_tiers", attr(findAll(input(t, p.one(t, "method-form"), "kind"), func(n *htmlNode) bool {
-			return n.Data == "option" && hasAttr(n, "selected")
+		require.Equal(t, "weight_tiers", webtest.Attr(webtest.All(webtest.Control(t, p.one(t, "method-form"), "kind"), func(n *htmlNode) bool {
+			return n.Data == "option" && webtest.HasAttr(n, "selected")
 		})[0], "value"))
 		require.Equal(t, []string{"1000", "14.90", "5000", "24.90", "", "39.90", "", "", "", "", "", ""}, []string{
 			settingsValue(t, p, "method-form", "tier_up_to_0"), settingsValue(t, p, "method-form", "tier_price_0"),
@@ -237,13 +238,13 @@ func TestAdminShippingMethods(t *testing.T) {
 		require.Equal(t, "1000", settingsValue(t, p, "method-form", "tier_up_to_1"))
 		require.Equal(t, "24,90", settingsValue(t, p, "method-form", "tier_price_2"))
 		require.Equal(t, "Express", settingsValue(t, p, "method-form", "name"))
-		require.True(t, hasAttr(input(t, p.one(t, "method-form"), "active"), "checked"))
+		require.True(t, webtest.HasAttr(webtest.Control(t, p.one(t, "method-form"), "active"), "checked"))
 		require.Len(t, p.byTestID("tier-row"), 6, "the typed rows come back with room for more")
 
 		p = e.refused(t, zone+"/methods", url.Values{"name": {"Standard"}, "kind": {"flat"}, "price": {"4.999"}})
 		require.Equal(t, "Use at most 2 decimals, like 4.90.", settingsFieldError(t, p, "price"))
 		require.Equal(t, "4.999", settingsValue(t, p, "method-form", "price"))
-		require.False(t, hasAttr(input(t, p.one(t, "method-form"), "active"), "checked"), "an unticked box stays unticked")
+		require.False(t, webtest.HasAttr(webtest.Control(t, p.one(t, "method-form"), "active"), "checked"), "an unticked box stays unticked")
 
 		p = e.refused(t, zone+"/methods", url.Values{"name": {"Standard"}, "kind": {"free_over"}, "price": {"4.90"}, "free_over": {"0"}})
 		require.Equal(t, "Enter an amount above 0.", settingsFieldError(t, p, "free_over"))
@@ -318,7 +319,7 @@ func TestAdminTaxRates(t *testing.T) {
 		require.True(t, ok)
 		require.Equal(t, 825, rate.Rate, "8.25 is 825 basis points, exactly")
 
-		edit := attr(within(texas, "tax-rate-edit")[0], "href")
+		edit := webtest.Attr(webtest.ByTestID(texas, "tax-rate-edit")[0], "href")
 		p = e.open(t, edit)
 		require.Equal(t, "8.25", settingsValue(t, p, "tax-rate-form", "rate"))
 		e.followed(t, settingsSubmit(t, e, p, "tax-rate-form", url.Values{"rate": {"8.5"}}))
@@ -326,7 +327,7 @@ func TestAdminTaxRates(t *testing.T) {
 		require.Equal(t, 850, rate.Rate)
 
 		texas = e.open(t, "/admin/settings").byTestID("tax-rate-row")[1]
-		to, msg = e.saved(t, attr(within(texas, "tax-rate-delete")[0], "action"), url.Values{})
+		to, msg = e.saved(t, webtest.Attr(webtest.ByTestID(texas, "tax-rate-delete")[0], "action"), url.Values{})
 		require.Equal(t, "/admin/settings#tax-rates", to)
 		require.Equal(t, "Tax rate of 8.5% for US-TX deleted.", msg)
 		require.Len(t, e.open(t, "/admin/settings").byTestID("tax-rate-row"), 1)
@@ -364,12 +365,12 @@ func TestAdminSettingsShowsTheDemoSettings(t *testing.T) {
 	}
 	require.Equal(t, []string{"Domestic", "Europe", "Worldwide"}, zones)
 	domestic := settingsRow(t, p, "shipping-zone", "data-zone", "Domestic")
-	require.Equal(t, []string{"€4.90, free from €50.00"}, texts(within(domestic, "method-price")))
+	require.Equal(t, []string{"€4.90, free from €50.00"}, webtest.TextContents(webtest.ByTestID(domestic, "method-price")))
 	require.Len(t, p.byTestID("tax-rate-row"), 10)
 	require.Equal(t, "Monoshop Demo SAS", settingsValue(t, p, "seller-form", "seller_name"), "the demo invoices name a seller")
 	require.Equal(t, "FR00123456789", settingsValue(t, p, "seller-form", "seller_tax_id"))
 	for _, zone := range []string{"Domestic", "Europe", "Worldwide"} {
-		require.Empty(t, within(settingsRow(t, p, "shipping-zone", "data-zone", zone), "zone-unshippable"),
+		require.Empty(t, webtest.ByTestID(settingsRow(t, p, "shipping-zone", "data-zone", zone), "zone-unshippable"),
 			"checkout takes addresses in every country of the demo zone %s", zone)
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/monoshop/monoshop/internal/platform/money"
 	"github.com/monoshop/monoshop/internal/users"
 	"github.com/monoshop/monoshop/web"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // settingsTee is the variant the orders of these tests are made of; the catalog prices it
@@ -170,64 +171,21 @@ func (e *settingsEnv) refused(t *testing.T, path string, form url.Values) page {
 // applied, to the form's own action.
 func settingsSubmit(t *testing.T, e *settingsEnv, p page, id string, changes url.Values) response {
 	t.Helper()
-	values := settingsFormValues(t, p.one(t, id))
+	values := webtest.FormValues(t, p.one(t, id))
 	for k, v := range changes {
 		values[k] = v
 	}
-	return e.post(t, attr(p.one(t, id), "action"), values)
-}
-
-// settingsFormValues is what a browser submits from form: text boxes, text areas, the
-// chosen option of each select, and only ticked boxes and radio buttons.
-func settingsFormValues(t *testing.T, form *html.Node) url.Values {
-	t.Helper()
-	v := url.Values{}
-	for _, c := range findAll(form, func(c *html.Node) bool { return c.Data == "input" || c.Data == "textarea" || c.Data == "select" }) {
-		name := attr(c, "name")
-		switch {
-		case name == "":
-		case c.Data == "textarea":
-			v.Add(name, settingsRawText(c))
-		case c.Data == "select":
-			options := findAll(c, func(o *html.Node) bool { return o.Data == "option" })
-			require.NotEmpty(t, options, "select %q has options", name)
-			chosen := options[0]
-			for _, o := range options {
-				if hasAttr(o, "selected") {
-					chosen = o
-				}
-			}
-			v.Add(name, attr(chosen, "value"))
-		case attr(c, "type") == "checkbox" || attr(c, "type") == "radio":
-			if hasAttr(c, "checked") {
-				v.Add(name, attr(c, "value"))
-			}
-		default:
-			v.Add(name, attr(c, "value"))
-		}
-	}
-	return v
-}
-
-// settingsRawText is a text area's content as typed, line breaks included.
-func settingsRawText(n *html.Node) string {
-	var b strings.Builder
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.TextNode {
-			b.WriteString(c.Data)
-		}
-	}
-	return b.String()
+	return e.post(t, webtest.Attr(p.one(t, id), "action"), values)
 }
 
 // settingsValue is what the control named name in the form with data-testid id shows.
 func settingsValue(t *testing.T, p page, id, name string) string {
 	t.Helper()
-	c := input(t, p.one(t, id), name)
+	c := webtest.Control(t, p.one(t, id), name)
 	if c.Data == "textarea" {
-		return settingsRawText(c)
+		return webtest.RawText(c)
 	}
-	return attr(c, "value")
+	return webtest.Attr(c, "value")
 }
 
 // settingsFieldError is the message shown beside the field called name.
@@ -240,7 +198,7 @@ func settingsFieldError(t *testing.T, p page, name string) string {
 func settingsRow(t *testing.T, p page, id, key, value string) *html.Node {
 	t.Helper()
 	for _, n := range p.byTestID(id) {
-		if attr(n, key) == value {
+		if webtest.Attr(n, key) == value {
 			return n
 		}
 	}
@@ -251,9 +209,9 @@ func settingsRow(t *testing.T, p page, id, key, value string) *html.Node {
 // settingsTextIn is the text of the one element with data-testid id inside n.
 func settingsTextIn(t *testing.T, n *html.Node, id string) string {
 	t.Helper()
-	found := within(n, id)
+	found := webtest.ByTestID(n, id)
 	require.Len(t, found, 1, "one data-testid=%q", id)
-	return text(found[0])
+	return webtest.TextContent(found[0])
 }
 
 // priced is the shop's pricing as checkout reads it.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
+
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // TestStoreClock: a store in Paris (SHOP_TIME_ZONE) reads and types dates on its own
@@ -36,7 +38,7 @@ func TestStoreClock(t *testing.T) {
 			require.Equal(t, want, p.has("orders-table"), query)
 		}
 		p = e.open(t, orderPath(o))
-		times := texts(findAll(p.root, func(n *html.Node) bool { return n.Data == "time" }))
+		times := webtest.TextContents(webtest.All(p.root, func(n *html.Node) bool { return n.Data == "time" }))
 		require.Contains(t, times, "2026-03-02 00:30:00 CET", "the order page's time, zone named")
 	})
 
@@ -44,7 +46,7 @@ func TestStoreClock(t *testing.T) {
 		t.Parallel()
 		e := settingsSetupIn(t, "EUR", paris)
 		p := e.open(t, "/admin/discounts/new")
-		labels := texts(findAll(p.one(t, "field-starts_at"), func(n *html.Node) bool { return n.Data == "label" }))
+		labels := webtest.TextContents(webtest.All(p.one(t, "field-starts_at"), func(n *html.Node) bool { return n.Data == "label" }))
 		require.Equal(t, []string{"Starts (Europe/Paris)"}, labels)
 		e.followed(t, settingsSubmit(t, e, p, "discount-form", url.Values{
 			"code": {"summer"}, "kind": {"free_shipping"}, "starts_at": {"2026-07-01T09:00"}, "ends_at": {"2026-07-31T23:59"},
@@ -56,7 +58,7 @@ func TestStoreClock(t *testing.T) {
 
 		row := settingsRow(t, e.open(t, "/admin/discounts"), "discount-row", "data-code", "SUMMER")
 		require.Equal(t, "2026-07-01 09:00:00 CEST", settingsTextIn(t, row, "discount-starts"))
-		edit := e.open(t, attr(within(row, "discount-code")[0], "href"))
+		edit := e.open(t, webtest.Attr(webtest.ByTestID(row, "discount-code")[0], "href"))
 		require.Equal(t, "2026-07-01T09:00", settingsValue(t, edit, "discount-form", "starts_at"), "the form shows what was typed")
 	})
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/monoshop/monoshop/internal/platform/jobs"
 	"github.com/monoshop/monoshop/internal/platform/money"
 	"github.com/monoshop/monoshop/web"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // Secret signs the test gateway's webhooks in tests.
@@ -238,9 +239,7 @@ func (r Response) Location() string { return r.Header.Get("Location") }
 // Doc parses the body as HTML.
 func (r Response) Doc(t testing.TB) *html.Node {
 	t.Helper()
-	doc, err := html.Parse(strings.NewReader(r.Body))
-	require.NoError(t, err)
-	return doc
+	return webtest.Parse(t, r.Body)
 }
 
 // Do sends req and reads the answer.
@@ -332,48 +331,6 @@ func (e *Env) WaitWebhooks(t testing.TB) []string {
 		}
 	}, 15*time.Second, 20*time.Millisecond)
 	return states
-}
-
-// FindTestID returns the elements carrying data-testid="id", in document order.
-func FindTestID(n *html.Node, id string) []*html.Node {
-	var out []*html.Node
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && Attr(n, "data-testid") == id {
-			out = append(out, n)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return out
-}
-
-// Attr returns an attribute's value, "" when absent.
-func Attr(n *html.Node, name string) string {
-	for _, a := range n.Attr {
-		if a.Key == name {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-// Text returns the text inside n with runs of white space collapsed.
-func Text(n *html.Node) string {
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // orderNumbers gives order references unique within the test binary, like the orders

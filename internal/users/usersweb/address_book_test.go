@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 func germanAddress() url.Values {
@@ -48,7 +50,7 @@ func TestAddressBook(t *testing.T) {
 		var countries []string
 		for n := range form.control("country").n.Descendants() {
 			if n.Data == "option" {
-				countries = append(countries, attrOf(n, "value"))
+				countries = append(countries, webtest.Attr(n, "value"))
 			}
 		}
 		require.Contains(t, countries, "DE")

@@ -23,6 +23,7 @@ import (
 	"github.com/monoshop/monoshop/internal/users"
 	"github.com/monoshop/monoshop/internal/users/usersweb"
 	"github.com/monoshop/monoshop/web"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // TestMain (dbtest.Main) is in main_test.go.
@@ -163,57 +164,24 @@ type adminDoc struct{ root *html.Node }
 
 func parseAdminDoc(t *testing.T, body string) adminDoc {
 	t.Helper()
-	root, err := html.Parse(strings.NewReader(body))
-	require.NoError(t, err)
-	return adminDoc{root: root}
+	return adminDoc{root: webtest.Parse(t, body)}
 }
 
-func (d adminDoc) all(id string) []*html.Node { return adminTestIDs(d.root, id) }
+func (d adminDoc) all(id string) []*html.Node { return webtest.ByTestID(d.root, id) }
 
 func (d adminDoc) texts(id string) []string {
 	var out []string
 	for _, n := range d.all(id) {
-		out = append(out, adminText(n))
+		out = append(out, webtest.Text(n))
 	}
 	return out
-}
-
-func adminTestIDs(root *html.Node, id string) []*html.Node {
-	var out []*html.Node
-	for n := range root.Descendants() {
-		if n.Type == html.ElementNode && adminAttr(n, "data-testid") == id {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-func adminAttr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-// adminText is the text a person reads in n, whitespace collapsed.
-func adminText(n *html.Node) string {
-	var sb strings.Builder
-	for d := range n.Descendants() {
-		if d.Type == html.TextNode {
-			sb.WriteString(d.Data)
-			sb.WriteString(" ")
-		}
-	}
-	return strings.Join(strings.Fields(sb.String()), " ")
 }
 
 // staffRow finds the row of email on the staff page.
 func (d adminDoc) staffRow(t *testing.T, email string) *html.Node {
 	t.Helper()
 	for _, row := range d.all("staff-row") {
-		if e := adminTestIDs(row, "staff-email"); len(e) == 1 && strings.HasPrefix(adminText(e[0]), email) {
+		if e := webtest.ByTestID(row, "staff-email"); len(e) == 1 && strings.HasPrefix(webtest.Text(e[0]), email) {
 			return row
 		}
 	}
@@ -222,11 +190,11 @@ func (d adminDoc) staffRow(t *testing.T, email string) *html.Node {
 }
 
 func adminRowText(row *html.Node, id string) string {
-	nodes := adminTestIDs(row, id)
+	nodes := webtest.ByTestID(row, id)
 	if len(nodes) == 0 {
 		return ""
 	}
-	return adminText(nodes[0])
+	return webtest.Text(nodes[0])
 }
 
 // adminAuditRow is one row of the audit log as read off the page.
@@ -240,8 +208,8 @@ func (d adminDoc) auditEvents() []adminAuditRow {
 	for _, row := range d.all("audit-event") {
 		e := adminAuditRow{actor: adminRowText(row, "audit-actor"), action: adminRowText(row, "audit-action"),
 			object: adminRowText(row, "audit-object"), changes: map[string][2]string{}}
-		for _, c := range adminTestIDs(row, "audit-change") {
-			e.changes[adminAttr(c, "data-field")] = [2]string{adminRowText(c, "audit-before"), adminRowText(c, "audit-after")}
+		for _, c := range webtest.ByTestID(row, "audit-change") {
+			e.changes[webtest.Attr(c, "data-field")] = [2]string{adminRowText(c, "audit-before"), adminRowText(c, "audit-after")}
 		}
 		out = append(out, e)
 	}
@@ -328,8 +296,8 @@ func TestAdminStaff(t *testing.T) {
 		list := owner.page(t, "/admin/staff")
 		flashes := list.all("flash")
 		require.Len(t, flashes, 1)
-		require.Equal(t, "error", adminAttr(flashes[0], "data-kind"))
-		require.Equal(t, "The shop needs at least one active owner. Make someone else an owner first.", adminText(flashes[0]))
+		require.Equal(t, "error", webtest.Attr(flashes[0], "data-kind"))
+		require.Equal(t, "The shop needs at least one active owner. Make someone else an owner first.", webtest.Text(flashes[0]))
 		require.Equal(t, "Owner", adminRowText(list.staffRow(t, "owner@shop.test"), "staff-role"))
 		require.Empty(t, owner.page(t, "/admin/audit?action=staff.role").auditEvents(), "a refused change is not logged")
 	})
@@ -343,7 +311,7 @@ func TestAdminStaff(t *testing.T) {
 		require.NotContains(t, form.texts("field-role")[0], "Owner", "an administrator is not offered the owner role")
 		list := admin.page(t, "/admin/staff")
 		require.Equal(t, "Only an owner can change an owner.", adminRowText(list.staffRow(t, "owner@shop.test"), "staff-owner-only"))
-		require.Empty(t, adminTestIDs(list.staffRow(t, "owner@shop.test"), "staff-role-form"))
+		require.Empty(t, webtest.ByTestID(list.staffRow(t, "owner@shop.test"), "staff-role-form"))
 
 		// A hand-made request gets the service's refusal on the form, not a 500.
 		res := admin.do(t, http.MethodPost, "/admin/staff", url.Values{
@@ -377,7 +345,7 @@ func TestAdminStaff(t *testing.T) {
 		require.True(t, strings.HasPrefix(res.location, "/login?"), res.location)
 		list := owner.page(t, "/admin/staff")
 		require.Equal(t, "Disabled", adminRowText(list.staffRow(t, "sam@shop.test"), "staff-status"))
-		require.Len(t, adminTestIDs(list.staffRow(t, "sam@shop.test"), "staff-enable"), 1)
+		require.Len(t, webtest.ByTestID(list.staffRow(t, "sam@shop.test"), "staff-enable"), 1)
 		events := owner.page(t, "/admin/audit?action=staff.disable").auditEvents()
 		require.Len(t, events, 1)
 		require.Equal(t, map[string][2]string{"disabled": {"no", "yes"}}, events[0].changes)
@@ -392,7 +360,7 @@ func TestAdminStaff(t *testing.T) {
 		t.Parallel()
 		b := adminSetup(t)
 		owner := b.signIn(t, b.owner)
-		require.Empty(t, adminTestIDs(owner.page(t, "/admin/staff").staffRow(t, "owner@shop.test"), "staff-disable"),
+		require.Empty(t, webtest.ByTestID(owner.page(t, "/admin/staff").staffRow(t, "owner@shop.test"), "staff-disable"),
 			"no button for what the service refuses")
 
 		owner.post(t, "/admin/staff/"+strconv.FormatInt(int64(b.owner.ID), 10)+"/disable",
@@ -486,9 +454,9 @@ func TestAdminAuditPages(t *testing.T) {
 	require.Len(t, first.auditEvents(), 50)
 	next := first.all("pagination-next")
 	require.Len(t, next, 1)
-	require.Equal(t, "/admin/audit?action=staff.&page=2", adminAttr(next[0], "href"))
+	require.Equal(t, "/admin/audit?action=staff.&page=2", webtest.Attr(next[0], "href"))
 
-	second := owner.page(t, adminAttr(next[0], "href"))
+	second := owner.page(t, webtest.Attr(next[0], "href"))
 	require.Len(t, second.auditEvents(), 1)
 	require.Empty(t, second.all("pagination-next"))
 	require.Len(t, second.all("pagination-prev"), 1)

@@ -32,6 +32,7 @@ import (
 	"github.com/monoshop/monoshop/internal/users"
 	"github.com/monoshop/monoshop/internal/users/usersweb"
 	"github.com/monoshop/monoshop/web"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // shopBaseURL is the public URL the service puts in emailed links.
@@ -299,9 +300,7 @@ func (b *shopper) signedIn() bool {
 // page parses the body as HTML.
 func (r response) page() node {
 	r.t.Helper()
-	root, err := html.Parse(strings.NewReader(r.body))
-	require.NoError(r.t, err)
-	return node{t: r.t, n: root}
+	return node{t: r.t, n: webtest.Parse(r.t, r.body)}
 }
 
 // node is an element of a parsed page, searched by data-testid.
@@ -312,10 +311,8 @@ type node struct {
 
 func (d node) all(testID string) []node {
 	var out []node
-	for n := range d.n.Descendants() {
-		if n.Type == html.ElementNode && attrOf(n, "data-testid") == testID {
-			out = append(out, node{t: d.t, n: n})
-		}
+	for _, n := range webtest.ByTestID(d.n, testID) {
+		out = append(out, node{t: d.t, n: n})
 	}
 	return out
 }
@@ -331,30 +328,14 @@ func (d node) one(testID string) node {
 }
 
 // text is the visible text with whitespace collapsed.
-func (d node) text() string {
-	var b strings.Builder
-	for n := range d.n.Descendants() {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-			b.WriteByte(' ')
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
-}
+func (d node) text() string { return webtest.Text(d.n) }
 
-func (d node) attr(key string) string { return attrOf(d.n, key) }
+func (d node) attr(key string) string { return webtest.Attr(d.n, key) }
 
 // control returns the form control named name.
 func (d node) control(name string) node {
 	d.t.Helper()
-	var found []node
-	for n := range d.n.Descendants() {
-		if n.Type == html.ElementNode && (n.Data == "input" || n.Data == "select" || n.Data == "textarea") && attrOf(n, "name") == name {
-			found = append(found, node{t: d.t, n: n})
-		}
-	}
-	require.Len(d.t, found, 1, "form controls named %q", name)
-	return found[0]
+	return node{t: d.t, n: webtest.Control(d.t, d.n, name)}
 }
 
 // value is what a form control shows: an input's value, a textarea's text, a select's
@@ -367,8 +348,8 @@ func (d node) value(name string) string {
 		return c.text()
 	case "select":
 		for n := range c.n.Descendants() {
-			if n.Data == "option" && hasAttr(n, "selected") {
-				return attrOf(n, "value")
+			if n.Data == "option" && webtest.HasAttr(n, "selected") {
+				return webtest.Attr(n, "value")
 			}
 		}
 		return ""
@@ -380,8 +361,8 @@ func (d node) value(name string) string {
 func (d node) requireNoPasswordEchoed() {
 	d.t.Helper()
 	for n := range d.n.Descendants() {
-		if n.Type == html.ElementNode && n.Data == "input" && attrOf(n, "type") == "password" {
-			require.False(d.t, hasAttr(n, "value"), "password input %q shows a value", attrOf(n, "name"))
+		if n.Type == html.ElementNode && n.Data == "input" && webtest.Attr(n, "type") == "password" {
+			require.False(d.t, webtest.HasAttr(n, "value"), "password input %q shows a value", webtest.Attr(n, "name"))
 		}
 	}
 }
@@ -393,24 +374,6 @@ func (d node) fieldError(name string) string {
 		return ""
 	}
 	return found[0].text()
-}
-
-func attrOf(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func hasAttr(n *html.Node, key string) bool {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return true
-		}
-	}
-	return false
 }
 
 // flashes lists the texts of a page's flash messages.

@@ -43,9 +43,9 @@ const stockTTL = time.Second
 const changedReadLive = 2 * stockTTL
 
 // stockFullRefresh is how often the copy is read whole again. In between it follows the
-// stock movements and backorder policy changes (a few rows a second); a whole read also
-// catches a location switched on or off and a transaction that took longer to commit
-// than the marks allow for. Reading every variant costs the database about half a second
+// stock movements, backorder policy changes and locations switched on or off (a few rows
+// a second); a whole read also catches a transaction that took longer to commit than the
+// marks allow for. Reading every variant costs the database about half a second
 // at 150,000 variants, so it is rare.
 const stockFullRefresh = 5 * time.Minute
 

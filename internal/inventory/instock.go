@@ -57,12 +57,12 @@ func (s *Service) StockAll(ctx context.Context) (map[int64]Sellable, int64, erro
 }
 
 // StockMovedSince returns the stock of every variant with a stock movement after the
-// movement afterID or a backorder policy changed after since, and the last movement it
-// includes. A copy made by StockAll stays current by asking this every second: a few
+// movement afterID, or a backorder policy changed after since, or kept at a location
+// edited after since (switched on or off), and the last movement it includes. A copy made by StockAll stays current by asking this every second: a few
 // rows, where StockAll reads every variant. Movement ids and change times are taken when
 // a transaction writes, not when it commits, so a caller should ask again from an older
 // mark (the one before last, and a few seconds back) to catch transactions that committed
-// late; a location switched on or off writes neither and waits for the next StockAll.
+// late.
 func (s *Service) StockMovedSince(ctx context.Context, afterID int64, since time.Time) (map[int64]Sellable, int64, error) {
 	last, err := s.q.MovementsLastID(ctx, s.pool)
 	if err != nil {

@@ -4,8 +4,14 @@ SELECT * FROM inventory.locations ORDER BY priority DESC, id;
 -- name: LocationInsert :one
 INSERT INTO inventory.locations (name, priority, active) VALUES ($1, $2, $3) RETURNING *;
 
--- name: LocationUpdate :execrows
-UPDATE inventory.locations SET name = $2, priority = $3, active = $4 WHERE id = $1;
+-- name: LocationLock :one
+SELECT * FROM inventory.locations WHERE id = $1 FOR UPDATE;
+
+-- name: LocationUpdate :one
+UPDATE inventory.locations SET name = $2, priority = $3, active = $4, updated_at = now() WHERE id = $1 RETURNING *;
+
+-- name: LocationVariants :many
+SELECT variant_id FROM inventory.levels WHERE location_id = $1;
 
 -- name: ItemUpsert :exec
 INSERT INTO inventory.items (variant_id, allow_backorder, low_stock_threshold) VALUES ($1, $2, $3)
@@ -153,11 +159,14 @@ SELECT coalesce(max(id), 0)::bigint AS last_id FROM inventory.movements;
 
 -- name: StockMovedSince :many
 -- What every variant with a movement after @after_id, or a policy changed after
--- @since, has available now.
+-- @since, or kept at a location switched on or off after @since, has available now.
 WITH moved AS (
     SELECT m.variant_id FROM inventory.movements m WHERE m.id > @after_id::bigint
     UNION
     SELECT it.variant_id FROM inventory.items it WHERE it.updated_at > @since::timestamptz
+    UNION
+    SELECT l.variant_id FROM inventory.levels l JOIN inventory.locations loc ON loc.id = l.location_id
+    WHERE loc.updated_at > @since::timestamptz
 )
 SELECT i.variant_id, i.allow_backorder,
        coalesce(sum(greatest(l.on_hand - l.reserved, 0)) FILTER (WHERE loc.active), 0)::int AS available,

@@ -54,6 +54,7 @@ func (h *Handler) AdminViewRoutes(r chi.Router) {
 	r.Get("/", h.stockList)
 	r.Get("/variants/{id}", h.variantShow)
 	r.Get("/locations", h.locationList)
+	r.Get("/locations/{id}", h.locationEdit)
 	r.Get("/low-stock", h.lowStock)
 	r.Get("/import", h.importForm)
 }
@@ -65,5 +66,6 @@ func (h *Handler) AdminEditRoutes(r chi.Router) {
 	r.Post("/variants/{id}/transfer", h.stockTransfer)
 	r.Post("/variants/{id}/policy", h.policyUpdate)
 	r.Post("/locations", h.locationCreate)
+	r.Post("/locations/{id}", h.locationUpdate)
 	r.Post("/import", h.importStock)
 }

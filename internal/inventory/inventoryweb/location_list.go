@@ -13,6 +13,7 @@ type locationListView struct {
 }
 
 type locationRowVM struct {
+	URL      string
 	Name     string
 	Priority string
 	Active   bool
@@ -37,7 +38,7 @@ func (h *Handler) renderLocations(w http.ResponseWriter, r *http.Request, status
 	}
 	v := locationListView{CanEdit: h.canEdit(r), Form: form}
 	for _, l := range locs {
-		v.Rows = append(v.Rows, locationRowVM{Name: l.Name, Priority: strconv.Itoa(l.Priority), Active: l.Active})
+		v.Rows = append(v.Rows, locationRowVM{URL: locationPath(l.ID), Name: l.Name, Priority: strconv.Itoa(l.Priority), Active: l.Active})
 	}
 	h.render.Page(w, r, status, locationListPage(v))
 }

@@ -254,3 +254,63 @@ func TestPolicyUpdate(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, res.status)
 	require.True(t, parse(t, res.body).has("field-error-low_stock_threshold"))
 }
+
+func TestLocationEdit(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.give(t, teeS, e.store, 4)
+	path := "/admin/inventory/locations/" + strconv.FormatInt(e.store, 10)
+
+	list := parse(t, e.get(t, "/admin/inventory/locations").body)
+	var links []string
+	for _, a := range list.byTestID("location-link") {
+		links = append(links, webtest.Attr(a, "href"))
+	}
+	require.Contains(t, links, path, "each location links to its page")
+
+	p := parse(t, e.get(t, path).body)
+	form := p.one(t, "location-edit-form")
+	values := webtest.FormValues(t, form)
+	require.Equal(t, "City store", values.Get("name"))
+	require.Equal(t, "5", values.Get("priority"))
+	require.NotEmpty(t, values.Get("active"), "an active location's box is ticked")
+
+	// Switched off: the form without the box ticked.
+	values.Del("active")
+	values.Set("name", "City store (closed)")
+	res := e.post(t, path, values)
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	st, err := e.inv.Availability(e.ctx, []int64{teeS})
+	require.NoError(t, err)
+	require.Zero(t, st[teeS].Available(), "its stock no longer counts")
+	list = parse(t, e.get(t, "/admin/inventory/locations").body)
+	require.Equal(t, []string{"Main warehouse", "City store (closed)"}, webtest.TextContents(list.byTestID("location-name")))
+	require.Equal(t, []string{"Active", "Inactive"}, webtest.TextContents(list.byTestID("location-status")))
+	require.Equal(t, 4, e.onHand(t, teeS, e.store), "the stock stays where it is")
+
+	t.Run("ErrFieldsKeepWhatWasTyped", func(t *testing.T) {
+		res := e.post(t, path, url.Values{"name": {"Main warehouse"}, "priority": {"3"}, "active": {"1"}})
+		require.Equal(t, http.StatusConflict, res.status)
+		p := parse(t, res.body)
+		require.Equal(t, "Another location has this name.", webtest.TextContent(p.one(t, "field-error-name")))
+		require.Equal(t, "Main warehouse", webtest.FormValues(t, p.one(t, "location-edit-form")).Get("name"))
+
+		res = e.post(t, path, url.Values{"name": {"Shed"}, "priority": {"first"}})
+		require.Equal(t, http.StatusUnprocessableEntity, res.status)
+		p = parse(t, res.body)
+		require.Equal(t, "Enter a whole number between -1000 and 1000.", webtest.TextContent(p.one(t, "field-error-priority")))
+		require.Equal(t, "first", webtest.FormValues(t, p.one(t, "location-edit-form")).Get("priority"))
+
+		loc, err := e.inv.Location(e.ctx, e.store)
+		require.NoError(t, err)
+		require.Equal(t, "City store (closed)", loc.Name, "refused forms change nothing")
+		require.False(t, loc.Active)
+	})
+
+	t.Run("ErrUnknownOrReadOnly", func(t *testing.T) {
+		require.Equal(t, http.StatusNotFound, e.get(t, "/admin/inventory/locations/999999").status)
+		require.Equal(t, http.StatusNotFound, e.post(t, "/admin/inventory/locations/999999", url.Values{"name": {"X"}, "priority": {"1"}}).status)
+		p := parse(t, e.get(t, path, readOnlyHeader, "1").body)
+		require.False(t, p.has("location-edit-form"), "staff who may only view see no form")
+	})
+}

@@ -380,7 +380,7 @@ func (q *Queries) LevelsSyncBackorder(ctx context.Context, db DBTX, arg LevelsSy
 }
 
 const locationInsert = `-- name: LocationInsert :one
-INSERT INTO inventory.locations (name, priority, active) VALUES ($1, $2, $3) RETURNING id, name, priority, active, created_at
+INSERT INTO inventory.locations (name, priority, active) VALUES ($1, $2, $3) RETURNING id, name, priority, active, created_at, updated_at
 `
 
 type LocationInsertParams struct {
@@ -398,12 +398,13 @@ func (q *Queries) LocationInsert(ctx context.Context, db DBTX, arg LocationInser
 		&i.Priority,
 		&i.Active,
 		&i.CreatedAt,
+		&i.UpdatedAt,
 	)
 	return i, err
 }
 
 const locationList = `-- name: LocationList :many
-SELECT id, name, priority, active, created_at FROM inventory.locations ORDER BY priority DESC, id
+SELECT id, name, priority, active, created_at, updated_at FROM inventory.locations ORDER BY priority DESC, id
 `
 
 func (q *Queries) LocationList(ctx context.Context, db DBTX) ([]InventoryLocation, error) {
@@ -421,6 +422,7 @@ func (q *Queries) LocationList(ctx context.Context, db DBTX) ([]InventoryLocatio
 			&i.Priority,
 			&i.Active,
 			&i.CreatedAt,
+			&i.UpdatedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -432,8 +434,26 @@ func (q *Queries) LocationList(ctx context.Context, db DBTX) ([]InventoryLocatio
 	return items, nil
 }
 
-const locationUpdate = `-- name: LocationUpdate :execrows
-UPDATE inventory.locations SET name = $2, priority = $3, active = $4 WHERE id = $1
+const locationLock = `-- name: LocationLock :one
+SELECT id, name, priority, active, created_at, updated_at FROM inventory.locations WHERE id = $1 FOR UPDATE
+`
+
+func (q *Queries) LocationLock(ctx context.Context, db DBTX, id int64) (InventoryLocation, error) {
+	row := db.QueryRow(ctx, locationLock, id)
+	var i InventoryLocation
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Priority,
+		&i.Active,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const locationUpdate = `-- name: LocationUpdate :one
+UPDATE inventory.locations SET name = $2, priority = $3, active = $4, updated_at = now() WHERE id = $1 RETURNING id, name, priority, active, created_at, updated_at
 `
 
 type LocationUpdateParams struct {
@@ -443,17 +463,47 @@ type LocationUpdateParams struct {
 	Active   bool
 }
 
-func (q *Queries) LocationUpdate(ctx context.Context, db DBTX, arg LocationUpdateParams) (int64, error) {
-	result, err := db.Exec(ctx, locationUpdate,
+func (q *Queries) LocationUpdate(ctx context.Context, db DBTX, arg LocationUpdateParams) (InventoryLocation, error) {
+	row := db.QueryRow(ctx, locationUpdate,
 		arg.ID,
 		arg.Name,
 		arg.Priority,
 		arg.Active,
 	)
+	var i InventoryLocation
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Priority,
+		&i.Active,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const locationVariants = `-- name: LocationVariants :many
+SELECT variant_id FROM inventory.levels WHERE location_id = $1
+`
+
+func (q *Queries) LocationVariants(ctx context.Context, db DBTX, locationID int64) ([]int64, error) {
+	rows, err := db.Query(ctx, locationVariants, locationID)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return result.RowsAffected(), nil
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var variant_id int64
+		if err := rows.Scan(&variant_id); err != nil {
+			return nil, err
+		}
+		items = append(items, variant_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const lowStock = `-- name: LowStock :many
@@ -883,6 +933,9 @@ WITH moved AS (
     SELECT m.variant_id FROM inventory.movements m WHERE m.id > $1::bigint
     UNION
     SELECT it.variant_id FROM inventory.items it WHERE it.updated_at > $2::timestamptz
+    UNION
+    SELECT l.variant_id FROM inventory.levels l JOIN inventory.locations loc ON loc.id = l.location_id
+    WHERE loc.updated_at > $2::timestamptz
 )
 SELECT i.variant_id, i.allow_backorder,
        coalesce(sum(greatest(l.on_hand - l.reserved, 0)) FILTER (WHERE loc.active), 0)::int AS available,
@@ -907,7 +960,7 @@ type StockMovedSinceRow struct {
 }
 
 // What every variant with a movement after @after_id, or a policy changed after
-// @since, has available now.
+// @since, or kept at a location switched on or off after @since, has available now.
 func (q *Queries) StockMovedSince(ctx context.Context, db DBTX, arg StockMovedSinceParams) ([]StockMovedSinceRow, error) {
 	rows, err := db.Query(ctx, stockMovedSince, arg.AfterID, arg.Since)
 	if err != nil {

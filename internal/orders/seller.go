@@ -80,22 +80,12 @@ func (s *Service) SetSeller(ctx context.Context, actor audit.Actor, in Seller) (
 		if err != nil {
 			return fmt.Errorf("orders: lock store settings: %w", err)
 		}
-		changes := map[string]audit.Change{}
-		note := func(field, was, is string) {
-			if was != is {
-				changes[field] = audit.Change{Before: was, After: is}
-			}
-		}
-		note("seller_name", before.SellerName, v.Name)
-		note("seller_address", before.SellerAddress, v.Address)
-		note("seller_tax_id", before.SellerTaxID, v.TaxID)
-		note("invoice_note", before.InvoiceNote, v.InvoiceNote)
+		was := Seller{Name: before.SellerName, Address: before.SellerAddress, TaxID: before.SellerTaxID, InvoiceNote: before.InvoiceNote}
+		changes := audit.Diff(was.auditFields(), v.auditFields())
 		if len(changes) == 0 {
 			return nil
 		}
-		if _, err := s.q.StoreSettingsSetSeller(ctx, tx, dbsqlc.StoreSettingsSetSellerParams{
-			SellerName: v.Name, SellerAddress: v.Address, SellerTaxID: v.TaxID, InvoiceNote: v.InvoiceNote,
-		}); err != nil {
+		if _, err := s.q.StoreSettingsSetSeller(ctx, tx, v.params()); err != nil {
 			return fmt.Errorf("orders: save seller details: %w", err)
 		}
 		return s.recordSettingTx(ctx, tx, audit.Entry{Actor: actor, Action: "settings.seller", ObjectType: "store_settings",
@@ -105,6 +95,22 @@ func (s *Service) SetSeller(ctx context.Context, actor audit.Actor, in Seller) (
 		return in, err
 	}
 	return v, nil
+}
+
+// params is the statement that stores the seller's details.
+func (in Seller) params() dbsqlc.StoreSettingsSetSellerParams {
+	return dbsqlc.StoreSettingsSetSellerParams{SellerName: in.Name, SellerAddress: in.Address, SellerTaxID: in.TaxID, InvoiceNote: in.InvoiceNote}
+}
+
+// auditFields are the details as the audit log names them (the form's field names).
+func (in Seller) auditFields() map[string]any {
+	return map[string]any{"seller_name": in.Name, "seller_address": in.Address, "seller_tax_id": in.TaxID, "invoice_note": in.InvoiceNote}
+}
+
+// plainLines reports whether s is text a letter could hold: valid UTF-8 with no control
+// characters but line breaks.
+func plainLines(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return r != '\n' && unicode.IsControl(r) })
 }
 
 // parse tidies the fields (spaces trimmed, an address's blank lines dropped, line breaks
@@ -131,7 +137,7 @@ func (in Seller) parse() (Seller, map[string]string) {
 	}
 	v.Address = strings.Join(lines, "\n")
 	switch {
-	case !utf8.ValidString(v.Address) || strings.ContainsFunc(v.Address, func(r rune) bool { return r != '\n' && unicode.IsControl(r) }):
+	case !plainLines(v.Address):
 		fields["seller_address"] = "Enter the address as plain text, one line per line."
 	case len(lines) > maxSellerAddressRows:
 		fields["seller_address"] = fmt.Sprintf("Use at most %d lines.", maxSellerAddressRows)
@@ -154,7 +160,7 @@ func (in Seller) parse() (Seller, map[string]string) {
 	}
 
 	switch {
-	case !utf8.ValidString(v.InvoiceNote) || strings.ContainsFunc(v.InvoiceNote, func(r rune) bool { return r != '\n' && unicode.IsControl(r) }):
+	case !plainLines(v.InvoiceNote):
 		fields["invoice_note"] = "Enter the note as plain text."
 	case utf8.RuneCountInString(v.InvoiceNote) > maxInvoiceNote:
 		fields["invoice_note"] = fmt.Sprintf("Use at most %d characters.", maxInvoiceNote)

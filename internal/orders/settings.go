@@ -586,9 +586,7 @@ func (s *Service) SeedDemoSettings(ctx context.Context, shop ShopCurrency) error
 		if len(fields) > 0 {
 			return fmt.Errorf("orders: demo seller refused: %v", fields)
 		}
-		if _, err := s.q.StoreSettingsSetSeller(ctx, tx, dbsqlc.StoreSettingsSetSellerParams{
-			SellerName: seller.Name, SellerAddress: seller.Address, SellerTaxID: seller.TaxID, InvoiceNote: seller.InvoiceNote,
-		}); err != nil {
+		if _, err := s.q.StoreSettingsSetSeller(ctx, tx, seller.params()); err != nil {
 			return fmt.Errorf("orders: demo seller: %w", err)
 		}
 		for _, d := range demoShipping(currency) {

@@ -443,20 +443,7 @@ func (s *Service) finishWrite(ctx context.Context, tx pgx.Tx, ids ...ProductID) 
 	if err := refreshSearchTerms(ctx, tx); err != nil {
 		return err
 	}
-	return notifyChanged(ctx, tx)
-}
-
-// refreshSearchTerms rebuilds the vocabulary. Two writers rebuilding at once would each
-// re-insert the words the other just committed, so rebuilds take turns on a transaction
-// lock.
-func refreshSearchTerms(ctx context.Context, tx pgx.Tx) error {
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('catalog.search_terms'))`); err != nil {
-		return fmt.Errorf("catalog: lock search terms: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `SELECT catalog.refresh_search_terms()`); err != nil {
-		return fmt.Errorf("catalog: refresh search terms: %w", err)
-	}
-	return nil
+	return notifyProducts(ctx, tx, ids...)
 }
 
 func (s *Service) record(ctx context.Context, tx pgx.Tx, actor audit.Actor, action string, id ProductID, changes map[string]audit.Change) error {

@@ -151,7 +151,7 @@ func (s *Service) SaveCategory(ctx context.Context, actor audit.Actor, id Catego
 		if _, err := tx.Exec(ctx, `SELECT catalog.refresh_search(NULL)`); err != nil {
 			return fmt.Errorf("catalog: refresh search: %w", err)
 		}
-		return s.finishWrite(ctx, tx)
+		return finishCategoryWrite(ctx, tx)
 	})
 	if err != nil {
 		return 0, err
@@ -204,11 +204,20 @@ func (s *Service) DeleteCategory(ctx context.Context, actor audit.Actor, id Cate
 		if _, err := tx.Exec(ctx, `SELECT catalog.refresh_search(NULL)`); err != nil {
 			return fmt.Errorf("catalog: refresh search: %w", err)
 		}
-		return s.finishWrite(ctx, tx)
+		return finishCategoryWrite(ctx, tx)
 	})
 	if err != nil {
 		return err
 	}
 	s.Invalidate()
 	return nil
+}
+
+// finishCategoryWrite refreshes the vocabulary (category names are words shoppers search
+// for) and tells every replica that the tree changed.
+func finishCategoryWrite(ctx context.Context, tx pgx.Tx) error {
+	if err := refreshSearchTerms(ctx, tx); err != nil {
+		return err
+	}
+	return notifyCategories(ctx, tx)
 }

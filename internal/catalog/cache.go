@@ -110,10 +110,32 @@ func (c *cache) listenOnce(ctx context.Context) error {
 	}
 }
 
-// notifyChanged is called inside every catalog write transaction: Postgres delivers the
-// notification only if the transaction commits, to every listening replica.
-func notifyChanged(ctx context.Context, tx pgx.Tx) error {
-	if _, err := tx.Exec(ctx, "SELECT pg_notify($1, '')", changeChannel); err != nil {
+// notifyProducts is called inside every catalog write transaction that changes products:
+// Postgres delivers the notification only if the transaction commits, to every listening
+// replica. The payload names the products, so a replica updates only those; a payload is
+// at most notifyPayloadLimit bytes, and more products take several notifications.
+func notifyProducts(ctx context.Context, tx pgx.Tx, ids ...ProductID) error {
+	for _, payload := range encodeChange(ids) {
+		if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", changeChannel, payload); err != nil {
+			return fmt.Errorf("catalog: notify change: %w", err)
+		}
+	}
+	return nil
+}
+
+// notifyCategories announces a change to the category tree, which every listing and
+// breadcrumb depends on.
+func notifyCategories(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", changeChannel, categoriesChanged); err != nil {
+		return fmt.Errorf("catalog: notify change: %w", err)
+	}
+	return nil
+}
+
+// notifyEverything asks every replica to reload the whole catalog: for bulk loads into an
+// empty shop, where naming every product would cost more than reading them all.
+func notifyEverything(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", changeChannel, everythingChanged); err != nil {
 		return fmt.Errorf("catalog: notify change: %w", err)
 	}
 	return nil

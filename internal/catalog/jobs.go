@@ -108,10 +108,16 @@ func (s *Service) renderImageFiles(ctx context.Context, hash string) error {
 				return fmt.Errorf("catalog: store rendered image: %w", err)
 			}
 		}
-		if _, err := tx.Exec(ctx, `UPDATE catalog.images SET rendered_at = now() WHERE hash = $1 AND rendered_at IS NULL`, hash); err != nil {
+		rows, err := tx.Query(ctx, `UPDATE catalog.images SET rendered_at = now() WHERE hash = $1 AND rendered_at IS NULL
+			RETURNING product_id`, hash)
+		if err != nil {
 			return fmt.Errorf("catalog: mark image rendered: %w", err)
 		}
-		return notifyChanged(ctx, tx)
+		products, err := pgx.CollectRows(rows, pgx.RowTo[ProductID])
+		if err != nil {
+			return fmt.Errorf("catalog: mark image rendered: %w", err)
+		}
+		return notifyProducts(ctx, tx, products...)
 	})
 	if err != nil {
 		return err

@@ -40,7 +40,7 @@ func (s *Service) SeedDemo(ctx context.Context, opts SeedOptions) error {
 		if err := s.writeDemoImages(ctx, tx, plan); err != nil {
 			return err
 		}
-		return notifyChanged(ctx, tx)
+		return notifyEverything(ctx, tx)
 	})
 	if err != nil {
 		return err

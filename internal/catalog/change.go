@@ -1,0 +1,69 @@
+package catalog
+
+import (
+	"strconv"
+	"strings"
+)
+
+// A change notification's payload is categoriesChanged, everythingChanged or a
+// comma-separated list of product IDs. Postgres refuses payloads of 8,000 bytes or more.
+const (
+	categoriesChanged  = "categories"
+	everythingChanged  = "*"
+	notifyPayloadLimit = 7900
+)
+
+// encodeChange splits ids into payloads that each fit a notification.
+func encodeChange(ids []ProductID) []string {
+	var out []string
+	var b strings.Builder
+	for _, id := range ids {
+		s := strconv.FormatInt(int64(id), 10)
+		if b.Len() > 0 && b.Len()+1+len(s) > notifyPayloadLimit {
+			out = append(out, b.String())
+			b.Reset()
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(s)
+	}
+	if b.Len() > 0 {
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// change is what one or more notifications said changed.
+type change struct {
+	// all asks for a full reload: a payload this process could not read, or a
+	// notification it may have missed.
+	all        bool
+	categories bool
+	products   map[ProductID]struct{}
+}
+
+// add merges a payload into the change.
+func (c *change) add(payload string) {
+	switch payload {
+	case categoriesChanged:
+		c.categories = true
+		return
+	case everythingChanged, "":
+		c.all = true
+		return
+	}
+	for _, f := range strings.Split(payload, ",") {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			c.all = true
+			return
+		}
+		if c.products == nil {
+			c.products = make(map[ProductID]struct{})
+		}
+		c.products[ProductID(id)] = struct{}{}
+	}
+}
+
+func (c *change) empty() bool { return !c.all && !c.categories && len(c.products) == 0 }

@@ -98,6 +98,6 @@ func (s *Service) imageWrite(ctx context.Context, actor audit.Actor, id ProductI
 	if err != nil {
 		return 0, err
 	}
-	s.Invalidate()
+	s.changed(ctx, id)
 	return int(v), nil
 }

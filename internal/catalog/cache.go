@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,42 +19,52 @@ import (
 // replica listens, so a change made through any of them reaches all of their caches.
 const changeChannel = "catalog_changed"
 
-// cache holds the current snapshot and rebuilds it when the catalog changes.
+// cache holds the current snapshot and keeps it in step with the database: at start (or
+// after a notification may have been missed) it reads the whole catalog; after that it
+// applies each change to the products the change names.
 type cache struct {
 	pool *pgxpool.Pool
 	q    *dbsqlc.Queries
 	log  *slog.Logger
 
 	current atomic.Pointer[snapshot]
-	// generation counts invalidations; a load records the generation it started at, so a
-	// change during a load is never lost.
-	generation atomic.Int64
+	// invalidations counts requests for a full read; a snapshot remembers the count its
+	// full read started at, so a request made during a read is never lost.
+	invalidations atomic.Int64
+	// loadMu serialises reads and changes, so each starts from the one before.
 	loadMu     sync.Mutex
+	generation int64 // under loadMu
+	interner   *interner
+
+	pendingMu sync.Mutex
+	pending   change
+	wake      chan struct{}
 }
 
 func newCache(pool *pgxpool.Pool, q *dbsqlc.Queries, log *slog.Logger) *cache {
-	return &cache{pool: pool, q: q, log: log}
+	return &cache{pool: pool, q: q, log: log, wake: make(chan struct{}, 1)}
 }
 
-// get returns a snapshot no older than the last invalidation this process has seen.
+// get returns the current snapshot, reading the whole catalog first when none is loaded
+// or a full read was asked for since.
 func (c *cache) get(ctx context.Context) (*snapshot, error) {
-	if s := c.current.Load(); s != nil && s.generation == c.generation.Load() {
+	if s := c.current.Load(); s != nil && s.invalidation == c.invalidations.Load() {
 		return s, nil
 	}
 	return c.reload(ctx)
 }
 
-// reload builds a new snapshot unless another goroutine already did for the current
-// generation. Requests arriving during a reload wait for it rather than each loading.
+// reload reads the whole catalog unless another goroutine already did since the last
+// invalidation. Requests arriving during a reload wait for it rather than each loading.
 func (c *cache) reload(ctx context.Context) (*snapshot, error) {
 	c.loadMu.Lock()
 	defer c.loadMu.Unlock()
-	gen := c.generation.Load()
-	if s := c.current.Load(); s != nil && s.generation == gen {
+	inv := c.invalidations.Load()
+	if s := c.current.Load(); s != nil && s.invalidation == inv {
 		return s, nil
 	}
 	start := time.Now()
-	s, err := loadSnapshot(context.WithoutCancel(ctx), c.pool, c.q)
+	s, err := c.loadAll(context.WithoutCancel(ctx))
 	if err != nil {
 		// Serving a slightly stale catalog beats serving an error page.
 		if old := c.current.Load(); old != nil {
@@ -62,26 +73,178 @@ func (c *cache) reload(ctx context.Context) (*snapshot, error) {
 		}
 		return nil, err
 	}
-	s.generation = gen
+	s.invalidation = inv
 	c.current.Store(s)
-	c.log.DebugContext(ctx, "catalog snapshot loaded", "products", len(s.products), "took", time.Since(start))
+	c.log.InfoContext(ctx, "catalog read", "products", s.productCount(), "variants", s.variants.len(), "took", time.Since(start).Round(time.Millisecond))
 	return s, nil
 }
 
-// invalidate marks the snapshot stale; the next read rebuilds it.
-func (c *cache) invalidate() { c.generation.Add(1) }
+// loadAll reads the whole active catalog inside one repeatable-read transaction, so every
+// query sees one state, a chunk of products at a time. Caller holds loadMu.
+func (c *cache) loadAll(ctx context.Context) (*snapshot, error) {
+	tx, err := c.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, fmt.Errorf("catalog: read catalog: %w", err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	cats, err := loadCategories(ctx, tx, c.q)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := c.q.ReadActiveProductIDs(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: read catalog: %w", err)
+	}
+	c.interner = newInterner()
+	var loaded []loadedProduct
+	variants := 0
+	for chunk := range slices.Chunk(ids, loadChunk) {
+		part, err := loadProducts(ctx, tx, c.q, c.interner, chunk)
+		if err != nil {
+			return nil, err
+		}
+		for _, lp := range part {
+			if lp.p != nil {
+				variants += len(lp.p.Variants)
+			}
+		}
+		loaded = append(loaded, part...)
+	}
+	terms, err := c.q.SnapshotSearchTerms(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: read search terms: %w", err)
+	}
+	c.generation++
+	s := emptySnapshot(cats, len(ids), variants)
+	s.categoriesChanged = c.generation
+	s.facetsChanged = c.generation
+	changed := make([]ProductID, len(ids))
+	for i, id := range ids {
+		changed[i] = ProductID(id)
+	}
+	return s.applyProducts(changed, loaded, terms, c.generation), nil
+}
+
+// apply brings the snapshot up to date with a change: the products it names, or
+// everything (also when nothing is loaded yet: a replica warms up as soon as it listens).
+func (c *cache) apply(ctx context.Context, ch change) error {
+	c.loadMu.Lock()
+	defer c.loadMu.Unlock()
+	cur := c.current.Load()
+	inv := c.invalidations.Load()
+	if ch.empty() {
+		return nil
+	}
+	if cur == nil || cur.invalidation != inv || ch.all || ch.categories {
+		// The tree decides every product's breadcrumbs and every category's members;
+		// categories change rarely, so they cost a full read.
+		start := time.Now()
+		s, err := c.loadAll(ctx)
+		if err != nil {
+			return err
+		}
+		s.invalidation = inv
+		c.current.Store(s)
+		c.log.InfoContext(ctx, "catalog read", "products", s.productCount(), "variants", s.variants.len(), "took", time.Since(start).Round(time.Millisecond))
+		return nil
+	}
+	start := time.Now()
+	ids := make([]int64, 0, len(ch.products))
+	changed := make([]ProductID, 0, len(ch.products))
+	for id := range ch.products {
+		ids = append(ids, int64(id))
+		changed = append(changed, id)
+	}
+	slices.Sort(ids)
+	tx, err := c.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return fmt.Errorf("catalog: read changed products: %w", err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	var loaded []loadedProduct
+	for chunk := range slices.Chunk(ids, loadChunk) {
+		part, err := loadProducts(ctx, tx, c.q, c.interner, chunk)
+		if err != nil {
+			return err
+		}
+		loaded = append(loaded, part...)
+	}
+	terms, err := c.q.SnapshotSearchTerms(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("catalog: read search terms: %w", err)
+	}
+	c.generation++
+	c.current.Store(cur.applyProducts(changed, loaded, terms, c.generation))
+	c.log.DebugContext(ctx, "catalog change applied", "products", len(changed), "took", time.Since(start))
+	return nil
+}
+
+// invalidate asks for a full read; the next read does it.
+func (c *cache) invalidate() { c.invalidations.Add(1) }
+
+// notice queues a change for the applier (see follow).
+func (c *cache) notice(payload string) {
+	c.pendingMu.Lock()
+	c.pending.add(payload)
+	c.pendingMu.Unlock()
+	c.poke()
+}
+
+func (c *cache) poke() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (c *cache) takePending() change {
+	c.pendingMu.Lock()
+	defer c.pendingMu.Unlock()
+	ch := c.pending
+	c.pending = change{}
+	return ch
+}
+
+// follow applies queued changes until ctx ends. Changes that arrive while one is being
+// applied are applied together next, so a burst of edits costs a few applications.
+func (c *cache) follow(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-c.wake:
+		}
+		ch := c.takePending()
+		if err := c.apply(ctx, ch); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			c.log.ErrorContext(ctx, "catalog change not applied; retrying", "err", err)
+			// Put it back and try again shortly: the storefront keeps serving meanwhile.
+			c.pendingMu.Lock()
+			c.pending.merge(ch)
+			c.pendingMu.Unlock()
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Second):
+			}
+			c.poke()
+		}
+	}
+}
 
 // listen follows catalog changes made by any replica until ctx ends, reconnecting after
-// failures. After a reconnect it invalidates, since notifications sent while it was away
-// are lost.
+// failures. After a reconnect it reads everything again, since notifications sent while
+// it was away are lost.
 func (c *cache) listen(ctx context.Context) {
+	go c.follow(ctx)
 	for ctx.Err() == nil {
 		err := c.listenOnce(ctx)
 		if ctx.Err() != nil {
 			return
 		}
 		c.log.WarnContext(ctx, "catalog change listener lost its connection; retrying", "err", err)
-		c.invalidate()
 		select {
 		case <-ctx.Done():
 			return
@@ -101,12 +264,15 @@ func (c *cache) listenOnce(ctx context.Context) error {
 	if _, err := raw.Exec(ctx, "LISTEN "+changeChannel); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	c.invalidate()
+	// Whatever changed before LISTEN took effect was not heard: read it all again, in the
+	// background (the storefront serves the current snapshot meanwhile).
+	c.notice(everythingChanged)
 	for {
-		if _, err := raw.WaitForNotification(ctx); err != nil {
+		n, err := raw.WaitForNotification(ctx)
+		if err != nil {
 			return err
 		}
-		c.invalidate()
+		c.notice(n.Payload)
 	}
 }
 

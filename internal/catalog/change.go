@@ -66,4 +66,16 @@ func (c *change) add(payload string) {
 	}
 }
 
+// merge adds another change to this one.
+func (c *change) merge(o change) {
+	c.all = c.all || o.all
+	c.categories = c.categories || o.categories
+	for id := range o.products {
+		if c.products == nil {
+			c.products = make(map[ProductID]struct{})
+		}
+		c.products[id] = struct{}{}
+	}
+}
+
 func (c *change) empty() bool { return !c.all && !c.categories && len(c.products) == 0 }

@@ -175,7 +175,7 @@ func (s *Service) AddProductImage(ctx context.Context, product ProductID, r io.R
 	if err != nil {
 		return Image{}, err
 	}
-	s.Invalidate()
+	s.changed(ctx, product)
 	return img, nil
 }
 

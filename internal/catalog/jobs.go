@@ -100,6 +100,7 @@ func (s *Service) renderImageFiles(ctx context.Context, hash string) error {
 			files = append(files, file{width, format, out})
 		}
 	}
+	var products []ProductID
 	err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		for _, f := range files {
 			if _, err := tx.Exec(ctx, `
@@ -113,7 +114,7 @@ func (s *Service) renderImageFiles(ctx context.Context, hash string) error {
 		if err != nil {
 			return fmt.Errorf("catalog: mark image rendered: %w", err)
 		}
-		products, err := pgx.CollectRows(rows, pgx.RowTo[ProductID])
+		products, err = pgx.CollectRows(rows, pgx.RowTo[ProductID])
 		if err != nil {
 			return fmt.Errorf("catalog: mark image rendered: %w", err)
 		}
@@ -122,6 +123,6 @@ func (s *Service) renderImageFiles(ctx context.Context, hash string) error {
 	if err != nil {
 		return err
 	}
-	s.Invalidate()
+	s.changed(ctx, products...)
 	return nil
 }

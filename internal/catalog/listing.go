@@ -98,17 +98,18 @@ func (s *snapshot) list(q ListingQuery) Listing {
 	// selected[f] marks the chosen values of facet f (nil when none); unknown keys and
 	// values are ignored rather than emptying the page. Slices, not maps: this loop runs
 	// for every product of the category on every request.
-	selected := make([][]bool, len(s.facets))
+	facets := s.facets.defs
+	selected := make([][]bool, len(facets))
 	var active []int32
 	for key, vals := range q.Filters {
-		fi, ok := s.facetByKey[key]
+		fi, ok := s.facets.byKey[key]
 		if !ok {
 			continue
 		}
 		for _, v := range vals {
-			if vi, ok := s.facets[fi].valueIndex[v]; ok {
+			if vi, ok := facets[fi].valueIndex[v]; ok && facets[fi].selectable(vi) {
 				if selected[fi] == nil {
-					selected[fi] = make([]bool, len(s.facets[fi].values))
+					selected[fi] = make([]bool, len(facets[fi].values))
 					active = append(active, int32(fi))
 				}
 				selected[fi][vi] = true
@@ -116,14 +117,14 @@ func (s *snapshot) list(q ListingQuery) Listing {
 		}
 	}
 
-	counts := make([][]int, len(s.facets))
-	for i, f := range s.facets {
+	counts := make([][]int, len(facets))
+	for i, f := range facets {
 		counts[i] = make([]int, len(f.values))
 	}
 	matched := make([]int32, 0, len(base))
-	hit := make([]bool, len(s.facets))
+	hit := make([]bool, len(facets))
 	for _, pi := range base {
-		refs := s.facetRefs[pi]
+		refs := s.entry(pi).refs
 		failed, failedFacet := 0, int32(-1)
 		if len(active) > 0 {
 			for _, f := range active {
@@ -171,9 +172,10 @@ func (s *snapshot) list(q ListingQuery) Listing {
 	out := Listing{Total: len(matched), Page: page, Pages: pages}
 	out.Products = make([]ProductSummary, 0, to-from)
 	for _, pi := range matched[from:to] {
-		out.Products = append(out.Products, s.summaries[pi])
+		out.Products = append(out.Products, s.entry(pi).summary)
 	}
-	for fi, f := range s.facets {
+	for _, fi := range s.facets.order {
+		f := facets[fi]
 		var values []FacetValue
 		for _, vi := range f.display {
 			var sel bool
@@ -202,7 +204,7 @@ func (s *snapshot) listingBase(q ListingQuery) []int32 {
 	case q.Ranked != nil:
 		base = make([]int32, 0, len(q.Ranked))
 		for _, id := range q.Ranked {
-			if pi, ok := s.byID[id]; ok {
+			if pi, ok := s.byID.get(id); ok {
 				base = append(base, pi)
 			}
 		}
@@ -216,10 +218,7 @@ func (s *snapshot) listingBase(q ListingQuery) []int32 {
 	case q.Category != 0:
 		base = s.members[q.Category]
 	default:
-		base = make([]int32, len(s.products))
-		for i := range base {
-			base[i] = int32(i)
-		}
+		base = s.all
 	}
 	return base
 }
@@ -234,26 +233,38 @@ func facetLabel(key string, vi int, value string) string {
 func (s *snapshot) sortListing(pis []int32, sort Sort, ranked bool) {
 	switch sort {
 	case SortNewest:
-		slices.SortStableFunc(pis, func(a, b int32) int { return cmp.Compare(s.published[b], s.published[a]) })
+		sortByKey(pis, func(pi int32) int64 { return -s.entry(pi).published }, cmp.Compare[int64])
 	case SortPriceAsc:
-		slices.SortStableFunc(pis, func(a, b int32) int { return cmp.Compare(s.minPrice[a], s.minPrice[b]) })
+		sortByKey(pis, func(pi int32) int64 { return s.entry(pi).minPrice }, cmp.Compare[int64])
 	case SortPriceDesc:
-		slices.SortStableFunc(pis, func(a, b int32) int { return cmp.Compare(s.minPrice[b], s.minPrice[a]) })
+		sortByKey(pis, func(pi int32) int64 { return -s.entry(pi).minPrice }, cmp.Compare[int64])
 	case SortName:
-		slices.SortStableFunc(pis, func(a, b int32) int { return strings.Compare(s.nameKey[a], s.nameKey[b]) })
+		sortByKey(pis, func(pi int32) string { return s.entry(pi).nameKey }, strings.Compare)
 	default:
 		// Relevance: search rank as given, or the category's order with featured first.
 		if !ranked {
-			slices.SortStableFunc(pis, func(a, b int32) int {
-				fa, fb := s.products[a].Featured, s.products[b].Featured
-				if fa != fb {
-					if fa {
-						return -1
-					}
-					return 1
+			sortByKey(pis, func(pi int32) int {
+				if s.product(pi).Featured {
+					return 0
 				}
-				return 0
-			})
+				return 1
+			}, cmp.Compare[int])
 		}
+	}
+}
+
+// sortByKey sorts stably by a key read once per product rather than once per comparison.
+func sortByKey[K any](pis []int32, key func(int32) K, compare func(a, b K) int) {
+	type keyed struct {
+		k  K
+		pi int32
+	}
+	ks := make([]keyed, len(pis))
+	for i, pi := range pis {
+		ks[i] = keyed{key(pi), pi}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int { return compare(a.k, b.k) })
+	for i := range ks {
+		pis[i] = ks[i].pi
 	}
 }

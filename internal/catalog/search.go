@@ -93,17 +93,18 @@ func (s *snapshot) skuMatches(text string) []ProductID {
 	if strings.ContainsRune(t, ' ') || !strings.ContainsAny(t, "0123456789") || !strings.ContainsRune(t, '-') {
 		return nil
 	}
-	if pi, ok := s.skus[t]; ok {
-		return []ProductID{s.products[pi].ID}
+	if pi, ok := s.skus.get(t); ok {
+		return []ProductID{s.product(pi).ID}
 	}
 	var out []ProductID
 	seen := map[int32]bool{}
-	for sku, pi := range s.skus {
+	s.skus.all(func(sku string, pi int32) bool {
 		if strings.HasPrefix(sku, t) && !seen[pi] {
 			seen[pi] = true
-			out = append(out, s.products[pi].ID)
+			out = append(out, s.product(pi).ID)
 		}
-	}
+		return true
+	})
 	if len(out) == 0 {
 		return nil
 	}
@@ -334,8 +335,10 @@ func (s *Service) Suggest(ctx context.Context, prefix string, n int) ([]Suggesti
 			out = append(out, Suggestion{Kind: "category", Label: c.Name, URL: "/c/" + c.Slug})
 		}
 	}
-	if bi, ok := snap.facetByKey["brand"]; ok {
-		for _, v := range snap.facets[bi].values {
+	if bi, ok := snap.facets.byKey["brand"]; ok {
+		brands := snap.facets.defs[bi]
+		for _, vi := range brands.display {
+			v := brands.values[vi]
 			if len(out) >= n {
 				return out, nil
 			}
@@ -344,12 +347,12 @@ func (s *Service) Suggest(ctx context.Context, prefix string, n int) ([]Suggesti
 			}
 		}
 	}
-	for pi, p2 := range snap.products {
+	for _, pi := range snap.all {
 		if len(out) >= n {
 			break
 		}
-		if strings.Contains(snap.nameKey[pi], p) {
-			out = append(out, Suggestion{Kind: "product", Label: p2.Title, URL: "/p/" + p2.Slug})
+		if e := snap.entry(pi); strings.Contains(e.nameKey, p) {
+			out = append(out, Suggestion{Kind: "product", Label: e.p.Title, URL: "/p/" + e.p.Slug})
 		}
 	}
 	return out, nil

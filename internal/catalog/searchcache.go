@@ -7,9 +7,9 @@ import "sync"
 const searchCacheLimit = 4096
 
 // searchCache remembers, for one snapshot, the ranked products of each tsquery and the
-// correction of each misspelt word. It lives inside the snapshot, so any catalog change
-// (which replaces the snapshot on every replica) empties it: results are never staler
-// than the rest of the storefront.
+// correction of each misspelt word. It lives inside the snapshot, so a catalog change
+// (which replaces the snapshot on every replica) starts a new one: results are never
+// staler than the rest of the storefront.
 type searchCache struct {
 	mu          sync.RWMutex
 	results     map[string][]ProductID
@@ -47,3 +47,8 @@ func (c *searchCache) putCorrection(word, fixed string) {
 	}
 	c.corrections[word] = fixed
 }
+
+func newSearchCache() *searchCache { return &searchCache{} }
+
+// after returns the cache for the snapshot that follows a change to the given products.
+func (c *searchCache) after(changed []ProductID) *searchCache { return newSearchCache() }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -139,11 +140,13 @@ func (s *Service) FindProductBySlug(ctx context.Context, slug string) (Product, 
 	if err != nil {
 		return Product{}, err
 	}
-	if pi, ok := snap.bySlug[slug]; ok {
-		return *snap.products[pi], nil
+	if pi, ok := snap.bySlug.get(slug); ok {
+		return *snap.product(pi), nil
 	}
-	if to, ok := snap.productRedirects[slug]; ok {
-		return Product{}, &RedirectError{Slug: to}
+	if id, ok := snap.retired.get(slug); ok {
+		if pi, ok := snap.byID.get(id); ok {
+			return Product{}, &RedirectError{Slug: snap.product(pi).Slug}
+		}
 	}
 	return Product{}, apperr.New(apperr.NotFound, "We couldn't find that product. It may no longer be sold.")
 }
@@ -154,11 +157,11 @@ func (s *Service) FindVariant(ctx context.Context, id VariantID) (Variant, Produ
 	if err != nil {
 		return Variant{}, Product{}, err
 	}
-	ref, ok := snap.variants[id]
+	ref, ok := snap.variants.get(id)
 	if !ok {
 		return Variant{}, Product{}, apperr.New(apperr.NotFound, "That product option is no longer available.")
 	}
-	p := snap.products[ref.product]
+	p := snap.product(ref.product)
 	return p.Variants[ref.index], *p, nil
 }
 
@@ -178,15 +181,15 @@ func (s *Service) ListRelatedProducts(ctx context.Context, id ProductID, n int) 
 	if err != nil {
 		return nil, err
 	}
-	pi, ok := snap.byID[id]
-	if !ok || len(snap.products[pi].CategoryIDs) == 0 {
+	pi, ok := snap.byID.get(id)
+	if !ok || len(snap.product(pi).CategoryIDs) == 0 {
 		return nil, nil
 	}
-	members := snap.members[snap.products[pi].CategoryIDs[0]]
+	members := snap.members[snap.product(pi).CategoryIDs[0]]
 	start := slices.Index(members, pi)
 	var out []ProductSummary
 	for i := 1; i < len(members) && len(out) < n; i++ {
-		out = append(out, snap.summaries[members[(start+i)%len(members)]])
+		out = append(out, snap.entry(members[(start+i)%len(members)]).summary)
 	}
 	return out, nil
 }
@@ -203,8 +206,9 @@ func (s *Service) ListSitemapProducts(ctx context.Context) ([]SitemapEntry, erro
 	if err != nil {
 		return nil, err
 	}
-	out := make([]SitemapEntry, len(snap.products))
-	for i, p := range snap.products {
+	out := make([]SitemapEntry, len(snap.all))
+	for i, pi := range snap.all {
+		p := snap.product(pi)
 		out[i] = SitemapEntry{Slug: p.Slug, UpdatedAt: p.UpdatedAt}
 	}
 	return out, nil
@@ -219,9 +223,33 @@ func (s *Service) CountProducts(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// Invalidate drops this process's cached catalog; writers call it after committing so
-// their own next read sees the change without waiting for the notification.
+// Invalidate drops this process's cached catalog: the next read reads it whole. For
+// changes made behind the service's back (tests writing SQL); the service's own writes
+// update the catalog themselves.
 func (s *Service) Invalidate() { s.cache.invalidate() }
+
+// changed brings this process's catalog up to date with products a write just committed,
+// so the writer's next page shows the change without waiting for the notification (which
+// every other replica acts on). Failing that, the next read reads everything.
+func (s *Service) changed(ctx context.Context, ids ...ProductID) {
+	ch := change{}
+	for _, id := range ids {
+		ch.add(strconv.FormatInt(int64(id), 10))
+	}
+	s.applyNow(ctx, ch)
+}
+
+// categoriesChanged does the same after a change to the category tree.
+func (s *Service) categoriesChanged(ctx context.Context) {
+	s.applyNow(ctx, change{categories: true})
+}
+
+func (s *Service) applyNow(ctx context.Context, ch change) {
+	if err := s.cache.apply(context.WithoutCancel(ctx), ch); err != nil {
+		s.log.WarnContext(ctx, "catalog: applying own change failed; reading everything on next use", "err", err)
+		s.cache.invalidate()
+	}
+}
 
 func derefAll[T any](ps []*T) []T {
 	out := make([]T, len(ps))
@@ -254,4 +282,16 @@ func (s *Service) Generation(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	return snap.generation, nil
+}
+
+// ListingGeneration identifies a category's listings as this process currently serves
+// them: it changes whenever a product in the category (or below it) changes, or anything
+// every listing shows. A cache of listings keyed by it stays valid while staff edit other
+// categories.
+func (s *Service) ListingGeneration(ctx context.Context, id CategoryID) (int64, error) {
+	snap, err := s.cache.get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return snap.listingGeneration(id), nil
 }

@@ -12,58 +12,74 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/monoshop/monoshop/internal/catalog/internal/dbsqlc"
-	"github.com/monoshop/monoshop/internal/platform/money"
 )
 
 // snapshot is the storefront's read model: every active product, category and facet in
-// memory, immutable once built. Reads outnumber writes by orders of magnitude, so the
-// storefront answers from here without a database round trip, and a change anywhere
-// rebuilds the whole snapshot (see cache.go). A 10,000-product catalog loads in a fraction
-// of a second and takes a few tens of megabytes.
+// memory, immutable once published. Reads outnumber writes by orders of magnitude, so the
+// storefront answers from here without a database round trip.
+//
+// A change does not rebuild it: applying a change makes a new snapshot that shares every
+// part the change did not touch (cow.go). Products live in slots ("pi", an index that
+// stays with the product while it is active); maps from IDs, slugs and SKUs to slots are
+// sharded so a change copies a few small shards. Everything a shopper sees is derived
+// from the products alone, never from the order changes arrived in, so a snapshot updated
+// change by change answers exactly like one read whole (readmodel_test.go proves it).
 type snapshot struct {
 	builtAt time.Time
-	// generation is the cache invalidation count this snapshot reflects.
+	// generation counts the changes this process applied; pages key caches by it.
 	generation int64
+	// invalidation is the count of full-read requests this snapshot's full read answered.
+	invalidation int64
 
-	products []*Product // active products; the index into this slice is a product's "pi"
-	byID     map[ProductID]int32
-	bySlug   map[string]int32
-	// productRedirects maps a retired slug to the product's current slug.
-	productRedirects map[string]string
+	entries *chunkedSlice[*productEntry] // by pi; nil for a free slot
+	free    []int32
+	// all lists the active products' slots in product ID order: the order of an unsorted
+	// listing of the whole catalog, the sitemap and suggestions.
+	all      []int32
+	byID     *shardedMap[ProductID, int32]
+	bySlug   *shardedMap[string, int32]
+	retired  *shardedMap[string, ProductID] // a retired slug → the product it redirects to
+	variants *shardedMap[VariantID, variantRef]
+	// skus maps a lower-cased SKU to its product, so a SKU typed into search finds it.
+	skus *shardedMap[string, int32]
 
-	categories       []*Category
-	categoryByID     map[CategoryID]*Category
-	categoryBySlug   map[string]*Category
-	categoryRedirect map[string]string
-	children         map[CategoryID][]*Category // key 0 holds the roots
+	*categoryIndex
+	// direct lists, per category, the products filed in it directly, in its own order.
+	direct map[CategoryID][]directRef
 	// members lists, per category, the products filed in it or any descendant, in the
 	// category's merchandising order.
 	members map[CategoryID][]int32
+	// listed records, per category, the generation its listings last changed at.
+	listed map[CategoryID]int64
+	// facetsChanged is the generation at which facets last changed other than in their
+	// counts: every listing shows them.
+	facetsChanged int64
+	// categoriesChanged is the generation at which the category tree was last read.
+	categoriesChanged int64
 
 	// storefront is the home page order: featured first, then newest, bounded.
 	storefront []ProductSummary
+	facets     *facetSet
 
-	// Per product, by pi.
-	summaries []ProductSummary
-	minPrice  []int64
-	nameKey   []string
-	published []int64
-	facetRefs [][]facetRef
-
-	facets []*facetDef
-	// facetByKey finds a facet by its URL key (brand, size, color, material, price).
-	facetByKey map[string]int
-
-	variants map[VariantID]variantRef
 	// vocabulary holds every word of the search terms table, to decide without a query
 	// whether a searched word needs correcting.
 	vocabulary map[string]struct{}
 	// terms is the vocabulary sorted, for prefix look-ups while a shopper is typing.
 	terms []string
-	// skus maps a lower-cased SKU to its product, so a SKU typed into search finds it.
-	skus map[string]int32
-	// search remembers query results for as long as this snapshot is current.
-	search searchCache
+	// search remembers query results (searchcache.go).
+	search *searchCache
+}
+
+// productEntry is one active product and what listings need of it, precomputed.
+type productEntry struct {
+	p         *Product
+	summary   ProductSummary
+	minPrice  int64
+	nameKey   string
+	published int64
+	refs      []facetRef
+	cats      []directRef
+	retired   []string
 }
 
 type variantRef struct {
@@ -71,25 +87,427 @@ type variantRef struct {
 	index   int32
 }
 
-// facetRef says that a product has value v of facet f.
-type facetRef struct {
-	f, v int32
+func (s *snapshot) entry(pi int32) *productEntry { return s.entries.get(pi) }
+
+func (s *snapshot) product(pi int32) *Product { return s.entries.get(pi).p }
+
+func (s *snapshot) productCount() int { return len(s.all) }
+
+// categoryIndex is the category tree. It is small, so it is read whole when it changes.
+type categoryIndex struct {
+	categories       []*Category
+	categoryByID     map[CategoryID]*Category
+	categoryBySlug   map[string]*Category
+	categoryRedirect map[string]string
+	children         map[CategoryID][]*Category // key 0 holds the roots
+	depth            map[CategoryID]int
 }
 
-type facetDef struct {
-	Key, Label string
-	values     []facetValueDef
-	valueIndex map[string]int32
-	// display lists value indexes in the order shoppers see them, computed once per
-	// snapshot rather than sorted on every request.
-	display []int32
+func loadCategories(ctx context.Context, tx pgx.Tx, q *dbsqlc.Queries) (*categoryIndex, error) {
+	rows, err := q.SnapshotCategories(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: read categories: %w", err)
+	}
+	redirects, err := q.SnapshotCategoryRedirects(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: read category redirects: %w", err)
+	}
+	ci := &categoryIndex{
+		categoryByID:     make(map[CategoryID]*Category, len(rows)),
+		categoryBySlug:   make(map[string]*Category, len(rows)),
+		categoryRedirect: make(map[string]string, len(redirects)),
+		children:         make(map[CategoryID][]*Category),
+		depth:            make(map[CategoryID]int, len(rows)),
+	}
+	for _, r := range rows {
+		c := &Category{
+			ID: CategoryID(r.ID), Slug: r.Slug, Name: r.Name, Description: r.Description,
+			SEOTitle: r.SeoTitle, SEODescription: r.SeoDescription, Featured: r.Featured,
+		}
+		var parent CategoryID
+		if r.ParentID != nil {
+			pid := CategoryID(*r.ParentID)
+			c.ParentID = &pid
+			parent = pid
+		}
+		ci.categories = append(ci.categories, c)
+		ci.categoryByID[c.ID] = c
+		ci.categoryBySlug[c.Slug] = c
+		ci.children[parent] = append(ci.children[parent], c)
+	}
+	for _, r := range redirects {
+		ci.categoryRedirect[r.OldSlug] = r.Slug
+	}
+	var depthOf func(c *Category) int
+	depthOf = func(c *Category) int {
+		if d, ok := ci.depth[c.ID]; ok {
+			return d
+		}
+		d := 0
+		if c.ParentID != nil {
+			if p := ci.categoryByID[*c.ParentID]; p != nil && p != c {
+				ci.depth[c.ID] = 0 // guards a cycle while recursing
+				d = depthOf(p) + 1
+			}
+		}
+		ci.depth[c.ID] = d
+		return d
+	}
+	for _, c := range ci.categories {
+		depthOf(c)
+	}
+	return ci, nil
 }
 
-type facetValueDef struct {
-	Value string
-	// order sorts values the way shoppers expect: sizes by their position in the option
-	// (XS before S), prices by range, everything else alphabetically.
-	order int64
+// ancestors calls fn for c and each category above it.
+func (ci *categoryIndex) ancestors(c CategoryID, fn func(CategoryID)) {
+	for i := 0; i < 64; i++ {
+		fn(c)
+		cat := ci.categoryByID[c]
+		if cat == nil || cat.ParentID == nil {
+			return
+		}
+		c = *cat.ParentID
+	}
+}
+
+func emptySnapshot(cats *categoryIndex, products, variants int) *snapshot {
+	return &snapshot{
+		builtAt:       time.Now(),
+		entries:       &chunkedSlice[*productEntry]{},
+		byID:          newShardedMap[ProductID, int32](hashID[ProductID], products),
+		bySlug:        newShardedMap[string, int32](hashString, products),
+		retired:       newShardedMap[string, ProductID](hashString, products/8),
+		variants:      newShardedMap[VariantID, variantRef](hashID[VariantID], variants),
+		skus:          newShardedMap[string, int32](hashString, variants),
+		categoryIndex: cats,
+		direct:        map[CategoryID][]directRef{},
+		members:       map[CategoryID][]int32{},
+		listed:        map[CategoryID]int64{},
+		facets:        emptyFacets(),
+		vocabulary:    map[string]struct{}{},
+		search:        newSearchCache(),
+	}
+}
+
+// newEntry precomputes what listings need of an active product.
+func newEntry(lp loadedProduct, cats *categoryIndex) *productEntry {
+	p := lp.p
+	p.CategoryIDs = make([]CategoryID, 0, len(lp.cats))
+	for _, c := range lp.cats {
+		p.CategoryIDs = append(p.CategoryIDs, c.category)
+	}
+	// The most specific category first (the deepest, then the oldest): breadcrumbs and
+	// related products use it, so a product on sale still shows "Clothing › Jeans"
+	// rather than "Sale".
+	slices.SortStableFunc(p.CategoryIDs, func(a, b CategoryID) int {
+		return cmp.Or(cmp.Compare(cats.depth[b], cats.depth[a]), cmp.Compare(a, b))
+	})
+	e := &productEntry{p: p, nameKey: fold(p.Title), published: p.PublishedAt.UnixNano(), cats: lp.cats, retired: lp.retired}
+	e.summary = ProductSummary{ID: p.ID, Slug: p.Slug, Title: p.Title, Brand: p.Brand}
+	if len(p.Images) > 0 {
+		img := p.Images[0]
+		e.summary.Image = &img
+	}
+	if v := cheapestVariant(p); v != nil {
+		e.summary.Price = v.Price
+		if v.OnSale() {
+			c := *v.CompareAt
+			e.summary.CompareAt = &c
+		}
+		e.minPrice = v.Price.Minor
+	}
+	return e
+}
+
+func cheapestVariant(p *Product) *Variant {
+	var best *Variant
+	for i := range p.Variants {
+		if best == nil || p.Variants[i].Price.Minor < best.Price.Minor {
+			best = &p.Variants[i]
+		}
+	}
+	return best
+}
+
+// applyProducts returns a new snapshot in which the products named by changed look as
+// loaded says (a product missing from loaded, or loaded but not active, leaves the
+// storefront). vocabulary, when not nil, replaces the search vocabulary.
+func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vocabulary []string, generation int64) *snapshot {
+	changed = slices.Compact(slices.Sorted(slices.Values(changed)))
+	next := *s
+	next.builtAt = time.Now()
+	next.generation = generation
+	entries := s.entries.edit()
+	byID, bySlug, retired := s.byID.edit(), s.bySlug.edit(), s.retired.edit()
+	variants, skus := s.variants.edit(), s.skus.edit()
+	facets := s.facets.edit()
+	next.free = slices.Clone(s.free)
+
+	found := make(map[ProductID]*loadedProduct, len(loaded))
+	for i := range loaded {
+		found[loaded[i].id] = &loaded[i]
+	}
+	touchedDirect := map[CategoryID]bool{}
+	relisted := map[CategoryID]bool{}
+	membership := false // a product joined or left the storefront
+	storefront := false // the home page order may have changed
+	var last *productEntry
+	if len(s.storefront) > 0 {
+		last = s.entry(mustGet(s.byID, s.storefront[len(s.storefront)-1].ID))
+	}
+	inStorefront := make(map[ProductID]bool, len(s.storefront))
+	for _, sum := range s.storefront {
+		inStorefront[sum.ID] = true
+	}
+
+	// First every old version goes, then every new one comes: two changed products may
+	// swap slugs or SKUs.
+	slots := make(map[ProductID]int32, len(changed))
+	for _, id := range changed {
+		pi, ok := byID.m.get(id)
+		if !ok {
+			continue
+		}
+		old := entries.get(pi)
+		slots[id] = pi
+		if cur, ok := bySlug.m.get(old.p.Slug); ok && cur == pi {
+			bySlug.delete(old.p.Slug)
+		}
+		for _, r := range old.retired {
+			if cur, ok := retired.m.get(r); ok && cur == id {
+				retired.delete(r)
+			}
+		}
+		for _, v := range old.p.Variants {
+			variants.delete(v.ID)
+			if cur, ok := skus.m.get(strings.ToLower(v.SKU)); ok && cur == pi {
+				skus.delete(strings.ToLower(v.SKU))
+			}
+		}
+		for _, c := range productClaims(old.p, cheapestVariant(old.p)) {
+			facets.claim(c, -1)
+		}
+		for _, c := range old.cats {
+			touchedDirect[c.category] = true
+			relisted[c.category] = true
+		}
+		if inStorefront[id] {
+			storefront = true
+		}
+	}
+	direct := maps.Clone(s.direct)
+	for c := range touchedDirect {
+		direct[c] = slices.DeleteFunc(slices.Clone(direct[c]), func(r directRef) bool { _, ok := slots[r.product]; return ok })
+	}
+
+	var added []int32
+	for _, id := range changed {
+		lp := found[id]
+		pi, had := slots[id]
+		if lp == nil || !lp.active {
+			if had {
+				entries.set(pi, nil)
+				byID.delete(id)
+				next.free = append(next.free, pi)
+				membership = true
+				delete(slots, id)
+			}
+			continue
+		}
+		e := newEntry(*lp, s.categoryIndex)
+		if !had {
+			if n := len(next.free); n > 0 {
+				pi, next.free = next.free[n-1], next.free[:n-1]
+			} else {
+				pi = entries.push(nil)
+			}
+			byID.set(id, pi)
+			added = append(added, pi)
+			membership = true
+		}
+		slots[id] = pi
+		entries.set(pi, e)
+		bySlug.set(e.p.Slug, pi)
+		for _, r := range e.retired {
+			retired.set(r, id)
+		}
+		for vi, v := range e.p.Variants {
+			variants.set(v.ID, variantRef{product: pi, index: int32(vi)})
+			skus.set(strings.ToLower(v.SKU), pi)
+		}
+		for _, c := range productClaims(e.p, cheapestVariant(e.p)) {
+			e.refs = append(e.refs, facets.claim(c, 1))
+		}
+		for _, c := range e.cats {
+			touchedDirect[c.category] = true
+			relisted[c.category] = true
+			direct[c.category] = append(direct[c.category], c)
+		}
+		if inStorefront[id] || last == nil || len(s.storefront) < MaxListing || compareStorefront(e, last) < 0 {
+			storefront = true
+		}
+	}
+	// A product that took a slug over ends that slug's redirect, as the database did.
+	for _, lp := range loaded {
+		if to, ok := retired.m.get(lp.slug); ok && to != lp.id {
+			retired.delete(lp.slug)
+		}
+	}
+	for c := range touchedDirect {
+		if _, ok := s.direct[c]; ok && len(direct[c]) == 0 {
+			delete(direct, c)
+			continue
+		}
+		if len(direct[c]) > 0 {
+			slices.SortFunc(direct[c], compareDirect)
+		}
+	}
+
+	next.entries = entries.done()
+	next.byID, next.bySlug, next.retired = byID.done(), bySlug.done(), retired.done()
+	next.variants, next.skus = variants.done(), skus.done()
+	next.facets = facets.done()
+	next.direct = direct
+	if facets.layout {
+		next.facetsChanged = generation
+	}
+	if membership {
+		next.all = next.sortedSlots(added, s.all)
+	}
+	next.members = next.recollect(s.members, touchedDirect)
+	next.listed = maps.Clone(s.listed)
+	for c := range relisted {
+		next.categoryIndex.ancestors(c, func(a CategoryID) { next.listed[a] = generation })
+	}
+	if storefront {
+		next.storefront = next.buildStorefront()
+	}
+	if vocabulary != nil {
+		next.setVocabulary(vocabulary)
+	}
+	next.search = s.search.after(changed)
+	return &next
+}
+
+func mustGet[K comparable](m *shardedMap[K, int32], k K) int32 {
+	v, _ := m.get(k)
+	return v
+}
+
+// sortedSlots merges the slots of old that still hold the same product with the added
+// ones, in product ID order.
+func (s *snapshot) sortedSlots(added []int32, old []int32) []int32 {
+	reused := make(map[int32]bool, len(added))
+	for _, pi := range added {
+		reused[pi] = true
+	}
+	id := func(pi int32) ProductID { return s.entry(pi).p.ID }
+	slices.SortFunc(added, func(a, b int32) int { return cmp.Compare(id(a), id(b)) })
+	out := make([]int32, 0, len(old)+len(added))
+	for _, pi := range old {
+		if s.entry(pi) == nil || reused[pi] {
+			continue
+		}
+		for len(added) > 0 && id(added[0]) < id(pi) {
+			out = append(out, added[0])
+			added = added[1:]
+		}
+		out = append(out, pi)
+	}
+	return append(out, added...)
+}
+
+// recollect recomputes the member lists of the categories whose direct products changed
+// and of every category above them, reusing the rest.
+func (s *snapshot) recollect(old map[CategoryID][]int32, touched map[CategoryID]bool) map[CategoryID][]int32 {
+	if len(touched) == 0 {
+		return old
+	}
+	members := maps.Clone(old)
+	redo := map[CategoryID]bool{}
+	for c := range touched {
+		s.ancestors(c, func(a CategoryID) { redo[a] = true })
+	}
+	order := slices.Collect(maps.Keys(redo))
+	// Children before parents, so a parent reads its children's new lists.
+	slices.SortFunc(order, func(a, b CategoryID) int { return cmp.Or(cmp.Compare(s.depth[b], s.depth[a]), cmp.Compare(a, b)) })
+	seen := make([]uint32, s.entries.len())
+	var mark uint32
+	for _, c := range order {
+		if _, ok := s.categoryByID[c]; !ok {
+			delete(members, c)
+			continue
+		}
+		mark++
+		var out []int32
+		add := func(pi int32) {
+			if seen[pi] != mark {
+				seen[pi] = mark
+				out = append(out, pi)
+			}
+		}
+		for _, r := range s.direct[c] {
+			if pi, ok := s.byID.get(r.product); ok {
+				add(pi)
+			}
+		}
+		for _, child := range s.children[c] {
+			for _, pi := range members[child.ID] {
+				add(pi)
+			}
+		}
+		members[c] = out
+	}
+	return members
+}
+
+// compareStorefront orders the home page: featured first, then newest, then by ID.
+func compareStorefront(a, b *productEntry) int {
+	if a.p.Featured != b.p.Featured {
+		if a.p.Featured {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Or(cmp.Compare(b.published, a.published), cmp.Compare(a.p.ID, b.p.ID))
+}
+
+func (s *snapshot) buildStorefront() []ProductSummary {
+	top := make([]*productEntry, 0, MaxListing+1)
+	for _, pi := range s.all {
+		e := s.entry(pi)
+		if len(top) == MaxListing && compareStorefront(e, top[MaxListing-1]) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(top, e, compareStorefront)
+		top = slices.Insert(top, i, e)
+		if len(top) > MaxListing {
+			top = top[:MaxListing]
+		}
+	}
+	out := make([]ProductSummary, len(top))
+	for i, e := range top {
+		out[i] = e.summary
+	}
+	return out
+}
+
+func (s *snapshot) setVocabulary(terms []string) {
+	s.vocabulary = make(map[string]struct{}, len(terms))
+	for _, t := range terms {
+		s.vocabulary[t] = struct{}{}
+	}
+	s.terms = slices.Sorted(maps.Keys(s.vocabulary))
+}
+
+// listingGeneration is the generation a category's listings (or, for 0, every listing)
+// last changed at: a cache of listings keyed by it is never stale.
+func (s *snapshot) listingGeneration(c CategoryID) int64 {
+	if c == 0 {
+		return s.generation
+	}
+	return max(s.listed[c], s.facetsChanged, s.categoriesChanged)
 }
 
 // priceBuckets are the price facet's ranges, in major units of the store currency.
@@ -110,386 +528,6 @@ func priceBucketKey(i int) string {
 		return fmt.Sprintf("%d-", b.min)
 	}
 	return fmt.Sprintf("%d-%d", b.min, b.max)
-}
-
-// loadSnapshot reads the whole active catalog in a fixed number of queries inside one
-// repeatable-read transaction, so they all see one consistent state.
-func loadSnapshot(ctx context.Context, db beginner, q *dbsqlc.Queries) (*snapshot, error) {
-	tx, err := db.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return nil, fmt.Errorf("catalog: load snapshot: %w", err)
-	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-
-	// One transaction means one connection, so the queries run one after another; they
-	// are few and each reads one table once.
-	var (
-		products   []dbsqlc.SnapshotProductsRow
-		variants   []dbsqlc.SnapshotVariantsRow
-		options    []dbsqlc.CatalogOption
-		values     []dbsqlc.CatalogOptionValue
-		varValues  []dbsqlc.CatalogVariantOptionValue
-		prodCats   []dbsqlc.CatalogProductCategory
-		attributes []dbsqlc.CatalogProductAttribute
-		images     []dbsqlc.SnapshotImagesRow
-		categories []dbsqlc.SnapshotCategoriesRow
-		pRedirects []dbsqlc.SnapshotProductRedirectsRow
-		cRedirects []dbsqlc.SnapshotCategoryRedirectsRow
-		terms      []string
-	)
-	steps := []func() error{
-		func() (err error) { products, err = q.SnapshotProducts(ctx, tx); return },
-		func() (err error) { variants, err = q.SnapshotVariants(ctx, tx); return },
-		func() (err error) { options, err = q.SnapshotOptions(ctx, tx); return },
-		func() (err error) { values, err = q.SnapshotOptionValues(ctx, tx); return },
-		func() (err error) { varValues, err = q.SnapshotVariantOptionValues(ctx, tx); return },
-		func() (err error) { prodCats, err = q.SnapshotProductCategories(ctx, tx); return },
-		func() (err error) { attributes, err = q.SnapshotAttributes(ctx, tx); return },
-		func() (err error) { images, err = q.SnapshotImages(ctx, tx); return },
-		func() (err error) { categories, err = q.SnapshotCategories(ctx, tx); return },
-		func() (err error) { pRedirects, err = q.SnapshotProductRedirects(ctx, tx); return },
-		func() (err error) { cRedirects, err = q.SnapshotCategoryRedirects(ctx, tx); return },
-		func() (err error) { terms, err = q.SnapshotSearchTerms(ctx, tx); return },
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return nil, fmt.Errorf("catalog: load snapshot: %w", err)
-		}
-	}
-
-	s := &snapshot{
-		builtAt:          time.Now(),
-		byID:             make(map[ProductID]int32, len(products)),
-		bySlug:           make(map[string]int32, len(products)),
-		productRedirects: make(map[string]string, len(pRedirects)),
-		categoryByID:     make(map[CategoryID]*Category, len(categories)),
-		categoryBySlug:   make(map[string]*Category, len(categories)),
-		categoryRedirect: make(map[string]string, len(cRedirects)),
-		children:         make(map[CategoryID][]*Category),
-		members:          make(map[CategoryID][]int32),
-		facetByKey:       make(map[string]int),
-		variants:         make(map[VariantID]variantRef, len(variants)),
-		vocabulary:       make(map[string]struct{}, len(terms)),
-	}
-	for _, r := range products {
-		p := &Product{
-			ID: ProductID(r.ID), Slug: r.Slug, Title: r.Title, Description: r.Description,
-			Brand: r.Brand, Featured: r.Featured, SEOTitle: r.SeoTitle, SEODescription: r.SeoDescription,
-			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-		}
-		p.PublishedAt = r.CreatedAt
-		if r.PublishedAt != nil {
-			p.PublishedAt = *r.PublishedAt
-		}
-		pi := int32(len(s.products))
-		s.products = append(s.products, p)
-		s.byID[p.ID] = pi
-		s.bySlug[p.Slug] = pi
-	}
-	for _, r := range pRedirects {
-		s.productRedirects[r.OldSlug] = r.Slug
-	}
-
-	optionOwner := make(map[int64]int32, len(options)) // option id -> product
-	optionPos := make(map[int64]int, len(options))     // option id -> index in Product.Options
-	for _, r := range options {
-		pi, ok := s.byID[ProductID(r.ProductID)]
-		if !ok {
-			continue
-		}
-		p := s.products[pi]
-		optionOwner[r.ID] = pi
-		optionPos[r.ID] = len(p.Options)
-		p.Options = append(p.Options, Option{ID: r.ID, Name: r.Name})
-	}
-	valueOption := make(map[int64]int64, len(values)) // value id -> option id
-	valuePosition := make(map[int64]int32, len(values))
-	for _, r := range values {
-		pi, ok := optionOwner[r.OptionID]
-		if !ok {
-			continue
-		}
-		o := &s.products[pi].Options[optionPos[r.OptionID]]
-		valueOption[r.ID] = r.OptionID
-		valuePosition[r.ID] = int32(len(o.Values))
-		o.Values = append(o.Values, OptionValue{ID: r.ID, Value: r.Value})
-	}
-	variantValues := make(map[int64][]int64, len(variants))
-	for _, r := range varValues {
-		variantValues[r.VariantID] = append(variantValues[r.VariantID], r.OptionValueID)
-	}
-	for _, r := range variants {
-		pi, ok := s.byID[ProductID(r.ProductID)]
-		if !ok {
-			continue
-		}
-		p := s.products[pi]
-		v := Variant{
-			ID: VariantID(r.ID), ProductID: p.ID, SKU: r.Sku, Title: r.Title,
-			Price: money.New(r.PriceMinor, r.Currency), WeightGrams: int(r.WeightGrams), Barcode: r.Barcode,
-		}
-		if r.CompareAtMinor != nil {
-			c := money.New(*r.CompareAtMinor, r.Currency)
-			v.CompareAt = &c
-		}
-		// Order the variant's values by the product's option order.
-		ids := variantValues[r.ID]
-		slices.SortFunc(ids, func(a, b int64) int {
-			return cmp.Compare(optionPos[valueOption[a]], optionPos[valueOption[b]])
-		})
-		v.OptionValueIDs = ids
-		s.variants[v.ID] = variantRef{product: pi, index: int32(len(p.Variants))}
-		p.Variants = append(p.Variants, v)
-	}
-	for _, r := range attributes {
-		if pi, ok := s.byID[ProductID(r.ProductID)]; ok {
-			s.products[pi].Attributes = append(s.products[pi].Attributes, Attribute{Name: r.Name, Value: r.Value})
-		}
-	}
-	for _, r := range images {
-		if pi, ok := s.byID[ProductID(r.ProductID)]; ok {
-			img := Image{ID: r.ID, Alt: r.Alt, Width: int(r.Width), Height: int(r.Height), Hash: r.Hash}
-			if r.VariantID != nil {
-				vid := VariantID(*r.VariantID)
-				img.VariantID = &vid
-			}
-			s.products[pi].Images = append(s.products[pi].Images, img)
-		}
-	}
-
-	for _, r := range categories {
-		c := &Category{
-			ID: CategoryID(r.ID), Slug: r.Slug, Name: r.Name, Description: r.Description,
-			SEOTitle: r.SeoTitle, SEODescription: r.SeoDescription, Featured: r.Featured,
-		}
-		var parent CategoryID
-		if r.ParentID != nil {
-			pid := CategoryID(*r.ParentID)
-			c.ParentID = &pid
-			parent = pid
-		}
-		s.categories = append(s.categories, c)
-		s.categoryByID[c.ID] = c
-		s.categoryBySlug[c.Slug] = c
-		s.children[parent] = append(s.children[parent], c)
-	}
-	for _, r := range cRedirects {
-		s.categoryRedirect[r.OldSlug] = r.Slug
-	}
-	direct := make(map[CategoryID][]int32)
-	for _, r := range prodCats {
-		pi, ok := s.byID[ProductID(r.ProductID)]
-		if !ok {
-			continue
-		}
-		cid := CategoryID(r.CategoryID)
-		s.products[pi].CategoryIDs = append(s.products[pi].CategoryIDs, cid)
-		direct[cid] = append(direct[cid], pi)
-	}
-	s.buildMembers(direct)
-	s.orderProductCategories()
-
-	for _, t := range terms {
-		s.vocabulary[t] = struct{}{}
-	}
-	s.terms = slices.Sorted(maps.Keys(s.vocabulary))
-	s.skus = make(map[string]int32, len(variants))
-	for pi, p := range s.products {
-		for _, v := range p.Variants {
-			s.skus[strings.ToLower(v.SKU)] = int32(pi)
-		}
-	}
-	s.buildListingData()
-	return s, nil
-}
-
-// orderProductCategories puts a product's most specific category first (the deepest in
-// the tree, then the oldest): it is the one breadcrumbs and related products use, so a
-// product on sale still shows "Clothing › Jeans" rather than "Sale".
-func (s *snapshot) orderProductCategories() {
-	depth := make(map[CategoryID]int, len(s.categories))
-	var depthOf func(c *Category) int
-	depthOf = func(c *Category) int {
-		if d, ok := depth[c.ID]; ok {
-			return d
-		}
-		d := 0
-		if c.ParentID != nil {
-			if p := s.categoryByID[*c.ParentID]; p != nil && p != c {
-				depth[c.ID] = 0 // guards a cycle while recursing
-				d = depthOf(p) + 1
-			}
-		}
-		depth[c.ID] = d
-		return d
-	}
-	for _, c := range s.categories {
-		depthOf(c)
-	}
-	for _, p := range s.products {
-		slices.SortStableFunc(p.CategoryIDs, func(a, b CategoryID) int {
-			return cmp.Or(cmp.Compare(depth[b], depth[a]), cmp.Compare(a, b))
-		})
-	}
-}
-
-// buildMembers gives each category the products of its whole subtree, direct members
-// first in their own order, then each child's in tree order, without duplicates.
-func (s *snapshot) buildMembers(direct map[CategoryID][]int32) {
-	var collect func(c *Category) []int32
-	collect = func(c *Category) []int32 {
-		if m, ok := s.members[c.ID]; ok {
-			return m
-		}
-		seen := make(map[int32]struct{})
-		var out []int32
-		add := func(pis []int32) {
-			for _, pi := range pis {
-				if _, dup := seen[pi]; !dup {
-					seen[pi] = struct{}{}
-					out = append(out, pi)
-				}
-			}
-		}
-		add(direct[c.ID])
-		for _, child := range s.children[c.ID] {
-			add(collect(child))
-		}
-		s.members[c.ID] = out
-		return out
-	}
-	for _, c := range s.categories {
-		collect(c)
-	}
-}
-
-// buildListingData precomputes what listings sort and filter on, and the facet index.
-func (s *snapshot) buildListingData() {
-	n := len(s.products)
-	s.summaries = make([]ProductSummary, n)
-	s.minPrice = make([]int64, n)
-	s.nameKey = make([]string, n)
-	s.published = make([]int64, n)
-	s.facetRefs = make([][]facetRef, n)
-
-	facet := func(key, label string) int32 {
-		if i, ok := s.facetByKey[key]; ok {
-			return int32(i)
-		}
-		s.facets = append(s.facets, &facetDef{Key: key, Label: label, valueIndex: map[string]int32{}})
-		s.facetByKey[key] = len(s.facets) - 1
-		return int32(len(s.facets) - 1)
-	}
-	value := func(f int32, v string, order int64) int32 {
-		d := s.facets[f]
-		if i, ok := d.valueIndex[v]; ok {
-			if order < d.values[i].order {
-				d.values[i].order = order
-			}
-			return i
-		}
-		d.values = append(d.values, facetValueDef{Value: v, order: order})
-		d.valueIndex[v] = int32(len(d.values) - 1)
-		return int32(len(d.values) - 1)
-	}
-	// Fixed facets first, so they lead the filter column in this order.
-	brandF := facet("brand", "Brand")
-	priceF := facet("price", "Price")
-	for i := range priceBuckets {
-		value(priceF, priceBucketKey(i), int64(i))
-	}
-
-	for pi, p := range s.products {
-		sum := ProductSummary{ID: p.ID, Slug: p.Slug, Title: p.Title, Brand: p.Brand}
-		if len(p.Images) > 0 {
-			img := p.Images[0]
-			sum.Image = &img
-		}
-		cheapest := -1
-		for vi, v := range p.Variants {
-			if cheapest < 0 || v.Price.Minor < p.Variants[cheapest].Price.Minor {
-				cheapest = vi
-			}
-		}
-		if cheapest >= 0 {
-			v := p.Variants[cheapest]
-			sum.Price = v.Price
-			if v.OnSale() {
-				c := *v.CompareAt
-				sum.CompareAt = &c
-			}
-			s.minPrice[pi] = v.Price.Minor
-		}
-		s.summaries[pi] = sum
-		s.nameKey[pi] = fold(p.Title)
-		s.published[pi] = p.PublishedAt.UnixNano()
-
-		var refs []facetRef
-		if p.Brand != "" {
-			refs = append(refs, facetRef{brandF, value(brandF, p.Brand, 0)})
-		}
-		if cheapest >= 0 {
-			major := s.minPrice[pi] / pow10(money.Digits(sum.Price.Currency))
-			for i, b := range priceBuckets {
-				if major >= b.min && (b.max == 0 || major < b.max) {
-					refs = append(refs, facetRef{priceF, int32(i)})
-					break
-				}
-			}
-		}
-		// An option value counts for the product only if an active variant has it.
-		used := make(map[int64]struct{})
-		for _, v := range p.Variants {
-			for _, id := range v.OptionValueIDs {
-				used[id] = struct{}{}
-			}
-		}
-		for _, o := range p.Options {
-			f := facet(facetKey(o.Name), o.Name)
-			for pos, ov := range o.Values {
-				if _, ok := used[ov.ID]; ok {
-					refs = append(refs, facetRef{f, value(f, ov.Value, int64(pos))})
-				}
-			}
-		}
-		for _, a := range p.Attributes {
-			f := facet(facetKey(a.Name), a.Name)
-			refs = append(refs, facetRef{f, value(f, a.Value, 0)})
-		}
-		s.facetRefs[pi] = refs
-	}
-	for _, f := range s.facets {
-		f.display = make([]int32, len(f.values))
-		folded := make([]string, len(f.values))
-		for i, v := range f.values {
-			f.display[i] = int32(i)
-			folded[i] = fold(v.Value)
-		}
-		if f.Key != "price" {
-			slices.SortStableFunc(f.display, func(a, b int32) int {
-				return cmp.Or(cmp.Compare(f.values[a].order, f.values[b].order), strings.Compare(folded[a], folded[b]))
-			})
-		}
-	}
-
-	order := make([]int32, n)
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortStableFunc(order, func(a, b int32) int {
-		fa, fb := s.products[a].Featured, s.products[b].Featured
-		if fa != fb {
-			if fa {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Compare(s.published[b], s.published[a])
-	})
-	s.storefront = make([]ProductSummary, 0, min(n, MaxListing))
-	for _, pi := range order[:min(n, MaxListing)] {
-		s.storefront = append(s.storefront, s.summaries[pi])
-	}
 }
 
 func pow10(n int) int64 {

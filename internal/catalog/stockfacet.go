@@ -53,7 +53,7 @@ func (s *Service) listWithStock(ctx context.Context, snap *snapshot, q ListingQu
 		q.inStock = func(pi int32) bool {
 			// A product is in stock when any of its variants is: its page lets the
 			// shopper pick that one.
-			for _, v := range snap.products[pi].Variants {
+			for _, v := range snap.product(pi).Variants {
 				if inStock(v.ID) {
 					return true
 				}

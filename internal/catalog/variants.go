@@ -155,7 +155,7 @@ func (s *Service) SetProductOptions(ctx context.Context, actor audit.Actor, id P
 	if err != nil {
 		return 0, err
 	}
-	s.Invalidate()
+	s.changed(ctx, id)
 	return newVersion, nil
 }
 
@@ -435,6 +435,6 @@ func (s *Service) UpdateVariants(ctx context.Context, actor audit.Actor, id Prod
 	if err != nil {
 		return 0, err
 	}
-	s.Invalidate()
+	s.changed(ctx, id)
 	return newVersion, nil
 }

@@ -90,7 +90,7 @@ func (h *Handler) categoryShow(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) categoryListing(r *http.Request, cat catalog.Category, path string, params listingParams) (cachedListing, error) {
 	ctx := r.Context()
 	_, byStock := params.Filters[catalog.InStockFacet]
-	gen, err := h.catalog.Generation(ctx)
+	gen, err := h.catalog.ListingGeneration(ctx, cat.ID)
 	if err != nil {
 		return cachedListing{}, err
 	}

@@ -7,39 +7,38 @@ import "sync"
 const listingCacheLimit = 1024
 
 // listingCache remembers the listing view of a category URL (facets with their counts and
-// links, the page of products) for one catalog generation. A category page with two
-// facets costs milliseconds of filtering, counting and link building; the same URL asked
-// again before the catalog changes is the same answer. Listings filtered by stock are
-// not remembered: stock changes without the catalog changing.
+// links, the page of products), each with the category's listing generation: it stays
+// valid until a product of that category changes (catalog.Service.ListingGeneration), so
+// staff editing one category do not empty the cache of the others. A category page with
+// two facets costs milliseconds of filtering, counting and link building; the same URL
+// asked again before the category changes is the same answer. Listings filtered by stock
+// are not remembered: stock changes without the catalog changing.
 type listingCache struct {
-	mu         sync.RWMutex
-	generation int64
-	entries    map[string]cachedListing
+	mu      sync.RWMutex
+	entries map[string]cachedListing
 }
 
 type cachedListing struct {
-	vm       listingVM
-	page     int
-	filtered bool
+	generation int64
+	vm         listingVM
+	page       int
+	filtered   bool
 }
 
 func (c *listingCache) get(generation int64, key string) (cachedListing, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if c.generation != generation {
-		return cachedListing{}, false
-	}
 	e, ok := c.entries[key]
-	return e, ok
+	return e, ok && e.generation == generation
 }
 
 func (c *listingCache) put(generation int64, key string, e cachedListing) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.generation != generation || c.entries == nil || len(c.entries) >= listingCacheLimit {
-		c.generation = generation
+	if c.entries == nil || len(c.entries) >= listingCacheLimit {
 		c.entries = make(map[string]cachedListing)
 	}
+	e.generation = generation
 	c.entries[key] = e
 }
 

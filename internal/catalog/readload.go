@@ -1,0 +1,200 @@
+package catalog
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/monoshop/monoshop/internal/catalog/internal/dbsqlc"
+	"github.com/monoshop/monoshop/internal/platform/money"
+)
+
+// loadChunk bounds how many products one round of read queries asks for: large enough
+// that a whole catalog takes few round trips, small enough that the rows of one round
+// stay a few megabytes.
+const loadChunk = 2000
+
+// loadedProduct is one product as the database has it, whatever its status.
+type loadedProduct struct {
+	id     ProductID
+	slug   string
+	active bool
+	// p is set for active products only.
+	p *Product
+	// cats are the product's category rows (its position in each category's own order).
+	cats []directRef
+	// retired lists the old slugs that redirect to it.
+	retired []string
+}
+
+// directRef places a product in a category it is filed in directly.
+type directRef struct {
+	category CategoryID
+	position int32
+	product  ProductID
+}
+
+func compareDirect(a, b directRef) int {
+	return cmp.Or(cmp.Compare(a.position, b.position), cmp.Compare(a.product, b.product))
+}
+
+// loadProducts reads the storefront data of the given products inside tx, which the caller
+// opens repeatable-read so every query sees one state. Products not returned no longer
+// exist.
+func loadProducts(ctx context.Context, tx pgx.Tx, q *dbsqlc.Queries, in *interner, ids []int64) ([]loadedProduct, error) {
+	var (
+		products   []dbsqlc.ReadProductsRow
+		variants   []dbsqlc.ReadVariantsRow
+		options    []dbsqlc.ReadOptionsRow
+		values     []dbsqlc.ReadOptionValuesRow
+		varValues  []dbsqlc.CatalogVariantOptionValue
+		prodCats   []dbsqlc.CatalogProductCategory
+		attributes []dbsqlc.CatalogProductAttribute
+		images     []dbsqlc.ReadImagesRow
+		redirects  []dbsqlc.ReadProductRedirectsRow
+	)
+	// One transaction is one connection, so the queries go one after another; each reads
+	// one table for the chunk.
+	steps := []func() error{
+		func() (err error) { products, err = q.ReadProducts(ctx, tx, ids); return },
+		func() (err error) { variants, err = q.ReadVariants(ctx, tx, ids); return },
+		func() (err error) { options, err = q.ReadOptions(ctx, tx, ids); return },
+		func() (err error) { values, err = q.ReadOptionValues(ctx, tx, ids); return },
+		func() (err error) { varValues, err = q.ReadVariantOptionValues(ctx, tx, ids); return },
+		func() (err error) { prodCats, err = q.ReadProductCategories(ctx, tx, ids); return },
+		func() (err error) { attributes, err = q.ReadAttributes(ctx, tx, ids); return },
+		func() (err error) { images, err = q.ReadImages(ctx, tx, ids); return },
+		func() (err error) { redirects, err = q.ReadProductRedirects(ctx, tx, ids); return },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, fmt.Errorf("catalog: read products: %w", err)
+		}
+	}
+
+	out := make([]loadedProduct, len(products))
+	index := make(map[ProductID]int, len(products))
+	for i, r := range products {
+		id := ProductID(r.ID)
+		index[id] = i
+		out[i] = loadedProduct{id: id, slug: r.Slug, active: r.Status == string(StatusActive)}
+		if !out[i].active {
+			continue
+		}
+		p := &Product{
+			ID: id, Slug: r.Slug, Title: r.Title, Description: r.Description,
+			Brand: in.str(r.Brand), Featured: r.Featured, SEOTitle: r.SeoTitle, SEODescription: r.SeoDescription,
+			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, PublishedAt: r.CreatedAt,
+		}
+		if r.PublishedAt != nil {
+			p.PublishedAt = *r.PublishedAt
+		}
+		out[i].p = p
+	}
+	product := func(id int64) *Product {
+		if i, ok := index[ProductID(id)]; ok {
+			return out[i].p
+		}
+		return nil
+	}
+
+	type optionAt struct {
+		p   *Product
+		pos int
+	}
+	optionOf := make(map[int64]optionAt, len(options))
+	for _, r := range options {
+		p := product(r.ProductID)
+		if p == nil {
+			continue
+		}
+		optionOf[r.ID] = optionAt{p, len(p.Options)}
+		p.Options = append(p.Options, Option{ID: r.ID, Name: in.str(r.Name)})
+	}
+	valueOption := make(map[int64]int, len(values)) // value id -> option position
+	for _, r := range values {
+		o, ok := optionOf[r.OptionID]
+		if !ok {
+			continue
+		}
+		valueOption[r.ID] = o.pos
+		opt := &o.p.Options[o.pos]
+		opt.Values = append(opt.Values, OptionValue{ID: r.ID, Value: in.str(r.Value)})
+	}
+	variantValues := make(map[int64][]int64, len(variants))
+	for _, r := range varValues {
+		variantValues[r.VariantID] = append(variantValues[r.VariantID], r.OptionValueID)
+	}
+	for _, r := range variants {
+		p := product(r.ProductID)
+		if p == nil {
+			continue
+		}
+		v := Variant{
+			ID: VariantID(r.ID), ProductID: p.ID, SKU: r.Sku, Title: in.str(r.Title),
+			Price: money.New(r.PriceMinor, in.str(r.Currency)), WeightGrams: int(r.WeightGrams), Barcode: r.Barcode,
+		}
+		if r.CompareAtMinor != nil {
+			c := money.New(*r.CompareAtMinor, v.Price.Currency)
+			v.CompareAt = &c
+		}
+		// A variant's values in the product's option order.
+		ids := variantValues[r.ID]
+		slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(valueOption[a], valueOption[b]) })
+		v.OptionValueIDs = ids
+		p.Variants = append(p.Variants, v)
+	}
+	for _, r := range attributes {
+		if p := product(r.ProductID); p != nil {
+			p.Attributes = append(p.Attributes, Attribute{Name: in.str(r.Name), Value: in.str(r.Value)})
+		}
+	}
+	for _, r := range images {
+		p := product(r.ProductID)
+		if p == nil {
+			continue
+		}
+		img := Image{ID: r.ID, Alt: r.Alt, Width: int(r.Width), Height: int(r.Height), Hash: r.Hash}
+		if r.VariantID != nil {
+			vid := VariantID(*r.VariantID)
+			img.VariantID = &vid
+		}
+		p.Images = append(p.Images, img)
+	}
+	for _, r := range prodCats {
+		if i, ok := index[ProductID(r.ProductID)]; ok && out[i].active {
+			out[i].cats = append(out[i].cats, directRef{category: CategoryID(r.CategoryID), position: r.Position, product: ProductID(r.ProductID)})
+		}
+	}
+	for _, r := range redirects {
+		if i, ok := index[ProductID(r.ProductID)]; ok && out[i].active {
+			out[i].retired = append(out[i].retired, r.OldSlug)
+		}
+	}
+	for i := range out {
+		slices.SortFunc(out[i].cats, func(a, b directRef) int { return cmp.Compare(a.category, b.category) })
+		slices.Sort(out[i].retired)
+	}
+	return out, nil
+}
+
+// interner keeps one copy of strings that repeat across products: brands, option names
+// and values, variant titles ("M / Navy"), currencies, attribute names and values. A
+// catalog of a million variants repeats a few thousand such strings.
+type interner struct{ m map[string]string }
+
+func newInterner() *interner { return &interner{m: make(map[string]string)} }
+
+func (in *interner) str(s string) string {
+	if in == nil {
+		return s
+	}
+	if v, ok := in.m[s]; ok {
+		return v
+	}
+	in.m[s] = s
+	return s
+}

@@ -471,7 +471,7 @@ func TestEvaluateFlow(t *testing.T) {
 			Name:     "checkout",
 			Outcomes: []outcomeResult{{Outcome: outcomeOrder, Total: 3000, PerSec: 100}},
 			Steps:    []stepResult{{Step: "add", Requests: 5, P99Ms: 99.9}, {Step: "pay", Requests: 5, P99Ms: 12}},
-		}})
+		}}, nil)
 		require.Equal(t, []targetResult{
 			{Status: pass, Scenario: "checkout", Goal: "completed orders/s >= 100", Value: 100, Measured: "100.0 orders/s"},
 			{Status: pass, Scenario: "checkout", Goal: "p99 of step add < 100ms", Value: 99.9, Measured: "99.9ms"},
@@ -485,7 +485,7 @@ func TestEvaluateFlow(t *testing.T) {
 			Name:     "checkout",
 			Outcomes: []outcomeResult{{Outcome: outcomeSoldOut, Total: 5, PerSec: 150}},
 			Steps:    []stepResult{{Step: "add", Requests: 5, P99Ms: 100}, {Step: "pay"}},
-		}})
+		}}, nil)
 		require.Len(t, got, 3)
 		require.Equal(t, fail, got[0].Status, "sold-out answers are not orders")
 		require.Equal(t, "0.0 orders/s", got[0].Measured)
@@ -495,13 +495,13 @@ func TestEvaluateFlow(t *testing.T) {
 
 	t.Run("ErrNoSteps", func(t *testing.T) {
 		t.Parallel()
-		got := evaluate(ts[1:], []scenarioResult{{Name: "checkout"}})
+		got := evaluate(ts[1:], []scenarioResult{{Name: "checkout"}}, nil)
 		require.Equal(t, []targetResult{{Status: fail, Scenario: "checkout", Goal: "p99 of every step < 100ms", Measured: "no steps measured"}}, got)
 	})
 
 	t.Run("SkipWhenNotMeasured", func(t *testing.T) {
 		t.Parallel()
-		got := evaluate(ts, []scenarioResult{{Name: "product"}})
+		got := evaluate(ts, []scenarioResult{{Name: "product"}}, nil)
 		require.Equal(t, skip, got[0].Status)
 		require.Equal(t, skip, got[1].Status)
 		require.Equal(t, "p99 of every step < 100ms", got[1].Goal)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // fakeShop is a throwaway server that follows the storefront contract loadgen relies on
@@ -33,12 +34,17 @@ type fakeShop struct {
 	// stock > 0 is every variant's stock for checkout (a refused add or order at placing
 	// time sends the shopper to the cart, as the shop does); 0 is unlimited.
 	stock int
+	// noAdmin leaves the back office out; editLag is how long a saved title takes to
+	// show on the product page.
+	noAdmin bool
+	editLag time.Duration
 
 	mu       sync.Mutex
 	hits     map[string]map[string]int // first path segment -> request URI -> count
 	requests map[string]int            // first path segment -> count
 	carts    map[string][]string       // session cookie -> variant ids added
 	checkout fakeCheckout
+	edits    fakeEdits
 }
 
 // fakeCheckout is the fake shop's orders and what its checkout forms issued.
@@ -103,6 +109,7 @@ func newFakeShop(t *testing.T, configure func(*fakeShop)) *fakeShop {
 		})
 	}
 	s.categories = []string{"tops", "bottoms", "outerwear", "footwear", "sale"}
+	s.edits.init()
 	if configure != nil {
 		configure(s)
 	}
@@ -126,6 +133,9 @@ func newFakeShop(t *testing.T, configure func(*fakeShop)) *fakeShop {
 	if !s.noCart {
 		mux.HandleFunc("POST /cart/items", s.cartAdd)
 		mux.HandleFunc("GET /cart", s.cartShow)
+	}
+	if !s.noAdmin {
+		s.routeAdmin(mux)
 	}
 	if !s.noCheckout {
 		mux.HandleFunc("GET /checkout", s.checkoutShow)
@@ -250,9 +260,12 @@ func (s *fakeShop) product(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, related := s.products[i], s.products[(i+1)%len(s.products)]
+	s.mu.Lock()
+	title, relatedTitle := s.title(i), s.title((i+1)%len(s.products))
+	s.mu.Unlock()
 	fmt.Fprintf(w, `<!DOCTYPE html><title>%[1]s</title>
 <h1 data-testid="product-title">%[1]s</h1><p data-testid="product-brand">%[2]s</p>`,
-		html.EscapeString(p.title), html.EscapeString(p.brand))
+		html.EscapeString(title), html.EscapeString(p.brand))
 	stock, disabled := "in-stock", ""
 	switch {
 	case soldOut(i):
@@ -265,7 +278,7 @@ func (s *fakeShop) product(w http.ResponseWriter, r *http.Request) {
 <input type="hidden" name="variant_id" value="%d"/><input type="number" name="quantity" value="1"/>
 <button class="button" type="submit"%s data-testid="add-to-cart-submit">Add to cart</button></form>`, stock, variantOf(i), disabled)
 	fmt.Fprintf(w, `<aside><h2>You may also like</h2><a href="/p/%s" data-testid="product-title">%s</a></aside>`,
-		related.slug, html.EscapeString(related.title))
+		related.slug, html.EscapeString(relatedTitle))
 }
 
 // cartAdd keeps a cart per session cookie. Like the real shop in production, the cookie

@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -27,7 +28,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -44,14 +45,22 @@ type options struct {
 	seed      uint64
 	strict    bool
 	list      bool
+	edit      editConfig
+	// startup is how long the server took to start, as bench/run-inner measured it.
+	startup startup
 }
+
+// staffPasswordEnv holds the password of the staff member the edit scenarios sign in as:
+// an argument would show in the process list.
+const staffPasswordEnv = "LOADGEN_STAFF_PASSWORD"
 
 // run executes one invocation and returns the exit status: 0 done (targets may have
 // failed unless -strict), 1 failure or failed targets with -strict, 2 bad usage.
 // -list only prints the default scenarios, for bench/run-inner, which runs the checkout
 // against a server of its own.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	o, err := parseOptions(args, stderr)
+// getenv reads the environment (the staff password); tests give their own.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	o, err := parseOptions(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -89,7 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func parseOptions(args []string, stderr io.Writer) (options, error) {
+func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
@@ -104,9 +113,17 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed for URL discovery and request order")
 	fs.BoolVar(&o.strict, "strict", false, "exit with status 1 when a target fails")
 	fs.BoolVar(&o.list, "list", false, "print the scenarios run by default, comma-separated, and exit")
+	fs.StringVar(&o.edit.staffEmail, "staff-email", "", "edit scenarios: the staff member (catalog_manager or above) who edits; password in $"+staffPasswordEnv)
+	fs.Float64Var(&o.edit.rate, "edit-rate", 10, "edit scenarios: edits per second (title or a variant's price, alternately)")
+	fs.IntVar(&o.edit.edits, "edits", 0, "edit scenarios: a soak, measured runs until this many edits were made (0: -runs runs)")
+	fs.DurationVar(&o.edit.visibleTimeout, "visible-timeout", defaultVisibleTimeout, "edit scenarios: how long an edited title may take to show on its product page")
+	fs.DurationVar(&o.startup.Ready, "ready-after", 0, "for the report: how long the server took from start to /readyz answering 200")
+	fs.DurationVar(&o.startup.FirstProduct, "first-product-after", 0, "for the report: how long the server took from start to its first product page")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
+	o.edit.staffPassword = getenv(staffPasswordEnv)
+	o.edit.pid = o.pid
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
@@ -129,13 +146,21 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 		return o, errors.New("-runs must be at least 1")
 	case o.pid < 0:
 		return o, errors.New("-pid must not be negative")
+	case o.edit.rate <= 0:
+		return o, errors.New("-edit-rate must be positive")
+	case o.edit.visibleTimeout <= 0:
+		return o, errors.New("-visible-timeout must be positive")
+	case o.edit.edits < 0:
+		return o, errors.New("-edits must not be negative")
+	case o.startup.Ready < 0 || o.startup.FirstProduct < 0:
+		return o, errors.New("-ready-after and -first-product-after must not be negative")
 	}
 	for n := range strings.SplitSeq(*names, ",") {
 		n = strings.TrimSpace(n)
 		switch {
 		case n == "":
-		case !slices.Contains(scenarioNames(), n):
-			return o, fmt.Errorf("-scenarios: unknown scenario %q; known: %s", n, strings.Join(scenarioNames(), ","))
+		case !knownScenario(n):
+			return o, fmt.Errorf("-scenarios: unknown scenario %q; known: %s", n, strings.Join(append(scenarioNames(), optionalScenarios()...), ","))
 		case slices.Contains(o.scenarios, n):
 			return o, fmt.Errorf("-scenarios: %q is listed twice", n)
 		default:
@@ -197,6 +222,10 @@ func measure(ctx context.Context, o options, progress io.Writer) (*report, error
 			Runs: o.runs, Seed: o.seed, Scenarios: o.scenarios,
 		},
 	}
+	if o.startup != (startup{}) {
+		st := o.startup
+		rep.Startup = &st
+	}
 	if o.pid > 0 {
 		if _, err := readMemory(o.pid); err != nil {
 			return nil, fmt.Errorf("-pid %d: %w", o.pid, err)
@@ -209,7 +238,7 @@ func measure(ctx context.Context, o options, progress io.Writer) (*report, error
 	s := &site{}
 	var scenarios []Scenario
 	for _, name := range o.scenarios {
-		sc, err := newScenario(name, o.seed, streamOf(name), s)
+		sc, err := newScenario(name, o.seed, streamOf(name), s, o.edit)
 		if err != nil {
 			return nil, err
 		}
@@ -230,7 +259,8 @@ func measure(ctx context.Context, o options, progress io.Writer) (*report, error
 		rep.Scenarios = append(rep.Scenarios, res)
 	}
 	setCeilingShares(rep.Scenarios)
-	rep.Targets = evaluate(targets(), rep.Scenarios)
+	setBaseShares(rep.Scenarios)
+	rep.Targets = evaluate(targets(), rep.Scenarios, rep.Startup)
 	if o.pid > 0 {
 		if mem, err := readMemory(o.pid); err == nil {
 			rep.Server = &serverMemory{PID: o.pid, PeakRSS: mem.PeakRSS, RSS: mem.RSS}
@@ -249,15 +279,26 @@ func measureScenario(ctx context.Context, sc Scenario, o options, progress io.Wr
 	}
 	l := newLoad(sc, conns, o.seed, streamOf(sc.Name()))
 	defer l.close()
+	bg, _ := sc.(Background)
+	var warm *editRun
+	if bg != nil {
+		bg.StartBackground(ctx)
+		defer bg.Lap(true) // stops it when a run fails
+	}
 	if o.warmup > 0 {
 		fmt.Fprintf(progress, "%-8s warm-up %s\n", sc.Name(), o.warmup)
 		if _, err := l.run(ctx, o.warmup); err != nil {
 			return scenarioResult{}, err
 		}
 	}
+	if bg != nil {
+		warm = bg.Lap(false)
+	}
 	var runs []runResult
 	kinds := map[string]int{}
-	for i := range o.runs {
+	soak := bg != nil && o.edit.edits > 0
+	edits := 0
+	for i := 0; i < o.runs || soak && edits < o.edit.edits; i++ {
 		srv0, self0 := serverCPU(o.pid), selfCPU()
 		s, err := l.run(ctx, o.duration)
 		if err != nil {
@@ -272,11 +313,31 @@ func measureScenario(ctx context.Context, sc Scenario, o options, progress io.Wr
 		for k, v := range s.kinds {
 			addKind(kinds, k, v)
 		}
+		total := strconv.Itoa(o.runs)
+		if bg != nil {
+			r.Edits = bg.Lap(false)
+			edits += r.Edits.Started
+			if soak {
+				total = fmt.Sprintf("%d edits of %d", edits, o.edit.edits)
+				if r.Edits.Started == 0 {
+					return scenarioResult{}, fmt.Errorf("%s: the soak made no edit in a run of %s", sc.Name(), o.duration)
+				}
+			}
+		}
 		runs = append(runs, r)
-		fmt.Fprintf(progress, "%-8s run %d/%d: %.0f req/s, p50 %s, p99 %s, %d errors%s\n",
-			sc.Name(), i+1, o.runs, r.ReqPerSec, ms(r.P50Ms), ms(r.P99Ms), r.Errors, outcomeProgress(r))
+		fmt.Fprintf(progress, "%-8s run %d/%s: %.0f req/s, p50 %s, p99 %s, %d errors%s%s\n",
+			sc.Name(), i+1, total, r.ReqPerSec, ms(r.P50Ms), ms(r.P99Ms), r.Errors, outcomeProgress(r), editProgress(r.Edits))
+	}
+	if bg != nil {
+		// The edits in flight when the last run ended, and the checks of their titles,
+		// belong to it.
+		runs[len(runs)-1].Edits.merge(bg.Lap(true))
 	}
 	res := summarize(sc.Name(), sc.Describe(), runs, kinds)
+	if bg != nil {
+		res.Edits = summarizeEdits(bg.Base(), warm, runs, soak)
+		res.Edits.VisibleTimeout = o.edit.visibleTimeout.String()
+	}
 	res.Conns = fixed
 	if o.pid > 0 {
 		if mem, err := readMemory(o.pid); err == nil {

@@ -21,6 +21,7 @@ type report struct {
 	Machine   machine          `json:"machine"`
 	Params    params           `json:"params"`
 	Server    *serverMemory    `json:"server,omitempty"`
+	Startup   *startup         `json:"startup,omitempty"`
 	Scenarios []scenarioResult `json:"scenarios"`
 	Targets   []targetResult   `json:"targets"`
 }
@@ -79,6 +80,9 @@ func (r *report) writeText(w io.Writer) error {
 	} else {
 		fmt.Fprintf(head, "server\tmemory not measured (no -pid)\n")
 	}
+	if st := r.Startup; st != nil {
+		fmt.Fprintf(head, "start\t%s\n", st.describe())
+	}
 	head.Flush()
 
 	rows := [][]string{{"scenario", "req/s", "% ceiling", "p50", "p90", "p99", "max", "errors", "server CPU", "loadgen CPU", "server peak RSS"}}
@@ -103,6 +107,7 @@ func (r *report) writeText(w io.Writer) error {
 		"generator shares the machine with the server, so the ceiling is this machine's, not the binary's.\n", m.CPUs)
 
 	r.writeFlows(&b)
+	r.writeEdits(&b)
 
 	b.WriteString("\nrequests\n")
 	list := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -260,4 +265,72 @@ func bytesIEC(n int64) string {
 	default:
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 	}
+}
+
+// writeEdits prints what the edit scenarios' writer did and how the pages compared with
+// the same pages without edits; nothing when no edit scenario was measured.
+func (r *report) writeEdits(b *strings.Builder) {
+	var lines []string
+	for _, s := range r.Scenarios {
+		e := s.Edits
+		if e == nil {
+			continue
+		}
+		pages := fmt.Sprintf("  %s\tpages\t%.0f req/s, p99 %s", s.Name, s.ReqPerSec, ms(s.P99Ms))
+		if e.PctOfBase != nil {
+			pages += fmt.Sprintf(" = %.1f%% of %s without edits (%.0f req/s, p99 %s)", *e.PctOfBase, e.Base, e.BaseReqPerSec, ms(r.p99Of(e.Base)))
+		} else {
+			pages += fmt.Sprintf(" (%s without edits not measured in this run)", e.Base)
+		}
+		lines = append(lines, pages+"\n",
+			fmt.Sprintf("  %s\tedits\t%.1f/s of %.3g asked (median of the runs), %d started, %d saved (%d titles, %d prices), %d errors, %d missed; read+save p50 %s, p99 %s\n",
+				s.Name, e.PerSec, e.Asked, e.Started, e.Made, e.Titles, e.Prices, e.Errors, e.Missed, ms(e.SaveP50Ms), ms(e.SaveP99Ms)))
+		vis := fmt.Sprintf("  %s\tvisible\t%d titles checked on their product page: shown after p50 %s, p99 %s, max %s",
+			s.Name, e.Checked, ms(e.VisibleP50Ms), ms(e.VisibleP99Ms), ms(e.VisibleMaxMs))
+		if e.NotVisible > 0 {
+			vis += fmt.Sprintf("; %d NOT shown within %s", e.NotVisible, e.VisibleTimeout)
+		}
+		lines = append(lines, vis+"\n")
+		if e.RSSEnd > 0 {
+			mem := fmt.Sprintf("  %s\tserver RSS\tafter warm-up %s, middle %s, end %s, most sampled %s",
+				s.Name, bytesIEC(e.RSSStart), bytesIEC(e.RSSMiddle), bytesIEC(e.RSSEnd), bytesIEC(e.RSSMax))
+			if e.GrowthPct != nil {
+				mem += fmt.Sprintf("; %+.1f%% in the soak's second half", *e.GrowthPct)
+			}
+			lines = append(lines, mem+"\n")
+		}
+		for _, k := range slices.Sorted(maps.Keys(e.ErrorKinds)) {
+			lines = append(lines, fmt.Sprintf("  %s\tedit error\t%d x %s\n", s.Name, e.ErrorKinds[k], k))
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	b.WriteString("\nedits (a catalog manager in the back office while the pages were measured)\n")
+	list := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	for _, l := range lines {
+		io.WriteString(list, l)
+	}
+	list.Flush()
+}
+
+// p99Of is the p99 of the named scenario, 0 when it was not measured.
+func (r *report) p99Of(name string) float64 {
+	for _, s := range r.Scenarios {
+		if s.Name == name {
+			return s.P99Ms
+		}
+	}
+	return 0
+}
+
+func (st startup) describe() string {
+	var parts []string
+	if st.Ready > 0 {
+		parts = append(parts, fmt.Sprintf("ready after %.1fs", st.Ready.Seconds()))
+	}
+	if st.FirstProduct > 0 {
+		parts = append(parts, fmt.Sprintf("first product page after %.1fs", st.FirstProduct.Seconds()))
+	}
+	return strings.Join(parts, ", ") + " (from `shop serve` starting, measured by bench/run-inner)"
 }

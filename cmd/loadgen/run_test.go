@@ -20,7 +20,13 @@ import (
 func runLoadgen(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, &stdout, &stderr)
+	getenv := func(k string) string {
+		if k == staffPasswordEnv {
+			return fakeStaffPassword
+		}
+		return ""
+	}
+	code := run(context.Background(), args, getenv, &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -47,18 +53,18 @@ func TestRun(t *testing.T) {
 		out := t.TempDir()
 		// The test process serves the fake shop, so its own PID stands in for the server's.
 		code, stdout, stderr := runLoadgen(t, "-base", shop.URL, "-c", "4", "-d", "300ms", "-warmup", "50ms",
-			"-runs", "2", "-seed", "7", "-out", out, "-pid", strconv.Itoa(os.Getpid()))
+			"-runs", "2", "-seed", "7", "-out", out, "-pid", strconv.Itoa(os.Getpid()), "-staff-email", fakeStaffEmail)
 		require.Equal(t, 0, code, "stderr:\n%s", stderr)
 
-		for _, want := range []string{"scenario", "ceiling", "home", "product", "category", "search", "add-to-cart", "view-cart", "checkout", "targets", "saved "} {
+		for _, want := range []string{"scenario", "ceiling", "home", "product", "category", "search", "add-to-cart", "view-cart", "edit", "checkout", "targets", "saved "} {
 			require.Contains(t, stdout, want)
 		}
 		rep := readJSONReport(t, out)
-		require.Equal(t, []string{"ceiling", "home", "product", "category", "search", "add-to-cart", "view-cart", "checkout"}, rep.Params.Scenarios)
+		require.Equal(t, []string{"ceiling", "home", "product", "category", "search", "add-to-cart", "view-cart", "edit", "checkout"}, rep.Params.Scenarios)
 		require.NotNil(t, rep.Server)
 		require.Positive(t, rep.Server.PeakRSS)
 		require.Positive(t, rep.Machine.CPUs)
-		require.Len(t, rep.Scenarios, 8)
+		require.Len(t, rep.Scenarios, 9)
 		for _, s := range rep.Scenarios {
 			require.Positive(t, s.ReqPerSec, s.Name)
 			require.Zero(t, s.Errors, "%s: %v", s.Name, s.ErrorKinds)
@@ -173,7 +179,7 @@ func TestDiscovery(t *testing.T) {
 	client := &http.Client{Transport: newTransport(4), CheckRedirect: noRedirects}
 	s := &site{}
 	prepare := func(name string) *pageScenario {
-		sc, err := newScenario(name, 1, streamOf(name), s)
+		sc, err := newScenario(name, 1, streamOf(name), s, editConfig{})
 		require.NoError(t, err)
 		require.NoError(t, sc.Prepare(context.Background(), client, base))
 		return sc.(*pageScenario)
@@ -206,7 +212,7 @@ func TestDiscovery(t *testing.T) {
 	})
 
 	t.Run("Cart", func(t *testing.T) {
-		sc, err := newScenario("add-to-cart", 1, streamOf("add-to-cart"), s)
+		sc, err := newScenario("add-to-cart", 1, streamOf("add-to-cart"), s, editConfig{})
 		require.NoError(t, err)
 		require.NoError(t, sc.Prepare(context.Background(), client, base))
 		c := sc.(*cartScenario)
@@ -222,7 +228,7 @@ func TestDiscovery(t *testing.T) {
 	})
 
 	t.Run("Checkout", func(t *testing.T) {
-		sc, err := newScenario("checkout", 1, streamOf("checkout"), s)
+		sc, err := newScenario("checkout", 1, streamOf("checkout"), s, editConfig{})
 		require.NoError(t, err)
 		require.NoError(t, sc.Prepare(context.Background(), client, base))
 		c := sc.(*checkoutScenario)

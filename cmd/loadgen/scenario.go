@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 )
 
@@ -61,10 +62,35 @@ type FixedConns interface {
 	Conns() int
 }
 
+// Background is a scenario with work of its own beside the measured load, such as the
+// edit scenarios' writer. The engine starts it before the warm-up and takes a lap after
+// the warm-up and after every measured run; the last lap stops it.
+type Background interface {
+	Scenario
+	StartBackground(ctx context.Context)
+	Lap(last bool) *editRun
+	// Base names the plain scenario measuring the same pages without the background: its
+	// figure in the same invocation is what this one is compared with.
+	Base() string
+}
+
 // scenarioNames lists the scenarios in the order they run by default. Checkout comes
-// last: it sells stock, which the other scenarios' pages show.
+// last: it sells stock, which the other scenarios' pages show. The edit scenario comes
+// after the other pages: it changes titles and prices, which search and cart discovery
+// have read by then.
 func scenarioNames() []string {
-	return []string{"ceiling", "home", "product", "category", "search", "add-to-cart", "view-cart", "checkout"}
+	return []string{"ceiling", "home", "product", "category", "search", "add-to-cart", "view-cart", "edit", "checkout"}
+}
+
+// optionalScenarios are known but run only when asked for: category and search pages
+// while staff edit (the product pages' edit scenario runs by default).
+func optionalScenarios() []string {
+	return []string{"edit-category", "edit-search"}
+}
+
+// knownScenario reports whether name is a scenario loadgen can run.
+func knownScenario(name string) bool {
+	return slices.Contains(scenarioNames(), name) || slices.Contains(optionalScenarios(), name)
 }
 
 // Discovery sizes: enough distinct URLs that no cache of a few answers can serve the load.
@@ -77,9 +103,18 @@ const (
 )
 
 // newScenario returns the named scenario; its discovery draws from the random stream
-// (seed, stream). s is shared by the scenarios that read the sitemap.
-func newScenario(name string, seed, stream uint64, s *site) (Scenario, error) {
+// (seed, stream). s is shared by the scenarios that read the sitemap; edit configures the
+// edit scenarios.
+func newScenario(name string, seed, stream uint64, s *site, edit editConfig) (Scenario, error) {
 	rng := rand.New(rand.NewPCG(seed, stream))
+	if base, ok := editBases()[name]; ok {
+		// The pages of the plain scenario, found the same way: the same URLs.
+		readers, err := newScenario(base, seed, streamOf(base), s, edit)
+		if err != nil {
+			return nil, err
+		}
+		return &editScenario{name: name, base: base, readers: readers.(*pageScenario), cfg: edit, rng: rng}, nil
+	}
 	var discover discoverFunc
 	switch name {
 	case "ceiling":
@@ -99,7 +134,7 @@ func newScenario(name string, seed, stream uint64, s *site) (Scenario, error) {
 	case "checkout":
 		return &checkoutScenario{name: name, site: s, rng: rng, shoppers: checkoutShoppers}, nil
 	default:
-		return nil, fmt.Errorf("unknown scenario %q (known: %v)", name, scenarioNames())
+		return nil, fmt.Errorf("unknown scenario %q (known: %v and %v)", name, scenarioNames(), optionalScenarios())
 	}
 	return &pageScenario{name: name, discover: discover, rng: rng}, nil
 }
@@ -179,6 +214,7 @@ func discoverHome(ctx context.Context, get getFunc, base *url.URL, _ *rand.Rand)
 type site struct {
 	mu    sync.Mutex
 	pages []*url.URL
+	files sitemapFiles // of the sitemap index, when it is one
 	carts map[variantSearch]*cartVariantsFound
 }
 
@@ -188,11 +224,11 @@ func (s *site) sitemap(ctx context.Context, get getFunc, base *url.URL) ([]*url.
 	if s.pages != nil {
 		return s.pages, nil
 	}
-	pages, err := crawlSitemap(ctx, get, base, "/sitemap.xml")
+	pages, files, err := crawlSitemapSample(ctx, get, base, "/sitemap.xml", maxSitemapFiles)
 	if err != nil {
 		return nil, fmt.Errorf("read the sitemap (product, category and search pages are found through it): %w", err)
 	}
-	s.pages = pages
+	s.pages, s.files = pages, files
 	return pages, nil
 }
 
@@ -218,7 +254,13 @@ func (s *site) discoverProducts(ctx context.Context, get getFunc, base *url.URL,
 	if _, err := get(ctx, products[rng.IntN(len(products))]); err != nil {
 		return nil, "", err
 	}
-	return products, fmt.Sprintf("%d product pages from the sitemap", len(products)), nil
+	summary := fmt.Sprintf("%d product pages from the sitemap", len(products))
+	s.mu.Lock()
+	if f := s.files; f.read < f.total {
+		summary += fmt.Sprintf(" (%d of its %d files, spread over it)", f.read, f.total)
+	}
+	s.mu.Unlock()
+	return products, summary, nil
 }
 
 func (s *site) discoverCategories(ctx context.Context, get getFunc, base *url.URL, rng *rand.Rand) ([]*url.URL, string, error) {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -144,4 +146,33 @@ func TestPagesUnder(t *testing.T) {
 	}
 	got := pagesUnder(pages, "/p/")
 	require.Equal(t, []*url.URL{{Path: "/p/a"}}, got, "only /p/<slug>")
+}
+
+func TestCrawlSitemapSample(t *testing.T) {
+	t.Parallel()
+	base, err := url.Parse("http://127.0.0.1:18080/")
+	require.NoError(t, err)
+	site := memSite{}
+	var index strings.Builder
+	index.WriteString(`<sitemapindex>`)
+	for n := 1; n <= 20; n++ {
+		fmt.Fprintf(&index, `<sitemap><loc>https://shop.example.com/sitemap-products-%d.xml</loc></sitemap>`, n)
+		site[fmt.Sprintf("/sitemap-products-%d.xml", n)] = fmt.Sprintf(`<urlset><url><loc>https://shop.example.com/p/%d</loc></url></urlset>`, n)
+	}
+	index.WriteString(`</sitemapindex>`)
+	site["/sitemap.xml"] = index.String()
+
+	pages, files, err := crawlSitemapSample(context.Background(), site.get, base, "/sitemap.xml", 4)
+	require.NoError(t, err)
+	require.Equal(t, sitemapFiles{read: 4, total: 20}, files)
+	var got []string
+	for _, p := range pages {
+		got = append(got, p.Path)
+	}
+	require.Equal(t, []string{"/p/1", "/p/6", "/p/11", "/p/16"}, got, "the first file and others spread evenly")
+
+	pages, files, err = crawlSitemapSample(context.Background(), site.get, base, "/sitemap.xml", 0)
+	require.NoError(t, err)
+	require.Equal(t, sitemapFiles{read: 20, total: 20}, files)
+	require.Len(t, pages, 20)
 }

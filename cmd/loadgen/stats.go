@@ -51,6 +51,8 @@ type runResult struct {
 	// Flows only: latency by step, and what the flows achieved (outcome -> count).
 	Steps    []stepResult   `json:"steps,omitempty"`
 	Outcomes map[string]int `json:"outcomes,omitempty"`
+	// Edit scenarios only: what the writer did during the run.
+	Edits *editRun `json:"edits,omitempty"`
 }
 
 // stepResult is the latency of one step of a flow: in a run, or as the medians of the
@@ -129,7 +131,10 @@ type scenarioResult struct {
 	// the flows achieved.
 	Steps    []stepResult    `json:"steps,omitempty"`
 	Outcomes []outcomeResult `json:"outcomes,omitempty"`
-	Runs     []runResult     `json:"runs"`
+	// Edit scenarios only: what the writer did, and the pages compared with the same
+	// pages without edits.
+	Edits *editSummary `json:"edits,omitempty"`
+	Runs  []runResult  `json:"runs"`
 }
 
 // outcomeResult is what flows achieved over the runs: the total count and the median

@@ -11,7 +11,19 @@ const (
 	errorCount                  // errors over all runs
 	ordersPerSec                // median completed orders per second (flows)
 	stepP99Millis               // median p99 latency in ms of every step of a flow, each checked
+	// Edit scenarios:
+	pctOfBase     // req/s as % of the plain scenario's (the same pages without edits)
+	editRatePct   // edits made per second as % of those asked (median of the runs)
+	editErrors    // edits that failed, over all runs
+	visibleP99    // p99 ms from a title saved to its product page showing it; any not shown fails
+	rssMaxMiB     // the most server RSS sampled during the runs, MiB
+	rssGrowthPct  // server RSS growth over a soak's second half, %
+	firstProductS // seconds from `shop serve` starting to its first product page (bench/run-inner)
 )
+
+// startupScenario names the targets on the server's start, which bench/run-inner measures
+// and passes on; it is not a load scenario.
+const startupScenario = "startup"
 
 // comparison is how a measured value must relate to a target's limit.
 type comparison int
@@ -50,6 +62,27 @@ func targets() []target {
 		// order six requests: add, checkout form, place, pay, return, confirmation.
 		{"checkout", ordersPerSec, atLeast, 100},
 		{"checkout", stepP99Millis, below, 100},
+		// Product pages while a catalog manager makes 10 edits a second (-edit-rate):
+		// nearly as fast as without edits, each edit in the shop within a second, and
+		// memory that neither balloons nor grows with the edits (checked on a soak,
+		// -edits). The same for category and search pages when those are asked for.
+		{"edit", pctOfBase, atLeast, 80},
+		{"edit", p99Millis, below, 50},
+		{"edit", editRatePct, atLeast, 90},
+		{"edit", editErrors, atMost, 0},
+		{"edit", visibleP99, below, 1000},
+		{"edit", rssMaxMiB, below, 600},
+		{"edit", rssGrowthPct, atMost, 10},
+		{"edit-category", pctOfBase, atLeast, 80},
+		{"edit-category", p99Millis, below, 50},
+		{"edit-category", editRatePct, atLeast, 90},
+		{"edit-category", editErrors, atMost, 0},
+		{"edit-search", pctOfBase, atLeast, 80},
+		{"edit-search", p99Millis, below, 100},
+		{"edit-search", editRatePct, atLeast, 90},
+		{"edit-search", editErrors, atMost, 0},
+		// A new replica serves within seconds (rolling restarts, autoscaling).
+		{startupScenario, firstProductS, below, 5},
 		{"", errorCount, atMost, 0},
 	}
 }
@@ -71,8 +104,9 @@ type targetResult struct {
 	Measured string  `json:"measured"`
 }
 
-// evaluate applies ts to results, in the order of ts.
-func evaluate(ts []target, results []scenarioResult) []targetResult {
+// evaluate applies ts to results and to the server's start (nil when not measured), in
+// the order of ts.
+func evaluate(ts []target, results []scenarioResult, st *startup) []targetResult {
 	byName := map[string]scenarioResult{}
 	var measured []string
 	for _, r := range results {
@@ -81,6 +115,20 @@ func evaluate(ts []target, results []scenarioResult) []targetResult {
 	}
 	var out []targetResult
 	for _, t := range ts {
+		if t.metric == firstProductS {
+			tr := targetResult{Scenario: t.scenario, Goal: t.goal()}
+			if st == nil || st.FirstProduct <= 0 {
+				tr.Status, tr.Measured = skip, "not measured"
+			} else {
+				tr.Value = st.FirstProduct.Seconds()
+				tr.Measured, tr.Status = t.format(tr.Value), fail
+				if t.met(tr.Value) {
+					tr.Status = pass
+				}
+			}
+			out = append(out, tr)
+			continue
+		}
 		names := []string{t.scenario}
 		if t.scenario == "" {
 			names = measured
@@ -98,6 +146,18 @@ func evaluate(ts []target, results []scenarioResult) []targetResult {
 			case t.metric == stepP99Millis:
 				out = append(out, t.perStep(name, r.Steps)...)
 				continue
+			case t.metric >= pctOfBase && r.Edits == nil:
+				tr.Status, tr.Measured = skip, "no edits measured"
+			case t.metric == pctOfBase && r.Edits.PctOfBase == nil:
+				tr.Status, tr.Measured = skip, r.Edits.Base+" not measured"
+			case t.metric == rssMaxMiB && r.Edits.RSSMax <= 0:
+				tr.Status, tr.Measured = skip, "server memory not measured (no -pid)"
+			case t.metric == rssGrowthPct && r.Edits.GrowthPct == nil:
+				tr.Status, tr.Measured = skip, "no soak (-edits)"
+			case t.metric == visibleP99 && r.Edits.NotVisible > 0:
+				tr.Status, tr.Measured = fail, fmt.Sprintf("%d titles not shown within %s", r.Edits.NotVisible, r.Edits.VisibleTimeout)
+			case t.metric == visibleP99 && r.Edits.Checked == 0:
+				tr.Status, tr.Measured = fail, "no title checked"
 			default:
 				tr.Value = t.value(r)
 				tr.Measured = t.format(tr.Value)
@@ -141,6 +201,21 @@ func (t target) value(r scenarioResult) float64 {
 		return r.P99Ms
 	case ordersPerSec:
 		return r.outcomePerSec(outcomeOrder)
+	case pctOfBase:
+		return *r.Edits.PctOfBase
+	case editRatePct:
+		if r.Edits.Asked <= 0 {
+			return 0
+		}
+		return r.Edits.PerSec / r.Edits.Asked * 100
+	case editErrors:
+		return float64(r.Edits.Errors)
+	case visibleP99:
+		return r.Edits.VisibleP99Ms
+	case rssMaxMiB:
+		return float64(r.Edits.RSSMax) / (1 << 20)
+	case rssGrowthPct:
+		return *r.Edits.GrowthPct
 	default:
 		return float64(r.Errors)
 	}
@@ -168,6 +243,23 @@ func (t target) goal() string {
 		return fmt.Sprintf("completed orders/s %s %g", op, t.limit)
 	case stepP99Millis:
 		return t.stepGoal("")
+	case pctOfBase:
+		return fmt.Sprintf("req/s %s %g%% of the same pages without edits", op, t.limit)
+	case editRatePct:
+		return fmt.Sprintf("edits/s %s %g%% of those asked", op, t.limit)
+	case editErrors:
+		if t.cmp == atMost && t.limit == 0 {
+			return "no edit errors"
+		}
+		return fmt.Sprintf("edit errors %s %g", op, t.limit)
+	case visibleP99:
+		return fmt.Sprintf("edited title on its page, p99 %s %gms", op, t.limit)
+	case rssMaxMiB:
+		return fmt.Sprintf("server RSS during edits %s %g MiB", op, t.limit)
+	case rssGrowthPct:
+		return fmt.Sprintf("server RSS growth in the soak's second half %s %g%%", op, t.limit)
+	case firstProductS:
+		return fmt.Sprintf("first product page %s %gs after start", op, t.limit)
 	default:
 		if t.cmp == atMost && t.limit == 0 {
 			return "no errors"
@@ -193,6 +285,18 @@ func (t target) format(v float64) string {
 		return fmt.Sprintf("%.1fms", v)
 	case ordersPerSec:
 		return fmt.Sprintf("%.1f orders/s", v)
+	case pctOfBase, editRatePct:
+		return fmt.Sprintf("%.1f%%", v)
+	case editErrors:
+		return fmt.Sprintf("%.0f edit errors", v)
+	case visibleP99:
+		return fmt.Sprintf("%.0fms", v)
+	case rssMaxMiB:
+		return fmt.Sprintf("%.1f MiB", v)
+	case rssGrowthPct:
+		return fmt.Sprintf("%+.1f%%", v)
+	case firstProductS:
+		return fmt.Sprintf("%.1fs", v)
 	default:
 		return fmt.Sprintf("%.0f errors", v)
 	}

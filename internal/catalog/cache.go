@@ -122,7 +122,7 @@ func (c *cache) loadAll(ctx context.Context) (*snapshot, error) {
 	for i, id := range ids {
 		changed[i] = ProductID(id)
 	}
-	return s.applyProducts(changed, loaded, terms, c.generation), nil
+	return s.applyProducts(changed, loaded, terms, newSearchCache(), c.generation), nil
 }
 
 // apply brings the snapshot up to date with a change: the products it names, or
@@ -173,8 +173,12 @@ func (c *cache) apply(ctx context.Context, ch change) error {
 	if err != nil {
 		return fmt.Errorf("catalog: read search terms: %w", err)
 	}
+	search, err := cur.search.after(ctx, tx, changed, cur.sameVocabulary(terms))
+	if err != nil {
+		return err
+	}
 	c.generation++
-	c.current.Store(cur.applyProducts(changed, loaded, terms, c.generation))
+	c.current.Store(cur.applyProducts(changed, loaded, terms, search, c.generation))
 	c.log.DebugContext(ctx, "catalog change applied", "products", len(changed), "took", time.Since(start))
 	return nil
 }

@@ -200,32 +200,37 @@ func (s *Service) searchIDs(ctx context.Context, snap *snapshot, tsquery string)
 	if ids, ok := snap.search.result(tsquery); ok {
 		return ids, nil
 	}
-	ids, err := s.queryIDs(ctx, tsquery)
+	r, err := s.queryIDs(ctx, tsquery)
 	if err != nil {
 		return nil, err
 	}
-	snap.search.putResult(tsquery, ids)
-	return ids, nil
+	snap.search.putResult(tsquery, r)
+	return r.ids, nil
 }
 
-func (s *Service) queryIDs(ctx context.Context, tsquery string) ([]ProductID, error) {
+func (s *Service) queryIDs(ctx context.Context, tsquery string) (searchResult, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT id FROM catalog.products, to_tsquery('english', $1) query
+		SELECT id, ts_rank_cd(search_vector, query) AS rank FROM catalog.products, to_tsquery('english', $1) query
 		WHERE status = 'active' AND search_vector @@ query
-		ORDER BY ts_rank_cd(search_vector, query) DESC, id
-		LIMIT 1000`, tsquery)
+		ORDER BY rank DESC, id
+		LIMIT $2`, tsquery, searchLimit)
 	if err != nil {
-		return nil, fmt.Errorf("catalog: search: %w", err)
+		return searchResult{}, fmt.Errorf("catalog: search: %w", err)
 	}
-	ids, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ProductID, error) {
+	defer rows.Close()
+	r := searchResult{ids: []ProductID{}, ranks: []float32{}}
+	for rows.Next() {
 		var id int64
-		err := row.Scan(&id)
-		return ProductID(id), err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("catalog: search: %w", err)
+		var rank float32
+		if err := rows.Scan(&id, &rank); err != nil {
+			return searchResult{}, fmt.Errorf("catalog: search: %w", err)
+		}
+		r.ids, r.ranks = append(r.ids, ProductID(id)), append(r.ranks, rank)
 	}
-	return ids, nil
+	if err := rows.Err(); err != nil {
+		return searchResult{}, fmt.Errorf("catalog: search: %w", err)
+	}
+	return r, nil
 }
 
 // nearestTerm finds the catalog word closest to a misspelt one: trigram similarity picks

@@ -232,8 +232,9 @@ func cheapestVariant(p *Product) *Variant {
 
 // applyProducts returns a new snapshot in which the products named by changed look as
 // loaded says (a product missing from loaded, or loaded but not active, leaves the
-// storefront). vocabulary, when not nil, replaces the search vocabulary.
-func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vocabulary []string, generation int64) *snapshot {
+// storefront). vocabulary, when not nil, replaces the search vocabulary; search is the
+// next snapshot's search cache.
+func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vocabulary []string, search *searchCache, generation int64) *snapshot {
 	changed = slices.Compact(slices.Sorted(slices.Values(changed)))
 	next := *s
 	next.builtAt = time.Now()
@@ -386,7 +387,7 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 	if vocabulary != nil {
 		next.setVocabulary(vocabulary)
 	}
-	next.search = s.search.after(changed)
+	next.search = search
 	return &next
 }
 
@@ -491,6 +492,19 @@ func (s *snapshot) buildStorefront() []ProductSummary {
 		out[i] = e.summary
 	}
 	return out
+}
+
+// sameVocabulary reports whether terms are exactly the snapshot's vocabulary.
+func (s *snapshot) sameVocabulary(terms []string) bool {
+	if len(terms) != len(s.vocabulary) {
+		return false
+	}
+	for _, t := range terms {
+		if _, ok := s.vocabulary[t]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *snapshot) setVocabulary(terms []string) {

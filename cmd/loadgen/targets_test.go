@@ -2,6 +2,7 @@ package main
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -65,4 +66,54 @@ func TestReportFailed(t *testing.T) {
 	t.Parallel()
 	require.False(t, (&report{Targets: []targetResult{{Status: pass}, {Status: skip}}}).failed())
 	require.True(t, (&report{Targets: []targetResult{{Status: pass}, {Status: fail}}}).failed())
+}
+
+func TestEvaluateEdits(t *testing.T) {
+	t.Parallel()
+	pct := func(v float64) *float64 { return &v }
+	ts := []target{
+		{"edit", pctOfBase, atLeast, 80},
+		{"edit", editRatePct, atLeast, 90},
+		{"edit", editErrors, atMost, 0},
+		{"edit", visibleP99, below, 1000},
+		{"edit", rssMaxMiB, below, 600},
+		{"edit", rssGrowthPct, atMost, 10},
+		{startupScenario, firstProductS, below, 5},
+	}
+	statuses := func(got []targetResult) []string {
+		var out []string
+		for _, r := range got {
+			out = append(out, r.Status+" "+r.Measured)
+		}
+		return out
+	}
+
+	t.Run("OK", func(t *testing.T) {
+		t.Parallel()
+		got := evaluate(ts, []scenarioResult{{Name: "edit", Edits: &editSummary{
+			Base: "product", PctOfBase: pct(85), Asked: 10, PerSec: 9.5, Checked: 50, VisibleP99Ms: 420,
+			RSSMax: 300 << 20, Soak: true, GrowthPct: pct(2.5),
+		}}}, &startup{FirstProduct: 1500 * time.Millisecond})
+		require.Equal(t, []string{"PASS 85.0%", "PASS 95.0%", "PASS 0 edit errors", "PASS 420ms", "PASS 300.0 MiB",
+			"PASS +2.5%", "PASS 1.5s"}, statuses(got))
+	})
+
+	t.Run("ErrFailures", func(t *testing.T) {
+		t.Parallel()
+		got := evaluate(ts, []scenarioResult{{Name: "edit", Edits: &editSummary{
+			Base: "product", PctOfBase: pct(79.9), Asked: 10, PerSec: 8, Errors: 3, Checked: 50, NotVisible: 2,
+			VisibleTimeout: "30s", VisibleP99Ms: 10, RSSMax: 700 << 20, Soak: true, GrowthPct: pct(10.1),
+		}}}, &startup{FirstProduct: 17 * time.Second})
+		require.Equal(t, []string{"FAIL 79.9%", "FAIL 80.0%", "FAIL 3 edit errors", "FAIL 2 titles not shown within 30s",
+			"FAIL 700.0 MiB", "FAIL +10.1%", "FAIL 17.0s"}, statuses(got))
+	})
+
+	t.Run("SkipUnmeasured", func(t *testing.T) {
+		t.Parallel()
+		got := evaluate(ts, []scenarioResult{{Name: "edit", Edits: &editSummary{Base: "product", Asked: 10, PerSec: 10, Checked: 1}}}, nil)
+		require.Equal(t, []string{"SKIP product not measured", "PASS 100.0%", "PASS 0 edit errors", "PASS 0ms",
+			"SKIP server memory not measured (no -pid)", "SKIP no soak (-edits)", "SKIP not measured"}, statuses(got))
+		got = evaluate(ts[:1], []scenarioResult{{Name: "edit"}}, nil)
+		require.Equal(t, []string{"SKIP no edits measured"}, statuses(got))
+	})
 }

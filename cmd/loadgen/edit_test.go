@@ -68,11 +68,12 @@ func TestEdit(t *testing.T) {
 		}
 
 		// The shop saw every edit through its forms, none refused (no stale version, no
-		// field lost), plus the two tried during discovery.
+		// field lost), plus the two tried during discovery and those of the warm-up.
 		titles, prices, refused := shop.editCounts()
 		require.Zero(t, refused)
-		require.Equal(t, e.Titles+1, titles)
-		require.Equal(t, e.Prices+1, prices)
+		require.GreaterOrEqual(t, titles, e.Titles+1)
+		require.GreaterOrEqual(t, prices, e.Prices+1)
+		require.LessOrEqual(t, titles+prices, e.Made+2+5, "50ms of warm-up at 40 edits/s")
 		// The pages measured are the product scenario's.
 		require.Contains(t, rep.Scenarios[1].Discovered, "200 product pages from the sitemap; meanwhile 40 edits/s")
 	})
@@ -82,7 +83,7 @@ func TestEdit(t *testing.T) {
 		// A fast writer and a slow shop: edits queue on the same products, and none may
 		// meet another's version.
 		shop := newFakeShop(t, func(s *fakeShop) {
-			s.products = s.products[:20]
+			s.products = s.products[:4]
 			s.editLag = 200 * time.Millisecond
 		})
 		code, stdout, stderr := runLoadgen(t, "-base", shop.URL, "-scenarios", "edit", "-c", "1",

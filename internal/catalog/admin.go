@@ -440,7 +440,7 @@ func (s *Service) finishWrite(ctx context.Context, tx pgx.Tx, ids ...ProductID) 
 	if _, err := tx.Exec(ctx, `SELECT catalog.refresh_search($1::bigint[])`, raw); err != nil {
 		return fmt.Errorf("catalog: refresh search: %w", err)
 	}
-	if err := refreshSearchTerms(ctx, tx); err != nil {
+	if err := refreshSearchTerms(ctx, tx, ids); err != nil {
 		return err
 	}
 	return notifyProducts(ctx, tx, ids...)

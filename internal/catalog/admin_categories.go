@@ -147,11 +147,18 @@ func (s *Service) SaveCategory(ctx context.Context, actor audit.Actor, id Catego
 				return err
 			}
 		}
-		// Category names are part of every product's search document.
-		if _, err := tx.Exec(ctx, `SELECT catalog.refresh_search(NULL)`); err != nil {
-			return fmt.Errorf("catalog: refresh search: %w", err)
+		// A category's name is in the search documents of the products filed in it or
+		// below it; only a rename or a move changes them.
+		var affected []ProductID
+		_, renamed := changes["name"]
+		_, moved := changes["parent"]
+		if action == "category.update" && (renamed || moved) {
+			var err error
+			if affected, err = categorySubtreeProducts(ctx, tx, id); err != nil {
+				return err
+			}
 		}
-		return finishCategoryWrite(ctx, tx)
+		return finishCategoryWrite(ctx, tx, affected)
 	})
 	if err != nil {
 		return 0, err
@@ -192,6 +199,11 @@ func (s *Service) DeleteCategory(ctx context.Context, actor audit.Actor, id Cate
 		if n > 0 {
 			return apperr.New(apperr.Conflict, "Move or delete the subcategories of "+cur.Name+" first.")
 		}
+		// Its products leave it with the delete: find them first.
+		affected, err := categorySubtreeProducts(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		if _, err := s.q.CategoryDelete(ctx, tx, int64(id)); err != nil {
 			return interpretError(err, "category")
 		}
@@ -201,10 +213,7 @@ func (s *Service) DeleteCategory(ctx context.Context, actor audit.Actor, id Cate
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, `SELECT catalog.refresh_search(NULL)`); err != nil {
-			return fmt.Errorf("catalog: refresh search: %w", err)
-		}
-		return finishCategoryWrite(ctx, tx)
+		return finishCategoryWrite(ctx, tx, affected)
 	})
 	if err != nil {
 		return err
@@ -214,9 +223,10 @@ func (s *Service) DeleteCategory(ctx context.Context, actor audit.Actor, id Cate
 }
 
 // finishCategoryWrite refreshes the vocabulary (category names are words shoppers search
-// for) and tells every replica that the tree changed.
-func finishCategoryWrite(ctx context.Context, tx pgx.Tx) error {
-	if err := refreshSearchTerms(ctx, tx); err != nil {
+// for) and the search documents of the affected products, and tells every replica that
+// the tree changed.
+func finishCategoryWrite(ctx context.Context, tx pgx.Tx, affected []ProductID) error {
+	if err := refreshCategorySearch(ctx, tx, affected); err != nil {
 		return err
 	}
 	return notifyCategories(ctx, tx)

@@ -23,8 +23,11 @@ type SeedOptions struct {
 
 // SeedDemo fills an empty catalog with a deterministic, realistic demo range: a category
 // tree, well-known brands, products with size and colour variants, materials, prices with
-// some on sale, and the search index. Rows go in with COPY in one transaction, so ten
-// thousand products take seconds and a failed seed leaves nothing behind.
+// some on sale, and the search index. Products are generated and written with COPY a chunk
+// at a time, so memory and the length of each statement stay the same whatever the size of
+// the catalog (100,000 products are 1.5 million variants), and the default statement
+// timeout applies as everywhere else. It is still one transaction: a failed or interrupted
+// seed leaves nothing behind, and replicas reload once, at the end.
 func (s *Service) SeedDemo(ctx context.Context, opts SeedOptions) error {
 	if opts.Products <= 0 {
 		return nil
@@ -32,12 +35,31 @@ func (s *Service) SeedDemo(ctx context.Context, opts SeedOptions) error {
 	if opts.Currency == "" {
 		opts.Currency = "USD"
 	}
-	plan := planDemoCatalog(opts)
+	gen := newDemoGenerator(opts)
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := writeDemoCatalog(ctx, tx, s.q, plan, opts.Currency); err != nil {
+		w, err := newSeedWriter(ctx, tx, s.q, opts.Currency)
+		if err != nil {
 			return err
 		}
-		if err := s.writeDemoImages(ctx, tx, plan); err != nil {
+		images := s.newSeedImages(tx)
+		chunk := make([]seedProduct, 0, seedChunk)
+		for gen.n < opts.Products {
+			chunk = chunk[:0]
+			for len(chunk) < seedChunk && gen.n < opts.Products {
+				chunk = append(chunk, gen.next())
+			}
+			ids, err := w.write(ctx, chunk)
+			if err != nil {
+				return err
+			}
+			if err := images.write(ctx, chunk, ids); err != nil {
+				return err
+			}
+		}
+		if err := images.finish(ctx); err != nil {
+			return err
+		}
+		if err := w.finish(ctx); err != nil {
 			return err
 		}
 		return notifyEverything(ctx, tx)
@@ -48,6 +70,10 @@ func (s *Service) SeedDemo(ctx context.Context, opts SeedOptions) error {
 	s.Invalidate()
 	return nil
 }
+
+// seedChunk is how many products the seed generates and writes at a time: about 15,000
+// variants, so each COPY and each search refresh takes well under a second.
+const seedChunk = 1000
 
 type seedCategory struct {
 	slug, name, description string
@@ -87,11 +113,6 @@ type seedVariant struct {
 	compareAt           *int64
 	grams               int
 	values              []string // one per option
-}
-
-type seedPlan struct {
-	categories []seedCategory
-	products   []seedProduct
 }
 
 var (
@@ -218,108 +239,124 @@ var (
 	}
 )
 
-// planDemoCatalog decides the whole catalog in memory first; the same options always give
-// the same plan.
-func planDemoCatalog(opts SeedOptions) seedPlan {
-	rng := rand.New(rand.NewPCG(opts.Seed, 0x5eed))
-	now := time.Now().UTC().Truncate(time.Minute)
-	plan := seedPlan{categories: demoCategories}
+// demoGenerator makes the demo products one at a time; the same options always give the
+// same sequence.
+type demoGenerator struct {
+	opts      SeedOptions
+	rng       *rand.Rand
+	now       time.Time
+	leaves    []seedCategory
+	brandsFor map[string][]int
+	slugs     map[string]int // products so far per base slug
+	n         int            // products generated so far
+}
 
-	var leaves []seedCategory
+func newDemoGenerator(opts SeedOptions) *demoGenerator {
+	g := &demoGenerator{
+		opts:      opts,
+		rng:       rand.New(rand.NewPCG(opts.Seed, 0x5eed)),
+		now:       time.Now().UTC().Truncate(time.Minute),
+		brandsFor: make(map[string][]int),
+		slugs:     make(map[string]int),
+	}
 	for _, c := range demoCategories {
 		if len(c.kinds) > 0 {
-			leaves = append(leaves, c)
+			g.leaves = append(g.leaves, c)
 		}
 	}
-	brandsFor := make(map[string][]int)
 	for bi, b := range demoBrands {
 		for _, slug := range b.makes {
-			brandsFor[slug] = append(brandsFor[slug], bi)
+			g.brandsFor[slug] = append(g.brandsFor[slug], bi)
 		}
 	}
-	usedSlugs := make(map[string]bool, opts.Products)
-	for n := range opts.Products {
-		cat := leaves[n%len(leaves)]
-		kind := cat.kinds[rng.IntN(len(cat.kinds))]
-		brand := demoBrands[brandsFor[cat.slug][rng.IntN(len(brandsFor[cat.slug]))]]
-		material := kind.material[rng.IntN(len(kind.material))]
-		line := demoLines[rng.IntN(len(demoLines))]
-		title := line + " " + kind.noun
-		if rng.IntN(2) == 0 {
-			title = line + " " + material + " " + kind.noun
-		}
-		slug := slugify(brand.name + " " + title)
-		for k := 2; usedSlugs[slug]; k++ {
-			slug = fmt.Sprintf("%s-%d", slugify(brand.name+" "+title), k)
-		}
-		usedSlugs[slug] = true
+	return g
+}
 
-		p := seedProduct{
-			slug:  slug,
-			title: title,
-			brand: brand.name,
-			description: fmt.Sprintf("The %s %s from %s, in %s. %s %s",
-				strings.ToLower(line), strings.ToLower(kind.noun), brand.name, strings.ToLower(material),
-				demoBlurbs[rng.IntN(len(demoBlurbs))], demoBlurbs[rng.IntN(len(demoBlurbs))]),
-			featured:   rng.IntN(12) == 0,
-			published:  now.Add(-time.Duration(opts.Products-n) * 37 * time.Minute),
-			categories: []string{cat.slug},
-		}
-		dept := kind.dept[rng.IntN(len(kind.dept))]
-		p.attributes = [][2]string{{"Material", material}, {"Department", dept}}
-		if len(kind.sizes) > 1 && kind.sizes[0] == "XS" {
-			p.attributes = append(p.attributes, [2]string{"Fit", demoFits[rng.IntN(len(demoFits))]})
-		}
+// next returns the next product.
+func (g *demoGenerator) next() seedProduct {
+	n := g.n
+	g.n++
+	cat := g.leaves[n%len(g.leaves)]
+	kind := cat.kinds[g.rng.IntN(len(cat.kinds))]
+	brand := demoBrands[g.brandsFor[cat.slug][g.rng.IntN(len(g.brandsFor[cat.slug]))]]
+	material := kind.material[g.rng.IntN(len(kind.material))]
+	line := demoLines[g.rng.IntN(len(demoLines))]
+	title := line + " " + kind.noun
+	if g.rng.IntN(2) == 0 {
+		title = line + " " + material + " " + kind.noun
+	}
+	// Base slugs hold no digits, so "base-2" never meets another product's base:
+	// counting each base is enough to keep slugs unique.
+	slug := slugify(brand.name + " " + title)
+	g.slugs[slug]++
+	if k := g.slugs[slug]; k > 1 {
+		slug = fmt.Sprintf("%s-%d", slug, k)
+	}
 
-		// A contiguous run of sizes and two to four colours.
-		sizes := kind.sizes
-		if len(sizes) > 4 {
-			from := rng.IntN(2)
-			to := len(sizes) - rng.IntN(2)
-			sizes = sizes[from:to]
-		}
-		colourCount := 2 + rng.IntN(3)
-		colourIdx := rng.Perm(len(demoColours))[:colourCount]
-		var colours []string
-		for _, ci := range colourIdx {
-			colours = append(colours, demoColours[ci].name)
-		}
-		if len(sizes) > 1 || sizes[0] != "One Size" {
-			p.options = append(p.options, seedOption{name: "Size", values: sizes})
-		}
-		p.options = append(p.options, seedOption{name: "Color", values: colours})
-		p.image = [2]string{cat.slug, colours[0]}
+	p := seedProduct{
+		slug:  slug,
+		title: title,
+		brand: brand.name,
+		description: fmt.Sprintf("The %s %s from %s, in %s. %s %s",
+			strings.ToLower(line), strings.ToLower(kind.noun), brand.name, strings.ToLower(material),
+			demoBlurbs[g.rng.IntN(len(demoBlurbs))], demoBlurbs[g.rng.IntN(len(demoBlurbs))]),
+		featured:   g.rng.IntN(12) == 0,
+		published:  g.now.Add(-time.Duration(g.opts.Products-n) * 37 * time.Minute),
+		categories: []string{cat.slug},
+	}
+	dept := kind.dept[g.rng.IntN(len(kind.dept))]
+	p.attributes = [][2]string{{"Material", material}, {"Department", dept}}
+	if len(kind.sizes) > 1 && kind.sizes[0] == "XS" {
+		p.attributes = append(p.attributes, [2]string{"Fit", demoFits[g.rng.IntN(len(demoFits))]})
+	}
 
-		// Prices end in .00 or .95 and vary around the kind's base and the brand's level.
-		base := kind.price * brand.factor / 100 * int64(85+rng.IntN(30)) / 100
-		price := base/100*100 + []int64{0, 95}[rng.IntN(2)]
-		var compareAt *int64
-		if rng.IntN(7) == 0 {
-			c := price * int64(125+rng.IntN(30)) / 100 / 100 * 100
-			compareAt = &c
-			p.categories = append(p.categories, "sale")
-		}
-		for ci, colour := range colours {
-			code := demoColours[colourIdx[ci]].code
-			for _, size := range sizes {
-				v := seedVariant{
-					price: price, compareAt: compareAt, grams: kind.grams,
-					sku:     fmt.Sprintf("%s-%05d-%s-%s", brand.code, n+1, code, strings.ToUpper(strings.ReplaceAll(size, " ", ""))),
-					barcode: ean13(uint64(n+1)*1000 + uint64(len(p.variants))),
-				}
-				if size == "One Size" {
-					v.title = colour
-					v.values = []string{colour}
-				} else {
-					v.title = size + " / " + colour
-					v.values = []string{size, colour}
-				}
-				p.variants = append(p.variants, v)
+	// A contiguous run of sizes and two to four colours.
+	sizes := kind.sizes
+	if len(sizes) > 4 {
+		from := g.rng.IntN(2)
+		to := len(sizes) - g.rng.IntN(2)
+		sizes = sizes[from:to]
+	}
+	colourCount := 2 + g.rng.IntN(3)
+	colourIdx := g.rng.Perm(len(demoColours))[:colourCount]
+	var colours []string
+	for _, ci := range colourIdx {
+		colours = append(colours, demoColours[ci].name)
+	}
+	if len(sizes) > 1 || sizes[0] != "One Size" {
+		p.options = append(p.options, seedOption{name: "Size", values: sizes})
+	}
+	p.options = append(p.options, seedOption{name: "Color", values: colours})
+	p.image = [2]string{cat.slug, colours[0]}
+
+	// Prices end in .00 or .95 and vary around the kind's base and the brand's level.
+	base := kind.price * brand.factor / 100 * int64(85+g.rng.IntN(30)) / 100
+	price := base/100*100 + []int64{0, 95}[g.rng.IntN(2)]
+	var compareAt *int64
+	if g.rng.IntN(7) == 0 {
+		c := price * int64(125+g.rng.IntN(30)) / 100 / 100 * 100
+		compareAt = &c
+		p.categories = append(p.categories, "sale")
+	}
+	for ci, colour := range colours {
+		code := demoColours[colourIdx[ci]].code
+		for _, size := range sizes {
+			v := seedVariant{
+				price: price, compareAt: compareAt, grams: kind.grams,
+				sku:     fmt.Sprintf("%s-%05d-%s-%s", brand.code, n+1, code, strings.ToUpper(strings.ReplaceAll(size, " ", ""))),
+				barcode: ean13(uint64(n+1)*1000 + uint64(len(p.variants))),
 			}
+			if size == "One Size" {
+				v.title = colour
+				v.values = []string{colour}
+			} else {
+				v.title = size + " / " + colour
+				v.values = []string{size, colour}
+			}
+			p.variants = append(p.variants, v)
 		}
-		plan.products = append(plan.products, p)
 	}
-	return plan
+	return p
 }
 
 // ean13 makes a valid EAN-13 barcode (in the 200-299 range reserved for in-store use)
@@ -337,147 +374,193 @@ func ean13(n uint64) string {
 	return body + fmt.Sprint((10-sum%10)%10)
 }
 
-// writeDemoCatalog inserts the plan with COPY. Identity columns cannot be set through
-// COPY, so after each table the generated ids are read back by natural key.
-func writeDemoCatalog(ctx context.Context, tx pgx.Tx, q *dbsqlc.Queries, plan seedPlan, currency string) error {
-	catIDs := make(map[string]int64, len(plan.categories))
-	for i, c := range plan.categories {
+// seedWriter inserts demo products with COPY, a chunk at a time. Identity columns cannot
+// be set through COPY, so after each table the chunk's generated ids are read back by
+// natural key: only the chunk's, so memory does not grow with the catalog.
+type seedWriter struct {
+	tx       pgx.Tx
+	currency string
+	catIDs   map[string]int64
+	// position numbers product_categories rows across the whole seed, as one COPY did.
+	position int32
+	chunks   int // written so far
+}
+
+func newSeedWriter(ctx context.Context, tx pgx.Tx, q *dbsqlc.Queries, currency string) (*seedWriter, error) {
+	w := &seedWriter{tx: tx, currency: currency, catIDs: make(map[string]int64, len(demoCategories))}
+	for i, c := range demoCategories {
 		var parent *int64
 		if c.parent != "" {
-			id := catIDs[c.parent]
+			id := w.catIDs[c.parent]
 			parent = &id
 		}
 		id, err := q.CategoryInsert(ctx, tx, dbsqlc.CategoryInsertParams{
 			ParentID: parent, Slug: c.slug, Name: c.name, Description: c.description, Position: int32(i),
 		})
 		if err != nil {
-			return interpretError(err, "category "+c.slug)
+			return nil, interpretError(err, "category "+c.slug)
 		}
-		catIDs[c.slug] = id
+		w.catIDs[c.slug] = id
 	}
+	if _, err := tx.Exec(ctx, `SELECT catalog.refresh_category_search_terms()`); err != nil {
+		return nil, fmt.Errorf("catalog: seed category search terms: %w", err)
+	}
+	return w, nil
+}
 
-	copyRows := func(table string, cols []string, rows [][]any) error {
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"catalog", table}, cols, pgx.CopyFromRows(rows)); err != nil {
-			return fmt.Errorf("catalog: seed %s: %w", table, err)
-		}
-		return nil
+func (w *seedWriter) copyRows(ctx context.Context, table string, cols []string, rows [][]any) error {
+	if _, err := w.tx.CopyFrom(ctx, pgx.Identifier{"catalog", table}, cols, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("catalog: seed %s: %w", table, err)
 	}
-	readIDs := func(sql string) (map[string]int64, error) {
-		rows, err := tx.Query(ctx, sql)
-		if err != nil {
-			return nil, fmt.Errorf("catalog: seed read back: %w", err)
-		}
-		out := make(map[string]int64)
-		for rows.Next() {
-			var id int64
-			var key string
-			if err := rows.Scan(&id, &key); err != nil {
-				return nil, err
-			}
-			out[key] = id
-		}
-		return out, rows.Err()
-	}
+	return nil
+}
 
-	rows := make([][]any, 0, len(plan.products))
-	for _, p := range plan.products {
+func (w *seedWriter) readIDs(ctx context.Context, what, sql string, args ...any) (map[string]int64, error) {
+	rows, err := w.tx.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: seed read back %s: %w", what, err)
+	}
+	defer rows.Close()
+	out := make(map[string]int64)
+	for rows.Next() {
+		var id int64
+		var key string
+		if err := rows.Scan(&id, &key); err != nil {
+			return nil, fmt.Errorf("catalog: seed read back %s: %w", what, err)
+		}
+		out[key] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("catalog: seed read back %s: %w", what, err)
+	}
+	return out, nil
+}
+
+// write inserts one chunk of products with everything they own and indexes them for
+// search; it returns the products' ids in chunk order.
+func (w *seedWriter) write(ctx context.Context, chunk []seedProduct) ([]int64, error) {
+	rows := make([][]any, 0, len(chunk))
+	slugs := make([]string, 0, len(chunk))
+	for _, p := range chunk {
 		rows = append(rows, []any{p.slug, p.title, p.description, p.brand, "active", p.featured, p.published})
+		slugs = append(slugs, p.slug)
 	}
-	if err := copyRows("products", []string{"slug", "title", "description", "brand", "status", "featured", "published_at"}, rows); err != nil {
-		return err
+	if err := w.copyRows(ctx, "products", []string{"slug", "title", "description", "brand", "status", "featured", "published_at"}, rows); err != nil {
+		return nil, err
 	}
-	productIDs, err := readIDs(`SELECT id, slug FROM catalog.products`)
+	bySlug, err := w.readIDs(ctx, "products", `SELECT id, slug FROM catalog.products WHERE slug = ANY($1::text[])`, slugs)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	ids := make([]int64, len(chunk))
+	for i, p := range chunk {
+		ids[i] = bySlug[p.slug]
 	}
 
 	rows = rows[:0]
-	for _, p := range plan.products {
+	for i, p := range chunk {
 		for _, c := range p.categories {
-			rows = append(rows, []any{productIDs[p.slug], catIDs[c], int32(len(rows))})
+			rows = append(rows, []any{ids[i], w.catIDs[c], w.position})
+			w.position++
 		}
 	}
-	if err := copyRows("product_categories", []string{"product_id", "category_id", "position"}, rows); err != nil {
-		return err
+	if err := w.copyRows(ctx, "product_categories", []string{"product_id", "category_id", "position"}, rows); err != nil {
+		return nil, err
 	}
 
 	rows = rows[:0]
-	for _, p := range plan.products {
-		for i, o := range p.options {
-			rows = append(rows, []any{productIDs[p.slug], o.name, int32(i)})
+	for i, p := range chunk {
+		for oi, o := range p.options {
+			rows = append(rows, []any{ids[i], o.name, int32(oi)})
 		}
 	}
-	if err := copyRows("options", []string{"product_id", "name", "position"}, rows); err != nil {
-		return err
+	if err := w.copyRows(ctx, "options", []string{"product_id", "name", "position"}, rows); err != nil {
+		return nil, err
 	}
-	optionIDs, err := readIDs(`SELECT id, product_id || '/' || name FROM catalog.options`)
+	optionIDs, err := w.readIDs(ctx, "options", `SELECT id, product_id || '/' || name FROM catalog.options WHERE product_id = ANY($1::bigint[])`, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rows = rows[:0]
-	for _, p := range plan.products {
+	for i, p := range chunk {
 		for _, o := range p.options {
-			oid := optionIDs[fmt.Sprintf("%d/%s", productIDs[p.slug], o.name)]
-			for i, v := range o.values {
-				rows = append(rows, []any{oid, v, int32(i)})
+			oid := optionIDs[fmt.Sprintf("%d/%s", ids[i], o.name)]
+			for vi, v := range o.values {
+				rows = append(rows, []any{oid, v, int32(vi)})
 			}
 		}
 	}
-	if err := copyRows("option_values", []string{"option_id", "value", "position"}, rows); err != nil {
-		return err
+	if err := w.copyRows(ctx, "option_values", []string{"option_id", "value", "position"}, rows); err != nil {
+		return nil, err
 	}
-	valueIDs, err := readIDs(`SELECT ov.id, o.product_id || '/' || o.name || '/' || ov.value
-		FROM catalog.option_values ov JOIN catalog.options o ON o.id = ov.option_id`)
+	valueIDs, err := w.readIDs(ctx, "option values", `SELECT ov.id, o.product_id || '/' || o.name || '/' || ov.value
+		FROM catalog.option_values ov JOIN catalog.options o ON o.id = ov.option_id WHERE o.product_id = ANY($1::bigint[])`, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	rows = rows[:0]
-	for _, p := range plan.products {
-		for i, v := range p.variants {
-			rows = append(rows, []any{productIDs[p.slug], v.sku, v.title, v.price, v.compareAt, currency, int32(v.grams), v.barcode, int32(i)})
+	for i, p := range chunk {
+		for vi, v := range p.variants {
+			rows = append(rows, []any{ids[i], v.sku, v.title, v.price, v.compareAt, w.currency, int32(v.grams), v.barcode, int32(vi)})
 		}
 	}
-	if err := copyRows("variants", []string{"product_id", "sku", "title", "price_minor", "compare_at_minor", "currency", "weight_grams", "barcode", "position"}, rows); err != nil {
-		return err
+	if err := w.copyRows(ctx, "variants", []string{"product_id", "sku", "title", "price_minor", "compare_at_minor", "currency", "weight_grams", "barcode", "position"}, rows); err != nil {
+		return nil, err
 	}
-	variantIDs, err := readIDs(`SELECT id, sku FROM catalog.variants`)
+	variantIDs, err := w.readIDs(ctx, "variants", `SELECT id, sku FROM catalog.variants WHERE product_id = ANY($1::bigint[])`, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rows = rows[:0]
-	for _, p := range plan.products {
-		pid := productIDs[p.slug]
+	for i, p := range chunk {
 		for _, v := range p.variants {
 			for oi, val := range v.values {
-				rows = append(rows, []any{variantIDs[v.sku], valueIDs[fmt.Sprintf("%d/%s/%s", pid, p.options[oi].name, val)]})
+				rows = append(rows, []any{variantIDs[v.sku], valueIDs[fmt.Sprintf("%d/%s/%s", ids[i], p.options[oi].name, val)]})
 			}
 		}
 	}
-	if err := copyRows("variant_option_values", []string{"variant_id", "option_value_id"}, rows); err != nil {
-		return err
+	if err := w.copyRows(ctx, "variant_option_values", []string{"variant_id", "option_value_id"}, rows); err != nil {
+		return nil, err
 	}
 
 	rows = rows[:0]
-	for _, p := range plan.products {
+	for i, p := range chunk {
 		for _, a := range p.attributes {
-			rows = append(rows, []any{productIDs[p.slug], a[0], a[1]})
+			rows = append(rows, []any{ids[i], a[0], a[1]})
 		}
 	}
-	if err := copyRows("product_attributes", []string{"product_id", "name", "value"}, rows); err != nil {
-		return err
+	if err := w.copyRows(ctx, "product_attributes", []string{"product_id", "name", "value"}, rows); err != nil {
+		return nil, err
 	}
 
-	if _, err := tx.Exec(ctx, `SELECT catalog.refresh_search(NULL)`); err != nil {
-		return fmt.Errorf("catalog: seed search index: %w", err)
+	// The tables grow within one transaction, out of autovacuum's sight: without fresh
+	// statistics the planner takes them for empty and scans instead of using indexes.
+	// Analysing as the size doubles keeps the cost of that logarithmic.
+	if w.chunks++; w.chunks&(w.chunks-1) == 0 {
+		if err := w.analyze(ctx); err != nil {
+			return nil, err
+		}
 	}
-	if err := refreshSearchTerms(ctx, tx); err != nil {
-		return err
+	if _, err := w.tx.Exec(ctx, `SELECT catalog.refresh_search($1::bigint[])`, ids); err != nil {
+		return nil, fmt.Errorf("catalog: seed search index: %w", err)
 	}
-	// Fresh statistics, so the first queries after a bulk load get good plans instead of
-	// waiting for autovacuum to notice the new rows.
-	if _, err := tx.Exec(ctx, `ANALYZE catalog.products, catalog.variants, catalog.options, catalog.option_values,
-		catalog.variant_option_values, catalog.product_categories, catalog.product_attributes, catalog.search_terms`); err != nil {
+	if _, err := w.tx.Exec(ctx, `SELECT catalog.refresh_search_terms($1::bigint[])`, ids); err != nil {
+		return nil, fmt.Errorf("catalog: seed search terms: %w", err)
+	}
+	return ids, nil
+}
+
+// finish gives the planner fresh statistics, so the first queries after a bulk load get
+// good plans instead of waiting for autovacuum to notice the new rows.
+func (w *seedWriter) finish(ctx context.Context) error {
+	return w.analyze(ctx)
+}
+
+func (w *seedWriter) analyze(ctx context.Context) error {
+	if _, err := w.tx.Exec(ctx, `ANALYZE catalog.products, catalog.variants, catalog.options, catalog.option_values,
+		catalog.variant_option_values, catalog.product_categories, catalog.product_attributes, catalog.search_terms,
+		catalog.product_search_words`); err != nil {
 		return fmt.Errorf("catalog: seed statistics: %w", err)
 	}
 	return nil
@@ -503,50 +586,59 @@ func slugify(s string) string {
 	return strings.TrimSuffix(b.String(), "-")
 }
 
-// writeDemoImages gives every demo product a generated picture and queues the rendering
-// of each distinct picture once. Without a job queue (a bare service in tests) products
+// seedImages gives every demo product a generated picture and queues the rendering of
+// each distinct picture once. Without a job queue (a bare service in tests) products
 // simply have no images.
-func (s *Service) writeDemoImages(ctx context.Context, tx pgx.Tx, plan seedPlan) error {
-	if s.jobs == nil {
+type seedImages struct {
+	s       *Service
+	tx      pgx.Tx
+	masters map[[2]string]preparedImage // a few hundred: category silhouette × colour
+	stored  map[string]bool             // hashes already in image_blobs
+}
+
+func (s *Service) newSeedImages(tx pgx.Tx) *seedImages {
+	return &seedImages{s: s, tx: tx, masters: make(map[[2]string]preparedImage), stored: make(map[string]bool)}
+}
+
+func (si *seedImages) write(ctx context.Context, chunk []seedProduct, ids []int64) error {
+	if si.s.jobs == nil {
 		return nil
 	}
-	masters := make(map[[2]string]preparedImage)
-	stored := make(map[string]bool)
 	var blobs, images [][]any
-	for _, p := range plan.products {
-		prep, ok := masters[p.image]
+	for i, p := range chunk {
+		prep, ok := si.masters[p.image]
 		if !ok {
 			var err error
 			if prep, err = encodeMaster(drawDemoImage(p.image[0], p.image[1])); err != nil {
 				return err
 			}
-			masters[p.image] = prep
+			si.masters[p.image] = prep
 			// Two keys can draw the same picture (white and crème are close); store once.
-			if !stored[prep.hash] {
-				stored[prep.hash] = true
+			if !si.stored[prep.hash] {
+				si.stored[prep.hash] = true
 				blobs = append(blobs, []any{prep.hash, int32(0), prep.format, prep.data})
 			}
 		}
-		images = append(images, []any{p.slug, fmt.Sprintf("%s %s in %s", p.brand, p.title, p.image[1]), int32(prep.width), int32(prep.height), prep.hash})
+		images = append(images, []any{ids[i], int32(0), fmt.Sprintf("%s %s in %s", p.brand, p.title, p.image[1]), int32(prep.width), int32(prep.height), prep.hash})
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"catalog", "image_blobs"}, []string{"hash", "width", "format", "data"}, pgx.CopyFromRows(blobs)); err != nil {
-		return fmt.Errorf("catalog: seed image files: %w", err)
+	if len(blobs) > 0 {
+		if _, err := si.tx.CopyFrom(ctx, pgx.Identifier{"catalog", "image_blobs"}, []string{"hash", "width", "format", "data"}, pgx.CopyFromRows(blobs)); err != nil {
+			return fmt.Errorf("catalog: seed image files: %w", err)
+		}
 	}
-	// Images reference products by id; map slugs through a temporary table in one statement.
-	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE seed_images (slug text, alt text, width int, height int, hash text) ON COMMIT DROP`); err != nil {
+	if _, err := si.tx.CopyFrom(ctx, pgx.Identifier{"catalog", "images"}, []string{"product_id", "position", "alt", "width", "height", "hash"}, pgx.CopyFromRows(images)); err != nil {
 		return fmt.Errorf("catalog: seed images: %w", err)
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"seed_images"}, []string{"slug", "alt", "width", "height", "hash"}, pgx.CopyFromRows(images)); err != nil {
-		return fmt.Errorf("catalog: seed images: %w", err)
+	return nil
+}
+
+// finish queues the rendering of every stored picture.
+func (si *seedImages) finish(ctx context.Context) error {
+	if si.s.jobs == nil {
+		return nil
 	}
-	if _, err := tx.Exec(ctx, `
-		INSERT INTO catalog.images (product_id, position, alt, width, height, hash)
-		SELECT p.id, 0, si.alt, si.width, si.height, si.hash
-		FROM seed_images si JOIN catalog.products p ON p.slug = si.slug`); err != nil {
-		return fmt.Errorf("catalog: seed images: %w", err)
-	}
-	for hash := range stored {
-		if _, err := s.jobs.InsertTx(ctx, tx, RenderImageArgs{Hash: hash}, nil); err != nil {
+	for hash := range si.stored {
+		if _, err := si.s.jobs.InsertTx(ctx, si.tx, RenderImageArgs{Hash: hash}, nil); err != nil {
 			return fmt.Errorf("catalog: queue demo image rendering: %w", err)
 		}
 	}

@@ -393,37 +393,52 @@ func (s *Service) SeedDemo(ctx context.Context, variantIDs []int64) error {
 			ON CONFLICT (name) DO UPDATE SET priority = EXCLUDED.priority RETURNING id`).Scan(&store); err != nil {
 			return interpretError(err, "location")
 		}
-		var items, levels, moves [][]any
-		for _, id := range variantIDs {
-			h := uint64(id) * 2654435761 % 100
-			backorder := h < 3
-			items = append(items, []any{id, backorder, int32(5)})
-			var qty int32
-			switch {
-			case h < 10:
-				qty = 0
-			case h < 25:
-				qty = int32(1 + h%4)
-			default:
-				qty = int32(20 + h)
+		// A chunk at a time: 100,000 demo products are 1.5 million variants, more than one
+		// statement should write within the statement timeout, or than memory should hold.
+		for start := 0; start < len(variantIDs); start += seedChunk {
+			if err := seedStock(ctx, tx, variantIDs[start:min(start+seedChunk, len(variantIDs))], main, store); err != nil {
+				return err
 			}
-			levels = append(levels, []any{id, main, qty, backorder})
-			moves = append(moves, []any{id, main, qty, "initial"})
-			if h%3 == 0 {
-				levels = append(levels, []any{id, store, int32(h % 7), backorder})
-				moves = append(moves, []any{id, store, int32(h % 7), "initial"})
-			}
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"inventory", "items"}, []string{"variant_id", "allow_backorder", "low_stock_threshold"}, pgx.CopyFromRows(items)); err != nil {
-			return fmt.Errorf("inventory: seed items: %w", err)
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"inventory", "levels"}, []string{"variant_id", "location_id", "on_hand", "allow_backorder"}, pgx.CopyFromRows(levels)); err != nil {
-			return fmt.Errorf("inventory: seed levels: %w", err)
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"inventory", "movements"}, []string{"variant_id", "location_id", "delta_on_hand", "reason"}, pgx.CopyFromRows(moves)); err != nil {
-			return fmt.Errorf("inventory: seed ledger: %w", err)
 		}
 		_, err := tx.Exec(ctx, `ANALYZE inventory.items, inventory.levels, inventory.movements`)
 		return interpretError(err, "statistics")
 	})
+}
+
+// seedChunk is how many variants the demo stock writes per statement.
+const seedChunk = 20_000
+
+// seedStock gives one chunk of variants their demo stock.
+func seedStock(ctx context.Context, tx pgx.Tx, variantIDs []int64, main, store int64) error {
+	var items, levels, moves [][]any
+	for _, id := range variantIDs {
+		h := uint64(id) * 2654435761 % 100
+		backorder := h < 3
+		items = append(items, []any{id, backorder, int32(5)})
+		var qty int32
+		switch {
+		case h < 10:
+			qty = 0
+		case h < 25:
+			qty = int32(1 + h%4)
+		default:
+			qty = int32(20 + h)
+		}
+		levels = append(levels, []any{id, main, qty, backorder})
+		moves = append(moves, []any{id, main, qty, "initial"})
+		if h%3 == 0 {
+			levels = append(levels, []any{id, store, int32(h % 7), backorder})
+			moves = append(moves, []any{id, store, int32(h % 7), "initial"})
+		}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"inventory", "items"}, []string{"variant_id", "allow_backorder", "low_stock_threshold"}, pgx.CopyFromRows(items)); err != nil {
+		return fmt.Errorf("inventory: seed items: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"inventory", "levels"}, []string{"variant_id", "location_id", "on_hand", "allow_backorder"}, pgx.CopyFromRows(levels)); err != nil {
+		return fmt.Errorf("inventory: seed levels: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"inventory", "movements"}, []string{"variant_id", "location_id", "delta_on_hand", "reason"}, pgx.CopyFromRows(moves)); err != nil {
+		return fmt.Errorf("inventory: seed ledger: %w", err)
+	}
+	return nil
 }

@@ -38,6 +38,11 @@ type CatalogCategory struct {
 	Featured       bool
 }
 
+type CatalogCategorySearchWord struct {
+	CategoryID int64
+	Words      []string
+}
+
 type CatalogCategorySlugRedirect struct {
 	OldSlug    string
 	CategoryID int64
@@ -105,6 +110,11 @@ type CatalogProductCategory struct {
 	ProductID  int64
 	CategoryID int64
 	Position   int32
+}
+
+type CatalogProductSearchWord struct {
+	ProductID int64
+	Words     []string
 }
 
 type CatalogProductSlugRedirect struct {

@@ -15,7 +15,7 @@ import (
 // loadChunk bounds how many products one round of read queries asks for: large enough
 // that a whole catalog takes few round trips, small enough that the rows of one round
 // stay a few megabytes.
-const loadChunk = 2000
+const loadChunk = 5000
 
 // loadedProduct is one product as the database has it, whatever its status.
 type loadedProduct struct {
@@ -41,16 +41,34 @@ func compareDirect(a, b directRef) int {
 	return cmp.Or(cmp.Compare(a.position, b.position), cmp.Compare(a.product, b.product))
 }
 
-// loadProducts reads the storefront data of the given products inside tx, which the caller
-// opens repeatable-read so every query sees one state. Products not returned no longer
-// exist.
-func loadProducts(ctx context.Context, tx pgx.Tx, q *dbsqlc.Queries, in *interner, ids []int64) ([]loadedProduct, error) {
+// beginRead opens the transaction reads happen in: repeatable read, so every query sees
+// one state, and custom plans, so each query is planned for the range or the IDs it is
+// given (a generic plan would scan a range even for two IDs far apart).
+func beginRead(ctx context.Context, db beginner) (pgx.Tx, error) {
+	tx, err := db.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, fmt.Errorf("catalog: read: %w", err)
+	}
+	// work_mem: a chunk's variants sort in memory rather than on disk.
+	if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL work_mem = '64MB'"); err != nil {
+		_ = tx.Rollback(ctx)
+		return nil, fmt.Errorf("catalog: read: %w", err)
+	}
+	return tx, nil
+}
+
+// loadProducts reads the storefront data of products inside tx (see beginRead): those
+// with IDs from lo to hi, or when ids is not empty, only those (lo and hi then being
+// their smallest and largest). Products not returned no longer exist.
+func loadProducts(ctx context.Context, tx pgx.Tx, q *dbsqlc.Queries, in *interner, lo, hi int64, ids []int64) ([]loadedProduct, error) {
+	if ids == nil {
+		ids = []int64{}
+	}
 	var (
 		products   []dbsqlc.ReadProductsRow
 		variants   []dbsqlc.ReadVariantsRow
 		options    []dbsqlc.ReadOptionsRow
 		values     []dbsqlc.ReadOptionValuesRow
-		varValues  []dbsqlc.CatalogVariantOptionValue
 		prodCats   []dbsqlc.CatalogProductCategory
 		attributes []dbsqlc.CatalogProductAttribute
 		images     []dbsqlc.ReadImagesRow
@@ -59,15 +77,38 @@ func loadProducts(ctx context.Context, tx pgx.Tx, q *dbsqlc.Queries, in *interne
 	// One transaction is one connection, so the queries go one after another; each reads
 	// one table for the chunk.
 	steps := []func() error{
-		func() (err error) { products, err = q.ReadProducts(ctx, tx, ids); return },
-		func() (err error) { variants, err = q.ReadVariants(ctx, tx, ids); return },
-		func() (err error) { options, err = q.ReadOptions(ctx, tx, ids); return },
-		func() (err error) { values, err = q.ReadOptionValues(ctx, tx, ids); return },
-		func() (err error) { varValues, err = q.ReadVariantOptionValues(ctx, tx, ids); return },
-		func() (err error) { prodCats, err = q.ReadProductCategories(ctx, tx, ids); return },
-		func() (err error) { attributes, err = q.ReadAttributes(ctx, tx, ids); return },
-		func() (err error) { images, err = q.ReadImages(ctx, tx, ids); return },
-		func() (err error) { redirects, err = q.ReadProductRedirects(ctx, tx, ids); return },
+		func() (err error) {
+			products, err = q.ReadProducts(ctx, tx, dbsqlc.ReadProductsParams{Lo: lo, Hi: hi, Ids: ids})
+			return
+		},
+		func() (err error) {
+			variants, err = q.ReadVariants(ctx, tx, dbsqlc.ReadVariantsParams{Lo: lo, Hi: hi, Ids: ids})
+			return
+		},
+		func() (err error) {
+			options, err = q.ReadOptions(ctx, tx, dbsqlc.ReadOptionsParams{Lo: lo, Hi: hi, Ids: ids})
+			return
+		},
+		func() (err error) {
+			values, err = q.ReadOptionValues(ctx, tx, dbsqlc.ReadOptionValuesParams{Lo: lo, Hi: hi, Ids: ids})
+			return
+		},
+		func() (err error) {
+			prodCats, err = q.ReadProductCategories(ctx, tx, dbsqlc.ReadProductCategoriesParams{Lo: lo, Hi: hi, Ids: ids})
+			return
+		},
+		func() (err error) {
+			attributes, err = q.ReadAttributes(ctx, tx, dbsqlc.ReadAttributesParams{Lo: lo, Hi: hi, Ids: ids})
+			return
+		},
+		func() (err error) {
+			images, err = q.ReadImages(ctx, tx, dbsqlc.ReadImagesParams{Lo: lo, Hi: hi, Ids: ids})
+			return
+		},
+		func() (err error) {
+			redirects, err = q.ReadProductRedirects(ctx, tx, dbsqlc.ReadProductRedirectsParams{Lo: lo, Hi: hi, Ids: ids})
+			return
+		},
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -124,10 +165,6 @@ func loadProducts(ctx context.Context, tx pgx.Tx, q *dbsqlc.Queries, in *interne
 		opt := &o.p.Options[o.pos]
 		opt.Values = append(opt.Values, OptionValue{ID: r.ID, Value: in.str(r.Value)})
 	}
-	variantValues := make(map[int64][]int64, len(variants))
-	for _, r := range varValues {
-		variantValues[r.VariantID] = append(variantValues[r.VariantID], r.OptionValueID)
-	}
 	for _, r := range variants {
 		p := product(r.ProductID)
 		if p == nil {
@@ -142,7 +179,7 @@ func loadProducts(ctx context.Context, tx pgx.Tx, q *dbsqlc.Queries, in *interne
 			v.CompareAt = &c
 		}
 		// A variant's values in the product's option order.
-		ids := variantValues[r.ID]
+		ids := r.OptionValueIds
 		slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(valueOption[a], valueOption[b]) })
 		v.OptionValueIDs = ids
 		p.Variants = append(p.Variants, v)

@@ -15,9 +15,12 @@ const readActiveProductIDs = `-- name: ReadActiveProductIDs :many
 SELECT id FROM catalog.products WHERE status = 'active' ORDER BY id
 `
 
-// The storefront read model (readmodel.go) reads products by ID: a whole catalog at start
-// in chunks of IDs, and after a change only the products it names. One set of queries
-// serves both, so a model updated change by change is built exactly like one read whole.
+// The storefront read model (snapshot.go) reads products by ID: a whole catalog at start,
+// a range of IDs at a time (ids empty), and after a change only the products it names
+// (ids, with lo and hi their smallest and largest). One set of queries serves both, so a
+// model updated change by change is built exactly like one read whole. The reading
+// transaction forces custom plans (readload.go), so Postgres folds away the half of each
+// condition that does not apply and scans by range or by the IDs, not both.
 func (q *Queries) ReadActiveProductIDs(ctx context.Context, db DBTX) ([]int64, error) {
 	rows, err := db.Query(ctx, readActiveProductIDs)
 	if err != nil {
@@ -41,12 +44,18 @@ func (q *Queries) ReadActiveProductIDs(ctx context.Context, db DBTX) ([]int64, e
 const readAttributes = `-- name: ReadAttributes :many
 SELECT product_id, name, value
 FROM catalog.product_attributes
-WHERE product_id = ANY ($1::bigint[])
+WHERE product_id BETWEEN $1 AND $2 AND (cardinality($3::bigint[]) = 0 OR product_id = ANY ($3::bigint[]))
 ORDER BY product_id, name
 `
 
-func (q *Queries) ReadAttributes(ctx context.Context, db DBTX, ids []int64) ([]CatalogProductAttribute, error) {
-	rows, err := db.Query(ctx, readAttributes, ids)
+type ReadAttributesParams struct {
+	Lo  int64
+	Hi  int64
+	Ids []int64
+}
+
+func (q *Queries) ReadAttributes(ctx context.Context, db DBTX, arg ReadAttributesParams) ([]CatalogProductAttribute, error) {
+	rows, err := db.Query(ctx, readAttributes, arg.Lo, arg.Hi, arg.Ids)
 	if err != nil {
 		return nil, err
 	}
@@ -68,9 +77,15 @@ func (q *Queries) ReadAttributes(ctx context.Context, db DBTX, ids []int64) ([]C
 const readImages = `-- name: ReadImages :many
 SELECT id, product_id, variant_id, alt, width, height, hash
 FROM catalog.images
-WHERE product_id = ANY ($1::bigint[]) AND rendered_at IS NOT NULL
+WHERE product_id BETWEEN $1 AND $2 AND (cardinality($3::bigint[]) = 0 OR product_id = ANY ($3::bigint[])) AND rendered_at IS NOT NULL
 ORDER BY product_id, position, id
 `
+
+type ReadImagesParams struct {
+	Lo  int64
+	Hi  int64
+	Ids []int64
+}
 
 type ReadImagesRow struct {
 	ID        int64
@@ -82,8 +97,8 @@ type ReadImagesRow struct {
 	Hash      string
 }
 
-func (q *Queries) ReadImages(ctx context.Context, db DBTX, ids []int64) ([]ReadImagesRow, error) {
-	rows, err := db.Query(ctx, readImages, ids)
+func (q *Queries) ReadImages(ctx context.Context, db DBTX, arg ReadImagesParams) ([]ReadImagesRow, error) {
+	rows, err := db.Query(ctx, readImages, arg.Lo, arg.Hi, arg.Ids)
 	if err != nil {
 		return nil, err
 	}
@@ -114,9 +129,15 @@ const readOptionValues = `-- name: ReadOptionValues :many
 SELECT ov.id, ov.option_id, ov.value
 FROM catalog.option_values ov
 JOIN catalog.options o ON o.id = ov.option_id
-WHERE o.product_id = ANY ($1::bigint[])
+WHERE o.product_id BETWEEN $1 AND $2 AND (cardinality($3::bigint[]) = 0 OR o.product_id = ANY ($3::bigint[]))
 ORDER BY ov.option_id, ov.position, ov.id
 `
+
+type ReadOptionValuesParams struct {
+	Lo  int64
+	Hi  int64
+	Ids []int64
+}
 
 type ReadOptionValuesRow struct {
 	ID       int64
@@ -124,8 +145,8 @@ type ReadOptionValuesRow struct {
 	Value    string
 }
 
-func (q *Queries) ReadOptionValues(ctx context.Context, db DBTX, ids []int64) ([]ReadOptionValuesRow, error) {
-	rows, err := db.Query(ctx, readOptionValues, ids)
+func (q *Queries) ReadOptionValues(ctx context.Context, db DBTX, arg ReadOptionValuesParams) ([]ReadOptionValuesRow, error) {
+	rows, err := db.Query(ctx, readOptionValues, arg.Lo, arg.Hi, arg.Ids)
 	if err != nil {
 		return nil, err
 	}
@@ -147,9 +168,15 @@ func (q *Queries) ReadOptionValues(ctx context.Context, db DBTX, ids []int64) ([
 const readOptions = `-- name: ReadOptions :many
 SELECT id, product_id, name
 FROM catalog.options
-WHERE product_id = ANY ($1::bigint[])
+WHERE product_id BETWEEN $1 AND $2 AND (cardinality($3::bigint[]) = 0 OR product_id = ANY ($3::bigint[]))
 ORDER BY product_id, position, id
 `
+
+type ReadOptionsParams struct {
+	Lo  int64
+	Hi  int64
+	Ids []int64
+}
 
 type ReadOptionsRow struct {
 	ID        int64
@@ -157,8 +184,8 @@ type ReadOptionsRow struct {
 	Name      string
 }
 
-func (q *Queries) ReadOptions(ctx context.Context, db DBTX, ids []int64) ([]ReadOptionsRow, error) {
-	rows, err := db.Query(ctx, readOptions, ids)
+func (q *Queries) ReadOptions(ctx context.Context, db DBTX, arg ReadOptionsParams) ([]ReadOptionsRow, error) {
+	rows, err := db.Query(ctx, readOptions, arg.Lo, arg.Hi, arg.Ids)
 	if err != nil {
 		return nil, err
 	}
@@ -180,11 +207,17 @@ func (q *Queries) ReadOptions(ctx context.Context, db DBTX, ids []int64) ([]Read
 const readProductCategories = `-- name: ReadProductCategories :many
 SELECT product_id, category_id, position
 FROM catalog.product_categories
-WHERE product_id = ANY ($1::bigint[])
+WHERE product_id BETWEEN $1 AND $2 AND (cardinality($3::bigint[]) = 0 OR product_id = ANY ($3::bigint[]))
 `
 
-func (q *Queries) ReadProductCategories(ctx context.Context, db DBTX, ids []int64) ([]CatalogProductCategory, error) {
-	rows, err := db.Query(ctx, readProductCategories, ids)
+type ReadProductCategoriesParams struct {
+	Lo  int64
+	Hi  int64
+	Ids []int64
+}
+
+func (q *Queries) ReadProductCategories(ctx context.Context, db DBTX, arg ReadProductCategoriesParams) ([]CatalogProductCategory, error) {
+	rows, err := db.Query(ctx, readProductCategories, arg.Lo, arg.Hi, arg.Ids)
 	if err != nil {
 		return nil, err
 	}
@@ -206,16 +239,22 @@ func (q *Queries) ReadProductCategories(ctx context.Context, db DBTX, ids []int6
 const readProductRedirects = `-- name: ReadProductRedirects :many
 SELECT old_slug, product_id
 FROM catalog.product_slug_redirects
-WHERE product_id = ANY ($1::bigint[])
+WHERE product_id BETWEEN $1 AND $2 AND (cardinality($3::bigint[]) = 0 OR product_id = ANY ($3::bigint[]))
 `
+
+type ReadProductRedirectsParams struct {
+	Lo  int64
+	Hi  int64
+	Ids []int64
+}
 
 type ReadProductRedirectsRow struct {
 	OldSlug   string
 	ProductID int64
 }
 
-func (q *Queries) ReadProductRedirects(ctx context.Context, db DBTX, ids []int64) ([]ReadProductRedirectsRow, error) {
-	rows, err := db.Query(ctx, readProductRedirects, ids)
+func (q *Queries) ReadProductRedirects(ctx context.Context, db DBTX, arg ReadProductRedirectsParams) ([]ReadProductRedirectsRow, error) {
+	rows, err := db.Query(ctx, readProductRedirects, arg.Lo, arg.Hi, arg.Ids)
 	if err != nil {
 		return nil, err
 	}
@@ -238,9 +277,15 @@ const readProducts = `-- name: ReadProducts :many
 SELECT id, slug, status, title, description, brand, featured, seo_title, seo_description,
        published_at, created_at, updated_at
 FROM catalog.products
-WHERE id = ANY ($1::bigint[])
+WHERE id BETWEEN $1 AND $2 AND (cardinality($3::bigint[]) = 0 OR id = ANY ($3::bigint[]))
 ORDER BY id
 `
+
+type ReadProductsParams struct {
+	Lo  int64
+	Hi  int64
+	Ids []int64
+}
 
 type ReadProductsRow struct {
 	ID             int64
@@ -259,8 +304,8 @@ type ReadProductsRow struct {
 
 // Every status: a product that is no longer active still tells its slug, so a retired
 // slug it took over stops redirecting.
-func (q *Queries) ReadProducts(ctx context.Context, db DBTX, ids []int64) ([]ReadProductsRow, error) {
-	rows, err := db.Query(ctx, readProducts, ids)
+func (q *Queries) ReadProducts(ctx context.Context, db DBTX, arg ReadProductsParams) ([]ReadProductsRow, error) {
+	rows, err := db.Query(ctx, readProducts, arg.Lo, arg.Hi, arg.Ids)
 	if err != nil {
 		return nil, err
 	}
@@ -292,39 +337,21 @@ func (q *Queries) ReadProducts(ctx context.Context, db DBTX, ids []int64) ([]Rea
 	return items, nil
 }
 
-const readVariantOptionValues = `-- name: ReadVariantOptionValues :many
-SELECT vov.variant_id, vov.option_value_id
-FROM catalog.variant_option_values vov
-JOIN catalog.variants v ON v.id = vov.variant_id
-WHERE v.product_id = ANY ($1::bigint[]) AND v.status = 'active'
-`
-
-func (q *Queries) ReadVariantOptionValues(ctx context.Context, db DBTX, ids []int64) ([]CatalogVariantOptionValue, error) {
-	rows, err := db.Query(ctx, readVariantOptionValues, ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []CatalogVariantOptionValue{}
-	for rows.Next() {
-		var i CatalogVariantOptionValue
-		if err := rows.Scan(&i.VariantID, &i.OptionValueID); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const readVariants = `-- name: ReadVariants :many
-SELECT id, product_id, sku, title, price_minor, compare_at_minor, currency, weight_grams, barcode
-FROM catalog.variants
-WHERE product_id = ANY ($1::bigint[]) AND status = 'active'
-ORDER BY product_id, position, id
+SELECT v.id, v.product_id, v.sku, v.title, v.price_minor, v.compare_at_minor, v.currency,
+       v.weight_grams, v.barcode,
+       ARRAY(SELECT vov.option_value_id FROM catalog.variant_option_values vov WHERE vov.variant_id = v.id)::bigint[] AS option_value_ids
+FROM catalog.variants v
+WHERE v.product_id BETWEEN $1 AND $2 AND (cardinality($3::bigint[]) = 0 OR v.product_id = ANY ($3::bigint[]))
+  AND v.status = 'active'
+ORDER BY v.product_id, v.position, v.id
 `
+
+type ReadVariantsParams struct {
+	Lo  int64
+	Hi  int64
+	Ids []int64
+}
 
 type ReadVariantsRow struct {
 	ID             int64
@@ -336,10 +363,13 @@ type ReadVariantsRow struct {
 	Currency       string
 	WeightGrams    int32
 	Barcode        string
+	OptionValueIds []int64
 }
 
-func (q *Queries) ReadVariants(ctx context.Context, db DBTX, ids []int64) ([]ReadVariantsRow, error) {
-	rows, err := db.Query(ctx, readVariants, ids)
+// A variant's option values come along as an array: joining the values table would read
+// it whole for a range of products.
+func (q *Queries) ReadVariants(ctx context.Context, db DBTX, arg ReadVariantsParams) ([]ReadVariantsRow, error) {
+	rows, err := db.Query(ctx, readVariants, arg.Lo, arg.Hi, arg.Ids)
 	if err != nil {
 		return nil, err
 	}
@@ -357,6 +387,7 @@ func (q *Queries) ReadVariants(ctx context.Context, db DBTX, ids []int64) ([]Rea
 			&i.Currency,
 			&i.WeightGrams,
 			&i.Barcode,
+			&i.OptionValueIds,
 		); err != nil {
 			return nil, err
 		}

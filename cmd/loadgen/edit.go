@@ -341,6 +341,7 @@ type editLap struct {
 	errors     int
 	kinds      map[string]int
 	missed     int
+	read       []time.Duration
 	save       []time.Duration
 	visible    []time.Duration
 	notVisible int
@@ -470,8 +471,9 @@ func (w *editWriter) lap() *editRun {
 // showed in the shop.
 type editResult struct {
 	kind      string
-	save      time.Duration
-	checked   bool // a title whose product page was read until it showed or timed out
+	read      time.Duration // the editor page
+	save      time.Duration // posting the form
+	checked   bool          // a title whose product page was read until it showed or timed out
 	visible   bool
 	visibleIn time.Duration
 	err       error
@@ -488,6 +490,7 @@ func (l *editLap) add(r editResult) {
 	} else {
 		l.prices++
 	}
+	l.read = append(l.read, r.read)
 	l.save = append(l.save, r.save)
 	if r.checked {
 		if r.visible {
@@ -523,6 +526,7 @@ func (w *editWriter) edit(ctx context.Context, i int, kind string) editResult {
 		res.err = fmt.Errorf("read the editor: status %d, want 200%s", resp.StatusCode, pageProblems(body))
 		return res
 	}
+	res.read = time.Since(start)
 	page := parseHTML(string(body))
 	var (
 		form  htmlForm
@@ -560,13 +564,14 @@ func (w *editWriter) edit(ctx context.Context, i int, kind string) editResult {
 		res.err = err
 		return res
 	}
+	posted := time.Now()
 	resp, body, err = do(w.e.staff, req)
 	if err != nil {
 		res.err = fmt.Errorf("save: %w", err)
 		return res
 	}
 	saved := time.Now()
-	res.save = saved.Sub(start)
+	res.save = saved.Sub(posted)
 	if resp.StatusCode != http.StatusSeeOther {
 		res.err = fmt.Errorf("save: status %d, want 303%s", resp.StatusCode, pageProblems(body))
 		return res
@@ -724,7 +729,10 @@ type editRun struct {
 	Errors     int            `json:"errors"`
 	ErrorKinds map[string]int `json:"error_kinds,omitempty"`
 	// Missed are ticks of the writer's clock that found editsInFlight edits running.
-	Missed    int     `json:"missed"`
+	Missed int `json:"missed"`
+	// The editor page's answer, and the form's post until its redirect.
+	ReadP50Ms float64 `json:"editor_p50_ms"`
+	ReadP99Ms float64 `json:"editor_p99_ms"`
 	SaveP50Ms float64 `json:"save_p50_ms"`
 	SaveP99Ms float64 `json:"save_p99_ms"`
 	// Checked titles were read on their product page until they showed (Visible*) or
@@ -739,21 +747,23 @@ type editRun struct {
 	RSS    int64 `json:"rss_bytes,omitempty"`
 	MaxRSS int64 `json:"max_rss_bytes,omitempty"`
 
-	save, visible []time.Duration
+	read, save, visible []time.Duration
 }
 
 func (l editLap) run(elapsed time.Duration, asked float64, rss int64) *editRun {
+	slices.Sort(l.read)
 	slices.Sort(l.save)
 	slices.Sort(l.visible)
 	r := &editRun{
 		Asked: asked, Started: l.started, Made: l.titles + l.prices, Titles: l.titles, Prices: l.prices,
 		Errors: l.errors, Missed: l.missed,
+		ReadP50Ms: millis(percentile(l.read, 50)), ReadP99Ms: millis(percentile(l.read, 99)),
 		SaveP50Ms: millis(percentile(l.save, 50)), SaveP99Ms: millis(percentile(l.save, 99)),
 		Checked:      len(l.visible) + l.notVisible,
 		VisibleP50Ms: millis(percentile(l.visible, 50)), VisibleP99Ms: millis(percentile(l.visible, 99)),
 		VisibleMaxMs: millis(percentile(l.visible, 100)), NotVisible: l.notVisible,
 		RSS: rss, MaxRSS: max(l.maxRSS, rss),
-		save: l.save, visible: l.visible,
+		read: l.read, save: l.save, visible: l.visible,
 	}
 	if len(l.kinds) > 0 {
 		r.ErrorKinds = l.kinds
@@ -782,11 +792,14 @@ func (r *editRun) merge(tail *editRun) {
 		addKind(r.ErrorKinds, k, v)
 	}
 	r.NotVisible += tail.NotVisible
+	r.read = append(r.read, tail.read...)
 	r.save = append(r.save, tail.save...)
 	r.visible = append(r.visible, tail.visible...)
+	slices.Sort(r.read)
 	slices.Sort(r.save)
 	slices.Sort(r.visible)
 	r.Checked = len(r.visible) + r.NotVisible
+	r.ReadP50Ms, r.ReadP99Ms = millis(percentile(r.read, 50)), millis(percentile(r.read, 99))
 	r.SaveP50Ms, r.SaveP99Ms = millis(percentile(r.save, 50)), millis(percentile(r.save, 99))
 	r.VisibleP50Ms, r.VisibleP99Ms = millis(percentile(r.visible, 50)), millis(percentile(r.visible, 99))
 	r.VisibleMaxMs = millis(percentile(r.visible, 100))
@@ -829,6 +842,8 @@ type editSummary struct {
 	Errors        int            `json:"errors"`
 	ErrorKinds    map[string]int `json:"error_kinds,omitempty"`
 	Missed        int            `json:"missed"`
+	ReadP50Ms     float64        `json:"editor_p50_ms"`
+	ReadP99Ms     float64        `json:"editor_p99_ms"`
 	SaveP50Ms     float64        `json:"save_p50_ms"`
 	SaveP99Ms     float64        `json:"save_p99_ms"`
 	Checked       int            `json:"titles_checked"`
@@ -854,7 +869,7 @@ type editSummary struct {
 func summarizeEdits(base string, warm *editRun, runs []runResult, soak bool) *editSummary {
 	s := &editSummary{Base: base, Soak: soak}
 	var rates []float64
-	var save, visible []time.Duration
+	var read, save, visible []time.Duration
 	for _, r := range runs {
 		e := r.Edits
 		if e == nil {
@@ -875,13 +890,16 @@ func summarizeEdits(base string, warm *editRun, runs []runResult, soak bool) *ed
 			}
 			addKind(s.ErrorKinds, k, v)
 		}
+		read = append(read, e.read...)
 		save = append(save, e.save...)
 		visible = append(visible, e.visible...)
 		s.RSSMax = max(s.RSSMax, e.MaxRSS)
 	}
 	s.PerSec = median(rates)
+	slices.Sort(read)
 	slices.Sort(save)
 	slices.Sort(visible)
+	s.ReadP50Ms, s.ReadP99Ms = millis(percentile(read, 50)), millis(percentile(read, 99))
 	s.SaveP50Ms, s.SaveP99Ms = millis(percentile(save, 50)), millis(percentile(save, 99))
 	s.Checked = len(visible) + s.NotVisible
 	s.VisibleP50Ms, s.VisibleP99Ms = millis(percentile(visible, 50)), millis(percentile(visible, 99))

@@ -53,6 +53,8 @@ func TestEdit(t *testing.T) {
 		require.Positive(t, e.Prices)
 		require.InDelta(t, 40, e.Asked, 1e-9)
 		require.Greater(t, e.PerSec, 20.0, "the writer keeps its rate")
+		require.Positive(t, e.ReadP50Ms)
+		require.Positive(t, e.SaveP50Ms)
 		require.LessOrEqual(t, e.PerSec, 44.0, "edits are counted in the run they started in")
 		require.Equal(t, e.Titles, e.Checked, "every title is checked on its page")
 		require.Zero(t, e.NotVisible)

@@ -283,8 +283,9 @@ func (r *report) writeEdits(b *strings.Builder) {
 			pages += fmt.Sprintf(" (%s without edits not measured in this run)", e.Base)
 		}
 		lines = append(lines, pages+"\n",
-			fmt.Sprintf("  %s\tedits\t%.1f/s of %.3g asked (median of the runs), %d started, %d saved (%d titles, %d prices), %d errors, %d missed; read+save p50 %s, p99 %s\n",
-				s.Name, e.PerSec, e.Asked, e.Started, e.Made, e.Titles, e.Prices, e.Errors, e.Missed, ms(e.SaveP50Ms), ms(e.SaveP99Ms)))
+			fmt.Sprintf("  %s\tedits\t%.1f/s of %.3g asked (median of the runs), %d started, %d saved (%d titles, %d prices), %d errors, %d missed; editor page p50 %s, p99 %s; save p50 %s, p99 %s\n",
+				s.Name, e.PerSec, e.Asked, e.Started, e.Made, e.Titles, e.Prices, e.Errors, e.Missed,
+				ms(e.ReadP50Ms), ms(e.ReadP99Ms), ms(e.SaveP50Ms), ms(e.SaveP99Ms)))
 		vis := fmt.Sprintf("  %s\tvisible\t%d titles checked on their product page: shown after p50 %s, p99 %s, max %s",
 			s.Name, e.Checked, ms(e.VisibleP50Ms), ms(e.VisibleP99Ms), ms(e.VisibleMaxMs))
 		if e.NotVisible > 0 {

@@ -33,15 +33,15 @@ const (
 	rankAttribute = 100
 )
 
-// productClaims lists the facet values p has. minPrice is its cheapest variant's price,
-// when it has variants.
-func productClaims(p *Product, cheapest *Variant) []facetClaim {
+// productClaims lists the facet values of a product with these variants.
+func productClaims(p *Product, vars *packedVariants) []facetClaim {
 	var out []facetClaim
 	if p.Brand != "" {
 		out = append(out, facetClaim{key: "brand", label: "Brand", value: p.Brand, rank: rankBrand})
 	}
-	if cheapest != nil {
-		major := cheapest.Price.Minor / pow10(money.Digits(cheapest.Price.Currency))
+	if ci := vars.cheapest(); ci >= 0 {
+		cheapest := vars.recs[ci]
+		major := cheapest.price / pow10(money.Digits(vars.currencies[cheapest.currency]))
 		for i, b := range priceBuckets {
 			if major >= b.min && (b.max == 0 || major < b.max) {
 				out = append(out, facetClaim{key: "price", label: "Price", value: priceBucketKey(i), order: int64(i), rank: rankPrice})
@@ -50,11 +50,9 @@ func productClaims(p *Product, cheapest *Variant) []facetClaim {
 		}
 	}
 	// An option value counts only if an active variant has it.
-	used := make(map[int64]struct{}, len(p.Variants)*len(p.Options))
-	for _, v := range p.Variants {
-		for _, id := range v.OptionValueIDs {
-			used[id] = struct{}{}
-		}
+	used := make(map[int64]struct{}, len(vars.values))
+	for _, id := range vars.values {
+		used[id] = struct{}{}
 	}
 	for oi, o := range p.Options {
 		key := facetKey(o.Name)

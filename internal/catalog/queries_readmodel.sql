@@ -62,3 +62,17 @@ ORDER BY product_id, position, id;
 SELECT old_slug, product_id
 FROM catalog.product_slug_redirects
 WHERE product_id BETWEEN sqlc.arg(lo) AND sqlc.arg(hi) AND (cardinality(sqlc.arg(ids)::bigint[]) = 0 OR product_id = ANY (sqlc.arg(ids)::bigint[]));
+
+-- name: SearchSKU :many
+-- Products sold under a SKU, or when none, under SKUs starting with it.
+WITH exact AS (
+    SELECT DISTINCT v.product_id FROM catalog.variants v JOIN catalog.products p ON p.id = v.product_id
+    WHERE lower(v.sku) = sqlc.arg(sku)::text AND v.status = 'active' AND p.status = 'active'
+)
+SELECT product_id FROM exact
+UNION ALL
+(SELECT DISTINCT v.product_id FROM catalog.variants v JOIN catalog.products p ON p.id = v.product_id
+ WHERE NOT EXISTS (SELECT 1 FROM exact)
+   AND lower(v.sku) LIKE sqlc.arg(prefix)::text ESCAPE '\' AND v.status = 'active' AND p.status = 'active'
+ ORDER BY 1 LIMIT 1000)
+ORDER BY 1;

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/monoshop/monoshop/internal/catalog/internal/dbsqlc"
 )
 
 // MaxQueryLength bounds what a search box may send; longer queries are cut, not refused.
@@ -58,7 +60,10 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) (SearchResult, erro
 	if err != nil {
 		return res, err
 	}
-	ids := snap.skuMatches(text)
+	ids, err := s.skuMatches(ctx, text)
+	if err != nil {
+		return res, err
+	}
 	if ids == nil {
 		words := searchWords(text)
 		if ids, err = s.searchIDs(ctx, snap, snap.tsquery(words)); err != nil {
@@ -87,29 +92,27 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) (SearchResult, erro
 }
 
 // skuMatches returns the product of a SKU (or the products of a SKU prefix such as
-// "ADI-00042") when the text looks like one, else nil.
-func (s *snapshot) skuMatches(text string) []ProductID {
+// "ADI-00042") when the text looks like one, else nil. SKUs are looked up in the
+// database: kept in memory they would cost every replica ~60 bytes a variant for a
+// search shoppers rarely make.
+func (s *Service) skuMatches(ctx context.Context, text string) ([]ProductID, error) {
 	t := strings.ToLower(strings.TrimSpace(text))
 	if strings.ContainsRune(t, ' ') || !strings.ContainsAny(t, "0123456789") || !strings.ContainsRune(t, '-') {
-		return nil
+		return nil, nil
 	}
-	if pi, ok := s.skus.get(t); ok {
-		return []ProductID{s.product(pi).ID}
+	like := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(t) + "%"
+	ids, err := s.q.SearchSKU(ctx, s.pool, dbsqlc.SearchSKUParams{Sku: t, Prefix: like})
+	if err != nil {
+		return nil, fmt.Errorf("catalog: search by SKU: %w", err)
 	}
-	var out []ProductID
-	seen := map[int32]bool{}
-	s.skus.all(func(sku string, pi int32) bool {
-		if strings.HasPrefix(sku, t) && !seen[pi] {
-			seen[pi] = true
-			out = append(out, s.product(pi).ID)
-		}
-		return true
-	})
-	if len(out) == 0 {
-		return nil
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	slices.Sort(out)
-	return out
+	out := make([]ProductID, len(ids))
+	for i, id := range ids {
+		out[i] = ProductID(id)
+	}
+	return out, nil
 }
 
 // searchWords folds the text and keeps only runs of letters and digits, so nothing the

@@ -141,7 +141,7 @@ func (s *Service) FindProductBySlug(ctx context.Context, slug string) (Product, 
 		return Product{}, err
 	}
 	if pi, ok := snap.bySlug.get(slug); ok {
-		return *snap.product(pi), nil
+		return snap.entry(pi).product(), nil
 	}
 	if id, ok := snap.retired.get(slug); ok {
 		if pi, ok := snap.byID.get(id); ok {
@@ -161,8 +161,8 @@ func (s *Service) FindVariant(ctx context.Context, id VariantID) (Variant, Produ
 	if !ok {
 		return Variant{}, Product{}, apperr.New(apperr.NotFound, "That product option is no longer available.")
 	}
-	p := snap.product(ref.product)
-	return p.Variants[ref.index], *p, nil
+	p := snap.entry(ref.product).product()
+	return p.Variants[ref.index], p, nil
 }
 
 // ListProducts runs a faceted listing over the storefront catalog.

@@ -40,8 +40,6 @@ type snapshot struct {
 	bySlug   *shardedMap[string, int32]
 	retired  *shardedMap[string, ProductID] // a retired slug → the product it redirects to
 	variants *shardedMap[VariantID, variantRef]
-	// skus maps a lower-cased SKU to its product, so a SKU typed into search finds it.
-	skus *shardedMap[string, int32]
 
 	*categoryIndex
 	// direct lists, per category, the products filed in it directly, in its own order.
@@ -72,7 +70,9 @@ type snapshot struct {
 
 // productEntry is one active product and what listings need of it, precomputed.
 type productEntry struct {
+	// p is the product without its variants, which vars holds packed (compact.go).
 	p         *Product
+	vars      packedVariants
 	summary   ProductSummary
 	minPrice  int64
 	nameKey   string
@@ -179,7 +179,6 @@ func emptySnapshot(cats *categoryIndex, products, variants int) *snapshot {
 		bySlug:        newShardedMap[string, int32](hashString, products),
 		retired:       newShardedMap[string, ProductID](hashString, products/8),
 		variants:      newShardedMap[VariantID, variantRef](hashID[VariantID], variants),
-		skus:          newShardedMap[string, int32](hashString, variants),
 		categoryIndex: cats,
 		direct:        map[CategoryID][]directRef{},
 		members:       map[CategoryID][]int32{},
@@ -203,13 +202,15 @@ func newEntry(lp loadedProduct, cats *categoryIndex) *productEntry {
 	slices.SortStableFunc(p.CategoryIDs, func(a, b CategoryID) int {
 		return cmp.Or(cmp.Compare(cats.depth[b], cats.depth[a]), cmp.Compare(a, b))
 	})
-	e := &productEntry{p: p, nameKey: fold(p.Title), published: p.PublishedAt.UnixNano(), cats: lp.cats, retired: lp.retired}
+	e := &productEntry{p: p, vars: packVariants(p.Variants), nameKey: fold(p.Title), published: p.PublishedAt.UnixNano(), cats: lp.cats, retired: lp.retired}
+	p.Variants = nil
 	e.summary = ProductSummary{ID: p.ID, Slug: p.Slug, Title: p.Title, Brand: p.Brand}
 	if len(p.Images) > 0 {
 		img := p.Images[0]
 		e.summary.Image = &img
 	}
-	if v := cheapestVariant(p); v != nil {
+	if ci := e.vars.cheapest(); ci >= 0 {
+		v := e.vars.variant(ci, p.ID)
 		e.summary.Price = v.Price
 		if v.OnSale() {
 			c := *v.CompareAt
@@ -220,14 +221,11 @@ func newEntry(lp loadedProduct, cats *categoryIndex) *productEntry {
 	return e
 }
 
-func cheapestVariant(p *Product) *Variant {
-	var best *Variant
-	for i := range p.Variants {
-		if best == nil || p.Variants[i].Price.Minor < best.Price.Minor {
-			best = &p.Variants[i]
-		}
-	}
-	return best
+// product is the storefront's Product, variants included.
+func (e *productEntry) product() Product {
+	p := *e.p
+	p.Variants = e.vars.all(p.ID)
+	return p
 }
 
 // applyProducts returns a new snapshot in which the products named by changed look as
@@ -241,7 +239,7 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 	next.generation = generation
 	entries := s.entries.edit()
 	byID, bySlug, retired := s.byID.edit(), s.bySlug.edit(), s.retired.edit()
-	variants, skus := s.variants.edit(), s.skus.edit()
+	variants := s.variants.edit()
 	facets := s.facets.edit()
 	next.free = slices.Clone(s.free)
 
@@ -280,13 +278,10 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 				retired.delete(r)
 			}
 		}
-		for _, v := range old.p.Variants {
-			variants.delete(v.ID)
-			if cur, ok := skus.m.get(strings.ToLower(v.SKU)); ok && cur == pi {
-				skus.delete(strings.ToLower(v.SKU))
-			}
+		for _, r := range old.vars.recs {
+			variants.delete(r.id)
 		}
-		for _, c := range productClaims(old.p, cheapestVariant(old.p)) {
+		for _, c := range productClaims(old.p, &old.vars) {
 			facets.claim(c, -1)
 		}
 		for _, c := range old.cats {
@@ -333,11 +328,10 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 		for _, r := range e.retired {
 			retired.set(r, id)
 		}
-		for vi, v := range e.p.Variants {
-			variants.set(v.ID, variantRef{product: pi, index: int32(vi)})
-			skus.set(strings.ToLower(v.SKU), pi)
+		for vi, r := range e.vars.recs {
+			variants.set(r.id, variantRef{product: pi, index: int32(vi)})
 		}
-		for _, c := range productClaims(e.p, cheapestVariant(e.p)) {
+		for _, c := range productClaims(e.p, &e.vars) {
 			e.refs = append(e.refs, facets.claim(c, 1))
 		}
 		for _, c := range e.cats {
@@ -367,7 +361,7 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 
 	next.entries = entries.done()
 	next.byID, next.bySlug, next.retired = byID.done(), bySlug.done(), retired.done()
-	next.variants, next.skus = variants.done(), skus.done()
+	next.variants = variants.done()
 	next.facets = facets.done()
 	next.direct = direct
 	if facets.layout {

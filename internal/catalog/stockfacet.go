@@ -53,8 +53,8 @@ func (s *Service) listWithStock(ctx context.Context, snap *snapshot, q ListingQu
 		q.inStock = func(pi int32) bool {
 			// A product is in stock when any of its variants is: its page lets the
 			// shopper pick that one.
-			for _, v := range snap.product(pi).Variants {
-				if inStock(v.ID) {
+			for _, r := range snap.entry(pi).vars.recs {
+				if inStock(r.id) {
 					return true
 				}
 			}

@@ -398,3 +398,43 @@ func (q *Queries) ReadVariants(ctx context.Context, db DBTX, arg ReadVariantsPar
 	}
 	return items, nil
 }
+
+const searchSKU = `-- name: SearchSKU :many
+WITH exact AS (
+    SELECT DISTINCT v.product_id FROM catalog.variants v JOIN catalog.products p ON p.id = v.product_id
+    WHERE lower(v.sku) = $1::text AND v.status = 'active' AND p.status = 'active'
+)
+SELECT product_id FROM exact
+UNION ALL
+(SELECT DISTINCT v.product_id FROM catalog.variants v JOIN catalog.products p ON p.id = v.product_id
+ WHERE NOT EXISTS (SELECT 1 FROM exact)
+   AND lower(v.sku) LIKE $2::text ESCAPE '\' AND v.status = 'active' AND p.status = 'active'
+ ORDER BY 1 LIMIT 1000)
+ORDER BY 1
+`
+
+type SearchSKUParams struct {
+	Sku    string
+	Prefix string
+}
+
+// Products sold under a SKU, or when none, under SKUs starting with it.
+func (q *Queries) SearchSKU(ctx context.Context, db DBTX, arg SearchSKUParams) ([]int64, error) {
+	rows, err := db.Query(ctx, searchSKU, arg.Sku, arg.Prefix)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var product_id int64
+		if err := rows.Scan(&product_id); err != nil {
+			return nil, err
+		}
+		items = append(items, product_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

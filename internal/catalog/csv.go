@@ -13,6 +13,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/monoshop/monoshop/internal/catalog/internal/dbsqlc"
+	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/audit"
 	"github.com/monoshop/monoshop/internal/platform/db"
 	"github.com/monoshop/monoshop/internal/platform/money"
@@ -135,8 +137,16 @@ type importRow struct {
 }
 
 // ImportCSV upserts products (by slug) and variants (by SKU) from CSV. Every line is
-// checked first; if any line has a problem, the report lists each with its line number
-// and nothing is written. A dry run checks and counts without writing.
+// checked first, against the file and then against the catalog; if any line has a
+// problem, the report lists each with its line number and nothing is written. A dry run
+// checks and counts without writing.
+//
+// The file is applied in batches of whole products, each in its own transaction that
+// ends by telling every replica which products changed: a 100,000-line file neither holds
+// locks nor a statement for minutes, nor makes the storefront swallow one enormous change.
+// If the process dies (or the database refuses a batch) midway, the batches before stay
+// applied and the rest do not; products match by slug and variants by SKU, so importing
+// the same file again finds the applied products unchanged and completes the rest.
 func (s *Service) ImportCSV(ctx context.Context, actor audit.Actor, r io.Reader, dryRun bool) (ImportReport, error) {
 	rep := ImportReport{DryRun: dryRun}
 	cats, err := s.AdminListCategories(ctx)
@@ -153,35 +163,102 @@ func (s *Service) ImportCSV(ctx context.Context, actor audit.Actor, r io.Reader,
 	if len(errs) > 0 {
 		return rep, nil
 	}
-	existing, err := s.loadImportState(ctx)
-	if err != nil {
-		return rep, err
+	batches := importBatches(rows, importBatchRows)
+	// The check pass: plan every batch against the catalog as it is, for the report and
+	// for the problems only the catalog can show (a SKU another product owns).
+	pending := make([]bool, len(batches))
+	for i, batch := range batches {
+		st, err := s.loadImportState(ctx, s.pool, batch, false)
+		if err != nil {
+			return rep, err
+		}
+		plan, perr := planImport(batch, st)
+		rep.Errors = append(rep.Errors, perr...)
+		rep.Products += plan.products
+		rep.Created += plan.created
+		rep.Updated += plan.updated
+		rep.Unchanged += plan.unchanged
+		pending[i] = plan.created > 0 || plan.updated > 0
 	}
-	plan, perr := planImport(rows, existing)
-	rep.Errors = perr
-	rep.Products, rep.Created, rep.Updated, rep.Unchanged = plan.products, plan.created, plan.updated, plan.unchanged
-	if len(perr) > 0 || dryRun || (plan.created == 0 && plan.updated == 0) {
+	slices.SortStableFunc(rep.Errors, func(a, b ImportError) int { return a.Line - b.Line })
+	if len(rep.Errors) > maxReportedErrors {
+		rep.Errors = rep.Errors[:maxReportedErrors]
+	}
+	if len(rep.Errors) > 0 || dryRun || (rep.Created == 0 && rep.Updated == 0) {
 		return rep, nil
 	}
-	err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		changed, err := s.applyImport(ctx, tx, plan)
-		if err != nil {
-			return err
+	wrote, applied := false, 0 // applied counts the lines of batches done
+	for i, batch := range batches {
+		if !pending[i] {
+			applied += len(batch)
+			continue
 		}
-		if s.audit != nil {
-			if err := s.audit.RecordTx(ctx, tx, audit.Entry{Actor: actor, Action: "catalog.import", ObjectType: "catalog",
-				Changes: map[string]audit.Change{"rows": {After: rep.Rows}, "created": {After: rep.Created}, "updated": {After: rep.Updated}}}); err != nil {
+		var changed []ProductID
+		err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+			// Planned again under the batch's locks: staff may have edited since the check.
+			st, err := s.loadImportState(ctx, tx, batch, true)
+			if err != nil {
 				return err
 			}
+			plan, perr := planImport(batch, st)
+			if len(perr) > 0 {
+				return apperr.New(apperr.Conflict, fmt.Sprintf("Line %d: %s", perr[0].Line, perr[0].Message))
+			}
+			if changed, err = s.applyImport(ctx, tx, plan); err != nil {
+				return err
+			}
+			// One entry says what the whole file does, with the first batch that writes.
+			if s.audit != nil && !wrote {
+				if err := s.audit.RecordTx(ctx, tx, audit.Entry{Actor: actor, Action: "catalog.import", ObjectType: "catalog",
+					Changes: map[string]audit.Change{"rows": {After: rep.Rows}, "created": {After: rep.Created}, "updated": {After: rep.Updated}}}); err != nil {
+					return err
+				}
+			}
+			return s.finishWrite(ctx, tx, changed...)
+		})
+		if err != nil {
+			if !wrote {
+				return rep, err
+			}
+			rep.Applied = true
+			return rep, fmt.Errorf("catalog: import stopped after %d of %d lines (import the file again to finish): %w", applied, rep.Rows, err)
 		}
-		return s.finishWrite(ctx, tx, changed...)
-	})
-	if err != nil {
-		return rep, err
+		wrote = true
+		applied += len(batch)
+		s.changed(ctx, changed...)
 	}
 	rep.Applied = true
-	s.Invalidate()
 	return rep, nil
+}
+
+// importBatchRows is about how many lines one import transaction writes; a product's
+// lines stay together, so a batch may hold more.
+const importBatchRows = 2000
+
+// importBatches groups the lines by product, in the order products first appear, and
+// cuts the products into batches of about size lines.
+func importBatches(rows []importRow, size int) [][]importRow {
+	order := []string{}
+	bySlug := map[string][]importRow{}
+	for _, r := range rows {
+		if _, ok := bySlug[r.slug]; !ok {
+			order = append(order, r.slug)
+		}
+		bySlug[r.slug] = append(bySlug[r.slug], r)
+	}
+	var batches [][]importRow
+	var cur []importRow
+	for _, slug := range order {
+		cur = append(cur, bySlug[slug]...)
+		if len(cur) >= size {
+			batches = append(batches, cur)
+			cur = nil
+		}
+	}
+	if len(cur) > 0 {
+		batches = append(batches, cur)
+	}
+	return batches
 }
 
 // parseImport reads and checks every line on its own and across lines of a product.
@@ -360,6 +437,13 @@ func parseImport(r io.Reader, catBySlug map[string]CategoryID) ([]importRow, []I
 			if !slices.Equal(f.optNames, row.optNames) {
 				add(line, "option1_name", fmt.Sprintf("The option names differ from line %d of the same product.", f.line))
 			}
+			// Keep one copy of the product columns per product, and only the variant's own
+			// fields of this line: a large file then costs about its variant data in memory.
+			row.product, row.optNames = f.product, f.optNames
+			row.sku, row.currency, row.barcode = strings.Clone(row.sku), strings.Clone(row.currency), strings.Clone(row.barcode)
+			for i := range row.optValues {
+				row.optValues[i] = strings.Clone(row.optValues[i])
+			}
 		} else if row.slug != "" {
 			first[row.slug] = row
 		}
@@ -411,21 +495,36 @@ type stateVariant struct {
 	archived  bool
 }
 
-// loadImportState reads every product, variant, option and assignment in a fixed number
-// of queries, so comparing ten thousand products costs the same few round trips.
-func (s *Service) loadImportState(ctx context.Context) (importState, error) {
+// loadImportState reads the products a batch of lines names (by slug) and the owners of
+// the SKUs it uses, in a fixed number of queries. lock holds the products until the
+// transaction ends, so nobody edits them between the comparison and the write.
+func (s *Service) loadImportState(ctx context.Context, q dbsqlc.DBTX, batch []importRow, lock bool) (importState, error) {
 	st := importState{products: map[string]*stateProduct{}, skuOwner: map[string]string{}}
+	var slugs, skus []string
+	for _, r := range batch {
+		if len(slugs) == 0 || slugs[len(slugs)-1] != r.slug {
+			slugs = append(slugs, r.slug)
+		}
+		if r.hasVariant {
+			skus = append(skus, strings.ToLower(r.sku))
+		}
+	}
+	lockClause := ""
+	if lock {
+		lockClause = "ORDER BY p.id FOR NO KEY UPDATE OF p"
+	}
 	byID := map[ProductID]*stateProduct{}
-	rows, err := s.pool.Query(ctx, `
+	rows, err := q.Query(ctx, `
 		SELECT p.id, p.slug, p.title, p.description, p.brand, p.status, p.featured, p.seo_title, p.seo_description, p.version,
 		       coalesce((SELECT array_agg(pc.category_id ORDER BY pc.category_id) FROM catalog.product_categories pc WHERE pc.product_id = p.id), '{}'),
 		       coalesce((SELECT array_agg(a.name ORDER BY a.name) FROM catalog.product_attributes a WHERE a.product_id = p.id), '{}'),
 		       coalesce((SELECT array_agg(a.value ORDER BY a.name) FROM catalog.product_attributes a WHERE a.product_id = p.id), '{}'),
 		       coalesce((SELECT array_agg(o.name ORDER BY o.position, o.id) FROM catalog.options o WHERE o.product_id = p.id), '{}')
-		FROM catalog.products p`)
+		FROM catalog.products p WHERE p.slug = ANY ($1::text[]) `+lockClause, slugs)
 	if err != nil {
 		return st, fmt.Errorf("catalog: import: %w", err)
 	}
+	var ids []int64
 	for rows.Next() {
 		var p stateProduct
 		var status string
@@ -446,26 +545,27 @@ func (s *Service) loadImportState(ctx context.Context) (importState, error) {
 		p.variants = map[string]stateVariant{}
 		st.products[p.input.Slug] = &p
 		byID[p.id] = &p
+		ids = append(ids, int64(p.id))
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return st, fmt.Errorf("catalog: import: %w", err)
 	}
-	rows, err = s.pool.Query(ctx, `
+	rows, err = q.Query(ctx, `
 		SELECT v.id, v.product_id, v.sku, v.price_minor, v.compare_at_minor, v.currency, v.weight_grams, v.barcode, v.status,
 		       coalesce((SELECT array_agg(ov.value ORDER BY o.position, o.id) FROM catalog.variant_option_values vov
 		                 JOIN catalog.option_values ov ON ov.id = vov.option_value_id
 		                 JOIN catalog.options o ON o.id = ov.option_id WHERE vov.variant_id = v.id), '{}')
-		FROM catalog.variants v`)
+		FROM catalog.variants v WHERE v.product_id = ANY ($1::bigint[])`, ids)
 	if err != nil {
 		return st, fmt.Errorf("catalog: import: %w", err)
 	}
-	defer rows.Close()
 	for rows.Next() {
 		var v stateVariant
 		var pid ProductID
 		var status string
 		if err := rows.Scan(&v.id, &pid, &v.sku, &v.price, &v.compareAt, &v.currency, &v.grams, &v.barcode, &status, &v.values); err != nil {
+			rows.Close()
 			return st, fmt.Errorf("catalog: import: %w", err)
 		}
 		v.archived = status == "archived"
@@ -474,7 +574,29 @@ func (s *Service) loadImportState(ctx context.Context) (importState, error) {
 			st.skuOwner[strings.ToLower(v.sku)] = p.input.Slug
 		}
 	}
-	return st, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return st, fmt.Errorf("catalog: import: %w", err)
+	}
+	// SKUs of products outside the batch: the file may not take them over.
+	rows, err = q.Query(ctx, `
+		SELECT lower(v.sku), p.slug FROM catalog.variants v JOIN catalog.products p ON p.id = v.product_id
+		WHERE lower(v.sku) = ANY ($1::text[])`, skus)
+	if err != nil {
+		return st, fmt.Errorf("catalog: import: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sku, slug string
+		if err := rows.Scan(&sku, &slug); err != nil {
+			return st, fmt.Errorf("catalog: import: %w", err)
+		}
+		st.skuOwner[sku] = slug
+	}
+	if err := rows.Err(); err != nil {
+		return st, fmt.Errorf("catalog: import: %w", err)
+	}
+	return st, nil
 }
 
 // importPlan is what applying the file would change.

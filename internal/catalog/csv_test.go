@@ -2,9 +2,13 @@ package catalog_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -138,5 +142,103 @@ func TestCSVImport(t *testing.T) {
 			require.NoError(t, err)
 			require.NotEmpty(t, rep.Errors)
 		}
+	})
+}
+
+// TestCSVImportBatches imports a file larger than one batch: every line applies, every
+// replica hears of every product batch by batch, and a problem anywhere in the file still
+// writes nothing.
+func TestCSVImportBatches(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	require.NoError(t, tb.svc.SeedDemo(tb.ctx, catalog.SeedOptions{Products: 300, Seed: 2}))
+	actor := audit.Actor{Email: "test@example.com"}
+	var exported bytes.Buffer
+	require.NoError(t, tb.svc.ExportCSV(tb.ctx, &exported))
+	lines, err := csv.NewReader(bytes.NewReader(exported.Bytes())).ReadAll()
+	require.NoError(t, err)
+	require.Greater(t, len(lines), 4000, "several batches of lines")
+
+	// Every price one unit up, every title renamed: each line changes.
+	price, title, slug := slices.Index(lines[0], "price"), slices.Index(lines[0], "title"), slices.Index(lines[0], "product_slug")
+	rewrite := func(skip string, extra ...[]string) ([]byte, int) {
+		var b bytes.Buffer
+		w := csv.NewWriter(&b)
+		require.NoError(t, w.Write(lines[0]))
+		n := 1
+		for _, l := range lines[1:] {
+			if l[slug] == skip {
+				continue
+			}
+			n++
+			l = slices.Clone(l)
+			p, err := strconv.ParseFloat(l[price], 64)
+			require.NoError(t, err)
+			l[price] = strconv.FormatFloat(p+1, 'f', 2, 64)
+			l[title] = "Batch " + l[title]
+			require.NoError(t, w.Write(l))
+		}
+		for _, l := range extra {
+			require.NoError(t, w.Write(l))
+		}
+		w.Flush()
+		return b.Bytes(), n + len(extra)
+	}
+
+	t.Run("ErrProblemOnTheLastLineWritesNothing", func(t *testing.T) {
+		before := catalogFingerprint(t, tb)
+		// The last line gives a product the file leaves out's SKU to a new product: only
+		// the catalog can tell.
+		foreign := slices.Clone(lines[1])
+		foreign[slug] = "a-new-product"
+		file, last := rewrite(lines[1][slug], foreign)
+		rep, err := tb.svc.ImportCSV(tb.ctx, actor, bytes.NewReader(file), false)
+		require.NoError(t, err)
+		require.Len(t, rep.Errors, 1)
+		require.Equal(t, "sku", rep.Errors[0].Column)
+		require.Equal(t, last, rep.Errors[0].Line)
+		require.False(t, rep.Applied)
+		require.Equal(t, before, catalogFingerprint(t, tb), "nothing written")
+	})
+
+	t.Run("OKAppliesEveryBatchAndNotifiesEach", func(t *testing.T) {
+		conn, err := tb.pool.Acquire(tb.ctx)
+		require.NoError(t, err)
+		defer conn.Release()
+		_, err = conn.Exec(tb.ctx, "LISTEN catalog_changed")
+		require.NoError(t, err)
+
+		file, _ := rewrite("")
+		rep, err := tb.svc.ImportCSV(tb.ctx, actor, bytes.NewReader(file), false)
+		require.NoError(t, err)
+		require.Empty(t, rep.Errors)
+		require.True(t, rep.Applied)
+		require.Equal(t, len(lines)-1, rep.Updated)
+
+		var renamed, products int
+		require.NoError(t, tb.pool.QueryRow(tb.ctx, `SELECT count(*) FILTER (WHERE title LIKE 'Batch %'), count(*) FROM catalog.products`).Scan(&renamed, &products))
+		require.Equal(t, 300, renamed)
+		require.Equal(t, 300, products)
+
+		notified := map[string]bool{}
+		var notifications int
+		for len(notified) < products {
+			ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
+			n, err := conn.Conn().WaitForNotification(ctx)
+			cancel()
+			require.NoError(t, err, "notified of %d of %d products", len(notified), products)
+			notifications++
+			for _, id := range strings.Split(n.Payload, ",") {
+				notified[id] = true
+			}
+		}
+		require.Greater(t, notifications, 1, "one notification per batch, not one for the file")
+		require.Empty(t, vocabularyDrift(t, tb))
+
+		// The same file again: everything is already there.
+		rep, err = tb.svc.ImportCSV(tb.ctx, actor, bytes.NewReader(file), false)
+		require.NoError(t, err)
+		require.Zero(t, rep.Updated)
+		require.False(t, rep.Applied)
 	})
 }

@@ -104,7 +104,9 @@ func (e *editScenario) Prepare(ctx context.Context, client *http.Client, base *u
 		return err
 	}
 	jar, _ := cookiejar.New(nil) // never fails without options
-	e.staff = &http.Client{Transport: newTransport(8), Jar: secureJar{jar}, CheckRedirect: noRedirects, Timeout: requestTimeout}
+	// As many connections as edits may run at once: a request of the writer waiting for a
+	// connection of its own would count the load generator's queue as the shop's time.
+	e.staff = &http.Client{Transport: newTransport(editsInFlight), Jar: secureJar{jar}, CheckRedirect: noRedirects, Timeout: requestTimeout}
 	e.anon = &http.Client{Transport: newTransport(editsInFlight), CheckRedirect: noRedirects, Timeout: requestTimeout}
 	if err := signIn(ctx, e.staff, base, e.cfg.staffEmail, e.cfg.staffPassword); err != nil {
 		return err

@@ -105,7 +105,8 @@ func TestEdit(t *testing.T) {
 			"-d", "150ms", "-warmup", "0s", "-runs", "1", "-out", out, "-pid", strconv.Itoa(os.Getpid()),
 			"-staff-email", fakeStaffEmail, "-edit-rate", "100", "-edits", "40")
 		require.Equal(t, 0, code, "stderr:\n%s", stderr)
-		require.Contains(t, stderr, "edits of 40")
+		require.Contains(t, stderr, " edits)")
+		require.Contains(t, stderr, "edit     run 1/? (")
 		rep := readJSONReport(t, out)
 		e := rep.Scenarios[0].Edits
 		require.True(t, e.Soak)

@@ -318,7 +318,7 @@ func measureScenario(ctx context.Context, sc Scenario, o options, progress io.Wr
 			r.Edits = bg.Lap(false)
 			edits += r.Edits.Started
 			if soak {
-				total = fmt.Sprintf("%d edits of %d", edits, o.edit.edits)
+				total = fmt.Sprintf("? (%d of %d edits)", edits, o.edit.edits)
 				if r.Edits.Started == 0 {
 					return scenarioResult{}, fmt.Errorf("%s: the soak made no edit in a run of %s", sc.Name(), o.duration)
 				}

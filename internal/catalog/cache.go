@@ -143,7 +143,8 @@ func (c *cache) apply(ctx context.Context, ch change) error {
 	defer c.loadMu.Unlock()
 	cur := c.current.Load()
 	inv := c.invalidations.Load()
-	if ch.empty() {
+	if ch.empty() || (cur == nil && !ch.all) {
+		// Nothing read yet: the first read reads everything anyway.
 		return nil
 	}
 	if cur == nil || cur.invalidation != inv || ch.all || ch.categories {

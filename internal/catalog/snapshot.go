@@ -292,6 +292,7 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 			storefront = true
 		}
 	}
+	// Each touched list is copied once: the old snapshot's lists are never written.
 	direct := maps.Clone(s.direct)
 	for c := range touchedDirect {
 		direct[c] = slices.DeleteFunc(slices.Clone(direct[c]), func(r directRef) bool { _, ok := slots[r.product]; return ok })
@@ -335,7 +336,10 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 			e.refs = append(e.refs, facets.claim(c, 1))
 		}
 		for _, c := range e.cats {
-			touchedDirect[c.category] = true
+			if !touchedDirect[c.category] {
+				direct[c.category] = slices.Clone(direct[c.category])
+				touchedDirect[c.category] = true
+			}
 			relisted[c.category] = true
 			direct[c.category] = append(direct[c.category], c)
 		}

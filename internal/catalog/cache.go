@@ -84,7 +84,7 @@ func (c *cache) reload(ctx context.Context) (*snapshot, error) {
 // query sees one state, a chunk of products at a time. Caller holds loadMu.
 func (c *cache) loadAll(ctx context.Context) (*snapshot, error) {
 	start := time.Now()
-	tx, err := beginRead(ctx, c.pool)
+	tx, err := beginRead(ctx, c.pool, "")
 	if err != nil {
 		return nil, err
 	}
@@ -97,15 +97,14 @@ func (c *cache) loadAll(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("catalog: read catalog: %w", err)
 	}
-	c.interner = newInterner()
+	parts, in, err := c.readChunks(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	c.interner = in
 	var loaded []loadedProduct
 	variants := 0
-	// By ranges of IDs, which Postgres reads far faster than lists of IDs.
-	for chunk := range slices.Chunk(ids, loadChunk) {
-		part, err := loadProducts(ctx, tx, c.q, c.interner, chunk[0], chunk[len(chunk)-1], nil)
-		if err != nil {
-			return nil, err
-		}
+	for _, part := range parts {
 		for _, lp := range part {
 			if lp.p != nil {
 				variants += len(lp.p.Variants)
@@ -134,6 +133,70 @@ func (c *cache) loadAll(ctx context.Context) (*snapshot, error) {
 		changed[i] = ProductID(id)
 	}
 	return s.applyProducts(changed, loaded, terms, newSearchCache(), c.generation), nil
+}
+
+// readWorkers is how many connections read a whole catalog at once: the database does
+// most of the work, and two keep two cores busy without taking the pool from pages.
+const readWorkers = 2
+
+// readChunks reads the products with the given IDs by ranges of IDs (which Postgres reads
+// far faster than lists of IDs), on several connections that share tx's snapshot.
+func (c *cache) readChunks(ctx context.Context, tx pgx.Tx, ids []int64) ([][]loadedProduct, *interner, error) {
+	chunks := slices.Collect(slices.Chunk(ids, loadChunk))
+	parts := make([][]loadedProduct, len(chunks))
+	if len(chunks) == 0 {
+		return parts, newInterner(), nil
+	}
+	var snapshotID string
+	if err := tx.QueryRow(ctx, "SELECT pg_export_snapshot()").Scan(&snapshotID); err != nil {
+		return nil, nil, fmt.Errorf("catalog: read catalog: %w", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		next     atomic.Int64
+		wg       sync.WaitGroup
+		errOnce  sync.Once
+		firstErr error
+	)
+	interners := make([]*interner, min(readWorkers, len(chunks)))
+	for w := range interners {
+		interners[w] = newInterner()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := func() error {
+				conn, err := c.pool.Acquire(ctx)
+				if err != nil {
+					return fmt.Errorf("catalog: read catalog: %w", err)
+				}
+				defer conn.Release()
+				wtx, err := beginRead(ctx, conn, snapshotID)
+				if err != nil {
+					return err
+				}
+				defer func() { _ = wtx.Rollback(context.WithoutCancel(ctx)) }()
+				for {
+					i := int(next.Add(1) - 1)
+					if i >= len(chunks) {
+						return nil
+					}
+					chunk := chunks[i]
+					if parts[i], err = loadProducts(ctx, wtx, c.q, interners[w], chunk[0], chunk[len(chunk)-1], nil); err != nil {
+						return err
+					}
+				}
+			}()
+			if err != nil {
+				errOnce.Do(func() { firstErr = err; cancel() })
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, nil, firstErr
+	}
+	return parts, interners[0], nil
 }
 
 // apply brings the snapshot up to date with a change: the products it names, or
@@ -168,7 +231,7 @@ func (c *cache) apply(ctx context.Context, ch change) error {
 		changed = append(changed, id)
 	}
 	slices.Sort(ids)
-	tx, err := beginRead(ctx, c.pool)
+	tx, err := beginRead(ctx, c.pool, "")
 	if err != nil {
 		return err
 	}

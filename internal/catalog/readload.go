@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -44,10 +45,18 @@ func compareDirect(a, b directRef) int {
 // beginRead opens the transaction reads happen in: repeatable read, so every query sees
 // one state, and custom plans, so each query is planned for the range or the IDs it is
 // given (a generic plan would scan a range even for two IDs far apart).
-func beginRead(ctx context.Context, db beginner) (pgx.Tx, error) {
+// snapshot, when not empty, is an exported snapshot (pg_export_snapshot) the transaction
+// sees, so several connections read one state.
+func beginRead(ctx context.Context, db beginner, snapshot string) (pgx.Tx, error) {
 	tx, err := db.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, fmt.Errorf("catalog: read: %w", err)
+	}
+	if snapshot != "" {
+		if _, err := tx.Exec(ctx, "SET TRANSACTION SNAPSHOT '"+strings.ReplaceAll(snapshot, "'", "")+"'"); err != nil {
+			_ = tx.Rollback(ctx)
+			return nil, fmt.Errorf("catalog: read: share snapshot: %w", err)
+		}
 	}
 	// work_mem: a chunk's variants sort in memory rather than on disk.
 	if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL work_mem = '64MB'"); err != nil {

@@ -323,7 +323,7 @@ func (s *Service) CreateProduct(ctx context.Context, actor audit.Actor, in Produ
 	if err != nil {
 		return 0, err
 	}
-	s.Invalidate()
+	s.changed(ctx, id)
 	return id, nil
 }
 
@@ -375,7 +375,7 @@ func (s *Service) UpdateProduct(ctx context.Context, actor audit.Actor, id Produ
 	if err != nil {
 		return 0, err
 	}
-	s.Invalidate()
+	s.changed(ctx, id)
 	return newVersion, nil
 }
 
@@ -492,7 +492,7 @@ func (s *Service) SetProductsStatus(ctx context.Context, actor audit.Actor, ids 
 	if err != nil {
 		return 0, err
 	}
-	s.Invalidate()
+	s.changed(ctx, ids...)
 	return int(n), nil
 }
 

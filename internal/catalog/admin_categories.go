@@ -163,7 +163,7 @@ func (s *Service) SaveCategory(ctx context.Context, actor audit.Actor, id Catego
 	if err != nil {
 		return 0, err
 	}
-	s.Invalidate()
+	s.categoriesChanged(ctx)
 	return id, nil
 }
 
@@ -218,7 +218,7 @@ func (s *Service) DeleteCategory(ctx context.Context, actor audit.Actor, id Cate
 	if err != nil {
 		return err
 	}
-	s.Invalidate()
+	s.categoriesChanged(ctx)
 	return nil
 }
 

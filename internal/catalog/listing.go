@@ -90,6 +90,17 @@ type FacetValue struct {
 // list runs a listing over the snapshot. It is pure computation over memory: no query.
 func (s *snapshot) list(q ListingQuery) Listing {
 	base := s.listingBase(q)
+	// A plain category listing reads its members' facet values side by side.
+	var side *memberRefs
+	if q.Category != 0 && q.Ranked == nil && q.inStock == nil {
+		side = s.memberRefs[q.Category]
+	}
+	refsOf := func(i int, pi int32) []facetRef {
+		if side != nil {
+			return side.refs[side.offs[i]:side.offs[i+1]]
+		}
+		return s.entry(pi).refs
+	}
 	if q.inStock != nil {
 		// A copy: base may be the category's member list, shared by every request.
 		base = slices.DeleteFunc(slices.Clone(base), func(pi int32) bool { return !q.inStock(pi) })
@@ -123,8 +134,8 @@ func (s *snapshot) list(q ListingQuery) Listing {
 	}
 	matched := make([]int32, 0, len(base))
 	hit := make([]bool, len(facets))
-	for _, pi := range base {
-		refs := s.entry(pi).refs
+	for i, pi := range base {
+		refs := refsOf(i, pi)
 		failed, failedFacet := 0, int32(-1)
 		if len(active) > 0 {
 			for _, f := range active {

@@ -47,6 +47,11 @@ type snapshot struct {
 	// members lists, per category, the products filed in it or any descendant, in the
 	// category's merchandising order.
 	members map[CategoryID][]int32
+	// memberRefs holds, per category, its members' facet values side by side: a
+	// listing counts facets over every member, and reading them from one array instead
+	// of through each product's entry is several times faster (the loop waits on memory,
+	// not on arithmetic).
+	memberRefs map[CategoryID]*memberRefs
 	// listed records, per category, the generation its listings last changed at.
 	listed map[CategoryID]int64
 	// facetsChanged is the generation at which facets last changed other than in their
@@ -182,6 +187,7 @@ func emptySnapshot(cats *categoryIndex, products, variants int) *snapshot {
 		categoryIndex: cats,
 		direct:        map[CategoryID][]directRef{},
 		members:       map[CategoryID][]int32{},
+		memberRefs:    map[CategoryID]*memberRefs{},
 		listed:        map[CategoryID]int64{},
 		facets:        emptyFacets(),
 		vocabulary:    map[string]struct{}{},
@@ -374,7 +380,8 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 	if membership {
 		next.all = next.sortedSlots(added, s.all)
 	}
-	next.members = next.recollect(s.members, touchedDirect)
+	// Every category a changed product is or was in: its members' facet values changed.
+	next.members, next.memberRefs = next.recollect(s.members, s.memberRefs, relisted)
 	next.listed = maps.Clone(s.listed)
 	for c := range relisted {
 		next.categoryIndex.ancestors(c, func(a CategoryID) { next.listed[a] = generation })
@@ -419,11 +426,12 @@ func (s *snapshot) sortedSlots(added []int32, old []int32) []int32 {
 
 // recollect recomputes the member lists of the categories whose direct products changed
 // and of every category above them, reusing the rest.
-func (s *snapshot) recollect(old map[CategoryID][]int32, touched map[CategoryID]bool) map[CategoryID][]int32 {
+func (s *snapshot) recollect(old map[CategoryID][]int32, oldRefs map[CategoryID]*memberRefs, touched map[CategoryID]bool) (map[CategoryID][]int32, map[CategoryID]*memberRefs) {
 	if len(touched) == 0 {
-		return old
+		return old, oldRefs
 	}
 	members := maps.Clone(old)
+	refs := maps.Clone(oldRefs)
 	redo := map[CategoryID]bool{}
 	for c := range touched {
 		s.ancestors(c, func(a CategoryID) { redo[a] = true })
@@ -436,6 +444,7 @@ func (s *snapshot) recollect(old map[CategoryID][]int32, touched map[CategoryID]
 	for _, c := range order {
 		if _, ok := s.categoryByID[c]; !ok {
 			delete(members, c)
+			delete(refs, c)
 			continue
 		}
 		mark++
@@ -457,8 +466,30 @@ func (s *snapshot) recollect(old map[CategoryID][]int32, touched map[CategoryID]
 			}
 		}
 		members[c] = out
+		refs[c] = s.gatherRefs(out)
 	}
-	return members
+	return members, refs
+}
+
+// memberRefs is the facet values of a list of products, one product after another:
+// product i's are refs[offs[i]:offs[i+1]].
+type memberRefs struct {
+	offs []uint32
+	refs []facetRef
+}
+
+func (s *snapshot) gatherRefs(pis []int32) *memberRefs {
+	n := 0
+	for _, pi := range pis {
+		n += len(s.entry(pi).refs)
+	}
+	m := &memberRefs{offs: make([]uint32, 0, len(pis)+1), refs: make([]facetRef, 0, n)}
+	for _, pi := range pis {
+		m.offs = append(m.offs, uint32(len(m.refs)))
+		m.refs = append(m.refs, s.entry(pi).refs...)
+	}
+	m.offs = append(m.offs, uint32(len(m.refs)))
+	return m
 }
 
 // compareStorefront orders the home page: featured first, then newest, then by ID.

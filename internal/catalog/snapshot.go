@@ -269,6 +269,8 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 	// First every old version goes, then every new one comes: two changed products may
 	// swap slugs or SKUs.
 	slots := make(map[ProductID]int32, len(changed))
+	// touchedSlots are the slots whose product changed, left or came.
+	touchedSlots := make(map[int32]bool, len(changed))
 	for _, id := range changed {
 		pi, ok := byID.m.get(id)
 		if !ok {
@@ -276,6 +278,7 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 		}
 		old := entries.get(pi)
 		slots[id] = pi
+		touchedSlots[pi] = true
 		if cur, ok := bySlug.m.get(old.p.Slug); ok && cur == pi {
 			bySlug.delete(old.p.Slug)
 		}
@@ -330,6 +333,7 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 			membership = true
 		}
 		slots[id] = pi
+		touchedSlots[pi] = true
 		entries.set(pi, e)
 		bySlug.set(e.p.Slug, pi)
 		for _, r := range e.retired {
@@ -381,7 +385,7 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 		next.all = next.sortedSlots(added, s.all)
 	}
 	// Every category a changed product is or was in: its members' facet values changed.
-	next.members, next.memberRefs = next.recollect(s.members, s.memberRefs, relisted)
+	next.members, next.memberRefs = next.recollect(s.members, s.memberRefs, relisted, touchedSlots)
 	next.listed = maps.Clone(s.listed)
 	for c := range relisted {
 		next.categoryIndex.ancestors(c, func(a CategoryID) { next.listed[a] = generation })
@@ -426,7 +430,7 @@ func (s *snapshot) sortedSlots(added []int32, old []int32) []int32 {
 
 // recollect recomputes the member lists of the categories whose direct products changed
 // and of every category above them, reusing the rest.
-func (s *snapshot) recollect(old map[CategoryID][]int32, oldRefs map[CategoryID]*memberRefs, touched map[CategoryID]bool) (map[CategoryID][]int32, map[CategoryID]*memberRefs) {
+func (s *snapshot) recollect(old map[CategoryID][]int32, oldRefs map[CategoryID]*memberRefs, touched map[CategoryID]bool, touchedSlots map[int32]bool) (map[CategoryID][]int32, map[CategoryID]*memberRefs) {
 	if len(touched) == 0 {
 		return old, oldRefs
 	}
@@ -441,6 +445,11 @@ func (s *snapshot) recollect(old map[CategoryID][]int32, oldRefs map[CategoryID]
 	slices.SortFunc(order, func(a, b CategoryID) int { return cmp.Or(cmp.Compare(s.depth[b], s.depth[a]), cmp.Compare(a, b)) })
 	seen := make([]uint32, s.entries.len())
 	var mark uint32
+	oldAt := make([]int32, s.entries.len()) // a slot's place+1 in the old list being reused
+	changedSlot := make([]bool, s.entries.len())
+	for pi := range touchedSlots {
+		changedSlot[pi] = true
+	}
 	for _, c := range order {
 		if _, ok := s.categoryByID[c]; !ok {
 			delete(members, c)
@@ -466,7 +475,7 @@ func (s *snapshot) recollect(old map[CategoryID][]int32, oldRefs map[CategoryID]
 			}
 		}
 		members[c] = out
-		refs[c] = s.gatherRefs(out)
+		refs[c] = s.gatherRefs(out, old[c], oldRefs[c], changedSlot, oldAt)
 	}
 	return members, refs
 }
@@ -478,16 +487,51 @@ type memberRefs struct {
 	refs []facetRef
 }
 
-func (s *snapshot) gatherRefs(pis []int32) *memberRefs {
+// gatherRefs lays out the facet values of pis. Runs of products that did not change and
+// kept their order are copied from the category's previous layout (prev, of the list
+// prevPis) in one go; only changed products are read from their entries. oldAt is
+// scratch space of one int32 per slot, zero on entry and on return.
+func (s *snapshot) gatherRefs(pis, prevPis []int32, prev *memberRefs, changed []bool, oldAt []int32) *memberRefs {
+	if prev != nil {
+		for i, pi := range prevPis {
+			oldAt[pi] = int32(i) + 1
+		}
+		defer func() {
+			for _, pi := range prevPis {
+				oldAt[pi] = 0
+			}
+		}()
+	}
 	n := 0
-	for _, pi := range pis {
-		n += len(s.entry(pi).refs)
+	if prev != nil {
+		n = len(prev.refs) + 64
 	}
 	m := &memberRefs{offs: make([]uint32, 0, len(pis)+1), refs: make([]facetRef, 0, n)}
+	// A run of old places [runFrom, runTo) waiting to be copied.
+	runFrom, runTo := int32(-1), int32(-1)
+	flush := func() {
+		if runFrom >= 0 {
+			m.refs = append(m.refs, prev.refs[prev.offs[runFrom]:prev.offs[runTo]]...)
+			runFrom, runTo = -1, -1
+		}
+	}
 	for _, pi := range pis {
+		if at := oldAt[pi]; at > 0 && !changed[pi] {
+			place := at - 1
+			if place != runTo {
+				flush()
+				runFrom = place
+			}
+			// Its values start where the run so far ends.
+			m.offs = append(m.offs, uint32(len(m.refs))+prev.offs[place]-prev.offs[runFrom])
+			runTo = place + 1
+			continue
+		}
+		flush()
 		m.offs = append(m.offs, uint32(len(m.refs)))
 		m.refs = append(m.refs, s.entry(pi).refs...)
 	}
+	flush()
 	m.offs = append(m.offs, uint32(len(m.refs)))
 	return m
 }

@@ -122,40 +122,58 @@ func (c *searchCache) after(ctx context.Context, tx pgx.Tx, changed []ProductID,
 		isChanged[id] = true
 	}
 	for q, r := range results {
-		add := found[q]
-		kept := searchResult{ids: make([]ProductID, 0, len(r.ids)+len(add.ids)), ranks: make([]float32, 0, len(r.ids)+len(add.ids))}
-		for i, id := range r.ids {
-			if !isChanged[id] {
-				kept.ids, kept.ranks = append(kept.ids, id), append(kept.ranks, r.ranks[i])
-			}
-		}
-		if len(r.ids) >= searchLimit && len(kept.ids) < len(r.ids) {
-			// The product that would now come in at the end is not known: ask again.
+		if patched, ok := r.patch(isChanged, found[q], searchLimit); ok {
+			results[q] = patched
+		} else {
 			delete(results, q)
-			continue
 		}
-		if len(add.ids) == 0 && len(kept.ids) == len(r.ids) {
-			continue
-		}
-		for i, id := range add.ids {
-			kept = kept.insert(id, add.ranks[i])
-		}
-		if len(kept.ids) > searchLimit {
-			kept.ids, kept.ranks = kept.ids[:searchLimit], kept.ranks[:searchLimit]
-		}
-		results[q] = kept
 	}
 	return next, nil
 }
 
+// patch corrects a result for changed products: the changed ones leave it and come back
+// at the ranks in add (those of them that match now). It reports false when the result
+// can no longer be known without asking the database: a full result (limit products)
+// whose end is in doubt.
+func (r searchResult) patch(changed map[ProductID]bool, add searchResult, limit int) (searchResult, bool) {
+	kept := searchResult{ids: make([]ProductID, 0, len(r.ids)+len(add.ids)), ranks: make([]float32, 0, len(r.ids)+len(add.ids))}
+	for i, id := range r.ids {
+		if !changed[id] {
+			kept.ids, kept.ranks = append(kept.ids, id), append(kept.ranks, r.ranks[i])
+		}
+	}
+	if len(add.ids) == 0 && len(kept.ids) == len(r.ids) {
+		return r, true
+	}
+	for i, id := range add.ids {
+		kept = kept.insert(id, add.ranks[i])
+	}
+	if len(kept.ids) > limit {
+		kept.ids, kept.ranks = kept.ids[:limit], kept.ranks[:limit]
+	}
+	if len(r.ids) >= limit {
+		// Products beyond the list were never seen; all of them come after its old last
+		// one. The list stays exact only if it is full again and ends no later than
+		// that: else one of them might belong at its end.
+		last, n := len(r.ids)-1, len(kept.ids)-1
+		if len(kept.ids) < limit || compareRanked(kept.ranks[n], kept.ids[n], r.ranks[last], r.ids[last]) > 0 {
+			return searchResult{}, false
+		}
+	}
+	return kept, true
+}
+
 // insert places a product at its rank, in the database's order: rank descending, then ID.
 func (r searchResult) insert(id ProductID, rank float32) searchResult {
-	i := sortIndex(len(r.ids), func(j int) bool {
-		return cmp.Or(-cmp.Compare(r.ranks[j], rank), cmp.Compare(r.ids[j], id)) > 0
-	})
+	i := sortIndex(len(r.ids), func(j int) bool { return compareRanked(r.ranks[j], r.ids[j], rank, id) > 0 })
 	r.ids = slices.Insert(r.ids, i, id)
 	r.ranks = slices.Insert(r.ranks, i, rank)
 	return r
+}
+
+// compareRanked orders results as the database does: rank descending, then ID.
+func compareRanked(rankA float32, a ProductID, rankB float32, b ProductID) int {
+	return cmp.Or(-cmp.Compare(rankA, rankB), cmp.Compare(a, b))
 }
 
 // sortIndex is the first j in [0, n) for which after(j) holds, after being monotone.

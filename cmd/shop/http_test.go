@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -281,9 +283,22 @@ func TestHTTP(t *testing.T) {
 
 	t.Run("OKReadyz", func(t *testing.T) {
 		t.Parallel()
-		res := a.get(t, "/readyz")
-		require.Equal(t, http.StatusOK, res.status)
-		require.Equal(t, "ready", strings.TrimSpace(res.body))
+		// Ready once the catalog is read, which starts as the process listens for changes.
+		require.Eventually(t, func() bool {
+			res := a.get(t, "/readyz")
+			return res.status == http.StatusOK && strings.TrimSpace(res.body) == "ready"
+		}, 10*time.Second, 20*time.Millisecond)
+	})
+
+	t.Run("ErrReadyzCatalogNotRead", func(t *testing.T) {
+		t.Parallel()
+		// A replica that has not read its catalog yet gets no traffic: every page would
+		// wait for the read.
+		h := &readyz{pool: a.pool, draining: &atomic.Bool{}, catalogRead: func() bool { return false }}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/readyz", nil))
+		require.Equal(t, http.StatusServiceUnavailable, rec.Code)
+		require.Equal(t, "not ready: reading the catalog", strings.TrimSpace(rec.Body.String()))
 	})
 
 	t.Run("OKSameOriginPost", func(t *testing.T) {

@@ -223,6 +223,10 @@ func (s *Service) CountProducts(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+// Loaded reports whether this process has read the catalog: until then the first page
+// waits for the read. FollowChanges starts it as soon as it listens.
+func (s *Service) Loaded() bool { return s.cache.current.Load() != nil }
+
 // Invalidate drops this process's cached catalog: the next read reads it whole. For
 // changes made behind the service's back (tests writing SQL); the service's own writes
 // update the catalog themselves.

@@ -92,9 +92,11 @@ func (e *mapEdit[K, V]) delete(k K) {
 // done returns the new version; the edit must not be used afterwards.
 func (e *mapEdit[K, V]) done() *shardedMap[K, V] { return e.m }
 
-var stringSeed = maphash.MakeSeed()
-
-func hashString(s string) uint64 { return maphash.String(stringSeed, s) }
+// stringHash returns a hash for one map's string keys, with a seed of its own.
+func stringHash() func(string) uint64 {
+	seed := maphash.MakeSeed()
+	return func(s string) uint64 { return maphash.String(seed, s) }
+}
 
 // hashID spreads sequential IDs over the shards (Fibonacci hashing).
 func hashID[T ~int64](id T) uint64 { return uint64(id) * 0x9E3779B97F4A7C15 >> 32 }

@@ -277,17 +277,6 @@ func (s *Service) ListVariantIDs(ctx context.Context) ([]VariantID, error) {
 	return ids, nil
 }
 
-// Generation identifies the catalog as this process currently serves it: it changes
-// whenever the catalog changes on any replica. Pages use it to key caches of what they
-// derive from the catalog.
-func (s *Service) Generation(ctx context.Context) (int64, error) {
-	snap, err := s.cache.get(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return snap.generation, nil
-}
-
 // ListingGeneration identifies a category's listings as this process currently serves
 // them: it changes whenever a product in the category (or below it) changes, or anything
 // every listing shows. A cache of listings keyed by it stays valid while staff edit other

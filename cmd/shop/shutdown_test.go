@@ -18,7 +18,9 @@ func TestClose(t *testing.T) {
 		t.Parallel()
 		const drain = time.Second
 		a := setup(t, appOptions{drainDelay: drain})
-		require.Equal(t, http.StatusOK, a.get(t, "/readyz").status)
+		// A balancer sends traffic once the replica has read its catalog.
+		require.Eventually(t, func() bool { return a.get(t, "/readyz").status == http.StatusOK },
+			10*time.Second, 20*time.Millisecond)
 
 		// A shopper's request is in flight when the shutdown starts.
 		type result struct {

@@ -142,6 +142,18 @@ func (m *Main) Run(ctx context.Context) error {
 	// import inventory, so the adapter in stock.go stands between them).
 	m.stock = newCatalogStock(m.inventory)
 	m.catalog.UseInStock(m.stock)
+	if m.Mode == ModeServe {
+		// Product pages need the stock copy as well as the catalog: reading both at start,
+		// side by side, spares the first shopper the second read (a second or two at a
+		// million variants).
+		m.background.Add(1)
+		go func() {
+			defer m.background.Done()
+			if _, err := m.stock.cache.get(followCtx); err != nil && followCtx.Err() == nil {
+				m.Log.WarnContext(followCtx, "stock copy: first read failed; the first page will try again", "err", err)
+			}
+		}()
+	}
 	m.cart = cart.NewService(pool, m.catalog, cartStock{m.stock.cache}, m.Log)
 	// A deleted account leaves no cart behind (cart may not import users, so the
 	// account id crosses here).

@@ -97,7 +97,7 @@ func (c *cache) loadAll(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("catalog: read catalog: %w", err)
 	}
-	parts, in, err := c.readChunks(ctx, tx, ids)
+	parts, in, err := c.readChunks(ctx, tx, ids, cats)
 	if err != nil {
 		return nil, err
 	}
@@ -106,9 +106,7 @@ func (c *cache) loadAll(ctx context.Context) (*snapshot, error) {
 	variants := 0
 	for _, part := range parts {
 		for _, lp := range part {
-			if lp.p != nil {
-				variants += len(lp.p.Variants)
-			}
+			variants += lp.vars.len()
 		}
 		loaded = append(loaded, part...)
 	}
@@ -141,7 +139,10 @@ const readWorkers = 2
 
 // readChunks reads the products with the given IDs by ranges of IDs (which Postgres reads
 // far faster than lists of IDs), on several connections that share tx's snapshot.
-func (c *cache) readChunks(ctx context.Context, tx pgx.Tx, ids []int64) ([][]loadedProduct, *interner, error) {
+//
+// Each worker also makes its products' read model entries (cats being the category tree
+// the snapshot will have), so that work runs beside the reading rather than after it.
+func (c *cache) readChunks(ctx context.Context, tx pgx.Tx, ids []int64, cats *categoryIndex) ([][]loadedProduct, *interner, error) {
 	chunks := slices.Collect(slices.Chunk(ids, loadChunk))
 	parts := make([][]loadedProduct, len(chunks))
 	if len(chunks) == 0 {
@@ -184,6 +185,11 @@ func (c *cache) readChunks(ctx context.Context, tx pgx.Tx, ids []int64) ([][]loa
 					chunk := chunks[i]
 					if parts[i], err = loadProducts(ctx, wtx, c.q, interners[w], chunk[0], chunk[len(chunk)-1], nil); err != nil {
 						return err
+					}
+					for j := range parts[i] {
+						if lp := &parts[i][j]; lp.active {
+							lp.entry = newEntry(*lp, cats)
+						}
 					}
 				}
 			}()

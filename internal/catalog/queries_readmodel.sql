@@ -17,16 +17,7 @@ FROM catalog.products
 WHERE id BETWEEN sqlc.arg(lo) AND sqlc.arg(hi) AND (cardinality(sqlc.arg(ids)::bigint[]) = 0 OR id = ANY (sqlc.arg(ids)::bigint[]))
 ORDER BY id;
 
--- name: ReadVariants :many
--- A variant's option values come along as an array: joining the values table would read
--- it whole for a range of products.
-SELECT v.id, v.product_id, v.sku, v.title, v.price_minor, v.compare_at_minor, v.currency,
-       v.weight_grams, v.barcode,
-       ARRAY(SELECT vov.option_value_id FROM catalog.variant_option_values vov WHERE vov.variant_id = v.id)::bigint[] AS option_value_ids
-FROM catalog.variants v
-WHERE v.product_id BETWEEN sqlc.arg(lo) AND sqlc.arg(hi) AND (cardinality(sqlc.arg(ids)::bigint[]) = 0 OR v.product_id = ANY (sqlc.arg(ids)::bigint[]))
-  AND v.status = 'active'
-ORDER BY v.product_id, v.position, v.id;
+-- Variants are read by readVariantsSQL (readvariants.go), decoded as they stream in.
 
 -- name: ReadOptions :many
 SELECT id, product_id, name

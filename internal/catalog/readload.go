@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/monoshop/monoshop/internal/catalog/internal/dbsqlc"
-	"github.com/monoshop/monoshop/internal/platform/money"
 )
 
 // loadChunk bounds how many products one round of read queries asks for: large enough
@@ -29,6 +28,10 @@ type loadedProduct struct {
 	cats []directRef
 	// retired lists the old slugs that redirect to it.
 	retired []string
+	// vars are its active variants, packed (readvariants.go).
+	vars packedVariants
+	// entry is the read model's entry for it, when a whole read built it early.
+	entry *productEntry
 }
 
 // directRef places a product in a category it is filed in directly.
@@ -75,7 +78,6 @@ func loadProducts(ctx context.Context, tx pgx.Tx, q *dbsqlc.Queries, in *interne
 	}
 	var (
 		products   []dbsqlc.ReadProductsRow
-		variants   []dbsqlc.ReadVariantsRow
 		options    []dbsqlc.ReadOptionsRow
 		values     []dbsqlc.ReadOptionValuesRow
 		prodCats   []dbsqlc.CatalogProductCategory
@@ -84,14 +86,11 @@ func loadProducts(ctx context.Context, tx pgx.Tx, q *dbsqlc.Queries, in *interne
 		redirects  []dbsqlc.ReadProductRedirectsRow
 	)
 	// One transaction is one connection, so the queries go one after another; each reads
-	// one table for the chunk.
+	// one table for the chunk. Variants come last, read as they stream in, once their
+	// products and options are known.
 	steps := []func() error{
 		func() (err error) {
 			products, err = q.ReadProducts(ctx, tx, dbsqlc.ReadProductsParams{Lo: lo, Hi: hi, Ids: ids})
-			return
-		},
-		func() (err error) {
-			variants, err = q.ReadVariants(ctx, tx, dbsqlc.ReadVariantsParams{Lo: lo, Hi: hi, Ids: ids})
 			return
 		},
 		func() (err error) {
@@ -174,24 +173,14 @@ func loadProducts(ctx context.Context, tx pgx.Tx, q *dbsqlc.Queries, in *interne
 		opt := &o.p.Options[o.pos]
 		opt.Values = append(opt.Values, OptionValue{ID: r.ID, Value: in.str(r.Value)})
 	}
-	for _, r := range variants {
-		p := product(r.ProductID)
-		if p == nil {
-			continue
+	// A variant's values in the product's option order.
+	err := readVariants(ctx, tx, in, lo, hi, ids, valueOption, func(id ProductID, pv packedVariants) {
+		if i, ok := index[id]; ok && out[i].active {
+			out[i].vars = pv
 		}
-		v := Variant{
-			ID: VariantID(r.ID), ProductID: p.ID, SKU: r.Sku, Title: in.str(r.Title),
-			Price: money.New(r.PriceMinor, in.str(r.Currency)), WeightGrams: int(r.WeightGrams), Barcode: r.Barcode,
-		}
-		if r.CompareAtMinor != nil {
-			c := money.New(*r.CompareAtMinor, v.Price.Currency)
-			v.CompareAt = &c
-		}
-		// A variant's values in the product's option order.
-		ids := r.OptionValueIds
-		slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(valueOption[a], valueOption[b]) })
-		v.OptionValueIDs = ids
-		p.Variants = append(p.Variants, v)
+	})
+	if err != nil {
+		return nil, err
 	}
 	for _, r := range attributes {
 		if p := product(r.ProductID); p != nil {

@@ -208,7 +208,11 @@ func newEntry(lp loadedProduct, cats *categoryIndex) *productEntry {
 	slices.SortStableFunc(p.CategoryIDs, func(a, b CategoryID) int {
 		return cmp.Or(cmp.Compare(cats.depth[b], cats.depth[a]), cmp.Compare(a, b))
 	})
-	e := &productEntry{p: p, vars: packVariants(p.Variants), nameKey: fold(p.Title), published: p.PublishedAt.UnixNano(), cats: lp.cats, retired: lp.retired}
+	vars := lp.vars
+	if vars.len() == 0 && len(p.Variants) > 0 {
+		vars = packVariants(p.Variants)
+	}
+	e := &productEntry{p: p, vars: vars, nameKey: fold(p.Title), published: p.PublishedAt.UnixNano(), cats: lp.cats, retired: lp.retired}
 	p.Variants = nil
 	e.summary = ProductSummary{ID: p.ID, Slug: p.Slug, Title: p.Title, Brand: p.Brand}
 	if len(p.Images) > 0 {
@@ -321,7 +325,10 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 			}
 			continue
 		}
-		e := newEntry(*lp, s.categoryIndex)
+		e := lp.entry
+		if e == nil {
+			e = newEntry(*lp, s.categoryIndex)
+		}
 		if !had {
 			if n := len(next.free); n > 0 {
 				pi, next.free = next.free[n-1], next.free[:n-1]

@@ -166,6 +166,7 @@ func (q *Queries) ReadOptionValues(ctx context.Context, db DBTX, arg ReadOptionV
 }
 
 const readOptions = `-- name: ReadOptions :many
+
 SELECT id, product_id, name
 FROM catalog.options
 WHERE product_id BETWEEN $1 AND $2 AND (cardinality($3::bigint[]) = 0 OR product_id = ANY ($3::bigint[]))
@@ -184,6 +185,7 @@ type ReadOptionsRow struct {
 	Name      string
 }
 
+// Variants are read by readVariantsSQL (readvariants.go), decoded as they stream in.
 func (q *Queries) ReadOptions(ctx context.Context, db DBTX, arg ReadOptionsParams) ([]ReadOptionsRow, error) {
 	rows, err := db.Query(ctx, readOptions, arg.Lo, arg.Hi, arg.Ids)
 	if err != nil {
@@ -326,68 +328,6 @@ func (q *Queries) ReadProducts(ctx context.Context, db DBTX, arg ReadProductsPar
 			&i.PublishedAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const readVariants = `-- name: ReadVariants :many
-SELECT v.id, v.product_id, v.sku, v.title, v.price_minor, v.compare_at_minor, v.currency,
-       v.weight_grams, v.barcode,
-       ARRAY(SELECT vov.option_value_id FROM catalog.variant_option_values vov WHERE vov.variant_id = v.id)::bigint[] AS option_value_ids
-FROM catalog.variants v
-WHERE v.product_id BETWEEN $1 AND $2 AND (cardinality($3::bigint[]) = 0 OR v.product_id = ANY ($3::bigint[]))
-  AND v.status = 'active'
-ORDER BY v.product_id, v.position, v.id
-`
-
-type ReadVariantsParams struct {
-	Lo  int64
-	Hi  int64
-	Ids []int64
-}
-
-type ReadVariantsRow struct {
-	ID             int64
-	ProductID      int64
-	Sku            string
-	Title          string
-	PriceMinor     int64
-	CompareAtMinor *int64
-	Currency       string
-	WeightGrams    int32
-	Barcode        string
-	OptionValueIds []int64
-}
-
-// A variant's option values come along as an array: joining the values table would read
-// it whole for a range of products.
-func (q *Queries) ReadVariants(ctx context.Context, db DBTX, arg ReadVariantsParams) ([]ReadVariantsRow, error) {
-	rows, err := db.Query(ctx, readVariants, arg.Lo, arg.Hi, arg.Ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []ReadVariantsRow{}
-	for rows.Next() {
-		var i ReadVariantsRow
-		if err := rows.Scan(
-			&i.ID,
-			&i.ProductID,
-			&i.Sku,
-			&i.Title,
-			&i.PriceMinor,
-			&i.CompareAtMinor,
-			&i.Currency,
-			&i.WeightGrams,
-			&i.Barcode,
-			&i.OptionValueIds,
 		); err != nil {
 			return nil, err
 		}

@@ -36,11 +36,17 @@ func newCatalogStock(inv *inventory.Service) catalogStock {
 // page can at worst offer something a reservation then refuses.
 const stockTTL = time.Second
 
+// stockServeStale is the oldest copy a page is answered from while a newer one is read
+// in the background. After a quiet spell the copy is older, and the page that finds it so
+// waits for the (small) read of what moved meanwhile instead: otherwise the first shopper
+// after a quiet hour would see the stock of an hour ago.
+const stockServeStale = 2 * stockTTL
+
 // changedReadLive is how long a variant this process changed is read live rather than
 // from the copy. The change is announced before its transaction commits, so the copy
-// refreshed right after the mark may still predate it; after a full stockTTL more, a
-// refresh has certainly seen it.
-const changedReadLive = 2 * stockTTL
+// refreshed right after the mark may still predate it; a copy read a full stockTTL later
+// has certainly seen it, and no page is answered from a copy older than stockServeStale.
+const changedReadLive = stockServeStale + stockTTL
 
 // stockFullRefresh is how often the copy is read whole again. In between it follows the
 // stock movements, backorder policy changes and locations switched on or off (a few rows
@@ -111,31 +117,50 @@ func (c *stockCache) recentlyChanged(ids []int64) []int64 {
 	return out
 }
 
-// get returns the copy. When old it answers at once and refreshes in the background, so
-// no page waits for the refresh; only the very first call reads.
+// get returns the copy. While pages keep coming it answers at once and refreshes in the
+// background, so no page waits for the refresh; the first call, and the first after a
+// quiet spell, wait for a read.
 func (c *stockCache) get(ctx context.Context) (*stockSnapshot, error) {
 	d := c.data.Load()
-	if d != nil {
-		if time.Since(d.at) >= stockTTL && c.refreshing.CompareAndSwap(false, true) {
-			go func() {
-				defer c.refreshing.Store(false)
-				_, _ = c.refresh(context.WithoutCancel(ctx))
-			}()
-		}
-		return d, nil
+	if d == nil {
+		return c.refresh(ctx, true)
 	}
-	return c.refresh(ctx)
+	age := time.Since(d.at)
+	if age >= stockServeStale {
+		// Only what moved: a whole read, due after a quiet spell, follows in the background.
+		d, err := c.refresh(ctx, false)
+		if err == nil {
+			c.refreshInBackground(ctx)
+		}
+		return d, err
+	}
+	if age >= stockTTL {
+		c.refreshInBackground(ctx)
+	}
+	return d, nil
 }
 
-func (c *stockCache) refresh(ctx context.Context) (*stockSnapshot, error) {
+func (c *stockCache) refreshInBackground(ctx context.Context) {
+	if !c.refreshing.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer c.refreshing.Store(false)
+		_, _ = c.refresh(context.WithoutCancel(ctx), true)
+	}()
+}
+
+// refresh reads what moved since the copy was made, or the whole stock when none is
+// loaded or (with whole) the copy's base is due to be read again.
+func (c *stockCache) refresh(ctx context.Context, whole bool) (*stockSnapshot, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	old := c.data.Load()
-	if old != nil && time.Since(old.at) < stockTTL {
+	start := time.Now()
+	if old != nil && start.Sub(old.at) < stockTTL && (!whole || start.Sub(old.baseAt) < stockFullRefresh) {
 		return old, nil
 	}
-	start := time.Now()
-	if old == nil || start.Sub(old.baseAt) >= stockFullRefresh {
+	if old == nil || (whole && start.Sub(old.baseAt) >= stockFullRefresh) {
 		base, last, err := c.inv.StockAll(ctx)
 		if err != nil {
 			return nil, err

@@ -427,3 +427,34 @@ func TestStockCopyFollowsOtherReplicas(t *testing.T) {
 		"backorders allowed on another replica show here too")
 	require.Equal(t, base, stock.cache.data.Load().baseAt, "still no whole re-read")
 }
+
+// TestStockCopyAfterQuietSpell: the first page after nobody asked for a while shows the
+// stock as it is now, not as it was when the last page was shown.
+func TestStockCopyAfterQuietSpell(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	url := dbtest.URL(t)
+	open := func() *inventory.Service {
+		pool, err := db.Open(ctx, url, db.PoolOptions{MaxConns: 4})
+		require.NoError(t, err)
+		t.Cleanup(pool.Close)
+		return inventory.NewService(pool, nil)
+	}
+	reader, writer := open(), open()
+	loc, err := writer.CreateLocation(ctx, "Main", 1)
+	require.NoError(t, err)
+	const variant = 7101
+	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, variant, loc.ID, 0, 5, "count"))
+
+	stock := newCatalogStock(reader)
+	available := func() int {
+		got, err := stock.cache.lookup(ctx, []int64{variant})
+		require.NoError(t, err)
+		return got[variant].Available()
+	}
+	require.Equal(t, 5, available())
+	// Another replica sells the lot while this one serves no page.
+	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, variant, loc.ID, 5, 0, "sold elsewhere"))
+	time.Sleep(stockServeStale + 100*time.Millisecond)
+	require.Equal(t, 0, available(), "the first page after a quiet spell waits for what moved")
+}

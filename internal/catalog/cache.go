@@ -189,6 +189,7 @@ func (c *cache) readChunks(ctx context.Context, tx pgx.Tx, ids []int64, cats *ca
 					for j := range parts[i] {
 						if lp := &parts[i][j]; lp.active {
 							lp.entry = newEntry(*lp, cats)
+							lp.claims = productClaims(lp.entry.p, &lp.entry.vars)
 						}
 					}
 				}

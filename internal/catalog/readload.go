@@ -30,8 +30,10 @@ type loadedProduct struct {
 	retired []string
 	// vars are its active variants, packed (readvariants.go).
 	vars packedVariants
-	// entry is the read model's entry for it, when a whole read built it early.
-	entry *productEntry
+	// entry and claims are its read model entry and facet claims, when a whole read
+	// made them early.
+	entry  *productEntry
+	claims []facetClaim
 }
 
 // directRef places a product in a category it is filed in directly.

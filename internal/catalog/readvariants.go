@@ -23,9 +23,7 @@ import (
 // queries_readmodel.sql (a range of products, or only the IDs given).
 const readVariantsSQL = `
 SELECT v.id, v.product_id, v.sku, v.title, v.price_minor, v.compare_at_minor, v.currency,
-       v.weight_grams, v.barcode,
-       -- An array per variant: joining the values table would read it whole for a range.
-       ARRAY(SELECT vov.option_value_id FROM catalog.variant_option_values vov WHERE vov.variant_id = v.id)::bigint[]
+       v.weight_grams, v.barcode, v.option_value_ids
 FROM catalog.variants v
 WHERE v.product_id BETWEEN $1 AND $2 AND (cardinality($3::bigint[]) = 0 OR v.product_id = ANY ($3::bigint[]))
   AND v.status = 'active'
@@ -62,7 +60,7 @@ func readVariants(ctx context.Context, tx pgx.Tx, in *interner, lo, hi int64, id
 		if pk.values, err = appendInt8Array(pk.values, raw[9]); err != nil {
 			return fmt.Errorf("catalog: read variants: variant %d: %w", r.id, err)
 		}
-		slices.SortFunc(pk.values[start:], func(a, b int64) int { return cmp.Compare(valueRank[a], valueRank[b]) })
+		slices.SortFunc(pk.values[start:], func(a, b int64) int { return cmp.Or(cmp.Compare(valueRank[a], valueRank[b]), cmp.Compare(a, b)) })
 		pk.add(r, raw[2], raw[8], raw[3], raw[6], start, in)
 	}
 	if err := rows.Err(); err != nil {

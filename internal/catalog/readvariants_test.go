@@ -23,6 +23,27 @@ func TestReadVariants(t *testing.T) {
 		UPDATE catalog.variants SET compare_at_minor = price_minor * 2, barcode = '' WHERE id IN (SELECT id FROM catalog.variants ORDER BY id LIMIT 5);
 		UPDATE catalog.variants SET status = 'archived' WHERE id = (SELECT max(id) FROM catalog.variants)`)
 	require.NoError(t, err)
+	// The variants' copies of their option values follow the link table (migration 00020)
+	// through a value deleted (and its links with it), a link moved to another variant,
+	// and a variant's links replaced as the CSV import does.
+	_, err = b.pool.Exec(b.ctx, `
+		DELETE FROM catalog.option_values WHERE id = (SELECT min(option_value_id) FROM catalog.variant_option_values);
+		WITH link AS (SELECT variant_id, option_value_id FROM catalog.variant_option_values
+		              WHERE variant_id = (SELECT min(id) + 1 FROM catalog.variants) LIMIT 1),
+		     target AS (SELECT v.id FROM catalog.variants v, link
+		                WHERE v.product_id = (SELECT product_id FROM catalog.variants WHERE id = link.variant_id)
+		                  AND NOT EXISTS (SELECT 1 FROM catalog.variant_option_values x
+		                                  WHERE x.variant_id = v.id AND x.option_value_id = link.option_value_id)
+		                ORDER BY v.id LIMIT 1)
+		UPDATE catalog.variant_option_values vov SET variant_id = (SELECT id FROM target) FROM link
+		WHERE vov.variant_id = link.variant_id AND vov.option_value_id = link.option_value_id;
+		DELETE FROM catalog.variant_option_values WHERE variant_id = (SELECT min(id) + 2 FROM catalog.variants);
+		INSERT INTO catalog.variant_option_values (variant_id, option_value_id)
+		SELECT (SELECT min(id) + 2 FROM catalog.variants), ov.id FROM catalog.option_values ov
+		JOIN catalog.options o ON o.id = ov.option_id
+		WHERE o.product_id = (SELECT product_id FROM catalog.variants WHERE id = (SELECT min(id) + 2 FROM catalog.variants))
+		ORDER BY ov.id DESC LIMIT 1`)
+	require.NoError(t, err)
 
 	type row struct {
 		id                   int64
@@ -36,7 +57,7 @@ func TestReadVariants(t *testing.T) {
 	}
 	rows, err := b.pool.Query(b.ctx, `
 		SELECT v.id, v.product_id, v.sku, v.title, v.currency, v.price_minor, v.compare_at_minor, v.weight_grams, v.barcode,
-		       coalesce((SELECT array_agg(vov.option_value_id ORDER BY o.position, o.id)
+		       coalesce((SELECT array_agg(vov.option_value_id ORDER BY o.position, o.id, ov.id)
 		                 FROM catalog.variant_option_values vov
 		                 JOIN catalog.option_values ov ON ov.id = vov.option_value_id
 		                 JOIN catalog.options o ON o.id = ov.option_id

@@ -349,7 +349,12 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 		for vi, r := range e.vars.recs {
 			variants.set(r.id, variantRef{product: pi, index: int32(vi)})
 		}
-		for _, c := range productClaims(e.p, &e.vars) {
+		claims := lp.claims
+		if claims == nil {
+			claims = productClaims(e.p, &e.vars)
+		}
+		e.refs = make([]facetRef, 0, len(claims))
+		for _, c := range claims {
 			e.refs = append(e.refs, facets.claim(c, 1))
 		}
 		for _, c := range e.cats {

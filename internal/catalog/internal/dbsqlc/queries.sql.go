@@ -898,7 +898,7 @@ func (q *Queries) VariantInsert(ctx context.Context, db DBTX, arg VariantInsertP
 }
 
 const variantListForProduct = `-- name: VariantListForProduct :many
-SELECT id, product_id, sku, title, price_minor, compare_at_minor, currency, weight_grams, barcode, position, created_at, updated_at, status FROM catalog.variants WHERE product_id = $1 ORDER BY position, id
+SELECT id, product_id, sku, title, price_minor, compare_at_minor, currency, weight_grams, barcode, position, created_at, updated_at, status, option_value_ids FROM catalog.variants WHERE product_id = $1 ORDER BY position, id
 `
 
 func (q *Queries) VariantListForProduct(ctx context.Context, db DBTX, productID int64) ([]CatalogVariant, error) {
@@ -924,6 +924,7 @@ func (q *Queries) VariantListForProduct(ctx context.Context, db DBTX, productID 
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Status,
+			&i.OptionValueIds,
 		); err != nil {
 			return nil, err
 		}

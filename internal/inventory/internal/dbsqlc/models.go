@@ -142,6 +142,7 @@ type CatalogVariant struct {
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	Status         string
+	OptionValueIds []int64
 }
 
 type CatalogVariantOptionValue struct {

@@ -76,15 +76,20 @@ type stockCache struct {
 	refreshing atomic.Bool
 	// changed maps a variant id to when this process last changed it (time.Time).
 	changed sync.Map
+	// versions numbers the copies (under mu).
+	versions uint64
 }
 
 // stockSnapshot is an immutable copy: base from the last whole read, moved from the
 // movements since (it wins over base).
 type stockSnapshot struct {
-	at     time.Time // when the newest data in it was read
-	baseAt time.Time // when base was read
-	base   map[int64]inventory.Sellable
-	moved  map[int64]inventory.Sellable
+	// version tells copies apart: listings remember which products are in stock per
+	// version (catalog.StockView).
+	version uint64
+	at      time.Time // when the newest data in it was read
+	baseAt  time.Time // when base was read
+	base    map[int64]inventory.Sellable
+	moved   map[int64]inventory.Sellable
 	// marks are the last movement ids of the two latest reads, newest last, and markedAt
 	// when those reads started: the next read asks from the older one, so a transaction
 	// that committed after the newer read although its movement id was lower is still seen.
@@ -165,7 +170,8 @@ func (c *stockCache) refresh(ctx context.Context, whole bool) (*stockSnapshot, e
 		if err != nil {
 			return nil, err
 		}
-		d := &stockSnapshot{at: start, baseAt: start, base: base, marks: [2]int64{last, last}, markedAt: [2]time.Time{start, start}}
+		c.versions++
+		d := &stockSnapshot{version: c.versions, at: start, baseAt: start, base: base, marks: [2]int64{last, last}, markedAt: [2]time.Time{start, start}}
 		c.data.Store(d)
 		return d, nil
 	}
@@ -180,7 +186,12 @@ func (c *stockCache) refresh(ctx context.Context, whole bool) (*stockSnapshot, e
 	for id, st := range moved {
 		merged[id] = st
 	}
-	d := &stockSnapshot{at: start, baseAt: old.baseAt, base: old.base, moved: merged,
+	version := old.version
+	if len(moved) > 0 {
+		c.versions++
+		version = c.versions
+	}
+	d := &stockSnapshot{version: version, at: start, baseAt: old.baseAt, base: old.base, moved: merged,
 		marks: [2]int64{old.marks[1], last}, markedAt: [2]time.Time{old.markedAt[1], start}}
 	c.data.Store(d)
 	return d, nil
@@ -228,29 +239,31 @@ func (s catalogStock) StockLevels(ctx context.Context, ids []catalog.VariantID) 
 
 // InStockNow answers the "In stock only" filter from the same copy, with the variants
 // this process changed a moment ago read live (one query, only while there are such).
-func (s catalogStock) InStockNow(ctx context.Context) (func(catalog.VariantID) bool, error) {
+func (s catalogStock) InStockNow(ctx context.Context) (catalog.StockView, error) {
 	snap, err := s.cache.get(ctx)
 	if err != nil {
-		return nil, err
+		return catalog.StockView{}, err
 	}
+	view := catalog.StockView{Version: snap.version, InStock: func(id catalog.VariantID) bool {
+		st, _ := snap.stock(int64(id))
+		return st.CanSell()
+	}}
 	var recent []int64
 	s.cache.changed.Range(func(k, _ any) bool {
 		recent = append(recent, k.(int64))
 		return true
 	})
-	live := map[int64]inventory.Stock{}
 	if recent = s.cache.recentlyChanged(recent); len(recent) > 0 {
-		if live, err = s.inv.Availability(ctx, recent); err != nil {
-			return nil, err
+		live, err := s.inv.Availability(ctx, recent)
+		if err != nil {
+			return catalog.StockView{}, err
+		}
+		view.Live = make(map[catalog.VariantID]bool, len(live))
+		for id, st := range live {
+			view.Live[catalog.VariantID(id)] = st.CanSell(1)
 		}
 	}
-	return func(id catalog.VariantID) bool {
-		if st, ok := live[int64(id)]; ok {
-			return st.CanSell(1)
-		}
-		st, _ := snap.stock(int64(id))
-		return st.CanSell()
-	}, nil
+	return view, nil
 }
 
 func rawVariantIDs(ids []catalog.VariantID) []int64 {

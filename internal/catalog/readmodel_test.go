@@ -1357,21 +1357,23 @@ func rmCanonValue(v reflect.Value) reflect.Value {
 // rmStock stands in for inventory (the catalog may not import it): which variants can be
 // bought now. Every service asks the same one, as every replica asks the same database.
 type rmStock struct {
-	mu sync.Mutex
-	in map[catalog.VariantID]bool
+	mu      sync.Mutex
+	in      map[catalog.VariantID]bool
+	version uint64 // counts changes, as inventory's copy does
 }
 
-func (s *rmStock) InStockNow(context.Context) (func(catalog.VariantID) bool, error) {
+func (s *rmStock) InStockNow(context.Context) (catalog.StockView, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	in := maps.Clone(s.in)
-	return func(id catalog.VariantID) bool { return in[id] }, nil
+	return catalog.StockView{Version: s.version + 1, InStock: func(id catalog.VariantID) bool { return in[id] }}, nil
 }
 
 func (s *rmStock) set(id catalog.VariantID, in bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.in[id] = in
+	s.version++
 }
 
 // rmJobs stands in for the job queue: it remembers which images wait to be rendered, and

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,7 +26,8 @@ type Service struct {
 	jobs  JobInserter
 	audit audit.Recorder
 	// inStock answers the listings' "in stock only" filter; nil hides it (stockfacet.go).
-	inStock InStock
+	inStock   InStock
+	stockMemo atomic.Pointer[inStockMemo]
 }
 
 // NewService returns a catalog service reading and writing through pool.

@@ -14,28 +14,33 @@ import (
 
 // fakeInStock stands in for inventory (the catalog may not import it): it knows which
 // variants are in stock and counts how often it is asked.
+// Like inventory's copy, each change makes a new version; live marks variants read
+// live, as those the process itself just changed.
 type fakeInStock struct {
-	mu    sync.Mutex
-	in    map[catalog.VariantID]bool
-	calls int
-	fail  error
+	mu      sync.Mutex
+	in      map[catalog.VariantID]bool
+	live    map[catalog.VariantID]bool
+	version uint64
+	calls   int
+	fail    error
 }
 
-func (f *fakeInStock) InStockNow(_ context.Context) (func(catalog.VariantID) bool, error) {
+func (f *fakeInStock) InStockNow(_ context.Context) (catalog.StockView, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls++
 	if f.fail != nil {
-		return nil, f.fail
+		return catalog.StockView{}, f.fail
 	}
 	in := maps.Clone(f.in)
-	return func(id catalog.VariantID) bool { return in[id] }, nil
+	return catalog.StockView{Version: f.version + 1, InStock: func(id catalog.VariantID) bool { return in[id] }, Live: maps.Clone(f.live)}, nil
 }
 
 func (f *fakeInStock) set(id catalog.VariantID, in bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.in[id] = in
+	f.version++
 }
 
 func (f *fakeInStock) stats() (calls int) {
@@ -116,6 +121,23 @@ func TestInStockFacet(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, 22, l.Total)
 		require.NotContains(t, slugs(l), products[1].Slug, "no snapshot or cache hides a change of stock")
+	})
+
+	t.Run("OKLiveStockOverridesTheCopy", func(t *testing.T) {
+		// The listing has remembered, for this version of the copy, that the first product
+		// is sold out; this process then restocks it, which it reads live until the copy
+		// catches up.
+		l, err := tb.svc.ListProducts(tb.ctx, catalog.ListingQuery{Filters: inStockOnly, PerPage: catalog.MaxPerPage})
+		require.NoError(t, err)
+		require.NotContains(t, slugs(l), products[0].Slug)
+		stock.mu.Lock()
+		stock.live = map[catalog.VariantID]bool{products[0].Variants[0].ID: true, products[5].Variants[0].ID: true}
+		stock.mu.Unlock()
+		t.Cleanup(func() { stock.mu.Lock(); stock.live = nil; stock.mu.Unlock() })
+		l, err = tb.svc.ListProducts(tb.ctx, catalog.ListingQuery{Filters: inStockOnly, PerPage: catalog.MaxPerPage})
+		require.NoError(t, err)
+		require.Equal(t, 24, l.Total)
+		require.Contains(t, slugs(l), products[0].Slug, "a variant read live wins over the remembered answer")
 	})
 
 	t.Run("OKInACategory", func(t *testing.T) {

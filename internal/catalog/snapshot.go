@@ -85,6 +85,9 @@ type productEntry struct {
 	refs      []facetRef
 	cats      []directRef
 	retired   []string
+	// generation is the snapshot generation the entry was made in: with its slot it
+	// names this version of the product (the in-stock memo keys by it).
+	generation int64
 }
 
 type variantRef struct {
@@ -329,6 +332,7 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 		if e == nil {
 			e = newEntry(*lp, s.categoryIndex)
 		}
+		e.generation = generation
 		if !had {
 			if n := len(next.free); n > 0 {
 				pi, next.free = next.free[n-1], next.free[:n-1]

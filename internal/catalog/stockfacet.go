@@ -31,8 +31,9 @@ type InStock interface {
 type StockView struct {
 	// Version names the stock copy InStock answers from: views of one version answer
 	// alike. The catalog then works out each product's availability once per version
-	// and snapshot instead of on every request (a top-level category of 33,000 products
-	// asked about half a million variants per page). 0 means unknown: ask every time.
+	// (and again when the product is edited) instead of on every request: a top-level
+	// category of 33,000 products asked about half a million variants per page. 0 means
+	// unknown: ask every time.
 	Version uint64
 	// InStock tests one variant. A predicate rather than a set: building a set of tens of
 	// thousands of variants per request cost more than the listing itself.
@@ -42,45 +43,44 @@ type StockView struct {
 	Live map[VariantID]bool
 }
 
-// inStockMemo remembers which products of one snapshot are in stock in one stock view
-// (its Live part aside), filled in as listings ask: two bits per product slot, 0 not yet
-// known, 1 in stock, 2 not.
+// inStockMemo remembers which products are in stock in one version of the stock copy
+// (its Live part aside), filled in as listings ask. Per product slot it keeps the
+// generation of the product entry it answered for and the answer (1 in stock, 2 not, 0
+// not yet known), so a catalog edit makes only the edited products be worked out again.
 type inStockMemo struct {
-	snap    *snapshot
 	version uint64
-	state   []atomic.Uint32
+	state   []atomic.Uint64
 }
 
 func (s *Service) inStockMemoFor(snap *snapshot, version uint64) *inStockMemo {
 	if version == 0 {
 		return nil
 	}
-	if m := s.stockMemo.Load(); m != nil && m.snap == snap && m.version == version {
+	if m := s.stockMemo.Load(); m != nil && m.version == version && len(m.state) >= snap.entries.len() {
 		return m
 	}
 	// Requests holding different views may replace each other's memo for a moment;
 	// each still answers from its own.
-	m := &inStockMemo{snap: snap, version: version, state: make([]atomic.Uint32, (snap.entries.len()+15)/16)}
+	m := &inStockMemo{version: version, state: make([]atomic.Uint64, snap.entries.len()+snap.entries.len()/8)}
 	s.stockMemo.Store(m)
 	return m
 }
 
-func (m *inStockMemo) inStock(pi int32, compute func(int32) bool) bool {
-	w, shift := &m.state[pi/16], uint(pi%16)*2
-	if known := w.Load() >> shift & 3; known != 0 {
-		return known == 1
+func (m *inStockMemo) inStock(pi int32, e *productEntry, compute func(int32) bool) bool {
+	if int(pi) >= len(m.state) {
+		return compute(pi)
+	}
+	w := &m.state[pi]
+	if got := w.Load(); got != 0 && int64(got>>2) == e.generation {
+		return got&3 == 1
 	}
 	in := compute(pi)
-	mark := uint32(2)
+	mark := uint64(e.generation)<<2 | 2
 	if in {
-		mark = 1
+		mark = uint64(e.generation)<<2 | 1
 	}
-	for {
-		old := w.Load()
-		if w.CompareAndSwap(old, old|mark<<shift) {
-			return in
-		}
-	}
+	w.Store(mark)
+	return in
 }
 
 // UseInStock turns on the listings' "In stock only" filter. Without it the filter is
@@ -137,7 +137,7 @@ func (s *Service) listWithStock(ctx context.Context, snap *snapshot, q ListingQu
 			if memo == nil {
 				return fromCopy(pi)
 			}
-			return memo.inStock(pi, fromCopy)
+			return memo.inStock(pi, snap.entry(pi), fromCopy)
 		}
 	}
 	l := snap.list(q)

@@ -26,22 +26,11 @@ $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
-CREATE FUNCTION catalog.variant_option_values_added() RETURNS trigger
+CREATE FUNCTION catalog.variant_option_values_touched() RETURNS trigger
     LANGUAGE plpgsql
 AS $$
 BEGIN
-    PERFORM catalog.refresh_variant_option_value_ids(ARRAY(SELECT DISTINCT variant_id FROM added));
-    RETURN NULL;
-END
-$$;
--- +goose StatementEnd
-
--- +goose StatementBegin
-CREATE FUNCTION catalog.variant_option_values_removed() RETURNS trigger
-    LANGUAGE plpgsql
-AS $$
-BEGIN
-    PERFORM catalog.refresh_variant_option_value_ids(ARRAY(SELECT DISTINCT variant_id FROM removed));
+    PERFORM catalog.refresh_variant_option_value_ids(ARRAY(SELECT DISTINCT variant_id FROM touched));
     RETURN NULL;
 END
 $$;
@@ -61,9 +50,9 @@ $$;
 
 -- Postgres allows one event per trigger with transition tables, hence three.
 CREATE TRIGGER variant_option_values_added AFTER INSERT ON catalog.variant_option_values
-    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION catalog.variant_option_values_added();
+    REFERENCING NEW TABLE AS touched FOR EACH STATEMENT EXECUTE FUNCTION catalog.variant_option_values_touched();
 CREATE TRIGGER variant_option_values_removed AFTER DELETE ON catalog.variant_option_values
-    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION catalog.variant_option_values_removed();
+    REFERENCING OLD TABLE AS touched FOR EACH STATEMENT EXECUTE FUNCTION catalog.variant_option_values_touched();
 CREATE TRIGGER variant_option_values_moved AFTER UPDATE ON catalog.variant_option_values
     REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION catalog.variant_option_values_moved();
 
@@ -72,7 +61,6 @@ DROP TRIGGER variant_option_values_moved ON catalog.variant_option_values;
 DROP TRIGGER variant_option_values_removed ON catalog.variant_option_values;
 DROP TRIGGER variant_option_values_added ON catalog.variant_option_values;
 DROP FUNCTION catalog.variant_option_values_moved();
-DROP FUNCTION catalog.variant_option_values_removed();
-DROP FUNCTION catalog.variant_option_values_added();
+DROP FUNCTION catalog.variant_option_values_touched();
 DROP FUNCTION catalog.refresh_variant_option_value_ids(bigint[]);
 ALTER TABLE catalog.variants DROP COLUMN option_value_ids;

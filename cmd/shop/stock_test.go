@@ -379,22 +379,31 @@ func TestLowStockEmailWiring(t *testing.T) {
 // TestStockCopyFollowsOtherReplicas proves that a replica's copy of stock follows changes
 // made by another replica within a couple of refreshes, by reading what moved rather
 // than every variant again.
-func TestStockCopyFollowsOtherReplicas(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
+// twoReplicas returns the inventory of two processes on one database, as this process
+// (reader) and another replica (writer, whose changes no hook here hears of), and a
+// stock location.
+func twoReplicas(t *testing.T) (reader, writer *inventory.Service, location int64) {
+	t.Helper()
 	url := dbtest.URL(t)
 	open := func() *inventory.Service {
-		pool, err := db.Open(ctx, url, db.PoolOptions{MaxConns: 4})
+		pool, err := db.Open(t.Context(), url, db.PoolOptions{MaxConns: 4})
 		require.NoError(t, err)
 		t.Cleanup(pool.Close)
 		return inventory.NewService(pool, nil)
 	}
-	reader, writer := open(), open()
-	loc, err := writer.CreateLocation(ctx, "Main", 1)
+	reader, writer = open(), open()
+	loc, err := writer.CreateLocation(t.Context(), "Main", 1)
 	require.NoError(t, err)
+	return reader, writer, loc.ID
+}
+
+func TestStockCopyFollowsOtherReplicas(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	reader, writer, location := twoReplicas(t)
 	const quiet, busy = 7001, 7002
-	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, quiet, loc.ID, 0, 4, "count"))
-	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, busy, loc.ID, 0, 5, "count"))
+	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, quiet, location, 0, 4, "count"))
+	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, busy, location, 0, 5, "count"))
 
 	stock := newCatalogStock(reader)
 	available := func(id int64) int {
@@ -406,7 +415,7 @@ func TestStockCopyFollowsOtherReplicas(t *testing.T) {
 	base := stock.cache.data.Load().baseAt
 
 	// Another replica sells two: this one's hook never hears of it.
-	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, busy, loc.ID, 5, 3, "sold elsewhere"))
+	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, busy, location, 5, 3, "sold elsewhere"))
 	require.Eventually(t, func() bool { return available(busy) == 3 }, 5*time.Second, 20*time.Millisecond,
 		"the change shows once the copy has read what moved")
 	require.Equal(t, 4, available(quiet), "what did not move is unchanged")
@@ -420,7 +429,7 @@ func TestStockCopyFollowsOtherReplicas(t *testing.T) {
 		require.NoError(t, err)
 		return got[id].CanSell(1)
 	}
-	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, busy, loc.ID, 3, 0, "sold out elsewhere"))
+	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, busy, location, 3, 0, "sold out elsewhere"))
 	require.Eventually(t, func() bool { return !canSell(busy) }, 5*time.Second, 20*time.Millisecond)
 	require.NoError(t, writer.SetPolicy(ctx, busy, true, 0))
 	require.Eventually(t, func() bool { return canSell(busy) }, 5*time.Second, 20*time.Millisecond,
@@ -433,18 +442,9 @@ func TestStockCopyFollowsOtherReplicas(t *testing.T) {
 func TestStockCopyAfterQuietSpell(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	url := dbtest.URL(t)
-	open := func() *inventory.Service {
-		pool, err := db.Open(ctx, url, db.PoolOptions{MaxConns: 4})
-		require.NoError(t, err)
-		t.Cleanup(pool.Close)
-		return inventory.NewService(pool, nil)
-	}
-	reader, writer := open(), open()
-	loc, err := writer.CreateLocation(ctx, "Main", 1)
-	require.NoError(t, err)
+	reader, writer, location := twoReplicas(t)
 	const variant = 7101
-	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, variant, loc.ID, 0, 5, "count"))
+	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, variant, location, 0, 5, "count"))
 
 	stock := newCatalogStock(reader)
 	available := func() int {
@@ -454,7 +454,7 @@ func TestStockCopyAfterQuietSpell(t *testing.T) {
 	}
 	require.Equal(t, 5, available())
 	// Another replica sells the lot while this one serves no page.
-	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, variant, loc.ID, 5, 0, "sold elsewhere"))
+	require.NoError(t, writer.Adjust(ctx, audit.Actor{}, variant, location, 5, 0, "sold elsewhere"))
 	time.Sleep(stockServeStale + 100*time.Millisecond)
 	require.Equal(t, 0, available(), "the first page after a quiet spell waits for what moved")
 }

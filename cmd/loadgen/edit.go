@@ -718,14 +718,15 @@ func (a amount) String() string {
 	return s[:len(s)-a.decimals] + string(a.sep) + s[len(s)-a.decimals:]
 }
 
-// editRun is what the writer did during one measured run.
-type editRun struct {
+// editFigures are what the writer did, over one measured run (editRun) or all of a
+// scenario's runs (editSummary).
+type editFigures struct {
 	Asked float64 `json:"asked_per_sec"`
 	// Started edits make the rate (PerSec); Made are the edits saved, Errors those that
 	// failed, each counted when it ended.
+	PerSec     float64        `json:"per_sec"`
 	Started    int            `json:"started"`
 	Made       int            `json:"made"`
-	PerSec     float64        `json:"per_sec"`
 	Titles     int            `json:"titles"`
 	Prices     int            `json:"prices"`
 	Errors     int            `json:"errors"`
@@ -744,29 +745,66 @@ type editRun struct {
 	VisibleP99Ms float64 `json:"visible_p99_ms"`
 	VisibleMaxMs float64 `json:"visible_max_ms"`
 	NotVisible   int     `json:"not_visible"`
+}
+
+// addEnded adds the edits and checks that ended in o: its saves, errors and titles not
+// shown in time (not its starts or missed ticks, which belong to the time they happened).
+func (f *editFigures) addEnded(o *editFigures) {
+	f.Made += o.Made
+	f.Titles += o.Titles
+	f.Prices += o.Prices
+	f.Errors += o.Errors
+	for k, v := range o.ErrorKinds {
+		if f.ErrorKinds == nil {
+			f.ErrorKinds = map[string]int{}
+		}
+		addKind(f.ErrorKinds, k, v)
+	}
+	f.NotVisible += o.NotVisible
+}
+
+// editTimes are the latencies behind editFigures' percentiles.
+type editTimes struct{ read, save, visible []time.Duration }
+
+func (t *editTimes) add(o editTimes) {
+	t.read = append(t.read, o.read...)
+	t.save = append(t.save, o.save...)
+	t.visible = append(t.visible, o.visible...)
+}
+
+// setLatencies sorts t and sets f's percentiles and count of checked titles from it.
+func (f *editFigures) setLatencies(t *editTimes) {
+	slices.Sort(t.read)
+	slices.Sort(t.save)
+	slices.Sort(t.visible)
+	f.ReadP50Ms, f.ReadP99Ms = millis(percentile(t.read, 50)), millis(percentile(t.read, 99))
+	f.SaveP50Ms, f.SaveP99Ms = millis(percentile(t.save, 50)), millis(percentile(t.save, 99))
+	f.Checked = len(t.visible) + f.NotVisible
+	f.VisibleP50Ms, f.VisibleP99Ms = millis(percentile(t.visible, 50)), millis(percentile(t.visible, 99))
+	f.VisibleMaxMs = millis(percentile(t.visible, 100))
+}
+
+// editRun is what the writer did during one measured run.
+type editRun struct {
+	editFigures
 	// The server's resident memory at the end of the run and the most sampled during it
 	// (every 500 ms); 0 when not measured.
 	RSS    int64 `json:"rss_bytes,omitempty"`
 	MaxRSS int64 `json:"max_rss_bytes,omitempty"`
 
-	read, save, visible []time.Duration
+	times editTimes
 }
 
 func (l editLap) run(elapsed time.Duration, asked float64, rss int64) *editRun {
-	slices.Sort(l.read)
-	slices.Sort(l.save)
-	slices.Sort(l.visible)
 	r := &editRun{
-		Asked: asked, Started: l.started, Made: l.titles + l.prices, Titles: l.titles, Prices: l.prices,
-		Errors: l.errors, Missed: l.missed,
-		ReadP50Ms: millis(percentile(l.read, 50)), ReadP99Ms: millis(percentile(l.read, 99)),
-		SaveP50Ms: millis(percentile(l.save, 50)), SaveP99Ms: millis(percentile(l.save, 99)),
-		Checked:      len(l.visible) + l.notVisible,
-		VisibleP50Ms: millis(percentile(l.visible, 50)), VisibleP99Ms: millis(percentile(l.visible, 99)),
-		VisibleMaxMs: millis(percentile(l.visible, 100)), NotVisible: l.notVisible,
+		editFigures: editFigures{
+			Asked: asked, Started: l.started, Made: l.titles + l.prices, Titles: l.titles, Prices: l.prices,
+			Errors: l.errors, Missed: l.missed, NotVisible: l.notVisible,
+		},
 		RSS: rss, MaxRSS: max(l.maxRSS, rss),
-		read: l.read, save: l.save, visible: l.visible,
+		times: editTimes{read: l.read, save: l.save, visible: l.visible},
 	}
+	r.setLatencies(&r.times)
 	if len(l.kinds) > 0 {
 		r.ErrorKinds = l.kinds
 	}
@@ -783,28 +821,9 @@ func (r *editRun) merge(tail *editRun) {
 	if r == nil || tail == nil {
 		return
 	}
-	r.Made += tail.Made
-	r.Titles += tail.Titles
-	r.Prices += tail.Prices
-	r.Errors += tail.Errors
-	for k, v := range tail.ErrorKinds {
-		if r.ErrorKinds == nil {
-			r.ErrorKinds = map[string]int{}
-		}
-		addKind(r.ErrorKinds, k, v)
-	}
-	r.NotVisible += tail.NotVisible
-	r.read = append(r.read, tail.read...)
-	r.save = append(r.save, tail.save...)
-	r.visible = append(r.visible, tail.visible...)
-	slices.Sort(r.read)
-	slices.Sort(r.save)
-	slices.Sort(r.visible)
-	r.Checked = len(r.visible) + r.NotVisible
-	r.ReadP50Ms, r.ReadP99Ms = millis(percentile(r.read, 50)), millis(percentile(r.read, 99))
-	r.SaveP50Ms, r.SaveP99Ms = millis(percentile(r.save, 50)), millis(percentile(r.save, 99))
-	r.VisibleP50Ms, r.VisibleP99Ms = millis(percentile(r.visible, 50)), millis(percentile(r.visible, 99))
-	r.VisibleMaxMs = millis(percentile(r.visible, 100))
+	r.addEnded(&tail.editFigures)
+	r.times.add(tail.times)
+	r.setLatencies(&r.times)
 	r.MaxRSS = max(r.MaxRSS, tail.MaxRSS)
 }
 
@@ -814,7 +833,7 @@ func editProgress(r *editRun) string {
 		return ""
 	}
 	s := fmt.Sprintf("; %d edits started (%.1f/s), %d edit errors", r.Started, r.PerSec, r.Errors)
-	if len(r.visible) > 0 {
+	if len(r.times.visible) > 0 {
 		s += fmt.Sprintf(", titles visible after p50 %s", ms(r.VisibleP50Ms))
 	}
 	if r.NotVisible > 0 {
@@ -832,27 +851,10 @@ func editProgress(r *editRun) string {
 type editSummary struct {
 	// Base is the plain scenario measuring the same pages without edits, and its figure
 	// in the same invocation (0 and nil when it was not measured).
-	Base          string         `json:"base"`
-	BaseReqPerSec float64        `json:"base_req_per_sec,omitempty"`
-	PctOfBase     *float64       `json:"pct_of_base,omitempty"`
-	Asked         float64        `json:"asked_per_sec"`
-	PerSec        float64        `json:"per_sec"`
-	Started       int            `json:"started"`
-	Made          int            `json:"made"`
-	Titles        int            `json:"titles"`
-	Prices        int            `json:"prices"`
-	Errors        int            `json:"errors"`
-	ErrorKinds    map[string]int `json:"error_kinds,omitempty"`
-	Missed        int            `json:"missed"`
-	ReadP50Ms     float64        `json:"editor_p50_ms"`
-	ReadP99Ms     float64        `json:"editor_p99_ms"`
-	SaveP50Ms     float64        `json:"save_p50_ms"`
-	SaveP99Ms     float64        `json:"save_p99_ms"`
-	Checked       int            `json:"titles_checked"`
-	VisibleP50Ms  float64        `json:"visible_p50_ms"`
-	VisibleP99Ms  float64        `json:"visible_p99_ms"`
-	VisibleMaxMs  float64        `json:"visible_max_ms"`
-	NotVisible    int            `json:"not_visible"`
+	Base          string   `json:"base"`
+	BaseReqPerSec float64  `json:"base_req_per_sec,omitempty"`
+	PctOfBase     *float64 `json:"pct_of_base,omitempty"`
+	editFigures
 	// VisibleTimeout is how long a title could take before it counted as not shown.
 	VisibleTimeout string `json:"visible_timeout"`
 	// The server's resident memory after the warm-up, after the middle run, after the
@@ -871,7 +873,7 @@ type editSummary struct {
 func summarizeEdits(base string, warm *editRun, runs []runResult, soak bool) *editSummary {
 	s := &editSummary{Base: base, Soak: soak}
 	var rates []float64
-	var read, save, visible []time.Duration
+	var times editTimes
 	for _, r := range runs {
 		e := r.Edits
 		if e == nil {
@@ -880,32 +882,13 @@ func summarizeEdits(base string, warm *editRun, runs []runResult, soak bool) *ed
 		s.Asked = e.Asked
 		rates = append(rates, e.PerSec)
 		s.Started += e.Started
-		s.Made += e.Made
-		s.Titles += e.Titles
-		s.Prices += e.Prices
-		s.Errors += e.Errors
 		s.Missed += e.Missed
-		s.NotVisible += e.NotVisible
-		for k, v := range e.ErrorKinds {
-			if s.ErrorKinds == nil {
-				s.ErrorKinds = map[string]int{}
-			}
-			addKind(s.ErrorKinds, k, v)
-		}
-		read = append(read, e.read...)
-		save = append(save, e.save...)
-		visible = append(visible, e.visible...)
+		s.addEnded(&e.editFigures)
+		times.add(e.times)
 		s.RSSMax = max(s.RSSMax, e.MaxRSS)
 	}
 	s.PerSec = median(rates)
-	slices.Sort(read)
-	slices.Sort(save)
-	slices.Sort(visible)
-	s.ReadP50Ms, s.ReadP99Ms = millis(percentile(read, 50)), millis(percentile(read, 99))
-	s.SaveP50Ms, s.SaveP99Ms = millis(percentile(save, 50)), millis(percentile(save, 99))
-	s.Checked = len(visible) + s.NotVisible
-	s.VisibleP50Ms, s.VisibleP99Ms = millis(percentile(visible, 50)), millis(percentile(visible, 99))
-	s.VisibleMaxMs = millis(percentile(visible, 100))
+	s.setLatencies(&times)
 	if warm != nil {
 		s.RSSStart = warm.RSS
 	}

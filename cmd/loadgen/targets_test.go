@@ -91,7 +91,7 @@ func TestEvaluateEdits(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		t.Parallel()
 		got := evaluate(ts, []scenarioResult{{Name: "edit", Edits: &editSummary{
-			Base: "product", PctOfBase: pct(85), Asked: 10, PerSec: 9.5, Checked: 50, VisibleP99Ms: 420,
+			Base: "product", PctOfBase: pct(85), editFigures: editFigures{Asked: 10, PerSec: 9.5, Checked: 50, VisibleP99Ms: 420},
 			RSSMax: 300 << 20, Soak: true, GrowthPct: pct(2.5),
 		}}}, &startup{FirstProduct: 1500 * time.Millisecond})
 		require.Equal(t, []string{"PASS 85.0%", "PASS 95.0%", "PASS 0 edit errors", "PASS 420ms", "PASS 300.0 MiB",
@@ -101,8 +101,9 @@ func TestEvaluateEdits(t *testing.T) {
 	t.Run("ErrFailures", func(t *testing.T) {
 		t.Parallel()
 		got := evaluate(ts, []scenarioResult{{Name: "edit", Edits: &editSummary{
-			Base: "product", PctOfBase: pct(79.9), Asked: 10, PerSec: 8, Errors: 3, Checked: 50, NotVisible: 2,
-			VisibleTimeout: "30s", VisibleP99Ms: 10, RSSMax: 700 << 20, Soak: true, GrowthPct: pct(10.1),
+			Base: "product", PctOfBase: pct(79.9),
+			editFigures:    editFigures{Asked: 10, PerSec: 8, Errors: 3, Checked: 50, NotVisible: 2, VisibleP99Ms: 10},
+			VisibleTimeout: "30s", RSSMax: 700 << 20, Soak: true, GrowthPct: pct(10.1),
 		}}}, &startup{FirstProduct: 17 * time.Second})
 		require.Equal(t, []string{"FAIL 79.9%", "FAIL 80.0%", "FAIL 3 edit errors", "FAIL 2 titles not shown within 30s",
 			"FAIL 700.0 MiB", "FAIL +10.1%", "FAIL 17.0s"}, statuses(got))
@@ -110,7 +111,7 @@ func TestEvaluateEdits(t *testing.T) {
 
 	t.Run("SkipUnmeasured", func(t *testing.T) {
 		t.Parallel()
-		got := evaluate(ts, []scenarioResult{{Name: "edit", Edits: &editSummary{Base: "product", Asked: 10, PerSec: 10, Checked: 1}}}, nil)
+		got := evaluate(ts, []scenarioResult{{Name: "edit", Edits: &editSummary{Base: "product", editFigures: editFigures{Asked: 10, PerSec: 10, Checked: 1}}}}, nil)
 		require.Equal(t, []string{"SKIP product not measured", "PASS 100.0%", "PASS 0 edit errors", "PASS 0ms",
 			"SKIP server memory not measured (no -pid)", "SKIP no soak (-edits)", "SKIP not measured"}, statuses(got))
 		got = evaluate(ts[:1], []scenarioResult{{Name: "edit"}}, nil)

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/monoshop/monoshop/internal/catalog/internal/dbsqlc"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
@@ -414,7 +416,8 @@ func (s *Service) writeCategoriesAndAttributes(ctx context.Context, tx pgx.Tx, i
 	}
 	for i, c := range in.Categories {
 		if err := s.q.ProductCategoryInsert(ctx, tx, dbsqlc.ProductCategoryInsertParams{ProductID: int64(id), CategoryID: int64(c), Position: int32(i)}); err != nil {
-			if apperr.Is(interpretError(err, "category"), apperr.Internal) && strings.Contains(err.Error(), "23503") {
+			// A foreign key violation: the category was deleted while the form was open.
+			if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "23503" {
 				return apperr.InvalidFields("Please correct the highlighted fields.", map[string]string{"categories": "One of the chosen categories no longer exists."})
 			}
 			return interpretError(err, "category")

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/audit"
 )
 
@@ -38,4 +39,19 @@ func TestConcurrentSaves(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 8, total)
 	require.Nil(t, rows[0].MinPrice, "a product without variants lists without a price")
+}
+
+// TestSaveWithDeletedCategory: a category deleted while staff had the product form open
+// gets a message on the categories field, not a server error, and nothing is saved.
+func TestSaveWithDeletedCategory(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	_, err := tb.svc.CreateProduct(tb.ctx, audit.Actor{Email: "staff@example.com"}, catalog.ProductInput{
+		Title: "Orphan Parka", Brand: "Northwind", Status: catalog.StatusDraft, Categories: []catalog.CategoryID{999_999},
+	})
+	require.Error(t, err)
+	require.Equal(t, map[string]string{"categories": "One of the chosen categories no longer exists."}, apperr.FieldsOf(err))
+	_, total, err := tb.svc.AdminListProducts(tb.ctx, catalog.AdminProductFilter{Search: "Orphan Parka"})
+	require.NoError(t, err)
+	require.Zero(t, total, "nothing of the product was saved")
 }

@@ -446,7 +446,7 @@ func (s *Service) finishWrite(ctx context.Context, tx pgx.Tx, ids ...ProductID) 
 	if err := refreshSearchTerms(ctx, tx, ids); err != nil {
 		return err
 	}
-	return notifyProducts(ctx, tx, ids...)
+	return s.cache.notifyProducts(ctx, tx, ids...)
 }
 
 func (s *Service) record(ctx context.Context, tx pgx.Tx, actor audit.Actor, action string, id ProductID, changes map[string]audit.Change) error {

@@ -158,7 +158,7 @@ func (s *Service) SaveCategory(ctx context.Context, actor audit.Actor, id Catego
 				return err
 			}
 		}
-		return finishCategoryWrite(ctx, tx, affected)
+		return s.finishCategoryWrite(ctx, tx, affected)
 	})
 	if err != nil {
 		return 0, err
@@ -213,7 +213,7 @@ func (s *Service) DeleteCategory(ctx context.Context, actor audit.Actor, id Cate
 				return err
 			}
 		}
-		return finishCategoryWrite(ctx, tx, affected)
+		return s.finishCategoryWrite(ctx, tx, affected)
 	})
 	if err != nil {
 		return err
@@ -225,9 +225,9 @@ func (s *Service) DeleteCategory(ctx context.Context, actor audit.Actor, id Cate
 // finishCategoryWrite refreshes the vocabulary (category names are words shoppers search
 // for) and the search documents of the affected products, and tells every replica that
 // the tree changed.
-func finishCategoryWrite(ctx context.Context, tx pgx.Tx, affected []ProductID) error {
+func (s *Service) finishCategoryWrite(ctx context.Context, tx pgx.Tx, affected []ProductID) error {
 	if err := refreshCategorySearch(ctx, tx, affected); err != nil {
 		return err
 	}
-	return notifyCategories(ctx, tx)
+	return s.cache.notifyCategories(ctx, tx)
 }

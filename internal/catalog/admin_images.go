@@ -93,7 +93,7 @@ func (s *Service) imageWrite(ctx context.Context, actor audit.Actor, id ProductI
 		if err := s.record(ctx, tx, actor, action, id, map[string]audit.Change{"images": {After: fmt.Sprint(action)}}); err != nil {
 			return err
 		}
-		return notifyProducts(ctx, tx, id)
+		return s.cache.notifyProducts(ctx, tx, id)
 	})
 	if err != nil {
 		return 0, err

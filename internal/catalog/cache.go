@@ -2,10 +2,12 @@ package catalog
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,10 +42,13 @@ type cache struct {
 	pendingMu sync.Mutex
 	pending   change
 	wake      chan struct{}
+
+	// origin tags the notifications of this cache's own writes (change.go).
+	origin string
 }
 
 func newCache(pool *pgxpool.Pool, q *dbsqlc.Queries, log *slog.Logger) *cache {
-	return &cache{pool: pool, q: q, log: log, wake: make(chan struct{}, 1)}
+	return &cache{pool: pool, q: q, log: log, wake: make(chan struct{}, 1), origin: rand.Text()}
 }
 
 // get returns the current snapshot, reading the whole catalog first when none is loaded
@@ -268,8 +273,15 @@ func (c *cache) apply(ctx context.Context, ch change) error {
 // invalidate asks for a full read; the next read does it.
 func (c *cache) invalidate() { c.invalidations.Add(1) }
 
-// notice queues a change for the applier (see follow).
+// notice queues a change for the applier (see follow), unless it is the echo of one
+// this cache applied when it made it.
 func (c *cache) notice(payload string) {
+	if origin, rest, ok := strings.Cut(payload, originSep); ok {
+		if origin == c.origin {
+			return
+		}
+		payload = rest
+	}
 	c.pendingMu.Lock()
 	c.pending.add(payload)
 	c.pendingMu.Unlock()
@@ -365,9 +377,10 @@ func (c *cache) listenOnce(ctx context.Context) error {
 // notifyProducts is called inside every catalog write transaction that changes products:
 // Postgres delivers the notification only if the transaction commits, to every listening
 // replica. The payload names the products, so a replica updates only those; a payload is
-// at most notifyPayloadLimit bytes, and more products take several notifications.
-func notifyProducts(ctx context.Context, tx pgx.Tx, ids ...ProductID) error {
-	for _, payload := range encodeChange(ids) {
+// at most notifyPayloadLimit bytes, and more products take several notifications. The
+// writer applies the change itself once it commits (Service.changed).
+func (c *cache) notifyProducts(ctx context.Context, tx pgx.Tx, ids ...ProductID) error {
+	for _, payload := range encodeChange(c.origin+originSep, ids) {
 		if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", changeChannel, payload); err != nil {
 			return fmt.Errorf("catalog: notify change: %w", err)
 		}
@@ -376,9 +389,9 @@ func notifyProducts(ctx context.Context, tx pgx.Tx, ids ...ProductID) error {
 }
 
 // notifyCategories announces a change to the category tree, which every listing and
-// breadcrumb depends on.
-func notifyCategories(ctx context.Context, tx pgx.Tx) error {
-	if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", changeChannel, categoriesChanged); err != nil {
+// breadcrumb depends on. The writer applies it itself (Service.categoriesChanged).
+func (c *cache) notifyCategories(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", changeChannel, c.origin+originSep+categoriesChanged); err != nil {
 		return fmt.Errorf("catalog: notify change: %w", err)
 	}
 	return nil

@@ -7,23 +7,32 @@ import (
 
 // A change notification's payload is categoriesChanged, everythingChanged or a
 // comma-separated list of product IDs. Postgres refuses payloads of 8,000 bytes or more.
+//
+// A payload about products or categories starts with the writing cache's origin and
+// originSep. The writing process applies its own change as soon as it commits (so staff
+// see their edit at once); its listener then skips the echo instead of reading the same
+// products again, or for the category tree the whole catalog again.
 const (
 	categoriesChanged  = "categories"
 	everythingChanged  = "*"
+	originSep          = "|"
 	notifyPayloadLimit = 7900
 )
 
-// encodeChange splits ids into payloads that each fit a notification.
-func encodeChange(ids []ProductID) []string {
+// encodeChange splits ids into payloads, each starting with prefix, that each fit a
+// notification.
+func encodeChange(prefix string, ids []ProductID) []string {
 	var out []string
 	var b strings.Builder
 	for _, id := range ids {
 		s := strconv.FormatInt(int64(id), 10)
-		if b.Len() > 0 && b.Len()+1+len(s) > notifyPayloadLimit {
+		if b.Len() > len(prefix) && b.Len()+1+len(s) > notifyPayloadLimit {
 			out = append(out, b.String())
 			b.Reset()
 		}
-		if b.Len() > 0 {
+		if b.Len() == 0 {
+			b.WriteString(prefix)
+		} else {
 			b.WriteByte(',')
 		}
 		b.WriteString(s)

@@ -170,7 +170,7 @@ func (s *Service) AddProductImage(ctx context.Context, product ProductID, r io.R
 		if img, err = s.addImageTx(ctx, tx, product, prep, alt); err != nil {
 			return err
 		}
-		return notifyProducts(ctx, tx, product)
+		return s.cache.notifyProducts(ctx, tx, product)
 	})
 	if err != nil {
 		return Image{}, err

@@ -118,7 +118,7 @@ func (s *Service) renderImageFiles(ctx context.Context, hash string) error {
 		if err != nil {
 			return fmt.Errorf("catalog: mark image rendered: %w", err)
 		}
-		return notifyProducts(ctx, tx, products...)
+		return s.cache.notifyProducts(ctx, tx, products...)
 	})
 	if err != nil {
 		return err

@@ -90,16 +90,10 @@ type FacetValue struct {
 // list runs a listing over the snapshot. It is pure computation over memory: no query.
 func (s *snapshot) list(q ListingQuery) Listing {
 	base := s.listingBase(q)
-	// A plain category listing reads its members' facet values side by side.
+	// A plain category listing filters and counts with its members' facet bitsets.
 	var side *memberRefs
 	if q.Category != 0 && q.Ranked == nil && q.inStock == nil {
 		side = s.memberRefs[q.Category]
-	}
-	refsOf := func(i int, pi int32) []facetRef {
-		if side != nil {
-			return side.refs[side.offs[i]:side.offs[i+1]]
-		}
-		return s.entry(pi).refs
 	}
 	if q.inStock != nil {
 		// A copy: base may be the category's member list, shared by every request.
@@ -132,41 +126,11 @@ func (s *snapshot) list(q ListingQuery) Listing {
 	for i, f := range facets {
 		counts[i] = make([]int, len(f.values))
 	}
-	matched := make([]int32, 0, len(base))
-	hit := make([]bool, len(facets))
-	for i, pi := range base {
-		refs := refsOf(i, pi)
-		failed, failedFacet := 0, int32(-1)
-		if len(active) > 0 {
-			for _, f := range active {
-				hit[f] = false
-			}
-			for _, r := range refs {
-				if sel := selected[r.f]; sel != nil && sel[r.v] {
-					hit[r.f] = true
-				}
-			}
-			for _, f := range active {
-				if !hit[f] {
-					failed++
-					failedFacet = f
-				}
-			}
-		}
-		switch failed {
-		case 0:
-			matched = append(matched, pi)
-			for _, r := range refs {
-				counts[r.f][r.v]++
-			}
-		case 1:
-			// It fails only this facet, so it counts for this facet's alternatives.
-			for _, r := range refs {
-				if r.f == failedFacet {
-					counts[r.f][r.v]++
-				}
-			}
-		}
+	var matched []int32
+	if side != nil {
+		matched = side.bitsets().filter(base, active, selected, counts)
+	} else {
+		matched = countRefs(base, func(pi int32) []facetRef { return s.entry(pi).refs }, active, selected, counts)
 	}
 
 	s.sortListing(matched, q.Sort, q.Ranked != nil)
@@ -205,6 +169,49 @@ func (s *snapshot) list(q ListingQuery) Listing {
 		out.Facets = append(out.Facets, Facet{Key: f.Key, Label: f.Label, Values: values})
 	}
 	return out
+}
+
+// countRefs keeps the products of base that have a selected value of every active facet,
+// and counts facet values into counts: a facet's values count the products that pass
+// every other facet's selection (so a shopper sees what each alternative would add).
+func countRefs(base []int32, refsOf func(int32) []facetRef, active []int32, selected [][]bool, counts [][]int) []int32 {
+	matched := make([]int32, 0, len(base))
+	hit := make([]bool, len(selected))
+	for _, pi := range base {
+		refs := refsOf(pi)
+		failed, failedFacet := 0, int32(-1)
+		if len(active) > 0 {
+			for _, f := range active {
+				hit[f] = false
+			}
+			for _, r := range refs {
+				if sel := selected[r.f]; sel != nil && sel[r.v] {
+					hit[r.f] = true
+				}
+			}
+			for _, f := range active {
+				if !hit[f] {
+					failed++
+					failedFacet = f
+				}
+			}
+		}
+		switch failed {
+		case 0:
+			matched = append(matched, pi)
+			for _, r := range refs {
+				counts[r.f][r.v]++
+			}
+		case 1:
+			// It fails only this facet, so it counts for this facet's alternatives.
+			for _, r := range refs {
+				if r.f == failedFacet {
+					counts[r.f][r.v]++
+				}
+			}
+		}
+	}
+	return matched
 }
 
 // listingBase is the products a listing chooses from before any filter: the search

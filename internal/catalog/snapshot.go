@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -501,6 +502,9 @@ func (s *snapshot) recollect(old map[CategoryID][]int32, oldRefs map[CategoryID]
 type memberRefs struct {
 	offs []uint32
 	refs []facetRef
+	// index is their bitsets by facet value, made when a listing first needs them
+	// (memberbits.go).
+	index atomic.Pointer[memberBits]
 }
 
 // gatherRefs lays out the facet values of pis. Runs of products that did not change and

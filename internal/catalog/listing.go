@@ -60,6 +60,12 @@ type ListingQuery struct {
 	// inStock, when set, keeps only the products it reports true for: the "in stock
 	// only" filter, decided per request from inventory (stockfacet.go).
 	inStock func(pi int32) bool
+	// inStockCopy is inStock as the stock copy of version stockVersion says, before the
+	// variants read live (on liveSlots' products) have their say: a category listing
+	// remembers its answer per member list and version (memberbits.go).
+	inStockCopy  func(pi int32) bool
+	stockVersion uint64
+	liveSlots    map[int32]bool
 }
 
 // Listing is one page of products with the facets to narrow them further.
@@ -92,10 +98,13 @@ func (s *snapshot) list(q ListingQuery) Listing {
 	base := s.listingBase(q)
 	// A plain category listing filters and counts with its members' facet bitsets.
 	var side *memberRefs
-	if q.Category != 0 && q.Ranked == nil && q.inStock == nil {
+	if q.Category != 0 && q.Ranked == nil && (q.inStock == nil || q.stockVersion != 0) {
 		side = s.memberRefs[q.Category]
 	}
-	if q.inStock != nil {
+	var allowed []uint64 // the members in stock, with the filter on
+	if side != nil && q.inStock != nil {
+		allowed = side.inStockBits(base, q)
+	} else if q.inStock != nil {
 		// A copy: base may be the category's member list, shared by every request.
 		base = slices.DeleteFunc(slices.Clone(base), func(pi int32) bool { return !q.inStock(pi) })
 	}
@@ -128,7 +137,7 @@ func (s *snapshot) list(q ListingQuery) Listing {
 	}
 	var matched []int32
 	if side != nil {
-		matched = side.bitsets().filter(base, active, selected, counts)
+		matched = side.bitsets().filter(base, allowed, active, selected, counts)
 	} else {
 		matched = countRefs(base, func(pi int32) []facetRef { return s.entry(pi).refs }, active, selected, counts)
 	}

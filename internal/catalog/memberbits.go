@@ -1,6 +1,9 @@
 package catalog
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+)
 
 // A category listing filters its members by the selected facet values and counts every
 // value for the filter column. Read product by product that is every member's facet
@@ -29,6 +32,43 @@ func (m *memberRefs) bitsets() *memberBits {
 	return b
 }
 
+// stockBits is which members of a list are in stock in one version of the stock copy.
+type stockBits struct {
+	version uint64
+	bits    []uint64
+}
+
+// inStockBits returns the members (the list m was made of) that q's "In stock only"
+// keeps. The stock copy's answer is remembered per member list and version, so under
+// many listings it is worked out once per stock change; the few products with a variant
+// read live are then set from q.inStock.
+func (m *memberRefs) inStockBits(members []int32, q ListingQuery) []uint64 {
+	sb := m.stock.Load()
+	if sb == nil || sb.version != q.stockVersion {
+		sb = &stockBits{version: q.stockVersion, bits: make([]uint64, (len(members)+63)/64)}
+		for i, pi := range members {
+			if q.inStockCopy(pi) {
+				sb.bits[i/64] |= 1 << (i % 64)
+			}
+		}
+		m.stock.Store(sb)
+	}
+	if len(q.liveSlots) == 0 {
+		return sb.bits
+	}
+	out := slices.Clone(sb.bits)
+	for pi := range q.liveSlots {
+		if i := slices.Index(members, pi); i >= 0 {
+			if q.inStock(pi) {
+				out[i/64] |= 1 << (i % 64)
+			} else {
+				out[i/64] &^= 1 << (i % 64)
+			}
+		}
+	}
+	return out
+}
+
 func newMemberBits(m *memberRefs) *memberBits {
 	n := len(m.offs) - 1
 	words := (n + 63) / 64
@@ -55,14 +95,19 @@ func newMemberBits(m *memberRefs) *memberBits {
 // filter returns the members (members being the list m was made of) that have a
 // selected value of every active facet, and adds to counts, for each facet value, the
 // members that have it and pass every other facet's selection: the same as countRefs.
-func (b *memberBits) filter(members []int32, active []int32, selected [][]bool, counts [][]int) []int32 {
+// allowed, when not nil, leaves out the members it has no bit for before anything is
+// counted (as "In stock only" does).
+func (b *memberBits) filter(members []int32, allowed []uint64, active []int32, selected [][]bool, counts [][]int) []int32 {
 	words := (b.n + 63) / 64
-	all := make([]uint64, words)
-	for i := range all {
-		all[i] = ^uint64(0)
-	}
-	if r := b.n % 64; r != 0 {
-		all[words-1] = 1<<r - 1
+	all := allowed
+	if all == nil {
+		all = make([]uint64, words)
+		for i := range all {
+			all[i] = ^uint64(0)
+		}
+		if r := b.n % 64; r != 0 {
+			all[words-1] = 1<<r - 1
+		}
 	}
 	// passing[k]: the members with a selected value of active facet k.
 	passing := make([][]uint64, len(active))

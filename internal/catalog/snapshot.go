@@ -505,6 +505,8 @@ type memberRefs struct {
 	// index is their bitsets by facet value, made when a listing first needs them
 	// (memberbits.go).
 	index atomic.Pointer[memberBits]
+	// stock is which of them are in stock in the latest stock copy a listing asked about.
+	stock atomic.Pointer[stockBits]
 }
 
 // gatherRefs lays out the facet values of pis. Runs of products that did not change and

@@ -125,6 +125,13 @@ func (s *Service) listWithStock(ctx context.Context, snap *snapshot, q ListingQu
 			}
 		}
 		memo := s.inStockMemoFor(snap, view.Version)
+		q.stockVersion, q.liveSlots = view.Version, live
+		q.inStockCopy = func(pi int32) bool {
+			if memo == nil {
+				return fromCopy(pi)
+			}
+			return memo.inStock(pi, snap.entry(pi), fromCopy)
+		}
 		q.inStock = func(pi int32) bool {
 			if live != nil && live[pi] {
 				return anyVariant(pi, func(id VariantID) bool {
@@ -134,10 +141,7 @@ func (s *Service) listWithStock(ctx context.Context, snap *snapshot, q ListingQu
 					return view.InStock(id)
 				})
 			}
-			if memo == nil {
-				return fromCopy(pi)
-			}
-			return memo.inStock(pi, snap.entry(pi), fromCopy)
+			return q.inStockCopy(pi)
 		}
 	}
 	l := snap.list(q)

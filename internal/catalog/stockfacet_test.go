@@ -121,6 +121,9 @@ func TestInStockFacet(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, 22, l.Total)
 		require.NotContains(t, slugs(l), products[1].Slug, "no snapshot or cache hides a change of stock")
+		l, err = tb.svc.ListProducts(tb.ctx, catalog.ListingQuery{Category: products[1].CategoryIDs[0], Filters: inStockOnly, PerPage: catalog.MaxPerPage})
+		require.NoError(t, err)
+		require.NotContains(t, slugs(l), products[1].Slug, "nor in its category")
 	})
 
 	t.Run("OKLiveStockOverridesTheCopy", func(t *testing.T) {
@@ -138,6 +141,9 @@ func TestInStockFacet(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, 24, l.Total)
 		require.Contains(t, slugs(l), products[0].Slug, "a variant read live wins over the remembered answer")
+		l, err = tb.svc.ListProducts(tb.ctx, catalog.ListingQuery{Category: products[0].CategoryIDs[0], Filters: inStockOnly, PerPage: catalog.MaxPerPage})
+		require.NoError(t, err)
+		require.Contains(t, slugs(l), products[0].Slug, "in its category too")
 	})
 
 	t.Run("OKInACategory", func(t *testing.T) {

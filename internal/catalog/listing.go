@@ -142,8 +142,6 @@ func (s *snapshot) list(q ListingQuery) Listing {
 		matched = countRefs(base, func(pi int32) []facetRef { return s.entry(pi).refs }, active, selected, counts)
 	}
 
-	s.sortListing(matched, q.Sort, q.Ranked != nil)
-
 	per := q.PerPage
 	if per <= 0 || per > MaxPerPage {
 		per = 24
@@ -152,6 +150,7 @@ func (s *snapshot) list(q ListingQuery) Listing {
 	page := min(max(q.Page, 1), pages)
 	from := min((page-1)*per, len(matched))
 	to := min(from+per, len(matched))
+	s.sortListing(matched, q.Sort, q.Ranked != nil, to)
 
 	out := Listing{Total: len(matched), Page: page, Pages: pages}
 	out.Products = make([]ProductSummary, 0, to-from)
@@ -257,16 +256,18 @@ func facetLabel(key string, vi int, value string) string {
 	return value
 }
 
-func (s *snapshot) sortListing(pis []int32, sort Sort, ranked bool) {
+// sortListing puts the first `first` products of pis in the listing's order (the rest
+// follow in no particular order: a page needs only its own and those before it).
+func (s *snapshot) sortListing(pis []int32, sort Sort, ranked bool, first int) {
 	switch sort {
 	case SortNewest:
-		sortByKey(pis, func(pi int32) int64 { return -s.entry(pi).published }, cmp.Compare[int64])
+		sortByKey(pis, func(pi int32) int64 { return -s.entry(pi).published }, cmp.Compare[int64], first)
 	case SortPriceAsc:
-		sortByKey(pis, func(pi int32) int64 { return s.entry(pi).minPrice }, cmp.Compare[int64])
+		sortByKey(pis, func(pi int32) int64 { return s.entry(pi).minPrice }, cmp.Compare[int64], first)
 	case SortPriceDesc:
-		sortByKey(pis, func(pi int32) int64 { return -s.entry(pi).minPrice }, cmp.Compare[int64])
+		sortByKey(pis, func(pi int32) int64 { return -s.entry(pi).minPrice }, cmp.Compare[int64], first)
 	case SortName:
-		sortByKey(pis, func(pi int32) string { return s.entry(pi).nameKey }, strings.Compare)
+		sortByKey(pis, func(pi int32) string { return s.entry(pi).nameKey }, strings.Compare, first)
 	default:
 		// Relevance: search rank as given, or the category's order with featured first.
 		if !ranked {
@@ -275,23 +276,66 @@ func (s *snapshot) sortListing(pis []int32, sort Sort, ranked bool) {
 					return 0
 				}
 				return 1
-			}, cmp.Compare[int])
+			}, cmp.Compare[int], first)
 		}
 	}
 }
 
-// sortByKey sorts stably by a key read once per product rather than once per comparison.
-func sortByKey[K any](pis []int32, key func(int32) K, compare func(a, b K) int) {
+// sortByKey sorts stably by a key read once per product rather than once per comparison,
+// but only as far as the first `first` places: a listing shows one page, and fully
+// sorting a category of 33,000 products for its first 24 was most of a listing's time.
+// Those are chosen with a bounded heap, in one pass over the rest.
+func sortByKey[K any](pis []int32, key func(int32) K, compare func(a, b K) int, first int) {
 	type keyed struct {
 		k  K
+		at int32 // place in pis: ties keep it, so the order is stable
 		pi int32
 	}
+	before := func(a, b keyed) int { return cmp.Or(compare(a.k, b.k), cmp.Compare(a.at, b.at)) }
 	ks := make([]keyed, len(pis))
 	for i, pi := range pis {
-		ks[i] = keyed{key(pi), pi}
+		ks[i] = keyed{key(pi), int32(i), pi}
 	}
-	slices.SortStableFunc(ks, func(a, b keyed) int { return compare(a.k, b.k) })
-	for i := range ks {
-		pis[i] = ks[i].pi
+	if first <= 0 || first*4 >= len(ks) {
+		slices.SortFunc(ks, before)
+		for i := range ks {
+			pis[i] = ks[i].pi
+		}
+		return
+	}
+	// heap is a max-heap of the first places seen so far: its top is the one to drop.
+	heap := ks[:first:first]
+	down := func(i int) {
+		for {
+			l, largest := 2*i+1, i
+			if l < len(heap) && before(heap[l], heap[largest]) > 0 {
+				largest = l
+			}
+			if r := l + 1; r < len(heap) && before(heap[r], heap[largest]) > 0 {
+				largest = r
+			}
+			if largest == i {
+				return
+			}
+			heap[i], heap[largest] = heap[largest], heap[i]
+			i = largest
+		}
+	}
+	for i := len(heap)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	rest := pis[first:first]
+	for _, x := range ks[first:] {
+		if before(x, heap[0]) < 0 {
+			rest = append(rest, heap[0].pi)
+			heap[0] = x
+			down(0)
+		} else {
+			rest = append(rest, x.pi)
+		}
+	}
+	slices.SortFunc(heap, before)
+	for i := range heap {
+		pis[i] = heap[i].pi
 	}
 }

@@ -88,7 +88,7 @@ type stockSnapshot struct {
 	version uint64
 	at      time.Time // when the newest data in it was read
 	baseAt  time.Time // when base was read
-	base    map[int64]inventory.Sellable
+	base    *inventory.StockTable
 	moved   map[int64]inventory.Sellable
 	// marks are the last movement ids of the two latest reads, newest last, and markedAt
 	// when those reads started: the next read asks from the older one, so a transaction
@@ -101,8 +101,7 @@ func (d *stockSnapshot) stock(id int64) (inventory.Sellable, bool) {
 	if st, ok := d.moved[id]; ok {
 		return st, true
 	}
-	st, ok := d.base[id]
-	return st, ok
+	return d.base.Get(id)
 }
 
 func (c *stockCache) markChanged(variantID int64) { c.changed.Store(variantID, time.Now()) }

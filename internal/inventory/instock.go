@@ -36,26 +36,6 @@ type Sellable struct {
 // CanSell reports whether one unit could be reserved now (the rule ReserveTx applies).
 func (s Sellable) CanSell() bool { return s.Available > 0 || s.Backorder }
 
-// StockAll returns the stock of every tracked variant in one query over all levels, and
-// the last stock movement it includes (for StockMovedSince). Storefront pages read it from
-// a copy kept in memory instead of asking per page: a product page then needs no query.
-func (s *Service) StockAll(ctx context.Context) (map[int64]Sellable, int64, error) {
-	// Read the mark first: anything that moves meanwhile is at worst read again later.
-	last, err := s.q.MovementsLastID(ctx, s.pool)
-	if err != nil {
-		return nil, 0, interpretError(err, "stock")
-	}
-	rows, err := s.q.StockAll(ctx, s.pool)
-	if err != nil {
-		return nil, 0, interpretError(err, "stock")
-	}
-	out := make(map[int64]Sellable, len(rows))
-	for _, r := range rows {
-		out[r.VariantID] = Sellable{Available: int(r.Available), Backorder: r.AllowBackorder && r.ActiveLocations > 0}
-	}
-	return out, last, nil
-}
-
 // StockMovedSince returns the stock of every variant with a stock movement after the
 // movement afterID, or a backorder policy changed after since, or kept at a location
 // edited after since (switched on or off), and the last movement it includes. A copy made by StockAll stays current by asking this every second: a few

@@ -81,3 +81,42 @@ func TestUpdateLocation(t *testing.T) {
 		require.Equal(t, "Back store", loc.Name, "refused edits change nothing")
 	})
 }
+
+// TestStockAllAgreesWithAvailability: the storefront's copy of stock says what a live read
+// says, for held, empty, backordered and switched-off stock, and knows nothing of
+// variants inventory does not track.
+func TestStockAllAgreesWithAvailability(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	const held, empty, backorder, elsewhere, untracked = int64(201), int64(202), int64(203), int64(204), int64(205)
+	locs := b.stock(t, held, 4, 2)
+	b.stock(t, empty, 0)
+	b.stock(t, backorder, 1)
+	require.NoError(t, b.svcs[0].SetPolicy(b.ctx, backorder, true, 0))
+	require.NoError(t, b.svcs[0].Adjust(b.ctx, audit.Actor{}, elsewhere, locs[1], 0, 9, "initial count"))
+	require.NoError(t, db.InTx(b.ctx, b.pools[0], func(tx pgx.Tx) error {
+		return b.svcs[0].ReserveTx(b.ctx, tx, "order:1", []inventory.Line{{VariantID: held, Quantity: 5}})
+	}))
+	_, err := b.svcs[0].UpdateLocationAs(b.ctx, audit.Actor{ID: 7}, locs[1], inventory.LocationChange{Name: "Location 2", Priority: 99, Active: false})
+	require.NoError(t, err)
+
+	table, _, err := b.svcs[1].StockAll(b.ctx)
+	require.NoError(t, err)
+	live, err := b.svcs[1].Availability(b.ctx, []int64{held, empty, backorder, elsewhere, untracked})
+	require.NoError(t, err)
+	want := map[int64]inventory.Sellable{
+		held:      {Available: 0}, // 4 here, 2 at the switched-off location, 5 held
+		empty:     {Available: 0},
+		backorder: {Available: 1, Backorder: true},
+		elsewhere: {Available: 0}, // all of it at the switched-off location
+	}
+	for id, w := range want {
+		got, ok := table.Get(id)
+		require.True(t, ok, "variant %d tracked", id)
+		require.Equal(t, w, got, "variant %d", id)
+		require.Equal(t, live[id].CanSell(1), got.CanSell(), "variant %d sellable as a live read says", id)
+	}
+	_, ok := table.Get(untracked)
+	require.False(t, ok, "a variant inventory never heard of")
+	require.Equal(t, 4, table.Len())
+}

@@ -118,16 +118,6 @@ SELECT variant_id FROM inventory.items ORDER BY variant_id LIMIT sqlc.arg(max_ro
 -- name: ItemCount :one
 SELECT count(*) FROM inventory.items;
 
--- name: StockAll :many
--- What every variant has available now, for storefront caches of stock.
-SELECT i.variant_id, i.allow_backorder,
-       coalesce(sum(greatest(l.on_hand - l.reserved, 0)) FILTER (WHERE loc.active), 0)::int AS available,
-       count(loc.id) FILTER (WHERE loc.active)::int AS active_locations
-FROM inventory.items i
-LEFT JOIN inventory.levels l ON l.variant_id = i.variant_id
-LEFT JOIN inventory.locations loc ON loc.id = l.location_id
-GROUP BY i.variant_id, i.allow_backorder;
-
 -- Shipping and returns of orders (fulfil.go): a shipment commits part of a reservation,
 -- a return puts units back on hand. Same lock order as every other writer.
 

@@ -885,49 +885,6 @@ func (q *Queries) ReservedForRef(ctx context.Context, db DBTX, ref string) (int6
 	return count, err
 }
 
-const stockAll = `-- name: StockAll :many
-SELECT i.variant_id, i.allow_backorder,
-       coalesce(sum(greatest(l.on_hand - l.reserved, 0)) FILTER (WHERE loc.active), 0)::int AS available,
-       count(loc.id) FILTER (WHERE loc.active)::int AS active_locations
-FROM inventory.items i
-LEFT JOIN inventory.levels l ON l.variant_id = i.variant_id
-LEFT JOIN inventory.locations loc ON loc.id = l.location_id
-GROUP BY i.variant_id, i.allow_backorder
-`
-
-type StockAllRow struct {
-	VariantID       int64
-	AllowBackorder  bool
-	Available       int32
-	ActiveLocations int32
-}
-
-// What every variant has available now, for storefront caches of stock.
-func (q *Queries) StockAll(ctx context.Context, db DBTX) ([]StockAllRow, error) {
-	rows, err := db.Query(ctx, stockAll)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []StockAllRow{}
-	for rows.Next() {
-		var i StockAllRow
-		if err := rows.Scan(
-			&i.VariantID,
-			&i.AllowBackorder,
-			&i.Available,
-			&i.ActiveLocations,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const stockMovedSince = `-- name: StockMovedSince :many
 WITH moved AS (
     SELECT m.variant_id FROM inventory.movements m WHERE m.id > $1::bigint

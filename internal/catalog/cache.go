@@ -81,7 +81,7 @@ func (c *cache) reload(ctx context.Context) (*snapshot, error) {
 	}
 	s.invalidation = inv
 	c.current.Store(s)
-	c.log.InfoContext(ctx, "catalog read", "products", s.productCount(), "variants", s.variants.len(), "took", time.Since(start).Round(time.Millisecond))
+	c.log.InfoContext(ctx, "catalog read", "products", s.productCount(), "variants", s.variants.count, "took", time.Since(start).Round(time.Millisecond))
 	return s, nil
 }
 
@@ -108,11 +108,7 @@ func (c *cache) loadAll(ctx context.Context) (*snapshot, error) {
 	}
 	c.interner = in
 	var loaded []loadedProduct
-	variants := 0
 	for _, part := range parts {
-		for _, lp := range part {
-			variants += lp.vars.len()
-		}
 		loaded = append(loaded, part...)
 	}
 	terms, err := c.q.SnapshotSearchTerms(ctx, tx)
@@ -128,7 +124,7 @@ func (c *cache) loadAll(ctx context.Context) (*snapshot, error) {
 		c.log.DebugContext(ctx, "catalog read whole", "reading", read, "building", time.Since(start)-read)
 	}()
 	c.generation++
-	s := emptySnapshot(cats, len(ids), variants)
+	s := emptySnapshot(cats, len(ids))
 	s.categoriesChanged = c.generation
 	s.facetsChanged = c.generation
 	changed := make([]ProductID, len(ids))
@@ -232,7 +228,7 @@ func (c *cache) apply(ctx context.Context, ch change) error {
 		}
 		s.invalidation = inv
 		c.current.Store(s)
-		c.log.InfoContext(ctx, "catalog read", "products", s.productCount(), "variants", s.variants.len(), "took", time.Since(start).Round(time.Millisecond))
+		c.log.InfoContext(ctx, "catalog read", "products", s.productCount(), "variants", s.variants.count, "took", time.Since(start).Round(time.Millisecond))
 		return nil
 	}
 	start := time.Now()

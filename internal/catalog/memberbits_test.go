@@ -31,7 +31,7 @@ func TestMemberBits(t *testing.T) {
 			for i := range loaded {
 				changed[i] = loaded[i].id
 			}
-			s := emptySnapshot(cats, n, n*15).applyProducts(changed, loaded, nil, newSearchCache(), 1)
+			s := emptySnapshot(cats, n).applyProducts(changed, loaded, nil, newSearchCache(), 1)
 
 			facets := s.facets.defs
 			narrowed := 0 // selections that kept some members but not all

@@ -159,12 +159,12 @@ func (s *Service) FindVariant(ctx context.Context, id VariantID) (Variant, Produ
 	if err != nil {
 		return Variant{}, Product{}, err
 	}
-	ref, ok := snap.variants.get(id)
+	pi, index, ok := snap.variant(id)
 	if !ok {
 		return Variant{}, Product{}, apperr.New(apperr.NotFound, "That product option is no longer available.")
 	}
-	p := snap.entry(ref.product).product()
-	return p.Variants[ref.index], p, nil
+	p := snap.entry(pi).product()
+	return p.Variants[index], p, nil
 }
 
 // ListProducts runs a faceted listing over the storefront catalog.

@@ -40,7 +40,7 @@ type snapshot struct {
 	byID     *shardedMap[ProductID, int32]
 	bySlug   *shardedMap[string, int32]
 	retired  *shardedMap[string, ProductID] // a retired slug → the product it redirects to
-	variants *shardedMap[VariantID, variantRef]
+	variants *variantIndex
 
 	*categoryIndex
 	// direct lists, per category, the products filed in it directly, in its own order.
@@ -89,11 +89,6 @@ type productEntry struct {
 	// generation is the snapshot generation the entry was made in: with its slot it
 	// names this version of the product (the in-stock memo keys by it).
 	generation int64
-}
-
-type variantRef struct {
-	product int32
-	index   int32
 }
 
 func (s *snapshot) entry(pi int32) *productEntry { return s.entries.get(pi) }
@@ -180,14 +175,14 @@ func (ci *categoryIndex) ancestors(c CategoryID, fn func(CategoryID)) {
 	}
 }
 
-func emptySnapshot(cats *categoryIndex, products, variants int) *snapshot {
+func emptySnapshot(cats *categoryIndex, products int) *snapshot {
 	return &snapshot{
 		builtAt:       time.Now(),
 		entries:       &chunkedSlice[*productEntry]{},
 		byID:          newShardedMap[ProductID, int32](hashID[ProductID], products),
 		bySlug:        newShardedMap[string, int32](stringHash(), products),
 		retired:       newShardedMap[string, ProductID](stringHash(), products/8),
-		variants:      newShardedMap[VariantID, variantRef](hashID[VariantID], variants),
+		variants:      newVariantIndex(variantIndexSlack),
 		categoryIndex: cats,
 		direct:        map[CategoryID][]directRef{},
 		members:       map[CategoryID][]int32{},
@@ -253,7 +248,15 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 	next.generation = generation
 	entries := s.entries.edit()
 	byID, bySlug, retired := s.byID.edit(), s.bySlug.edit(), s.retired.edit()
-	variants := s.variants.edit()
+	nVariants := 0
+	for i := range loaded {
+		if e := loaded[i].entry; e != nil {
+			nVariants += e.vars.len()
+		} else {
+			nVariants += loaded[i].vars.len()
+		}
+	}
+	variants := s.variants.edit(nVariants)
 	facets := s.facets.edit()
 	next.free = slices.Clone(s.free)
 
@@ -295,9 +298,7 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 				retired.delete(r)
 			}
 		}
-		for _, r := range old.vars.recs {
-			variants.delete(r.id)
-		}
+		variants.forget(pi, old.vars.recs)
 		for _, c := range productClaims(old.p, &old.vars) {
 			facets.claim(c, -1)
 		}
@@ -351,9 +352,7 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 		for _, r := range e.retired {
 			retired.set(r, id)
 		}
-		for vi, r := range e.vars.recs {
-			variants.set(r.id, variantRef{product: pi, index: int32(vi)})
-		}
+		variants.place(pi, e.vars.recs)
 		claims := lp.claims
 		if claims == nil {
 			claims = productClaims(e.p, &e.vars)
@@ -392,7 +391,7 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 
 	next.entries = entries.done()
 	next.byID, next.bySlug, next.retired = byID.done(), bySlug.done(), retired.done()
-	next.variants = variants.done()
+	next.variants = variants.done(next.entries)
 	next.facets = facets.done()
 	next.direct = direct
 	if facets.layout {

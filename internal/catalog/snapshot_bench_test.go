@@ -23,10 +23,10 @@ func BenchmarkApplyEdit(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("products=%d/full", n), func(b *testing.B) {
 			for b.Loop() {
-				emptySnapshot(cats, n, n*15).applyProducts(changed, benchProducts(n, cats), nil, newSearchCache(), 1)
+				emptySnapshot(cats, n).applyProducts(changed, benchProducts(n, cats), nil, newSearchCache(), 1)
 			}
 		})
-		s := emptySnapshot(cats, n, n*15).applyProducts(changed, loaded, nil, newSearchCache(), 1)
+		s := emptySnapshot(cats, n).applyProducts(changed, loaded, nil, newSearchCache(), 1)
 		b.Run(fmt.Sprintf("products=%d/one-edit", n), func(b *testing.B) {
 			i := 0
 			for b.Loop() {

@@ -117,11 +117,11 @@ func (s *Service) listWithStock(ctx context.Context, snap *snapshot, q ListingQu
 		fromCopy := func(pi int32) bool { return anyVariant(pi, view.InStock) }
 		var live map[int32]bool // the products with a variant in view.Live
 		for id := range view.Live {
-			if ref, ok := snap.variants.get(id); ok {
+			if pi, _, ok := snap.variant(id); ok {
 				if live == nil {
 					live = map[int32]bool{}
 				}
-				live[ref.product] = true
+				live[pi] = true
 			}
 		}
 		memo := s.inStockMemoFor(snap, view.Version)

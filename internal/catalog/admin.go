@@ -113,6 +113,9 @@ type AdminProduct struct {
 // AdminVariant is a variant with its status and option values by name.
 type AdminVariant struct {
 	Variant
+	// Barcode (GTIN, EAN, UPC) is for staff and feeds; the storefront does not show it,
+	// so its read model does not keep it.
+	Barcode  string
 	Archived bool
 	// Values maps option name to value.
 	Values map[string]string
@@ -187,9 +190,9 @@ func (s *Service) adminProduct(ctx context.Context, q dbsqlc.DBTX, id ProductID)
 		return p, interpretError(err, "variants")
 	}
 	for _, v := range vars {
-		av := AdminVariant{Archived: v.Status == "archived", Values: map[string]string{}}
+		av := AdminVariant{Archived: v.Status == "archived", Values: map[string]string{}, Barcode: v.Barcode}
 		av.Variant = Variant{ID: VariantID(v.ID), ProductID: id, SKU: v.Sku, Title: v.Title,
-			Price: money.New(v.PriceMinor, v.Currency), WeightGrams: int(v.WeightGrams), Barcode: v.Barcode}
+			Price: money.New(v.PriceMinor, v.Currency), WeightGrams: int(v.WeightGrams)}
 		if v.CompareAtMinor != nil {
 			c := money.New(*v.CompareAtMinor, v.Currency)
 			av.CompareAt = &c

@@ -58,7 +58,6 @@ type Variant struct {
 	Price       money.Amount
 	CompareAt   *money.Amount
 	WeightGrams int
-	Barcode     string
 	// OptionValueIDs holds one value per option of the product, in option order.
 	OptionValueIDs []int64
 }

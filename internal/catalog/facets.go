@@ -40,8 +40,7 @@ func productClaims(p *Product, vars *packedVariants) []facetClaim {
 		out = append(out, facetClaim{key: "brand", label: "Brand", value: p.Brand, rank: rankBrand})
 	}
 	if ci := vars.cheapest(); ci >= 0 {
-		cheapest := vars.recs[ci]
-		major := cheapest.price / pow10(money.Digits(vars.currencies[cheapest.currency]))
+		major := vars.price(ci) / pow10(money.Digits(vars.currencies[vars.recs[ci].currency]))
 		for i, b := range priceBuckets {
 			if major >= b.min && (b.max == 0 || major < b.max) {
 				out = append(out, facetClaim{key: "price", label: "Price", value: priceBucketKey(i), order: int64(i), rank: rankPrice})
@@ -50,8 +49,9 @@ func productClaims(p *Product, vars *packedVariants) []facetClaim {
 		}
 	}
 	// An option value counts only if an active variant has it.
-	used := make(map[int64]struct{}, len(vars.values))
-	for _, id := range vars.values {
+	distinct := vars.distinctValueIDs()
+	used := make(map[int64]struct{}, len(distinct))
+	for _, id := range distinct {
 		used[id] = struct{}{}
 	}
 	for oi, o := range p.Options {

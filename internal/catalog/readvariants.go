@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/binary"
@@ -23,7 +22,7 @@ import (
 // queries_readmodel.sql (a range of products, or only the IDs given).
 const readVariantsSQL = `
 SELECT v.id, v.product_id, v.sku, v.title, v.price_minor, v.compare_at_minor, v.currency,
-       v.weight_grams, v.barcode, v.option_value_ids
+       v.weight_grams, v.option_value_ids
 FROM catalog.variants v
 WHERE v.product_id BETWEEN $1 AND $2 AND (cardinality($3::bigint[]) = 0 OR v.product_id = ANY ($3::bigint[]))
   AND v.status = 'active'
@@ -41,7 +40,8 @@ func readVariants(ctx context.Context, tx pgx.Tx, in *interner, lo, hi int64, id
 	if err := checkVariantFormats(rows.FieldDescriptions()); err != nil {
 		return err
 	}
-	var pk packer
+	pk := packer{in: in}
+	var values []int64
 	current := ProductID(0)
 	for rows.Next() {
 		raw := rows.RawValues()
@@ -52,19 +52,23 @@ func readVariants(ctx context.Context, tx pgx.Tx, in *interner, lo, hi int64, id
 			}
 			current = product
 		}
-		r := variantRec{id: VariantID(int8Of(raw[0])), price: int8Of(raw[4]), grams: int32(binary.BigEndian.Uint32(raw[7]))}
+		id := VariantID(int8Of(raw[0]))
+		var compareAt *int64
 		if raw[5] != nil {
-			r.compareAt, r.hasCompare = int8Of(raw[5]), true
+			c := int8Of(raw[5])
+			compareAt = &c
 		}
-		start := len(pk.values)
-		if pk.values, err = appendInt8Array(pk.values, raw[9]); err != nil {
-			return fmt.Errorf("catalog: read variants: variant %d: %w", r.id, err)
+		if values, err = appendInt8Array(values[:0], raw[8]); err != nil {
+			return fmt.Errorf("catalog: read variants: variant %d: %w", id, err)
 		}
-		slices.SortFunc(pk.values[start:], func(a, b int64) int { return cmp.Or(cmp.Compare(valueRank[a], valueRank[b]), cmp.Compare(a, b)) })
-		pk.add(r, raw[2], raw[8], raw[3], raw[6], start, in)
+		slices.SortFunc(values, func(a, b int64) int { return cmp.Or(cmp.Compare(valueRank[a], valueRank[b]), cmp.Compare(a, b)) })
+		pk.add(id, raw[2], raw[3], int8Of(raw[4]), compareAt, raw[6], int32(binary.BigEndian.Uint32(raw[7])), values)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("catalog: read variants: %w", err)
+	}
+	if pk.err != nil {
+		return fmt.Errorf("catalog: read variants: %w", pk.err)
 	}
 	if pk.len() > 0 {
 		done(current, pk.take())
@@ -75,10 +79,10 @@ func readVariants(ctx context.Context, tx pgx.Tx, in *interner, lo, hi int64, id
 // checkVariantFormats makes sure the numbers arrive in binary, as pgx asks for them:
 // the decoding below reads them so.
 func checkVariantFormats(fds []pgconn.FieldDescription) error {
-	if len(fds) != 10 {
-		return fmt.Errorf("catalog: read variants: %d columns, want 10", len(fds))
+	if len(fds) != 9 {
+		return fmt.Errorf("catalog: read variants: %d columns, want 9", len(fds))
 	}
-	for _, i := range []int{0, 1, 4, 5, 7, 9} {
+	for _, i := range []int{0, 1, 4, 5, 7, 8} {
 		if fds[i].Format != pgx.BinaryFormatCode {
 			return fmt.Errorf("catalog: read variants: column %s arrives as text, want binary", fds[i].Name)
 		}
@@ -120,60 +124,6 @@ func appendInt8Array(dst []int64, b []byte) ([]int64, error) {
 		off += 8
 	}
 	return dst, nil
-}
-
-// packer packs one product's variants at a time, reusing its buffers from product to
-// product.
-type packer struct {
-	recs       []variantRec
-	text       []byte
-	values     []int64
-	currencies []string
-}
-
-func (pk *packer) len() int { return len(pk.recs) }
-
-// add appends a variant whose option values are pk.values[values:].
-func (pk *packer) add(r variantRec, sku, barcode, title, currency []byte, values int, in *interner) {
-	r.sku = pk.put(sku)
-	r.barcode = pk.put(barcode)
-	// Titles repeat within a product now and then ("M / Navy" when options are renamed):
-	// store each once. A product has few variants, so looking back is cheaper than a map.
-	r.title = span{}
-	found := false
-	for i := range pk.recs {
-		if t := pk.recs[i].title; bytes.Equal(pk.text[t.off:t.off+t.len], title) {
-			r.title, found = t, true
-			break
-		}
-	}
-	if !found {
-		r.title = pk.put(title)
-	}
-	ci := slices.IndexFunc(pk.currencies, func(c string) bool { return c == string(currency) })
-	if ci < 0 {
-		ci = len(pk.currencies)
-		pk.currencies = append(pk.currencies, in.bytes(currency))
-	}
-	r.currency = uint16(ci)
-	r.values, r.nValues = uint32(values), uint16(len(pk.values)-values)
-	pk.recs = append(pk.recs, r)
-}
-
-func (pk *packer) put(b []byte) span {
-	sp := span{uint32(len(pk.text)), uint32(len(b))}
-	pk.text = append(pk.text, b...)
-	return sp
-}
-
-// take returns the packed product, sized exactly, and empties the packer.
-func (pk *packer) take() packedVariants {
-	pv := packedVariants{recs: slices.Clone(pk.recs), text: string(pk.text), currencies: slices.Clone(pk.currencies)}
-	if len(pk.values) > 0 {
-		pv.values = slices.Clone(pk.values)
-	}
-	pk.recs, pk.text, pk.values, pk.currencies = pk.recs[:0], pk.text[:0], pk.values[:0], pk.currencies[:0]
-	return pv
 }
 
 // bytes is str for bytes: a known string costs no allocation.

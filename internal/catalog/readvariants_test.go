@@ -52,11 +52,10 @@ func TestReadVariants(t *testing.T) {
 		price                int64
 		compareAt            *int64
 		grams                int32
-		barcode              string
 		values               []int64
 	}
 	rows, err := b.pool.Query(b.ctx, `
-		SELECT v.id, v.product_id, v.sku, v.title, v.currency, v.price_minor, v.compare_at_minor, v.weight_grams, v.barcode,
+		SELECT v.id, v.product_id, v.sku, v.title, v.currency, v.price_minor, v.compare_at_minor, v.weight_grams,
 		       coalesce((SELECT array_agg(vov.option_value_id ORDER BY o.position, o.id, ov.id)
 		                 FROM catalog.variant_option_values vov
 		                 JOIN catalog.option_values ov ON ov.id = vov.option_value_id
@@ -69,7 +68,7 @@ func TestReadVariants(t *testing.T) {
 	var want []row
 	for rows.Next() {
 		var r row
-		require.NoError(t, rows.Scan(&r.id, &r.product, &r.sku, &r.title, &r.currency, &r.price, &r.compareAt, &r.grams, &r.barcode, &r.values))
+		require.NoError(t, rows.Scan(&r.id, &r.product, &r.sku, &r.title, &r.currency, &r.price, &r.compareAt, &r.grams, &r.values))
 		want = append(want, r)
 	}
 	require.NoError(t, rows.Err())
@@ -86,7 +85,6 @@ func TestReadVariants(t *testing.T) {
 		require.Equal(t, w.currency, v.Price.Currency)
 		require.Equal(t, w.price, v.Price.Minor)
 		require.Equal(t, int(w.grams), v.WeightGrams)
-		require.Equal(t, w.barcode, v.Barcode)
 		if w.compareAt == nil {
 			require.Nil(t, v.CompareAt, "variant %d", w.id)
 		} else {

@@ -298,7 +298,7 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 				retired.delete(r)
 			}
 		}
-		variants.forget(pi, old.vars.recs)
+		variants.forget(pi, &old.vars)
 		for _, c := range productClaims(old.p, &old.vars) {
 			facets.claim(c, -1)
 		}
@@ -352,7 +352,7 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 		for _, r := range e.retired {
 			retired.set(r, id)
 		}
-		variants.place(pi, e.vars.recs)
+		variants.place(pi, &e.vars)
 		claims := lp.claims
 		if claims == nil {
 			claims = productClaims(e.p, &e.vars)

@@ -89,7 +89,7 @@ func benchProducts(n int, cats *categoryIndex) []loadedProduct {
 				vi := len(p.Variants)
 				p.Variants = append(p.Variants, Variant{ID: VariantID(int64(id)*100 + int64(vi)), ProductID: id,
 					SKU: fmt.Sprintf("SKU-%d-%d", id, vi), Title: sizes[si] + " / " + colours[ci],
-					Price: money.New(int64(1000+i%9000), "USD"), Barcode: "4006381333931",
+					Price:          money.New(int64(1000+i%9000), "USD"),
 					OptionValueIDs: []int64{int64(id)*100 + int64(si), int64(id)*100 + 50 + int64(ci)}})
 			}
 		}

@@ -107,8 +107,9 @@ func (s *Service) listWithStock(ctx context.Context, snap *snapshot, q ListingQu
 		// A product is in stock when any of its variants is: its page lets the shopper
 		// pick that one.
 		anyVariant := func(pi int32, canSell func(VariantID) bool) bool {
-			for _, r := range snap.entry(pi).vars.recs {
-				if canSell(r.id) {
+			vars := &snap.entry(pi).vars
+			for i := range vars.recs {
+				if canSell(vars.id(i)) {
 					return true
 				}
 			}

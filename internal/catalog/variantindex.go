@@ -69,13 +69,13 @@ func (x *variantIndex) edit(variants int) *variantIndexEdit {
 }
 
 // place records that product slot pi has the variants recs.
-func (e *variantIndexEdit) place(pi int32, recs []variantRec) {
+func (e *variantIndexEdit) place(pi int32, vars *packedVariants) {
 	if e.relayout {
 		return
 	}
-	e.count += len(recs)
-	for i := range recs {
-		id := recs[i].id
+	e.count += vars.len()
+	for i := range vars.recs {
+		id := vars.id(i)
 		if cur, ok := e.added.m.get(id); ok {
 			if cur != pi {
 				e.added.set(id, pi)
@@ -90,14 +90,15 @@ func (e *variantIndexEdit) place(pi int32, recs []variantRec) {
 
 // forget drops the variants of a product that left slot pi from added (the runs keep
 // answering for them, and the caller's check turns those answers down).
-func (e *variantIndexEdit) forget(pi int32, recs []variantRec) {
+func (e *variantIndexEdit) forget(pi int32, vars *packedVariants) {
 	if e.relayout {
 		return
 	}
-	e.count -= len(recs)
-	for i := range recs {
-		if cur, ok := e.added.m.get(recs[i].id); ok && cur == pi {
-			e.added.delete(recs[i].id)
+	e.count -= vars.len()
+	for i := range vars.recs {
+		id := vars.id(i)
+		if cur, ok := e.added.m.get(id); ok && cur == pi {
+			e.added.delete(id)
 		}
 	}
 }
@@ -127,7 +128,7 @@ func layOutVariants(entries *chunkedSlice[*productEntry], slack int) *variantInd
 	for pi := range int32(entries.len()) {
 		if e := entries.get(pi); e != nil {
 			for i := range e.vars.recs {
-				all = append(all, placed{e.vars.recs[i].id, pi})
+				all = append(all, placed{e.vars.id(i), pi})
 			}
 		}
 	}
@@ -156,7 +157,7 @@ func (s *snapshot) variant(id VariantID) (pi int32, index int, ok bool) {
 		return 0, 0, false
 	}
 	for i := range e.vars.recs {
-		if e.vars.recs[i].id == id {
+		if e.vars.id(i) == id {
 			return pi, i, true
 		}
 	}

@@ -76,9 +76,9 @@ func TestVariantIndex(t *testing.T) {
 				want := map[VariantID]ProductID{}
 				for pi := range int32(s.entries.len()) {
 					if e := s.entries.get(pi); e != nil {
-						for _, r := range e.vars.recs {
-							want[r.id] = e.p.ID
-							everSeen[r.id] = true
+						for i := range e.vars.recs {
+							want[e.vars.id(i)] = e.p.ID
+							everSeen[e.vars.id(i)] = true
 						}
 					}
 				}
@@ -90,7 +90,7 @@ func TestVariantIndex(t *testing.T) {
 					if ok {
 						e := s.entry(pi)
 						require.Equal(t, owner, e.p.ID, "round %d: variant %d's product", round, id)
-						require.Equal(t, id, e.vars.recs[index].id)
+						require.Equal(t, id, e.vars.id(index))
 					}
 				}
 				_, _, ok := s.variant(nextID + 1)

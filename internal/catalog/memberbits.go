@@ -158,7 +158,13 @@ func (b *memberBits) filter(members []int32, allowed []uint64, active []int32, s
 			counts[f][v] += c
 		}
 	}
-	out := make([]int32, 0, b.n)
+	n := 0
+	for _, x := range matching {
+		n += bits.OnesCount64(x)
+	}
+	// Sized by count, not by members: a filtered top-level category keeps a few thousand
+	// of tens of thousands, and this runs on every listing that is not cached.
+	out := make([]int32, 0, n)
 	for w, x := range matching {
 		for x != 0 {
 			i := w*64 + bits.TrailingZeros64(x)

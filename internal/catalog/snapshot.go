@@ -490,10 +490,33 @@ func (s *snapshot) recollect(old map[CategoryID][]int32, oldRefs map[CategoryID]
 				add(pi)
 			}
 		}
+		if prev := oldRefs[c]; prev != nil && s.sameMembers(out, old[c], prev, changedSlot) {
+			// Most edits (a title, a description, a price within its bucket) change no
+			// member's place or facet values: the lists and the facet bitsets made for
+			// them stay. Whether a changed product is in stock is worked out again.
+			kept := &memberRefs{offs: prev.offs, refs: prev.refs}
+			kept.index.Store(prev.index.Load())
+			refs[c] = kept
+			continue
+		}
 		members[c] = out
 		refs[c] = s.gatherRefs(out, old[c], oldRefs[c], changedSlot, oldAt)
 	}
 	return members, refs
+}
+
+// sameMembers reports whether a category's new member list is its old one and each
+// changed member kept its facet values.
+func (s *snapshot) sameMembers(pis, prevPis []int32, prev *memberRefs, changed []bool) bool {
+	if !slices.Equal(pis, prevPis) {
+		return false
+	}
+	for i, pi := range pis {
+		if changed[pi] && !slices.Equal(s.entry(pi).refs, prev.refs[prev.offs[i]:prev.offs[i+1]]) {
+			return false
+		}
+	}
+	return true
 }
 
 // memberRefs is the facet values of a list of products, one product after another:

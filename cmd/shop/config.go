@@ -45,6 +45,10 @@ type Config struct {
 	// run.
 	ReconcileAfter   time.Duration
 	RecoveryInterval time.Duration
+	// MemoryLimit is the Go runtime's soft memory limit in bytes (0: none), when
+	// MemoryLimitSet; otherwise memlimit.go decides.
+	MemoryLimit    int64
+	MemoryLimitSet bool
 	// CrashPoint names a moment at which the process kills itself (dev only): recovery
 	// tests use it to prove that a crash there loses nothing.
 	CrashPoint string
@@ -143,6 +147,18 @@ func settings() []setting {
 			durationBetween(func(c *Config) *time.Duration { return &c.ReconcileAfter }, 100*time.Millisecond, 24*time.Hour)},
 		{"SHOP_RECOVERY_INTERVAL", "1m", "How often the recovery jobs run (expiring unpaid orders, asking providers about pending payments).",
 			durationBetween(func(c *Config) *time.Duration { return &c.RecoveryInterval }, 100*time.Millisecond, time.Hour)},
+		{"SHOP_MEMORY_LIMIT", "", "Soft memory limit of the process, like 560MiB or 2GiB, or off: the garbage collector works harder near it. Default GOMEMLIMIT if set, else 90% of the container's memory limit, else none.",
+			func(c *Config, v string) error {
+				if v == "" {
+					return nil
+				}
+				n, err := parseMemorySize(v)
+				if err != nil || (n > 0 && n < 64<<20) {
+					return fmt.Errorf("%q is not a size of at least 64MiB; use a value like 560MiB or 2GiB, or off", v)
+				}
+				c.MemoryLimit, c.MemoryLimitSet = n, true
+				return nil
+			}},
 		{"SHOP_CRASH_POINT", "", "Development only: kill the process at a named moment to test recovery (payment-paid: after a payment is recorded paid, before the commit).",
 			func(c *Config, v string) error {
 				if v != "" && v != crashPaymentPaid {

@@ -111,6 +111,8 @@ func TestLoadConfig(t *testing.T) {
 		{"ErrDrainDelay", map[string]string{"SHOP_DRAIN_DELAY": "2h"}, "SHOP_DRAIN_DELAY"},
 		{"ErrTimeZoneUnknown", map[string]string{"SHOP_TIME_ZONE": "Mars/Olympus_Mons"}, "SHOP_TIME_ZONE"},
 		{"ErrTimeZoneLocal", map[string]string{"SHOP_TIME_ZONE": "Local"}, "SHOP_TIME_ZONE"},
+		{"ErrMemoryLimitUnit", map[string]string{"SHOP_MEMORY_LIMIT": "600MB"}, "SHOP_MEMORY_LIMIT"},
+		{"ErrMemoryLimitTiny", map[string]string{"SHOP_MEMORY_LIMIT": "600KiB"}, "SHOP_MEMORY_LIMIT"},
 	}
 	for _, tc := range errCases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -134,6 +134,7 @@ func (c *cli) serve(ctx context.Context, args []string, mode Mode, dev bool) err
 	if err != nil {
 		return err
 	}
+	applyMemoryLimit(cfg, log)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

@@ -126,29 +126,35 @@ func fitWithin(img image.Image, side int) image.Image {
 	return dst
 }
 
-// renderImage produces one width of an image in one format, never upscaling. JPEG has
-// no transparency, so transparent images are laid on white first.
-func renderImage(master image.Image, width int, format string) ([]byte, error) {
-	scaled := master
-	if b := master.Bounds(); b.Dx() > width {
-		dst := image.NewRGBA(image.Rect(0, 0, width, max(1, b.Dy()*width/b.Dx())))
-		xdraw.CatmullRom.Scale(dst, dst.Bounds(), master, b, draw.Src, nil)
-		scaled = dst
+// scaleToWidth scales img down to width, keeping its proportions; a narrower image is
+// kept as it is (never upscaled).
+func scaleToWidth(img image.Image, width int) image.Image {
+	b := img.Bounds()
+	if b.Dx() <= width {
+		return img
 	}
+	dst := image.NewRGBA(image.Rect(0, 0, width, max(1, b.Dy()*width/b.Dx())))
+	xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
+	return dst
+}
+
+// encodeImage encodes one rendition. JPEG has no transparency, so transparent images are
+// laid on white first.
+func encodeImage(img image.Image, format string) ([]byte, error) {
 	var buf bytes.Buffer
 	switch format {
 	case "webp":
-		if err := webp.Encode(&buf, scaled, webp.Options{Quality: 80, Method: 4}); err != nil {
+		if err := webp.Encode(&buf, img, webp.Options{Quality: 80, Method: 4}); err != nil {
 			return nil, fmt.Errorf("encode webp: %w", err)
 		}
 	case "jpeg":
-		if hasAlpha(scaled) {
-			flat := image.NewRGBA(scaled.Bounds())
+		if hasAlpha(img) {
+			flat := image.NewRGBA(img.Bounds())
 			draw.Draw(flat, flat.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
-			draw.Draw(flat, flat.Bounds(), scaled, scaled.Bounds().Min, draw.Over)
-			scaled = flat
+			draw.Draw(flat, flat.Bounds(), img, img.Bounds().Min, draw.Over)
+			img = flat
 		}
-		if err := jpeg.Encode(&buf, scaled, &jpeg.Options{Quality: 82}); err != nil {
+		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 82}); err != nil {
 			return nil, fmt.Errorf("encode jpeg: %w", err)
 		}
 	default:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/draw"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -87,13 +88,20 @@ func (s *Service) renderImageFiles(ctx context.Context, hash string) error {
 		data   []byte
 	}
 	var files []file
-	for _, width := range ImageWidths {
+	// Widest first, each width scaled once for both formats and from the width before
+	// it: a scale's scratch space grows with its source, and a server's peak memory is
+	// set by image renders more than by anything a page does.
+	widths := slices.Sorted(slices.Values(ImageWidths))
+	slices.Reverse(widths)
+	var scaled image.Image = master
+	for _, width := range widths {
+		scaled = scaleToWidth(scaled, width)
 		for _, format := range []string{"webp", "jpeg"} {
 			// Encoding cannot be interrupted, so a shutdown is honoured between renditions.
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("catalog: render image %s: %w", hash, err)
 			}
-			out, err := renderImage(master, width, format)
+			out, err := encodeImage(scaled, format)
 			if err != nil {
 				return fmt.Errorf("catalog: render image %s at %d: %w", hash, width, err)
 			}

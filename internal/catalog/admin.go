@@ -414,11 +414,18 @@ func (s *Service) lockProduct(ctx context.Context, tx pgx.Tx, id ProductID, vers
 }
 
 func (s *Service) writeCategoriesAndAttributes(ctx context.Context, tx pgx.Tx, id ProductID, in ProductInput) error {
-	if err := s.q.ProductCategoriesDelete(ctx, tx, int64(id)); err != nil {
+	// A product keeps its place in the categories it stays in: position is the
+	// category's merchandising order, and saving a description must not move the
+	// product to the top of its category.
+	keep := make([]int64, len(in.Categories))
+	for i, c := range in.Categories {
+		keep[i] = int64(c)
+	}
+	if err := s.q.ProductCategoriesKeep(ctx, tx, dbsqlc.ProductCategoriesKeepParams{ProductID: int64(id), Keep: keep}); err != nil {
 		return interpretError(err, "categories")
 	}
-	for i, c := range in.Categories {
-		if err := s.q.ProductCategoryInsert(ctx, tx, dbsqlc.ProductCategoryInsertParams{ProductID: int64(id), CategoryID: int64(c), Position: int32(i)}); err != nil {
+	for _, c := range in.Categories {
+		if err := s.q.ProductCategoryAppend(ctx, tx, dbsqlc.ProductCategoryAppendParams{ProductID: int64(id), CategoryID: int64(c)}); err != nil {
 			// A foreign key violation: the category was deleted while the form was open.
 			if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "23503" {
 				return apperr.InvalidFields("Please correct the highlighted fields.", map[string]string{"categories": "One of the chosen categories no longer exists."})

@@ -16,9 +16,17 @@ INSERT INTO catalog.variants (product_id, sku, title, price_minor, compare_at_mi
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 RETURNING id;
 
--- name: ProductCategoryInsert :exec
+-- name: ProductCategoriesKeep :exec
+-- Removes the product from every category but those given.
+DELETE FROM catalog.product_categories WHERE product_id = $1 AND NOT (category_id = ANY (sqlc.arg(keep)::bigint[]));
+
+-- name: ProductCategoryAppend :exec
+-- Files the product in a category, last in the category's order; a category it is
+-- already in keeps its place.
 INSERT INTO catalog.product_categories (product_id, category_id, position)
-VALUES ($1, $2, $3);
+SELECT sqlc.arg(product_id), sqlc.arg(category_id),
+       coalesce((SELECT max(position) + 1 FROM catalog.product_categories WHERE category_id = sqlc.arg(category_id)), 0)
+ON CONFLICT (product_id, category_id) DO NOTHING;
 
 -- The storefront read model reads products with queries_readmodel.sql; the category
 -- tree and the vocabulary, small, are read whole.
@@ -93,9 +101,6 @@ ON CONFLICT (old_slug) DO UPDATE SET product_id = EXCLUDED.product_id, created_a
 -- name: SlugRedirectDelete :exec
 -- A slug in use again by a product is no longer a redirect.
 DELETE FROM catalog.product_slug_redirects WHERE old_slug = $1;
-
--- name: ProductCategoriesDelete :exec
-DELETE FROM catalog.product_categories WHERE product_id = $1;
 
 -- name: ProductCategoryList :many
 SELECT category_id FROM catalog.product_categories WHERE product_id = $1 ORDER BY category_id;

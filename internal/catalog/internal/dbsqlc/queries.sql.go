@@ -642,28 +642,37 @@ func (q *Queries) ProductAttributesDelete(ctx context.Context, db DBTX, productI
 	return err
 }
 
-const productCategoriesDelete = `-- name: ProductCategoriesDelete :exec
-DELETE FROM catalog.product_categories WHERE product_id = $1
+const productCategoriesKeep = `-- name: ProductCategoriesKeep :exec
+DELETE FROM catalog.product_categories WHERE product_id = $1 AND NOT (category_id = ANY ($2::bigint[]))
 `
 
-func (q *Queries) ProductCategoriesDelete(ctx context.Context, db DBTX, productID int64) error {
-	_, err := db.Exec(ctx, productCategoriesDelete, productID)
+type ProductCategoriesKeepParams struct {
+	ProductID int64
+	Keep      []int64
+}
+
+// Removes the product from every category but those given.
+func (q *Queries) ProductCategoriesKeep(ctx context.Context, db DBTX, arg ProductCategoriesKeepParams) error {
+	_, err := db.Exec(ctx, productCategoriesKeep, arg.ProductID, arg.Keep)
 	return err
 }
 
-const productCategoryInsert = `-- name: ProductCategoryInsert :exec
+const productCategoryAppend = `-- name: ProductCategoryAppend :exec
 INSERT INTO catalog.product_categories (product_id, category_id, position)
-VALUES ($1, $2, $3)
+SELECT $1, $2,
+       coalesce((SELECT max(position) + 1 FROM catalog.product_categories WHERE category_id = $2), 0)
+ON CONFLICT (product_id, category_id) DO NOTHING
 `
 
-type ProductCategoryInsertParams struct {
+type ProductCategoryAppendParams struct {
 	ProductID  int64
 	CategoryID int64
-	Position   int32
 }
 
-func (q *Queries) ProductCategoryInsert(ctx context.Context, db DBTX, arg ProductCategoryInsertParams) error {
-	_, err := db.Exec(ctx, productCategoryInsert, arg.ProductID, arg.CategoryID, arg.Position)
+// Files the product in a category, last in the category's order; a category it is
+// already in keeps its place.
+func (q *Queries) ProductCategoryAppend(ctx context.Context, db DBTX, arg ProductCategoryAppendParams) error {
+	_, err := db.Exec(ctx, productCategoryAppend, arg.ProductID, arg.CategoryID)
 	return err
 }
 

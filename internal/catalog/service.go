@@ -279,14 +279,28 @@ func (s *Service) ListVariantIDs(ctx context.Context) ([]VariantID, error) {
 	return ids, nil
 }
 
-// ListingGeneration identifies a category's listings as this process currently serves
-// them: it changes whenever a product in the category (or below it) changes, or anything
-// every listing shows. A cache of listings keyed by it stays valid while staff edit other
-// categories.
-func (s *Service) ListingGeneration(ctx context.Context, id CategoryID) (int64, error) {
+// ListingGeneration identifies a category's listings under a sort as this process
+// currently serves them, but for the products shown: it changes when a product joins or
+// leaves the category (or one below it), moves in its order, changes a facet value or its
+// key under that sort, or anything every listing shows changes. now is the catalog's
+// current generation. A listing cached with both is still right while ListingGeneration
+// stays the same and ProductsChangedSince(its products, now) is false: staff editing a
+// product's description, or a title under the price sort, empty no cached page that does
+// not show that product.
+func (s *Service) ListingGeneration(ctx context.Context, id CategoryID, sort Sort) (gen, now int64, err error) {
 	snap, err := s.cache.get(ctx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return snap.listingGeneration(id), nil
+	return snap.listingGeneration(id, sort), snap.generation, nil
+}
+
+// ProductsChangedSince reports whether any of the products changed (or left the
+// storefront) after the catalog generation given.
+func (s *Service) ProductsChangedSince(ctx context.Context, ids []ProductID, generation int64) (bool, error) {
+	snap, err := s.cache.get(ctx)
+	if err != nil {
+		return false, err
+	}
+	return snap.productsChangedSince(ids, generation), nil
 }

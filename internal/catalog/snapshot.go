@@ -53,8 +53,12 @@ type snapshot struct {
 	// of through each product's entry is several times faster (the loop waits on memory,
 	// not on arithmetic).
 	memberRefs map[CategoryID]*memberRefs
-	// listed records, per category, the generation its listings last changed at.
+	// listed records, per category, the generation its members, their order or their
+	// facet values last changed at.
 	listed map[CategoryID]int64
+	// resorted records, per category and sort, the generation a member's sort key last
+	// changed at without anything else in listed changing (a title under the name sort).
+	resorted map[CategoryID]sortGenerations
 	// facetsChanged is the generation at which facets last changed other than in their
 	// counts: every listing shows them.
 	facetsChanged int64
@@ -188,6 +192,7 @@ func emptySnapshot(cats *categoryIndex, products int) *snapshot {
 		members:       map[CategoryID][]int32{},
 		memberRefs:    map[CategoryID]*memberRefs{},
 		listed:        map[CategoryID]int64{},
+		resorted:      map[CategoryID]sortGenerations{},
 		facets:        emptyFacets(),
 		vocabulary:    map[string]struct{}{},
 		search:        newSearchCache(),
@@ -266,8 +271,9 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 	}
 	touchedDirect := map[CategoryID]bool{}
 	relisted := map[CategoryID]bool{}
-	membership := false // a product joined or left the storefront
-	storefront := false // the home page order may have changed
+	resorted := map[CategoryID]sortGenerations{} // non-zero: that sort's key changed
+	membership := false                          // a product joined or left the storefront
+	storefront := false                          // the home page order may have changed
 	var last *productEntry
 	if len(s.storefront) > 0 {
 		last = s.entry(mustGet(s.byID, s.storefront[len(s.storefront)-1].ID))
@@ -282,12 +288,15 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 	slots := make(map[ProductID]int32, len(changed))
 	// touchedSlots are the slots whose product changed, left or came.
 	touchedSlots := make(map[int32]bool, len(changed))
+	// before are the changed products' previous entries.
+	before := make(map[ProductID]*productEntry, len(changed))
 	for _, id := range changed {
 		pi, ok := byID.m.get(id)
 		if !ok {
 			continue
 		}
 		old := entries.get(pi)
+		before[id] = old
 		slots[id] = pi
 		touchedSlots[pi] = true
 		if cur, ok := bySlug.m.get(old.p.Slug); ok && cur == pi {
@@ -348,6 +357,13 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 		slots[id] = pi
 		touchedSlots[pi] = true
 		entries.set(pi, e)
+		if old := before[id]; old != nil {
+			if keys := changedSortKeys(old, e); keys != (sortGenerations{}) {
+				for _, c := range e.cats {
+					resorted[c.category] = mergeSortKeys(resorted[c.category], keys)
+				}
+			}
+		}
 		bySlug.set(e.p.Slug, pi)
 		for _, r := range e.retired {
 			retired.set(r, id)
@@ -401,10 +417,27 @@ func (s *snapshot) applyProducts(changed []ProductID, loaded []loadedProduct, vo
 		next.all = next.sortedSlots(added, s.all)
 	}
 	// Every category a changed product is or was in: its members' facet values changed.
-	next.members, next.memberRefs = next.recollect(s.members, s.memberRefs, relisted, touchedSlots)
+	var moved map[CategoryID]bool
+	next.members, next.memberRefs, moved = next.recollect(s.members, s.memberRefs, relisted, touchedSlots)
 	next.listed = maps.Clone(s.listed)
-	for c := range relisted {
-		next.categoryIndex.ancestors(c, func(a CategoryID) { next.listed[a] = generation })
+	for c := range moved {
+		next.listed[c] = generation
+	}
+	// A category whose members kept their places and values still lists them in a new
+	// order under a sort whose key changed (a title under the name sort).
+	if len(resorted) > 0 {
+		next.resorted = maps.Clone(s.resorted)
+		for c, keys := range resorted {
+			next.categoryIndex.ancestors(c, func(a CategoryID) {
+				g := next.resorted[a]
+				for k, changed := range keys {
+					if changed != 0 {
+						g[k] = generation
+					}
+				}
+				next.resorted[a] = g
+			})
+		}
 	}
 	if storefront {
 		next.storefront = next.buildStorefront()
@@ -446,10 +479,11 @@ func (s *snapshot) sortedSlots(added []int32, old []int32) []int32 {
 
 // recollect recomputes the member lists of the categories whose direct products changed
 // and of every category above them, reusing the rest.
-func (s *snapshot) recollect(old map[CategoryID][]int32, oldRefs map[CategoryID]*memberRefs, touched map[CategoryID]bool, touchedSlots map[int32]bool) (map[CategoryID][]int32, map[CategoryID]*memberRefs) {
+func (s *snapshot) recollect(old map[CategoryID][]int32, oldRefs map[CategoryID]*memberRefs, touched map[CategoryID]bool, touchedSlots map[int32]bool) (map[CategoryID][]int32, map[CategoryID]*memberRefs, map[CategoryID]bool) {
 	if len(touched) == 0 {
-		return old, oldRefs
+		return old, oldRefs, nil
 	}
+	moved := map[CategoryID]bool{}
 	members := maps.Clone(old)
 	refs := maps.Clone(oldRefs)
 	redo := map[CategoryID]bool{}
@@ -470,6 +504,7 @@ func (s *snapshot) recollect(old map[CategoryID][]int32, oldRefs map[CategoryID]
 		if _, ok := s.categoryByID[c]; !ok {
 			delete(members, c)
 			delete(refs, c)
+			moved[c] = true
 			continue
 		}
 		mark++
@@ -501,8 +536,9 @@ func (s *snapshot) recollect(old map[CategoryID][]int32, oldRefs map[CategoryID]
 		}
 		members[c] = out
 		refs[c] = s.gatherRefs(out, old[c], oldRefs[c], changedSlot, oldAt)
+		moved[c] = true
 	}
-	return members, refs
+	return members, refs, moved
 }
 
 // sameMembers reports whether a category's new member list is its old one and each
@@ -632,13 +668,68 @@ func (s *snapshot) setVocabulary(terms []string) {
 	s.terms = slices.Sorted(maps.Keys(s.vocabulary))
 }
 
-// listingGeneration is the generation a category's listings (or, for 0, every listing)
-// last changed at: a cache of listings keyed by it is never stale.
-func (s *snapshot) listingGeneration(c CategoryID) int64 {
+// listingGeneration is the generation a category's listings under a sort (or, for
+// category 0, every listing) last changed at, but for the products they show: a cached
+// listing keyed by it is still right if none of its page's products changed since it was
+// made (productsChangedSince).
+func (s *snapshot) listingGeneration(c CategoryID, sort Sort) int64 {
 	if c == 0 {
 		return s.generation
 	}
-	return max(s.listed[c], s.facetsChanged, s.categoriesChanged)
+	return max(s.listed[c], s.resorted[c][sortKeyOf(sort)], s.facetsChanged, s.categoriesChanged)
+}
+
+// productsChangedSince reports whether any of ids changed, left or came back after
+// generation.
+func (s *snapshot) productsChangedSince(ids []ProductID, generation int64) bool {
+	for _, id := range ids {
+		pi, ok := s.byID.get(id)
+		if !ok || s.entry(pi).generation > generation {
+			return true
+		}
+	}
+	return false
+}
+
+// sortGenerations holds a generation per sort key: relevance (featured first), newest,
+// price, name.
+type sortGenerations [4]int64
+
+func sortKeyOf(sort Sort) int {
+	switch sort {
+	case SortNewest:
+		return 1
+	case SortPriceAsc, SortPriceDesc:
+		return 2
+	case SortName:
+		return 3
+	}
+	return 0
+}
+
+// changedSortKeys marks (with 1) the sort keys in which two versions of a product differ.
+func changedSortKeys(old, e *productEntry) sortGenerations {
+	var g sortGenerations
+	if old.p.Featured != e.p.Featured {
+		g[0] = 1
+	}
+	if old.published != e.published {
+		g[1] = 1
+	}
+	if old.minPrice != e.minPrice {
+		g[2] = 1
+	}
+	if old.nameKey != e.nameKey {
+		g[3] = 1
+	}
+	return g
+}
+
+func mergeSortKeys(a, b sortGenerations) sortGenerations {
+	for i := range a {
+		a[i] = max(a[i], b[i])
+	}
+	return a
 }
 
 // priceBuckets are the price facet's ranges, in major units of the store currency.

@@ -90,14 +90,20 @@ func (h *Handler) categoryShow(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) categoryListing(r *http.Request, cat catalog.Category, path string, params listingParams) (cachedListing, error) {
 	ctx := r.Context()
 	_, byStock := params.Filters[catalog.InStockFacet]
-	gen, err := h.catalog.ListingGeneration(ctx, cat.ID)
+	gen, now, err := h.catalog.ListingGeneration(ctx, cat.ID, params.Sort)
 	if err != nil {
 		return cachedListing{}, err
 	}
 	key := path + "?" + canonicalQuery(params)
 	if !byStock {
 		if e, ok := h.listings.get(gen, key); ok {
-			return e, nil
+			changed, err := h.catalog.ProductsChangedSince(ctx, e.products, e.at)
+			if err != nil {
+				return cachedListing{}, err
+			}
+			if !changed {
+				return e, nil
+			}
 		}
 	}
 	listing, err := h.catalog.ListProducts(ctx, catalog.ListingQuery{
@@ -111,7 +117,10 @@ func (h *Handler) categoryListing(r *http.Request, cat catalog.Category, path st
 		return cachedListing{}, err
 	}
 	urls := newListingURLs(path, nil, listing, params.Sort)
-	e := cachedListing{vm: newListingVM(listing, urls, ""), page: listing.Page, filtered: urls.filtered()}
+	e := cachedListing{vm: newListingVM(listing, urls, ""), page: listing.Page, filtered: urls.filtered(), at: now}
+	for _, p := range listing.Products {
+		e.products = append(e.products, p.ID)
+	}
 	if !byStock {
 		h.listings.put(gen, key, e)
 	}

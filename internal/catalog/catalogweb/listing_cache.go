@@ -1,15 +1,21 @@
 package catalogweb
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/monoshop/monoshop/internal/catalog"
+)
 
 // listingCacheLimit bounds the remembered listings (tens of kilobytes each); past it the
 // cache starts over.
 const listingCacheLimit = 1024
 
 // listingCache remembers the listing view of a category URL (facets with their counts and
-// links, the page of products), each with the category's listing generation: it stays
-// valid until a product of that category changes (catalog.Service.ListingGeneration), so
-// staff editing one category do not empty the cache of the others. A category page with
+// links, the page of products), each with the category's listing generation for its sort
+// and the products it shows: it stays valid until a product of that category joins,
+// leaves, moves or changes a facet value or its sort key (catalog.Service.
+// ListingGeneration), or one of the products shown changes. Staff editing descriptions
+// and prices all day therefore empty only the pages that show what they edit. A category page with
 // two facets costs milliseconds of filtering, counting and link building; the same URL
 // asked again before the category changes is the same answer. Listings filtered by stock
 // are not remembered: stock changes without the catalog changing.
@@ -20,9 +26,12 @@ type listingCache struct {
 
 type cachedListing struct {
 	generation int64
-	vm         listingVM
-	page       int
-	filtered   bool
+	// products are the ones shown, and at the catalog generation they were read at.
+	products []catalog.ProductID
+	at       int64
+	vm       listingVM
+	page     int
+	filtered bool
 }
 
 func (c *listingCache) get(generation int64, key string) (cachedListing, bool) {

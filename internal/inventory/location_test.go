@@ -119,4 +119,14 @@ func TestStockAllAgreesWithAvailability(t *testing.T) {
 	_, ok := table.Get(untracked)
 	require.False(t, ok, "a variant inventory never heard of")
 	require.Equal(t, 4, table.Len())
+
+	// Read two ids per statement, as a catalog of millions is read, it says the same.
+	ranged, _, err := inventory.StockAllInRanges(b.svcs[1], b.ctx, 2)
+	require.NoError(t, err)
+	require.Equal(t, 4, ranged.Len())
+	for _, id := range []int64{held, empty, backorder, elsewhere, untracked} {
+		got, ok := ranged.Get(id)
+		w, wok := table.Get(id)
+		require.Equal(t, [2]any{w, wok}, [2]any{got, ok}, "variant %d", id)
+	}
 }

@@ -107,8 +107,9 @@ func (b *stockTableBuilder) table() *StockTable {
 	return t
 }
 
-// stockAllSQL is StockAll's query. It is written here rather than generated because the
-// rows are streamed into the table: collected first they would cost more than the table.
+// stockAllSQL is StockAll's query over one range of variant ids. It is written here
+// rather than generated because the rows are streamed into the table: collected first
+// they would cost more than the table.
 const stockAllSQL = `
 SELECT i.variant_id, i.allow_backorder,
        coalesce(sum(greatest(l.on_hand - l.reserved, 0)) FILTER (WHERE loc.active), 0)::int AS available,
@@ -116,31 +117,50 @@ SELECT i.variant_id, i.allow_backorder,
 FROM inventory.items i
 LEFT JOIN inventory.levels l ON l.variant_id = i.variant_id
 LEFT JOIN inventory.locations loc ON loc.id = l.location_id
+WHERE i.variant_id BETWEEN $1 AND $2
 GROUP BY i.variant_id, i.allow_backorder
 ORDER BY i.variant_id`
 
-// StockAll returns the stock of every tracked variant in one query over all levels, and
+// stockAllRange is how many variant ids one statement of StockAll covers: at 15 million
+// variants the whole read takes longer than the statement timeout pages run under.
+const stockAllRange = 500_000
+
+// StockAll returns the stock of every tracked variant, read by ranges of variant ids, and
 // the last stock movement it includes (for StockMovedSince). Storefront pages read it from
 // a copy kept in memory instead of asking per page: a product page then needs no query.
+// The ranges are separate statements; what moves meanwhile is after the mark, read first,
+// and StockMovedSince brings it in.
 func (s *Service) StockAll(ctx context.Context) (*StockTable, int64, error) {
-	// Read the mark first: anything that moves meanwhile is at worst read again later.
+	return s.stockAll(ctx, stockAllRange)
+}
+
+func (s *Service) stockAll(ctx context.Context, span int64) (*StockTable, int64, error) {
 	last, err := s.q.MovementsLastID(ctx, s.pool)
 	if err != nil {
 		return nil, 0, interpretError(err, "stock")
 	}
-	rows, err := s.pool.Query(ctx, stockAllSQL)
-	if err != nil {
+	var lo, hi *int64
+	if err := s.pool.QueryRow(ctx, `SELECT min(variant_id), max(variant_id) FROM inventory.items`).Scan(&lo, &hi); err != nil {
 		return nil, 0, interpretError(err, "stock")
 	}
 	var b stockTableBuilder
+	if lo == nil {
+		return b.table(), last, nil
+	}
 	var id int64
 	var backorder bool
 	var available, locations int32
-	_, err = pgx.ForEachRow(rows, []any{&id, &backorder, &available, &locations}, func() error {
-		return b.add(id, Sellable{Available: int(available), Backorder: backorder && locations > 0})
-	})
-	if err != nil {
-		return nil, 0, interpretError(err, "stock")
+	for from := *lo; from <= *hi; from += span {
+		rows, err := s.pool.Query(ctx, stockAllSQL, from, from+span-1)
+		if err != nil {
+			return nil, 0, interpretError(err, "stock")
+		}
+		_, err = pgx.ForEachRow(rows, []any{&id, &backorder, &available, &locations}, func() error {
+			return b.add(id, Sellable{Available: int(available), Backorder: backorder && locations > 0})
+		})
+		if err != nil {
+			return nil, 0, interpretError(err, "stock")
+		}
 	}
 	return b.table(), last, nil
 }

@@ -69,15 +69,23 @@ const stockCommitGrace = 5 * time.Second
 // read live for a moment instead: waiting for a refresh on every order would make pages
 // wait while orders stream in.
 type stockCache struct {
-	inv *inventory.Service
+	inv stockSource
 
-	mu         sync.Mutex // serialises refreshes
+	mu         sync.Mutex // serialises refreshes of what moved, and publishing
+	wholeMu    sync.Mutex // serialises whole reads
 	data       atomic.Pointer[stockSnapshot]
 	refreshing atomic.Bool
 	// changed maps a variant id to when this process last changed it (time.Time).
 	changed sync.Map
 	// versions numbers the copies (under mu).
 	versions uint64
+}
+
+// stockSource is what the copy reads: inventory, or in tests inventory held back.
+type stockSource interface {
+	StockAll(ctx context.Context) (*inventory.StockTable, int64, error)
+	StockMovedSince(ctx context.Context, afterID int64, since time.Time) (map[int64]inventory.Sellable, int64, error)
+	Availability(ctx context.Context, variantIDs []int64) (map[int64]inventory.Stock, error)
 }
 
 // stockSnapshot is an immutable copy: base from the last whole read, moved from the
@@ -157,22 +165,44 @@ func (c *stockCache) refreshInBackground(ctx context.Context) {
 // refresh reads what moved since the copy was made, or the whole stock when none is
 // loaded or (with whole) the copy's base is due to be read again.
 func (c *stockCache) refresh(ctx context.Context, whole bool) (*stockSnapshot, error) {
+	if old := c.data.Load(); old == nil || (whole && time.Since(old.baseAt) >= stockFullRefresh) {
+		return c.readWhole(ctx)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	old := c.data.Load()
-	start := time.Now()
-	if old != nil && start.Sub(old.at) < stockTTL && (!whole || start.Sub(old.baseAt) < stockFullRefresh) {
-		return old, nil
+	return c.readMovedLocked(ctx, c.data.Load())
+}
+
+// readWhole reads every variant's stock, then what moved while it read. The whole read
+// holds no lock pages wait on: at 15 million variants it takes tens of seconds, and pages
+// meanwhile keep getting the copy brought up to date by small reads of what moved.
+func (c *stockCache) readWhole(ctx context.Context) (*stockSnapshot, error) {
+	c.wholeMu.Lock()
+	defer c.wholeMu.Unlock()
+	if d := c.data.Load(); d != nil && time.Since(d.baseAt) < stockFullRefresh {
+		return d, nil // another caller just read it
 	}
-	if old == nil || (whole && start.Sub(old.baseAt) >= stockFullRefresh) {
-		base, last, err := c.inv.StockAll(ctx)
-		if err != nil {
-			return nil, err
-		}
-		c.versions++
-		d := &stockSnapshot{version: c.versions, at: start, baseAt: start, base: base, marks: [2]int64{last, last}, markedAt: [2]time.Time{start, start}}
-		c.data.Store(d)
-		return d, nil
+	start := time.Now()
+	base, last, err := c.inv.StockAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.versions++
+	read := &stockSnapshot{version: c.versions, at: start, baseAt: start, base: base, marks: [2]int64{last, last}, markedAt: [2]time.Time{start, start}}
+	return c.readMovedLocked(ctx, read)
+}
+
+// readMovedLocked brings old up to date with what moved since its marks. c.mu is held.
+func (c *stockCache) readMovedLocked(ctx context.Context, old *stockSnapshot) (*stockSnapshot, error) {
+	start := time.Now()
+	if cur := c.data.Load(); cur != nil && cur != old && cur.baseAt.After(old.baseAt) {
+		old = cur // a whole read finished while this waited
+	}
+	if start.Sub(old.at) < stockTTL {
+		c.data.Store(old)
+		return old, nil
 	}
 	moved, last, err := c.inv.StockMovedSince(ctx, old.marks[0], old.markedAt[0].Add(-stockCommitGrace))
 	if err != nil {

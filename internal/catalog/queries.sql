@@ -47,19 +47,25 @@ SELECT term FROM catalog.search_terms;
 -- Back office: every status, straight from the tables (the snapshot holds active products only).
 
 -- name: AdminProductList :many
+-- The page is chosen first and only its rows get their variant figures: computed in the
+-- outer list, they were worked out for every row the offset skips (a deep page of a
+-- million products took longer than the statement timeout).
 SELECT p.id, p.slug, p.title, p.brand, p.status, p.featured, p.version, p.updated_at,
        (SELECT count(*) FROM catalog.variants v WHERE v.product_id = p.id AND v.status = 'active')::int AS variant_count,
        coalesce((SELECT min(price_minor) FROM catalog.variants v WHERE v.product_id = p.id AND v.status = 'active'), 0)::bigint AS min_price,
        coalesce((SELECT min(currency) FROM catalog.variants v WHERE v.product_id = p.id), '')::text AS currency
 FROM catalog.products p
-WHERE (sqlc.arg(status)::text = '' OR p.status = sqlc.arg(status)::text)
-  AND (sqlc.arg(category_id)::bigint = 0 OR EXISTS (
-        SELECT 1 FROM catalog.product_categories pc WHERE pc.product_id = p.id AND pc.category_id = sqlc.arg(category_id)::bigint))
-  AND (sqlc.arg(search)::text = '' OR catalog.fold(p.title) LIKE '%' || catalog.fold(sqlc.arg(search)::text) || '%' ESCAPE '\'
-       OR p.slug LIKE '%' || lower(sqlc.arg(search)::text) || '%' ESCAPE '\'
-       OR EXISTS (SELECT 1 FROM catalog.variants v WHERE v.product_id = p.id AND lower(v.sku) LIKE lower(sqlc.arg(search)::text) || '%' ESCAPE '\'))
-ORDER BY p.updated_at DESC, p.id DESC
-LIMIT sqlc.arg(max_rows) OFFSET sqlc.arg(skip);
+WHERE p.id IN (
+    SELECT q.id FROM catalog.products q
+    WHERE (sqlc.arg(status)::text = '' OR q.status = sqlc.arg(status)::text)
+      AND (sqlc.arg(category_id)::bigint = 0 OR EXISTS (
+            SELECT 1 FROM catalog.product_categories pc WHERE pc.product_id = q.id AND pc.category_id = sqlc.arg(category_id)::bigint))
+      AND (sqlc.arg(search)::text = '' OR catalog.fold(q.title) LIKE '%' || catalog.fold(sqlc.arg(search)::text) || '%' ESCAPE '\'
+           OR q.slug LIKE '%' || lower(sqlc.arg(search)::text) || '%' ESCAPE '\'
+           OR EXISTS (SELECT 1 FROM catalog.variants v WHERE v.product_id = q.id AND lower(v.sku) LIKE lower(sqlc.arg(search)::text) || '%' ESCAPE '\'))
+    ORDER BY q.updated_at DESC, q.id DESC
+    LIMIT sqlc.arg(max_rows) OFFSET sqlc.arg(skip))
+ORDER BY p.updated_at DESC, p.id DESC;
 
 -- name: AdminProductCount :one
 SELECT count(*) FROM catalog.products p

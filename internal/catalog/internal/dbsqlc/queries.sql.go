@@ -77,14 +77,17 @@ SELECT p.id, p.slug, p.title, p.brand, p.status, p.featured, p.version, p.update
        coalesce((SELECT min(price_minor) FROM catalog.variants v WHERE v.product_id = p.id AND v.status = 'active'), 0)::bigint AS min_price,
        coalesce((SELECT min(currency) FROM catalog.variants v WHERE v.product_id = p.id), '')::text AS currency
 FROM catalog.products p
-WHERE ($1::text = '' OR p.status = $1::text)
-  AND ($2::bigint = 0 OR EXISTS (
-        SELECT 1 FROM catalog.product_categories pc WHERE pc.product_id = p.id AND pc.category_id = $2::bigint))
-  AND ($3::text = '' OR catalog.fold(p.title) LIKE '%' || catalog.fold($3::text) || '%' ESCAPE '\'
-       OR p.slug LIKE '%' || lower($3::text) || '%' ESCAPE '\'
-       OR EXISTS (SELECT 1 FROM catalog.variants v WHERE v.product_id = p.id AND lower(v.sku) LIKE lower($3::text) || '%' ESCAPE '\'))
+WHERE p.id IN (
+    SELECT q.id FROM catalog.products q
+    WHERE ($1::text = '' OR q.status = $1::text)
+      AND ($2::bigint = 0 OR EXISTS (
+            SELECT 1 FROM catalog.product_categories pc WHERE pc.product_id = q.id AND pc.category_id = $2::bigint))
+      AND ($3::text = '' OR catalog.fold(q.title) LIKE '%' || catalog.fold($3::text) || '%' ESCAPE '\'
+           OR q.slug LIKE '%' || lower($3::text) || '%' ESCAPE '\'
+           OR EXISTS (SELECT 1 FROM catalog.variants v WHERE v.product_id = q.id AND lower(v.sku) LIKE lower($3::text) || '%' ESCAPE '\'))
+    ORDER BY q.updated_at DESC, q.id DESC
+    LIMIT $5 OFFSET $4)
 ORDER BY p.updated_at DESC, p.id DESC
-LIMIT $5 OFFSET $4
 `
 
 type AdminProductListParams struct {
@@ -110,6 +113,9 @@ type AdminProductListRow struct {
 }
 
 // Back office: every status, straight from the tables (the snapshot holds active products only).
+// The page is chosen first and only its rows get their variant figures: computed in the
+// outer list, they were worked out for every row the offset skips (a deep page of a
+// million products took longer than the statement timeout).
 func (q *Queries) AdminProductList(ctx context.Context, db DBTX, arg AdminProductListParams) ([]AdminProductListRow, error) {
 	rows, err := db.Query(ctx, adminProductList,
 		arg.Status,

@@ -194,12 +194,11 @@ func (c *stockCache) readWhole(ctx context.Context) (*stockSnapshot, error) {
 	return c.readMovedLocked(ctx, read)
 }
 
-// readMovedLocked brings old up to date with what moved since its marks. c.mu is held.
+// readMovedLocked brings old (the published copy, or a whole read about to replace it)
+// up to date with what moved since its marks, and publishes it. c.mu is held, so no other
+// copy is published meanwhile.
 func (c *stockCache) readMovedLocked(ctx context.Context, old *stockSnapshot) (*stockSnapshot, error) {
 	start := time.Now()
-	if cur := c.data.Load(); cur != nil && cur != old && cur.baseAt.After(old.baseAt) {
-		old = cur // a whole read finished while this waited
-	}
 	if start.Sub(old.at) < stockTTL {
 		c.data.Store(old)
 		return old, nil

@@ -303,7 +303,7 @@ func (c *cli) seed(ctx context.Context, args []string) error {
 	if n > 0 {
 		return fmt.Errorf("the catalog already has %d products; seed only fills an empty shop", n)
 	}
-	if err := svc.SeedDemo(ctx, catalog.SeedOptions{Products: *products, Seed: *seed}); err != nil {
+	if err := svc.SeedDemo(ctx, catalog.SeedOptions{Products: *products, Seed: *seed, RenderImages: true}); err != nil {
 		return err
 	}
 	if err := stockDemoCatalog(ctx, svc, inventory.NewService(pool, log)); err != nil {

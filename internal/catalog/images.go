@@ -17,7 +17,6 @@ import (
 
 	"github.com/gen2brain/webp"
 	"github.com/jackc/pgx/v5"
-	xdraw "golang.org/x/image/draw"
 	_ "golang.org/x/image/webp" // registers the WebP decoder for uploads
 
 	"github.com/monoshop/monoshop/internal/platform/apperr"
@@ -121,9 +120,7 @@ func fitWithin(img image.Image, side int) image.Image {
 	} else {
 		w, h = max(1, w*side/h), side
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
-	return dst
+	return resize(img, w, h)
 }
 
 // scaleToWidth scales img down to width, keeping its proportions; a narrower image is
@@ -133,9 +130,7 @@ func scaleToWidth(img image.Image, width int) image.Image {
 	if b.Dx() <= width {
 		return img
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, width, max(1, b.Dy()*width/b.Dx())))
-	xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
-	return dst
+	return resize(img, width, max(1, b.Dy()*width/b.Dx()))
 }
 
 // encodeImage encodes one rendition. JPEG has no transparency, so transparent images are

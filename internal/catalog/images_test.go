@@ -121,3 +121,31 @@ func TestAddProductImage(t *testing.T) {
 		})
 	}
 }
+
+// TestSeedRendersImages: `shop seed` renders the demo pictures itself, so a shop seeded
+// without any job queue shows every product's picture, in every width and format, from
+// its first page.
+func TestSeedRendersImages(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	require.NoError(t, tb.svc.SeedDemo(tb.ctx, catalog.SeedOptions{Products: 12, Seed: 4, RenderImages: true}))
+
+	products, err := tb.svc.ListStorefrontProducts(tb.ctx, 20)
+	require.NoError(t, err)
+	require.Len(t, products, 12)
+	for _, listed := range products {
+		p, err := tb.svc.FindProductBySlug(tb.ctx, listed.Slug)
+		require.NoError(t, err)
+		require.Len(t, p.Images, 1, "product %s shows its picture", p.Slug)
+		for _, width := range catalog.ImageWidths {
+			for _, format := range []string{"webp", "jpeg"} {
+				f, err := tb.svc.FindMedia(tb.ctx, p.Images[0].Hash, width, format)
+				require.NoError(t, err, "%s at %d as %s", p.Slug, width, format)
+				cfg, gotFormat, err := image.DecodeConfig(bytes.NewReader(f.Data))
+				require.NoError(t, err)
+				require.Equal(t, format, gotFormat)
+				require.Equal(t, min(width, p.Images[0].Width), cfg.Width)
+			}
+		}
+	}
+}

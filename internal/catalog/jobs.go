@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"image/draw"
 	"slices"
 	"time"
 
@@ -78,35 +77,9 @@ func (s *Service) renderImageFiles(ctx context.Context, hash string) error {
 	if err != nil {
 		return fmt.Errorf("catalog: render image %s: decode original: %w", hash, err)
 	}
-	// Scaling has a fast path for RGBA sources only; converting once beats converting
-	// pixel by pixel for each of the eight renditions.
-	master := image.NewRGBA(decoded.Bounds())
-	draw.Draw(master, master.Bounds(), decoded, decoded.Bounds().Min, draw.Src)
-	type file struct {
-		width  int
-		format string
-		data   []byte
-	}
-	var files []file
-	// Widest first, each width scaled once for both formats and from the width before
-	// it: a scale's scratch space grows with its source, and a server's peak memory is
-	// set by image renders more than by anything a page does.
-	widths := slices.Sorted(slices.Values(ImageWidths))
-	slices.Reverse(widths)
-	var scaled image.Image = master
-	for _, width := range widths {
-		scaled = scaleToWidth(scaled, width)
-		for _, format := range []string{"webp", "jpeg"} {
-			// Encoding cannot be interrupted, so a shutdown is honoured between renditions.
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("catalog: render image %s: %w", hash, err)
-			}
-			out, err := encodeImage(scaled, format)
-			if err != nil {
-				return fmt.Errorf("catalog: render image %s at %d: %w", hash, width, err)
-			}
-			files = append(files, file{width, format, out})
-		}
+	files, err := renderRenditions(ctx, decoded)
+	if err != nil {
+		return fmt.Errorf("catalog: render image %s: %w", hash, err)
 	}
 	var products []ProductID
 	err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
@@ -133,4 +106,36 @@ func (s *Service) renderImageFiles(ctx context.Context, hash string) error {
 	}
 	s.changed(ctx, products...)
 	return nil
+}
+
+// rendition is one rendered file of an image.
+type rendition struct {
+	width  int
+	format string
+	data   []byte
+}
+
+// renderRenditions renders img at every width in ImageWidths, in WebP and JPEG. Widest
+// first, each width scaled once for both formats and from the width before it, so the
+// original is read once and later scales read small images.
+func renderRenditions(ctx context.Context, img image.Image) ([]rendition, error) {
+	widths := slices.Sorted(slices.Values(ImageWidths))
+	slices.Reverse(widths)
+	var files []rendition
+	scaled := img
+	for _, width := range widths {
+		scaled = scaleToWidth(scaled, width)
+		for _, format := range []string{"webp", "jpeg"} {
+			// Encoding cannot be interrupted, so a shutdown is honoured between renditions.
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			out, err := encodeImage(scaled, format)
+			if err != nil {
+				return nil, fmt.Errorf("at %d: %w", width, err)
+			}
+			files = append(files, rendition{width, format, out})
+		}
+	}
+	return files, nil
 }

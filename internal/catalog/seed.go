@@ -1,10 +1,14 @@
 package catalog
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"image"
 	"math/rand/v2"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,6 +23,12 @@ type SeedOptions struct {
 	Currency string
 	// Seed makes the catalog reproducible: the same seed gives the same shop.
 	Seed uint64
+	// RenderImages renders the demo pictures during the seed, on every core, instead of
+	// queueing them for a server's image worker: `shop seed` then leaves a shop whose
+	// pictures show from its first page, and a server that starts on it has no backlog of
+	// renders competing with its first shoppers (a few hundred pictures at most, whatever
+	// the catalog's size, as products share them).
+	RenderImages bool
 }
 
 // SeedDemo fills an empty catalog with a deterministic, realistic demo range: a category
@@ -41,7 +51,9 @@ func (s *Service) SeedDemo(ctx context.Context, opts SeedOptions) error {
 		if err != nil {
 			return err
 		}
-		images := s.newSeedImages(tx)
+		images := s.newSeedImages(ctx, tx, opts.RenderImages)
+		// A failed seed still waits for its renders, so none outlives the call.
+		defer images.renders.Wait()
 		chunk := make([]seedProduct, 0, seedChunk)
 		for gen.n < opts.Products {
 			chunk = chunk[:0]
@@ -586,30 +598,46 @@ func slugify(s string) string {
 	return strings.TrimSuffix(b.String(), "-")
 }
 
-// seedImages gives every demo product a generated picture and queues the rendering of
-// each distinct picture once. Without a job queue (a bare service in tests) products
-// simply have no images.
+// seedImages gives every demo product a generated picture. Each distinct picture is
+// rendered once: right away on spare cores when the seed renders, else by a queued job.
+// Without a job queue (a bare service in tests) products simply have no images.
 type seedImages struct {
 	s       *Service
 	tx      pgx.Tx
 	masters map[[2]string]preparedImage // a few hundred: category silhouette × colour
 	stored  map[string]bool             // hashes already in image_blobs
+
+	render  bool
+	renders sync.WaitGroup
+	slots   chan struct{} // bounds concurrent renders to the cores
+	ctx     context.Context
+	mu      sync.Mutex
+	done    map[string][]rendition
+	failed  error
 }
 
-func (s *Service) newSeedImages(tx pgx.Tx) *seedImages {
-	return &seedImages{s: s, tx: tx, masters: make(map[[2]string]preparedImage), stored: make(map[string]bool)}
+func (s *Service) newSeedImages(ctx context.Context, tx pgx.Tx, render bool) *seedImages {
+	return &seedImages{
+		s: s, tx: tx, masters: make(map[[2]string]preparedImage), stored: make(map[string]bool),
+		render: render, slots: make(chan struct{}, runtime.GOMAXPROCS(0)), ctx: ctx, done: make(map[string][]rendition),
+	}
 }
 
 func (si *seedImages) write(ctx context.Context, chunk []seedProduct, ids []int64) error {
-	if si.s.jobs == nil {
+	if si.s.jobs == nil && !si.render {
 		return nil
 	}
 	var blobs, images [][]any
+	var rendered any // NULL until rendered: a queued picture is not shown before its files exist
+	if si.render {
+		rendered = time.Now()
+	}
 	for i, p := range chunk {
 		prep, ok := si.masters[p.image]
 		if !ok {
+			picture := drawDemoImage(p.image[0], p.image[1])
 			var err error
-			if prep, err = encodeMaster(drawDemoImage(p.image[0], p.image[1])); err != nil {
+			if prep, err = encodeMaster(picture); err != nil {
 				return err
 			}
 			si.masters[p.image] = prep
@@ -617,23 +645,60 @@ func (si *seedImages) write(ctx context.Context, chunk []seedProduct, ids []int6
 			if !si.stored[prep.hash] {
 				si.stored[prep.hash] = true
 				blobs = append(blobs, []any{prep.hash, int32(0), prep.format, prep.data})
+				if si.render {
+					si.startRender(prep.hash, picture)
+				}
 			}
 		}
-		images = append(images, []any{ids[i], int32(0), fmt.Sprintf("%s %s in %s", p.brand, p.title, p.image[1]), int32(prep.width), int32(prep.height), prep.hash})
+		images = append(images, []any{ids[i], int32(0), fmt.Sprintf("%s %s in %s", p.brand, p.title, p.image[1]), int32(prep.width), int32(prep.height), prep.hash, rendered})
 	}
 	if len(blobs) > 0 {
 		if _, err := si.tx.CopyFrom(ctx, pgx.Identifier{"catalog", "image_blobs"}, []string{"hash", "width", "format", "data"}, pgx.CopyFromRows(blobs)); err != nil {
 			return fmt.Errorf("catalog: seed image files: %w", err)
 		}
 	}
-	if _, err := si.tx.CopyFrom(ctx, pgx.Identifier{"catalog", "images"}, []string{"product_id", "position", "alt", "width", "height", "hash"}, pgx.CopyFromRows(images)); err != nil {
+	if _, err := si.tx.CopyFrom(ctx, pgx.Identifier{"catalog", "images"}, []string{"product_id", "position", "alt", "width", "height", "hash", "rendered_at"}, pgx.CopyFromRows(images)); err != nil {
 		return fmt.Errorf("catalog: seed images: %w", err)
 	}
 	return nil
 }
 
-// finish queues the rendering of every stored picture.
+// startRender renders a picture in the background while the seed writes products.
+func (si *seedImages) startRender(hash string, picture image.Image) {
+	si.renders.Add(1)
+	go func() {
+		defer si.renders.Done()
+		si.slots <- struct{}{}
+		defer func() { <-si.slots }()
+		files, err := renderRenditions(si.ctx, picture)
+		si.mu.Lock()
+		defer si.mu.Unlock()
+		if err != nil {
+			si.failed = cmp.Or(si.failed, fmt.Errorf("catalog: render demo image: %w", err))
+			return
+		}
+		si.done[hash] = files
+	}()
+}
+
+// finish stores the rendered files, or queues the rendering of every stored picture.
 func (si *seedImages) finish(ctx context.Context) error {
+	if si.render {
+		si.renders.Wait()
+		if si.failed != nil {
+			return si.failed
+		}
+		var blobs [][]any
+		for hash, files := range si.done {
+			for _, f := range files {
+				blobs = append(blobs, []any{hash, int32(f.width), f.format, f.data})
+			}
+		}
+		if _, err := si.tx.CopyFrom(ctx, pgx.Identifier{"catalog", "image_blobs"}, []string{"hash", "width", "format", "data"}, pgx.CopyFromRows(blobs)); err != nil {
+			return fmt.Errorf("catalog: seed rendered images: %w", err)
+		}
+		return nil
+	}
 	if si.s.jobs == nil {
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/monoshop/monoshop/internal/platform/money"
@@ -20,8 +21,8 @@ import (
 // facetClaim is one facet value of one product, decided by the product alone.
 type facetClaim struct {
 	key, label, value string
-	// order sorts values within a facet: an option value's position in its option, a
-	// price range's index, 0 otherwise (then alphabetical).
+	// order sorts values within a facet: an option value's optionValueOrder, a price
+	// range's index, 0 otherwise (then alphabetical).
 	order int64
 	// rank sorts facets: brand, then price, then options by position, then attributes.
 	rank int32
@@ -58,7 +59,7 @@ func productClaims(p *Product, vars *packedVariants) []facetClaim {
 		key := facetKey(o.Name)
 		for pos, ov := range o.Values {
 			if _, ok := used[ov.ID]; ok {
-				out = append(out, facetClaim{key: key, label: o.Name, value: ov.Value, order: int64(pos), rank: int32(oi)})
+				out = append(out, facetClaim{key: key, label: o.Name, value: ov.Value, order: optionValueOrder(ov.Value, pos), rank: int32(oi)})
 			}
 		}
 	}
@@ -66,6 +67,39 @@ func productClaims(p *Product, vars *packedVariants) []facetClaim {
 		out = append(out, facetClaim{key: facetKey(a.Name), label: a.Name, value: a.Value, rank: rankAttribute + int32(ai)})
 	}
 	return out
+}
+
+// Option values sort by what they mean where they have a known order (clothing sizes,
+// then numbers: shoe sizes, waists, volumes), else by their position in the product's
+// option. Positions alone tie across products: one product's sizes start at XS, another's
+// at S, and both put theirs first.
+const (
+	orderNumeric  = 1 << 20
+	orderPosition = 1 << 40
+)
+
+// letterSizes ranks clothing sizes, smallest first; spellings that mean the same size
+// share a rank.
+var letterSizes = map[string]int64{
+	"XXXS": 1, "3XS": 1, "XXS": 2, "2XS": 2, "XS": 3, "S": 4, "M": 5, "L": 6, "XL": 7,
+	"XXL": 8, "2XL": 8, "XXXL": 9, "3XL": 9, "XXXXL": 10, "4XL": 10, "5XL": 11, "6XL": 12,
+}
+
+func optionValueOrder(value string, pos int) int64 {
+	v := strings.ToUpper(strings.TrimSpace(value))
+	if r, ok := letterSizes[v]; ok {
+		return r
+	}
+	end := 0
+	for end < len(v) && (v[end] >= '0' && v[end] <= '9' || v[end] == '.' && end > 0) {
+		end++
+	}
+	if end > 0 {
+		if n, err := strconv.ParseFloat(strings.TrimSuffix(v[:end], "."), 64); err == nil && n < 1e6 {
+			return orderNumeric + int64(n*1000)
+		}
+	}
+	return orderPosition + int64(pos)
 }
 
 // facetRef says that a product has value v of facet f.

@@ -40,6 +40,8 @@ type cartView struct {
 	Subtotal string
 	// Excluded is true when some lines are left out of the subtotal.
 	Excluded bool
+	// ItemsLabel counts the units the subtotal is for ("3 items").
+	ItemsLabel string
 }
 
 // lineView is one line of the cart page.
@@ -60,6 +62,9 @@ type lineView struct {
 	LineTotal string
 	Quantity  string
 	Max       string
+	// Less and More are the quantities the stepper's buttons set; More is empty at the
+	// most a shopper may buy.
+	Less, More string
 	// Editable lines have a quantity form; one no longer sold or out of stock can only be
 	// removed.
 	Editable bool
@@ -75,6 +80,7 @@ type lineImage struct {
 
 func newCartView(c cart.Cart) cartView {
 	var v cartView
+	units := 0
 	for _, l := range c.Lines {
 		lv := lineView{
 			ID:        strconv.FormatInt(l.ID, 10),
@@ -82,6 +88,7 @@ func newCartView(c cart.Cart) cartView {
 			Status:    string(l.Status),
 			Quantity:  strconv.Itoa(l.Quantity),
 			Max:       strconv.Itoa(l.MaxQuantity),
+			Less:      strconv.Itoa(max(0, l.Quantity-1)),
 			Notice:    l.Notice,
 			Editable:  l.Status.Purchasable(),
 			Options:   l.Options,
@@ -105,7 +112,11 @@ func newCartView(c cart.Cart) cartView {
 		case cart.LineOutOfStock, cart.LineUnavailable:
 			lv.NoticeClass = "stock stock--out"
 		}
+		if l.Quantity < l.MaxQuantity {
+			lv.More = strconv.Itoa(l.Quantity + 1)
+		}
 		if l.Status.Purchasable() {
+			units += l.Quantity
 			lv.LineTotal = l.LineTotal.String()
 		} else {
 			v.Excluded = true
@@ -125,6 +136,10 @@ func newCartView(c cart.Cart) cartView {
 	}
 	if c.Purchasable > 0 {
 		v.Subtotal = c.Subtotal.String()
+		v.ItemsLabel = strconv.Itoa(units) + " items"
+		if units == 1 {
+			v.ItemsLabel = "1 item"
+		}
 	}
 	return v
 }

@@ -85,6 +85,49 @@ func TestCartPages(t *testing.T) {
 		require.Equal(t, "0", p.cartCount())
 	})
 
+	t.Run("OKStepperButtonsSetTheQuantityTheyShow", func(t *testing.T) {
+		t.Parallel()
+		s := startShop(t)
+		b := s.browser(t)
+		a := s.items[0]
+		b.add(vid(a.ID()), "9")
+
+		// press submits the stepper form with testID as the browser would: its own
+		// action and its hidden quantity.
+		press := func(testID string) {
+			t.Helper()
+			line := b.page("/cart").all("cart-line")[0]
+			form := webtest.ByTestID(line, testID)[0]
+			require.Equal(t, "/cart", b.post(webtest.Attr(form, "action"), webtest.FormValues(t, form)).redirect())
+		}
+		quantity := func() string {
+			t.Helper()
+			return webtest.Attr(webtest.ByTestID(b.page("/cart").one("cart-line"), "cart-line-quantity")[0], "value")
+		}
+		press("cart-line-increase")
+		require.Equal(t, "10", quantity())
+		line := b.page("/cart").one("cart-line")
+		plus := webtest.ByTestID(line, "cart-line-increase-submit")[0]
+		require.True(t, webtest.HasAttr(plus, "disabled"), "+ is off at the most one may buy (10)")
+
+		press("cart-line-decrease")
+		press("cart-line-decrease")
+		require.Equal(t, "8", quantity())
+		// The buttons carry the quantity they lead to, so pressing a stale + twice (a
+		// double click, a resent form) sets it once.
+		line = b.page("/cart").one("cart-line")
+		stale := webtest.ByTestID(line, "cart-line-increase")[0]
+		for range 2 {
+			b.post(webtest.Attr(stale, "action"), url.Values{"quantity": {"9"}})
+		}
+		require.Equal(t, "9", quantity())
+		require.Contains(t, webtest.Text(b.page("/cart").one("cart-summary")), "Subtotal (9 items)")
+
+		b.post("/cart/lines/"+lineIDs(b.page("/cart"))[0], url.Values{"quantity": {"1"}})
+		press("cart-line-decrease")
+		b.page("/cart").one("cart-empty")
+	})
+
 	t.Run("OKStockMessages", func(t *testing.T) {
 		t.Parallel()
 		s := startShop(t)

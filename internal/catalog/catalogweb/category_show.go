@@ -59,6 +59,7 @@ func (h *Handler) categoryShow(w http.ResponseWriter, r *http.Request) {
 		Meta: web.PageMeta{
 			Title:       orDefault(cat.SEOTitle, cat.Name),
 			Description: orDefault(cat.SEODescription, cat.Description),
+			Scripts:     []string{suggestScript, listingScript},
 		},
 	}
 	for _, c := range trail {

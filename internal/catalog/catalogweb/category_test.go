@@ -486,6 +486,58 @@ func TestCategoryPage(t *testing.T) {
 		require.Len(t, last.cards(), total-(lastPage-1)*24)
 	})
 
+	t.Run("OKLongFacetListsShowMore", func(t *testing.T) {
+		t.Parallel()
+		more := func(d listingDoc, key string) (shown int, hidden *html.Node) {
+			t.Helper()
+			for _, f := range d.all("facet") {
+				if webtest.Attr(f, "data-facet") != key {
+					continue
+				}
+				boxes := webtest.All(f, func(n *html.Node) bool { return webtest.Attr(n, "class") == "facet__more" })
+				if len(boxes) == 0 {
+					return len(d.within(f).all("facet-value")), nil
+				}
+				return len(d.within(f).all("facet-value")) - len(d.within(boxes[0]).all("facet-value")), boxes[0]
+			}
+			t.Fatalf("no facet %s", key)
+			return 0, nil
+		}
+		d := env.page(t, "/c/clothing")
+		brands := d.facet("brand")
+		require.Greater(t, len(brands), 10, "clothing has many brands")
+		shown, box := more(d, "brand")
+		require.Equal(t, 8, shown, "the first eight brands show")
+		require.NotNil(t, box, "the rest are behind Show more")
+		require.False(t, webtest.HasAttr(box, "open"))
+		require.Contains(t, webtest.Text(box), "Show "+strconv.Itoa(len(brands)-8)+" more")
+
+		// A brand chosen from the hidden part stays in view on the filtered page.
+		d = env.page(t, brands[len(brands)-1].href)
+		_, box = more(d, "brand")
+		require.NotNil(t, box)
+		require.True(t, webtest.HasAttr(box, "open"), "a selected value is never hidden")
+
+		sizes := len(d.facet("size"))
+		shownSizes, none := more(d, "size")
+		require.Nil(t, none, "a short list shows whole")
+		require.Equal(t, sizes, shownSizes)
+	})
+
+	t.Run("OKSizesInTheirNaturalOrder", func(t *testing.T) {
+		t.Parallel()
+		// The demo's products start their size runs at XS or at S; the facet must still
+		// read XS, S, M, L, XL, XXL, as the size picker on a product page does.
+		var sizes []string
+		for _, v := range env.page(t, "/c/clothing").facet("size") {
+			sizes = append(sizes, v.value)
+		}
+		natural := []string{"XS", "S", "M", "L", "XL", "XXL"}
+		require.GreaterOrEqual(t, len(sizes), 5, "clothing offers sizes: %v", sizes)
+		want := slices.DeleteFunc(slices.Clone(natural), func(s string) bool { return !slices.Contains(sizes, s) })
+		require.Equal(t, want, sizes)
+	})
+
 	t.Run("OKURLStability", func(t *testing.T) {
 		t.Parallel()
 		start := "/c/clothing?sort=price_asc"

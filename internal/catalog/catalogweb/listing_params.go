@@ -255,8 +255,16 @@ type listingVM struct {
 
 type facetVM struct {
 	Key, Label string
-	Values     []facetValueVM
+	// Shown are the first values; More the rest, behind "Show more", opened when one of
+	// them is selected.
+	Shown, More []facetValueVM
+	MoreOpen    bool
 }
+
+// facetShown is how many values a facet lists before "Show more": enough for sizes and
+// price ranges, short enough that a category's 30 brands do not push the other filters
+// off the screen. A list just one or two longer is shown whole.
+const facetShown = 8
 
 type facetValueVM struct {
 	Value    string
@@ -306,13 +314,18 @@ func newListingVM(l catalog.Listing, u listingURLs, relevanceLabel string) listi
 			if f.Key == "price" {
 				label = priceLabel(v.Value, v.Label, currency)
 			}
-			fv.Values = append(fv.Values, facetValueVM{
+			fv.Shown = append(fv.Shown, facetValueVM{
 				Value: v.Value, Label: label, Count: v.Count, Selected: v.Selected,
 				URL: u.toggle(f.Key, v.Value),
 			})
 			if v.Selected {
 				vm.Active = append(vm.Active, activeFilterVM{Facet: f.Label, Label: label, RemoveURL: u.toggle(f.Key, v.Value)})
 			}
+		}
+		if len(fv.Shown) > facetShown+2 {
+			fv.More = fv.Shown[facetShown:]
+			fv.Shown = fv.Shown[:facetShown:facetShown]
+			fv.MoreOpen = slices.ContainsFunc(fv.More, func(v facetValueVM) bool { return v.Selected })
 		}
 		vm.Facets = append(vm.Facets, fv)
 	}

@@ -39,7 +39,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	v := searchView{Query: res.Query, Meta: web.PageMeta{Title: "Search", NoIndex: true}}
+	v := searchView{Query: res.Query, Meta: web.PageMeta{Title: "Search", NoIndex: true, Scripts: []string{suggestScript, listingScript}}}
 	if res.Query == "" {
 		if v.Categories, err = h.topCategoryLinks(r); err != nil {
 			h.render.Error(w, r, err)

@@ -13,6 +13,9 @@ const (
 	// suggestScript is the enhancement that shows suggestions under the header search box;
 	// pages list it in web.PageMeta.Scripts.
 	suggestScript = "suggest.js"
+	// listingScript applies the sort menu on change and keeps the filters open on wide
+	// screens in browsers without ::details-content.
+	listingScript = "listing.js"
 	// suggestCacheControl lets the browser (and a CDN) answer the same prefix again for a
 	// minute: shoppers type, delete and retype, and a minute-old suggestion is harmless.
 	suggestCacheControl = "public, max-age=60"

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
 	"github.com/stretchr/testify/require"
 )
 
@@ -162,5 +164,67 @@ func TestAssets(t *testing.T) {
 		var a *Assets
 
 		require.Equal(t, "/static/app.css", a.URL("app.css"))
+	})
+
+	t.Run("OKPrecompressed", func(t *testing.T) {
+		t.Parallel()
+		bundle := setup(t)
+		url := bundle.assets.URL("app.css")
+		plain, original := do(t, bundle.mux, http.MethodGet, url, nil)
+		require.Empty(t, plain.Header.Get("Content-Encoding"), "no Accept-Encoding, no encoding")
+		require.Equal(t, embeddedFile(t, "app.css"), original)
+
+		decode := map[string]func(io.Reader) ([]byte, error){
+			"gzip": func(r io.Reader) ([]byte, error) {
+				zr, err := gzip.NewReader(r)
+				if err != nil {
+					return nil, err
+				}
+				return io.ReadAll(zr)
+			},
+			"zstd": func(r io.Reader) ([]byte, error) {
+				zr, err := zstd.NewReader(r)
+				if err != nil {
+					return nil, err
+				}
+				defer zr.Close()
+				return io.ReadAll(zr)
+			},
+		}
+		etags := map[string]string{"": plain.Header.Get("ETag")} // encoding -> ETag
+		for _, tc := range []struct{ accept, want string }{
+			{"gzip, deflate, br, zstd", "zstd"}, // Chrome
+			{"gzip, deflate, br", "gzip"},       // Safari
+			{"zstd;q=0, gzip;q=0.8", "gzip"},
+			{"gzip;q=0", ""},
+			{"br", ""},
+		} {
+			res, body := do(t, bundle.mux, http.MethodGet, url, http.Header{"Accept-Encoding": {tc.accept}})
+			require.Equal(t, http.StatusOK, res.StatusCode)
+			require.Equal(t, tc.want, res.Header.Get("Content-Encoding"), "Accept-Encoding: %s", tc.accept)
+			require.Equal(t, []string{"Accept-Encoding"}, res.Header.Values("Vary"))
+			if tc.want == "" {
+				require.Equal(t, original, body)
+				continue
+			}
+			require.Less(t, len(body), len(original)/3, "%s shrinks the stylesheet", tc.want)
+			got, err := decode[tc.want](strings.NewReader(body))
+			require.NoError(t, err)
+			require.Equal(t, original, string(got))
+			etag := res.Header.Get("ETag")
+			for enc, other := range etags {
+				if enc != tc.want {
+					require.NotEqual(t, other, etag, "%s has an ETag of its own", tc.want)
+				}
+			}
+			etags[tc.want] = etag
+
+			again, _ := do(t, bundle.mux, http.MethodGet, url, http.Header{"Accept-Encoding": {tc.accept}, "If-None-Match": {etag}})
+			require.Equal(t, http.StatusNotModified, again.StatusCode)
+		}
+
+		// An image is served as it is: compressing it again gains nothing.
+		res, _ := do(t, bundle.mux, http.MethodGet, bundle.assets.URL("favicon.svg"), http.Header{"Accept-Encoding": {"gzip"}})
+		require.Equal(t, http.StatusOK, res.StatusCode)
 	})
 }

@@ -238,7 +238,7 @@ func (m *Main) startHTTP() error {
 		return fmt.Errorf("load static assets: %w", err)
 	}
 	renderer := web.NewRenderer(web.Site{Name: m.Config.StoreName, Assets: assets, Env: m.Config.Env, Location: m.Config.TimeZone}, m.Log)
-	handler := newRouter(routerDeps{
+	handler, err := newRouter(routerDeps{
 		Config:    m.Config,
 		Log:       m.Log,
 		Pool:      m.pool,
@@ -254,6 +254,9 @@ func (m *Main) startHTTP() error {
 		Notify:    m.notify,
 		Draining:  &m.draining,
 	})
+	if err != nil {
+		return fmt.Errorf("build router: %w", err)
+	}
 	if m.extraRoutes != nil {
 		m.extraRoutes(handler)
 	}

@@ -28,6 +28,9 @@ import (
 	"github.com/monoshop/monoshop/internal/platform/httpx"
 	"github.com/monoshop/monoshop/internal/users"
 	"github.com/monoshop/monoshop/web/webtest"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
 )
 
 // testApp is the whole shop running in-process on a fresh database, with a few test-only
@@ -257,6 +260,51 @@ func TestHTTP(t *testing.T) {
 			}
 		}
 		require.Positive(t, links, "category navigation links to categories")
+	})
+
+	t.Run("OKPagesCompressed", func(t *testing.T) {
+		t.Parallel()
+		fetch := func(path, accept string) response {
+			t.Helper()
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, a.base+path, nil)
+			require.NoError(t, err)
+			// Set by hand, so the client hands over the bytes as they came.
+			req.Header.Set("Accept-Encoding", accept)
+			return a.do(t, req)
+		}
+		decoders := map[string]func(string) string{
+			"gzip": func(b string) string {
+				zr, err := gzip.NewReader(strings.NewReader(b))
+				require.NoError(t, err)
+				out, err := io.ReadAll(zr)
+				require.NoError(t, err)
+				return string(out)
+			},
+			"zstd": func(b string) string {
+				zr, err := zstd.NewReader(strings.NewReader(b))
+				require.NoError(t, err)
+				defer zr.Close()
+				out, err := io.ReadAll(zr)
+				require.NoError(t, err)
+				return string(out)
+			},
+		}
+		for _, path := range []string{"/", "/c/clothing", "/search?q=shirt"} {
+			plain := fetch(path, "identity")
+			require.Equal(t, http.StatusOK, plain.status, path)
+			require.Empty(t, plain.header.Get("Content-Encoding"))
+			titles := webtest.Texts(parsePage(t, plain.body).byTestID("product-title"))
+			for accept, want := range map[string]string{"gzip, deflate, br, zstd": "zstd", "gzip, deflate, br": "gzip"} {
+				res := fetch(path, accept)
+				require.Equal(t, http.StatusOK, res.status)
+				require.Equal(t, want, res.header.Get("Content-Encoding"), "%s asked with %s", path, accept)
+				require.Contains(t, res.header.Values("Vary"), "Accept-Encoding")
+				html := decoders[want](res.body)
+				require.Equal(t, titles, webtest.Texts(parsePage(t, html).byTestID("product-title")), "%s as %s shows the same page", path, want)
+				// What a shopper's phone downloads: under 30 % of the page.
+				require.Less(t, len(res.body)*100/len(html), 30, "%s: %d bytes of %s for %d of HTML", path, len(res.body), want, len(html))
+			}
+		}
 	})
 
 	t.Run("OKStaticCSSIsCachedForever", func(t *testing.T) {

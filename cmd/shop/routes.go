@@ -73,13 +73,20 @@ type routerDeps struct {
 // matters: the request ID and real IP first so every later line can log them, the
 // recoverer inside the access log so a panic is logged as a 500, then the safety checks
 // that refuse a request before any handler sees it.
-func newRouter(d routerDeps) chi.Router {
+func newRouter(d routerDeps) (chi.Router, error) {
 	r := chi.NewRouter()
 	rr := d.Renderer
+	compress, err := httpx.Compress()
+	if err != nil {
+		return nil, err
+	}
 	r.Use(
 		httpx.RequestID,
 		httpx.RealIP(d.Config.TrustedProxies),
+		// The access log sees the bytes that crossed the network; a panic's error page
+		// is compressed like any other.
 		httpx.AccessLog(d.Log),
+		compress,
 		httpx.Recoverer(d.Log, statusHandler(rr, http.StatusInternalServerError)),
 		httpx.SecurityHeaders(d.Config.Env == "prod"),
 		httpx.MaxBody(bodyLimit, statusHandler(rr, http.StatusRequestEntityTooLarge)),
@@ -196,7 +203,7 @@ func newRouter(d routerDeps) chi.Router {
 
 	r.NotFound(rr.NotFound)
 	r.MethodNotAllowed(statusHandler(rr, http.StatusMethodNotAllowed).ServeHTTP)
-	return r
+	return r, nil
 }
 
 func statusHandler(rr *web.Renderer, status int) http.Handler {

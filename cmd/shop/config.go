@@ -72,7 +72,7 @@ func settings() []setting {
 			str(func(c *Config) *string { return &c.Addr })},
 		{"SHOP_INTERNAL_ADDR", "127.0.0.1:9090", "Address of the internal listener (/metrics, pprof); empty disables it.",
 			str(func(c *Config) *string { return &c.InternalAddr })},
-		{"SHOP_BASE_URL", "http://localhost:8080", "Public URL of the shop, used in emails, sitemaps and canonical links.",
+		{"SHOP_BASE_URL", "", "Public URL of the shop, used in emails, sitemaps and canonical links. Unset: http://localhost on the port of SHOP_ADDR (set it behind a proxy or in prod).",
 			str(func(c *Config) *string { return &c.BaseURL })},
 		{"SHOP_ENV", "dev", "dev (text logs, relaxed cookies) or prod (JSON logs, Secure cookies, HSTS).",
 			str(func(c *Config) *string { return &c.Env })},
@@ -220,6 +220,9 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 			c.LogFormat = "json"
 		}
 	}
+	if c.BaseURL == "" {
+		c.BaseURL = localBaseURL(c.Addr)
+	}
 	if err := c.Validate(); err != nil {
 		return c, err
 	}
@@ -228,6 +231,25 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		c.MailFrom = (&mail.Address{Name: c.StoreName, Address: "shop@" + u.Hostname()}).String()
 	}
 	return c, nil
+}
+
+// localBaseURL is the shop's URL on this machine when none is configured: the port the
+// server listens on, so that canonical links, the sitemap, Open Graph tags and emails
+// never point at a port nobody serves (a shop started with SHOP_ADDR=:3000 used to link to
+// :8080). A listen address naming a host keeps it; a wildcard one means localhost.
+func localBaseURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://localhost"
+	}
+	switch host {
+	case "", "0.0.0.0", "::":
+		host = "localhost"
+	}
+	if port == "80" {
+		return "http://" + host
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // Validate checks every value without touching the network, so a typo is reported before

@@ -44,6 +44,26 @@ func TestLoadConfig(t *testing.T) {
 		require.Empty(t, cfg.TrustedProxies)
 	})
 
+	t.Run("OKBaseURLFollowsTheListenPort", func(t *testing.T) {
+		t.Parallel()
+		for addr, want := range map[string]string{
+			":8080":           "http://localhost:8080",
+			":3000":           "http://localhost:3000",
+			"0.0.0.0:4000":    "http://localhost:4000",
+			"127.0.0.1:18080": "http://127.0.0.1:18080",
+			"[::1]:8443":      "http://[::1]:8443",
+			":80":             "http://localhost",
+		} {
+			cfg, err := LoadConfig(lookupFrom(map[string]string{"SHOP_ADDR": addr}))
+			require.NoError(t, err)
+			require.Equal(t, want, cfg.BaseURL, "SHOP_ADDR=%s", addr)
+		}
+		cfg, err := LoadConfig(lookupFrom(map[string]string{"SHOP_ADDR": ":3000", "SHOP_BASE_URL": "https://shop.example.com"}))
+		require.NoError(t, err)
+		require.Equal(t, "https://shop.example.com", cfg.BaseURL, "a configured URL wins")
+		require.Contains(t, cfg.MailFrom, "shop@shop.example.com")
+	})
+
 	t.Run("OKProdDefaults", func(t *testing.T) {
 		t.Parallel()
 		cfg, err := LoadConfig(lookupFrom(map[string]string{

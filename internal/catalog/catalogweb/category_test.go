@@ -524,6 +524,11 @@ func TestCategoryPage(t *testing.T) {
 		require.Equal(t, sizes, shownSizes)
 	})
 
+	t.Run("OKHomeCanonicalIsAbsolute", func(t *testing.T) {
+		t.Parallel()
+		require.Equal(t, listingBaseURL+"/", env.page(t, "/").canonical())
+	})
+
 	t.Run("OKSizesInTheirNaturalOrder", func(t *testing.T) {
 		t.Parallel()
 		// The demo's products start their size runs at XS or at S; the facet must still

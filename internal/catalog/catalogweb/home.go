@@ -16,11 +16,17 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		h.render.Error(w, r, err)
 		return
 	}
-	h.render.Page(w, r, http.StatusOK, homePage(homeView{Products: productCards(products)}))
+	h.render.Page(w, r, http.StatusOK, homePage(homeView{
+		Products: productCards(products),
+		// Absolute like every other page's: a relative canonical is resolved against
+		// whatever host the page was fetched from (a proxy, a staging copy).
+		Canonical: absoluteListingURL(h.opts.BaseURL, "/"),
+	}))
 }
 
 type homeView struct {
-	Products []web.ProductCardVM
+	Products  []web.ProductCardVM
+	Canonical string
 }
 
 func productCards(ps []catalog.ProductSummary) []web.ProductCardVM {

@@ -61,7 +61,7 @@ func homePage(v homeView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = web.Layout(web.PageMeta{Title: "", Description: "Clothing, footwear and accessories, delivered.", Canonical: "/", Scripts: []string{suggestScript}}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = web.Layout(web.PageMeta{Title: "", Description: "Clothing, footwear and accessories, delivered.", Canonical: v.Canonical, Scripts: []string{suggestScript}}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

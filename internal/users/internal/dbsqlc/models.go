@@ -150,6 +150,24 @@ type CatalogVariantOptionValue struct {
 	OptionValueID int64
 }
 
+type ContentPage struct {
+	ID        int64
+	Slug      string
+	Title     string
+	Body      string
+	Published bool
+	Position  int32
+	Version   int32
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+type ContentPageRedirect struct {
+	OldSlug   string
+	PageID    int64
+	CreatedAt time.Time
+}
+
 type InventoryItem struct {
 	VariantID         int64
 	AllowBackorder    bool

@@ -50,7 +50,13 @@ type journeyFixture struct {
 
 func journeySetup(t *testing.T) *journeyFixture {
 	t.Helper()
-	a := setup(t, appOptions{products: 6})
+	return journeySetupWith(t, 6)
+}
+
+// journeySetupWith is journeySetup with a demo catalog of the given size.
+func journeySetupWith(t *testing.T, products int) *journeyFixture {
+	t.Helper()
+	a := setup(t, appOptions{products: products})
 	// setup leaves SHOP_PAYMENT_PROVIDER at its default; the journey pays on the built-in
 	// test gateway's hosted page.
 	require.Equal(t, "test", a.m.Config.PaymentProvider)

@@ -75,7 +75,7 @@ func (h *Handler) productShow(w http.ResponseWriter, r *http.Request) {
 		Sellable:   selected != nil,
 		Crumbs:     productCrumbs(trail, p),
 		Images:     galleryImages(p, selected),
-		Options:    optionPicker(p, selected),
+		Options:    optionPicker(p, selected, levels),
 		Attributes: p.Attributes,
 		Related:    productCards(related),
 		Paragraphs: paragraphs(p.Description),
@@ -144,11 +144,14 @@ type optionVM struct {
 }
 
 // optionValueVM is one choice of an option. URL is empty when no variant has the value
-// at all: it is shown, so the range is visible, but cannot be chosen.
+// at all: it is shown, so the range is visible, but cannot be chosen. SoldOut marks a
+// value whose variant (with the other current choices) cannot be bought now: it stays a
+// link, as the shopper may want to see it or wait for it, but says so before the click.
 type optionValueVM struct {
 	Label    string
 	URL      string
 	Selected bool
+	SoldOut  bool
 }
 
 // stockStatus is what the page says about a variant's stock.
@@ -224,7 +227,7 @@ func selectVariant(p catalog.Product, param string) *catalog.Variant {
 // has it together with the values currently chosen for the other options, so changing
 // the colour keeps the size; when that combination does not exist, to the first variant
 // with the value.
-func optionPicker(p catalog.Product, selected *catalog.Variant) []optionVM {
+func optionPicker(p catalog.Product, selected *catalog.Variant, levels map[catalog.VariantID]StockLevel) []optionVM {
 	if len(p.Options) == 0 || selected == nil {
 		return nil
 	}
@@ -278,7 +281,11 @@ func optionPicker(p catalog.Product, selected *catalog.Variant) []optionVM {
 				}
 			}
 			if best >= 0 {
-				val.URL = variantURL(p.Slug, p.Variants[best].ID)
+				target := p.Variants[best].ID
+				val.URL = variantURL(p.Slug, target)
+				if l, tracked := levels[target]; tracked && l.Available <= 0 && !l.Backorder {
+					val.SoldOut = true
+				}
 			}
 			vm.Values = append(vm.Values, val)
 		}

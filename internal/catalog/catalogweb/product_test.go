@@ -526,6 +526,26 @@ func TestProductPage(t *testing.T) {
 			qty := m.where(func(n *html.Node) bool { return webtest.Attr(n, "name") == "quantity" })[0]
 			require.Equal(t, c.max, webtest.Attr(qty, "max"), c.status)
 		}
+
+		// The picker marks the choices that lead to a variant nobody can buy now; one on
+		// backorder or untracked is not sold out.
+		soldOut := map[string]bool{}
+		for _, a := range stocked.page(t, fmt.Sprintf("/p/%s?variant=%d", p.Slug, v[0].ID)).main().find("option-value") {
+			if href := webtest.Attr(a, "href"); href != "" {
+				soldOut[href] = webtest.Attr(a, "data-sold-out") == "true"
+				require.Equal(t, soldOut[href], strings.Contains(webtest.Text(a), "(sold out)"), "the mark is spoken too")
+			}
+		}
+		linkTo := func(id catalog.VariantID) string { return fmt.Sprintf("/p/%s?variant=%d", p.Slug, id) }
+		for _, tc := range []struct {
+			variant catalog.Variant
+			sold    bool
+		}{{v[1], false}, {v[2], false}, {v[3], true}, {v[4], false}} {
+			if marked, linked := soldOut[linkTo(tc.variant.ID)]; linked {
+				require.Equal(t, tc.sold, marked, "choice leading to %s", tc.variant.SKU)
+			}
+		}
+		require.True(t, soldOut[linkTo(v[3].ID)], "the out-of-stock variant is one click away from the first and marked")
 	})
 
 	t.Run("ErrNotFound", func(t *testing.T) {

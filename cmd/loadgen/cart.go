@@ -148,16 +148,11 @@ func (w *cartWorker) step(ctx context.Context, client *http.Client, rng *rand.Ra
 	if err != nil {
 		return err
 	}
-	resp, err := client.Do(req)
+	resp, body, err := do(client, req)
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
-	var body bytes.Buffer
-	if _, err := body.ReadFrom(resp.Body); err != nil {
-		return err
-	}
-	return w.Check(resp, body.Bytes())
+	return w.Check(resp, body)
 }
 
 // secureJar keeps cookies as if the shop were reached over HTTPS. A shop in production

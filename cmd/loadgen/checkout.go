@@ -358,16 +358,11 @@ func (w *checkoutWorker) probe(ctx context.Context, client *http.Client, rng *ra
 	if err != nil {
 		return fmt.Errorf("%s: %w", step, err)
 	}
-	resp, err := client.Do(req)
+	resp, body, err := do(client, req)
 	if err != nil {
 		return fmt.Errorf("%s: %w", step, err)
 	}
-	defer resp.Body.Close()
-	var body bytes.Buffer
-	if _, err := body.ReadFrom(resp.Body); err != nil {
-		return fmt.Errorf("%s: %w", step, err)
-	}
-	if err := w.Check(resp, body.Bytes()); err != nil {
+	if err := w.Check(resp, body); err != nil {
 		return fmt.Errorf("%s: %s %s: %w", step, req.Method, req.URL.Path, err)
 	}
 	return nil

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
@@ -146,20 +145,6 @@ func signIn(ctx context.Context, client *http.Client, base *url.URL, email, pass
 		return fmt.Errorf("sign in as %s: status %d, want 303%s", email, resp.StatusCode, pageProblems(body))
 	}
 	return nil
-}
-
-// do sends req and reads the whole answer.
-func do(client *http.Client, req *http.Request) (*http.Response, []byte, error) {
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return nil, nil, err
-	}
-	return resp, body, nil
 }
 
 // findProducts reads random pages of the back office's list of active products for the

@@ -24,9 +24,10 @@ const requestTimeout = 10 * time.Second
 const maxErrorKinds = 20
 
 // newTransport returns a transport for conns connections to one server, each kept alive.
-// No proxy from the environment (that would measure the proxy), and no compression:
-// unzipping every answer would spend CPU the load generator shares with the server on
-// this machine, and pages are compared with the ceiling as the same uncompressed bytes.
+// No proxy from the environment (that would measure the proxy), and no transparent
+// compression: Go's would hide the bytes on the wire, knows gzip only, and would unzip
+// pages nobody reads. The engine asks for compression itself (-accept-encoding) and
+// decodes only the answers a worker reads.
 func newTransport(conns int) *http.Transport {
 	return &http.Transport{
 		Proxy:               nil,
@@ -60,11 +61,18 @@ type client struct {
 	worker Worker
 	// stepper is the worker when its requests are steps of a flow, else nil.
 	stepper Stepper
-	rng     *rand.Rand
-	body    bytes.Buffer
+	// headersOnly is set when the worker judges answers without their body, which is then
+	// never decoded.
+	headersOnly    bool
+	acceptEncoding string
+	rng            *rand.Rand
+	body           bytes.Buffer
+	decoder        decoder
 	// Filled by one run; samples are the latencies of the answers that passed Check,
-	// steps the same samples by step (flows only), outcomes what the flow achieved.
+	// wire the bytes of their bodies as they crossed the network, steps the same samples
+	// by step (flows only), outcomes what the flow achieved.
 	samples  []time.Duration
+	wire     int64
 	steps    map[string][]time.Duration
 	outcomes map[string]int
 	errors   int
@@ -73,7 +81,8 @@ type client struct {
 
 // newLoad prepares conns clients for s, client i drawing from the random stream
 // (seed^stream, i): one stream per client, distinct from the scenario's discovery stream.
-func newLoad(s Scenario, conns int, seed, stream uint64) *load {
+// Every request they send asks for acceptEncoding ("" for no Accept-Encoding).
+func newLoad(s Scenario, conns int, seed, stream uint64, acceptEncoding string) *load {
 	l := &load{transport: newTransport(conns)}
 	if f, ok := s.(FlowScenario); ok {
 		l.steps = f.Steps()
@@ -81,6 +90,7 @@ func newLoad(s Scenario, conns int, seed, stream uint64) *load {
 	for i := range conns {
 		w := s.NewWorker()
 		stepper, _ := w.(Stepper)
+		h, ok := w.(HeadersOnly)
 		l.clients = append(l.clients, &client{
 			http: &http.Client{
 				Transport:     l.transport,
@@ -88,23 +98,34 @@ func newLoad(s Scenario, conns int, seed, stream uint64) *load {
 				CheckRedirect: noRedirects,
 				Timeout:       requestTimeout,
 			},
-			worker:  w,
-			stepper: stepper,
-			rng:     rand.New(rand.NewPCG(seed^stream, uint64(i))),
+			worker:         w,
+			stepper:        stepper,
+			headersOnly:    ok && h.ChecksHeadersOnly(),
+			acceptEncoding: acceptEncoding,
+			rng:            rand.New(rand.NewPCG(seed^stream, uint64(i))),
 		})
 	}
 	return l
 }
 
-// close drops the connections so the next scenario starts from its own.
-func (l *load) close() { l.transport.CloseIdleConnections() }
+// close drops the connections so the next scenario starts from its own, and the
+// clients' decoders.
+func (l *load) close() {
+	l.transport.CloseIdleConnections()
+	for _, c := range l.clients {
+		c.decoder.close()
+	}
+}
 
 // runSample is what one run of a scenario measured.
 type runSample struct {
 	elapsed time.Duration
 	latency []time.Duration // sorted; one per answer that passed Check
-	errors  int
-	kinds   map[string]int // error message -> count
+	// wire is the bytes of those answers' bodies as read from the network: compressed
+	// when the server compressed them.
+	wire   int64
+	errors int
+	kinds  map[string]int // error message -> count
 	// Flows only: the same latencies by step, in the flow's order, and what the flow
 	// achieved (outcome -> count).
 	steps    []stepSample
@@ -139,6 +160,7 @@ func (l *load) run(ctx context.Context, d time.Duration) (runSample, error) {
 	s.latency = make([]time.Duration, 0, n)
 	for _, c := range l.clients {
 		s.latency = append(s.latency, c.samples...)
+		s.wire += c.wire
 		s.errors += c.errors
 		for k, v := range c.kinds {
 			addKind(s.kinds, k, v)
@@ -181,12 +203,12 @@ func (l *load) collectSteps() ([]stepSample, map[string]int) {
 }
 
 func (c *client) loop(ctx context.Context, deadline time.Time) {
-	c.samples, c.errors, c.kinds = c.samples[:0], 0, map[string]int{}
+	c.samples, c.wire, c.errors, c.kinds = c.samples[:0], 0, 0, map[string]int{}
 	if c.stepper != nil {
 		c.steps, c.outcomes = map[string][]time.Duration{}, map[string]int{}
 	}
 	for ctx.Err() == nil && time.Now().Before(deadline) {
-		lat, step, err := c.once(ctx)
+		lat, wire, step, err := c.once(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return // interrupted, not the server's fault
@@ -201,6 +223,7 @@ func (c *client) loop(ctx context.Context, deadline time.Time) {
 			continue
 		}
 		c.samples = append(c.samples, lat)
+		c.wire += wire
 		if c.stepper != nil {
 			c.steps[step] = append(c.steps[step], lat)
 			if o := c.stepper.Outcome(); o != "" {
@@ -210,32 +233,44 @@ func (c *client) loop(ctx context.Context, deadline time.Time) {
 	}
 }
 
-// once sends one request and reads the whole answer; the latency is to the last byte.
-// step names the request when the worker is a flow's.
-func (c *client) once(ctx context.Context) (lat time.Duration, step string, err error) {
+// once sends one request and reads the whole answer; the latency is to the last byte,
+// wire the body's bytes as they came (before decoding). step names the request when the
+// worker is a flow's.
+func (c *client) once(ctx context.Context) (lat time.Duration, wire int64, step string, err error) {
 	req, err := c.worker.Next(ctx, c.rng)
 	if c.stepper != nil {
 		step = c.stepper.Step()
 	}
 	if err != nil {
-		return 0, step, err
+		return 0, 0, step, err
+	}
+	if c.acceptEncoding != "" {
+		req.Header.Set("Accept-Encoding", c.acceptEncoding)
 	}
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, step, err
+		return 0, 0, step, err
 	}
 	c.body.Reset()
-	_, err = c.body.ReadFrom(resp.Body)
+	wire, err = c.body.ReadFrom(resp.Body)
 	resp.Body.Close()
 	if err != nil {
-		return 0, step, err
+		return 0, 0, step, err
 	}
+	// Decoding is the load generator's work, not the server's: it stays out of the
+	// latency.
 	lat = time.Since(start)
-	if err := c.worker.Check(resp, c.body.Bytes()); err != nil {
-		return 0, step, err
+	var body []byte
+	if !c.headersOnly {
+		if body, err = c.decoder.decode(resp.Header.Get("Content-Encoding"), c.body.Bytes()); err != nil {
+			return 0, 0, step, err
+		}
 	}
-	return lat, step, nil
+	if err := c.worker.Check(resp, body); err != nil {
+		return 0, 0, step, err
+	}
+	return lat, wire, step, nil
 }
 
 // errorKind groups errors by cause: the URL that *url.Error adds would make every failed

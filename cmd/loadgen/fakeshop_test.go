@@ -18,7 +18,8 @@ import (
 
 // fakeShop is a throwaway server that follows the storefront contract loadgen relies on
 // (URL map, sitemap, data-testid markup), so discovery and the engine can be tried end to
-// end without the real shop or a database.
+// end without the real shop or a database. Like the shop, it compresses its answers for
+// clients that ask (fakecompress_test.go).
 type fakeShop struct {
 	*httptest.Server
 	products   []fakeProduct
@@ -38,6 +39,11 @@ type fakeShop struct {
 	// show on the product page.
 	noAdmin bool
 	editLag time.Duration
+	// compressUnasked is the encoding of answers to requests that list neither zstd nor
+	// gzip, as a server that compresses whatever the client says ("" for none). mislabel
+	// answers a request that lists that encoding with the plain body under its name.
+	compressUnasked string
+	mislabel        string
 
 	mu       sync.Mutex
 	hits     map[string]map[string]int // first path segment -> request URI -> count
@@ -45,6 +51,7 @@ type fakeShop struct {
 	carts    map[string][]string       // session cookie -> variant ids added
 	checkout fakeCheckout
 	edits    fakeEdits
+	sent     map[string]map[string]*fakeTally // first path segment -> Accept-Encoding -> what was sent
 }
 
 // fakeCheckout is the fake shop's orders and what its checkout forms issued.
@@ -92,6 +99,7 @@ func facetValues() map[string][]string {
 func newFakeShop(t *testing.T, configure func(*fakeShop)) *fakeShop {
 	t.Helper()
 	s := &fakeShop{hits: map[string]map[string]int{}, requests: map[string]int{}, carts: map[string][]string{},
+		sent: map[string]map[string]*fakeTally{},
 		checkout: fakeCheckout{keys: map[string]string{}, byKey: map[string]string{}, orders: map[string]*fakeOrder{},
 			payments: map[string]string{}, emails: map[string]bool{}, byAddr: map[string]int{}, sold: map[string]int{}}}
 	rng := rand.New(rand.NewPCG(42, 42))
@@ -144,7 +152,7 @@ func newFakeShop(t *testing.T, configure func(*fakeShop)) *fakeShop {
 		mux.HandleFunc("GET /checkout/return/{token}", s.paymentReturn)
 		mux.HandleFunc("GET /orders/{token}", s.orderShow)
 	}
-	s.Server = httptest.NewServer(s.count(mux))
+	s.Server = httptest.NewServer(s.compress(s.count(mux)))
 	t.Cleanup(s.Close)
 	return s
 }

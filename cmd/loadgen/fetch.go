@@ -13,8 +13,9 @@ import (
 // exhaust the load generator's memory before a single request is timed.
 const maxBody = 64 << 20
 
-// getFunc fetches u and returns the body of a 200 answer; anything else is an error.
-// Discovery code takes one instead of an *http.Client so tests can serve pages from memory.
+// getFunc fetches u and returns the body of a 200 answer, decoded; anything else is an
+// error. Discovery code takes one instead of an *http.Client so tests can serve pages
+// from memory.
 type getFunc func(ctx context.Context, u *url.URL) ([]byte, error)
 
 // httpGet returns a getFunc that uses client.
@@ -29,12 +30,18 @@ func httpGet(client *http.Client) getFunc {
 			return nil, fmt.Errorf("GET %s: %w", u.RequestURI(), err)
 		}
 		defer resp.Body.Close()
-		body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+		raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 		if err != nil {
 			return nil, fmt.Errorf("GET %s: %w", u.RequestURI(), err)
 		}
 		if resp.StatusCode != http.StatusOK {
 			return nil, &statusError{URL: u.RequestURI(), Status: resp.StatusCode}
+		}
+		// No Accept-Encoding was sent, but a server may compress all the same; what
+		// discovery parses must be the HTML.
+		body, err := decodeBody(resp.Header.Get("Content-Encoding"), raw)
+		if err != nil {
+			return nil, fmt.Errorf("GET %s: %w", u.RequestURI(), err)
 		}
 		return body, nil
 	}

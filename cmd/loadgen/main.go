@@ -1,8 +1,10 @@
 // Command loadgen measures a running shop binary: for each scenario it finds realistic
 // URLs by reading the server's sitemap and pages (never its database), then drives a
 // fixed number of keep-alive connections in a closed loop and reports throughput,
-// latency percentiles, errors and the server's memory, checked against the targets in
-// targets.go. `make bench` runs it against a freshly seeded shop (bench/run).
+// latency percentiles, bytes per answer on the wire, errors and the server's memory,
+// checked against the targets in targets.go. Measured requests ask for compression as
+// Chrome does (-accept-encoding), since that is how shoppers load the pages. `make bench`
+// runs it against a freshly seeded shop (bench/run).
 //
 //	loadgen -base http://127.0.0.1:18080 -pid 1234 -scenarios ceiling,product -d 10s
 package main
@@ -45,7 +47,9 @@ type options struct {
 	seed      uint64
 	strict    bool
 	list      bool
-	edit      editConfig
+	// acceptEncoding is the Accept-Encoding of every measured request; "" sends none.
+	acceptEncoding string
+	edit           editConfig
 	// startup is how long the server took to start, as bench/run-inner measured it.
 	startup startup
 }
@@ -113,6 +117,8 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed for URL discovery and request order")
 	fs.BoolVar(&o.strict, "strict", false, "exit with status 1 when a target fails")
 	fs.BoolVar(&o.list, "list", false, "print the scenarios run by default, comma-separated, and exit")
+	fs.StringVar(&o.acceptEncoding, "accept-encoding", defaultAcceptEncoding,
+		"Accept-Encoding of every measured request (the default is Chrome's); identity measures uncompressed answers, empty sends no header")
 	fs.StringVar(&o.edit.staffEmail, "staff-email", "", "edit scenarios: the staff member (catalog_manager or above) who edits; password in $"+staffPasswordEnv)
 	fs.Float64Var(&o.edit.rate, "edit-rate", 10, "edit scenarios: edits per second (title or a variant's price, alternately)")
 	fs.IntVar(&o.edit.edits, "edits", 0, "edit scenarios: a soak, measured runs until this many edits were made (0: -runs runs)")
@@ -154,6 +160,11 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 		return o, errors.New("-edits must not be negative")
 	case o.startup.Ready < 0 || o.startup.FirstProduct < 0:
 		return o, errors.New("-ready-after and -first-product-after must not be negative")
+	}
+	o.acceptEncoding = strings.TrimSpace(o.acceptEncoding)
+	if strings.ContainsFunc(o.acceptEncoding, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		// The transport would refuse every request with it, as thousands of errors.
+		return o, fmt.Errorf("-accept-encoding %q holds a control character; want a header value such as %q", o.acceptEncoding, defaultAcceptEncoding)
 	}
 	for n := range strings.SplitSeq(*names, ",") {
 		n = strings.TrimSpace(n)
@@ -220,6 +231,7 @@ func measure(ctx context.Context, o options, progress io.Writer) (*report, error
 			Base: strings.TrimSuffix(o.base.String(), "/"), Conns: o.conns,
 			Duration: o.duration.String(), Warmup: o.warmup.String(),
 			Runs: o.runs, Seed: o.seed, Scenarios: o.scenarios,
+			AcceptEncoding: o.acceptEncoding,
 		},
 	}
 	if o.startup != (startup{}) {
@@ -277,7 +289,7 @@ func measureScenario(ctx context.Context, sc Scenario, o options, progress io.Wr
 	if f, ok := sc.(FixedConns); ok {
 		conns, fixed = f.Conns(), f.Conns()
 	}
-	l := newLoad(sc, conns, o.seed, streamOf(sc.Name()))
+	l := newLoad(sc, conns, o.seed, streamOf(sc.Name()), o.acceptEncoding)
 	defer l.close()
 	bg, _ := sc.(Background)
 	var warm *editRun
@@ -325,8 +337,8 @@ func measureScenario(ctx context.Context, sc Scenario, o options, progress io.Wr
 			}
 		}
 		runs = append(runs, r)
-		fmt.Fprintf(progress, "%-8s run %d/%s: %.0f req/s, p50 %s, p99 %s, %d errors%s%s\n",
-			sc.Name(), i+1, total, r.ReqPerSec, ms(r.P50Ms), ms(r.P99Ms), r.Errors, outcomeProgress(r), editProgress(r.Edits))
+		fmt.Fprintf(progress, "%-8s run %d/%s: %.0f req/s, p50 %s, p99 %s, %s KB/answer, %d errors%s%s\n",
+			sc.Name(), i+1, total, r.ReqPerSec, ms(r.P50Ms), ms(r.P99Ms), kb(r.WireBytesPerAnswer), r.Errors, outcomeProgress(r), editProgress(r.Edits))
 	}
 	if bg != nil {
 		// The edits in flight when the last run ended, and the checks of their titles,

@@ -36,6 +36,8 @@ type params struct {
 	Runs      int      `json:"runs"`
 	Seed      uint64   `json:"seed"`
 	Scenarios []string `json:"scenarios"`
+	// AcceptEncoding is what every measured request asked for; "" when none was sent.
+	AcceptEncoding string `json:"accept_encoding"`
 }
 
 type serverMemory struct {
@@ -75,6 +77,11 @@ func (r *report) writeText(w io.Writer) error {
 	fmt.Fprintf(head, "load\t%s, closed loop, %d run(s) of %s after %s warm-up, seed %d\n",
 		conns, p.Runs, p.Duration, p.Warmup, p.Seed)
 	fmt.Fprintf(head, "target\t%s\n", p.Base)
+	if p.AcceptEncoding != "" {
+		fmt.Fprintf(head, "encoding\tasked for %s\n", p.AcceptEncoding)
+	} else {
+		fmt.Fprintf(head, "encoding\tnone asked for (no Accept-Encoding)\n")
+	}
 	if s := r.Server; s != nil {
 		fmt.Fprintf(head, "server\tpid %d, peak RSS %s (VmHWM), RSS at the end %s\n", s.PID, bytesIEC(s.PeakRSS), bytesIEC(s.RSS))
 	} else {
@@ -85,7 +92,7 @@ func (r *report) writeText(w io.Writer) error {
 	}
 	head.Flush()
 
-	rows := [][]string{{"scenario", "req/s", "% ceiling", "p50", "p90", "p99", "max", "errors", "server CPU", "loadgen CPU", "server peak RSS"}}
+	rows := [][]string{{"scenario", "req/s", "% ceiling", "p50", "p90", "p99", "max", "KB/answer", "errors", "server CPU", "loadgen CPU", "server peak RSS"}}
 	for _, s := range r.Scenarios {
 		pct := "-"
 		if s.PctOfCeiling != nil {
@@ -96,15 +103,21 @@ func (r *report) writeText(w io.Writer) error {
 			srvCPU = fmt.Sprintf("%.2f", s.ServerCPU)
 			rss = bytesIEC(s.ServerPeakRSS)
 		}
+		wire := "-"
+		if slices.ContainsFunc(s.Runs, func(r runResult) bool { return r.Requests > 0 }) {
+			wire = kb(s.WireBytesPerAnswer)
+		}
 		rows = append(rows, []string{
-			s.Name, fmt.Sprintf("%.0f", s.ReqPerSec), pct, ms(s.P50Ms), ms(s.P90Ms), ms(s.P99Ms), ms(s.MaxMs),
+			s.Name, fmt.Sprintf("%.0f", s.ReqPerSec), pct, ms(s.P50Ms), ms(s.P90Ms), ms(s.P99Ms), ms(s.MaxMs), wire,
 			fmt.Sprint(s.Errors), srvCPU, fmt.Sprintf("%.2f", s.LoadgenCPU), rss,
 		})
 	}
 	b.WriteString("\n")
 	writeTable(&b, rows)
-	fmt.Fprintf(&b, "\nFigures are medians of the runs; errors are totals. CPU is in cores busy (of %d): the load\n"+
-		"generator shares the machine with the server, so the ceiling is this machine's, not the binary's.\n", m.CPUs)
+	fmt.Fprintf(&b, "\nFigures are medians of the runs; errors are totals. KB/answer is the mean body as it crossed\n"+
+		"the network (compressed when the server compressed it; 1 KB = 1024 bytes). CPU is in cores busy\n"+
+		"(of %d): the load generator shares the machine with the server, so the ceiling is this machine's,\n"+
+		"not the binary's.\n", m.CPUs)
 
 	r.writeFlows(&b)
 	r.writeEdits(&b)
@@ -254,6 +267,16 @@ func ms(v float64) string {
 		return fmt.Sprintf("%.2fms", v)
 	}
 	return fmt.Sprintf("%.1fms", v)
+}
+
+// kb formats bytes in KB (1024 bytes), with precision that suits compressed answers of a
+// few hundred bytes as well as pages of tens of KB.
+func kb(n float64) string {
+	v := n / 1024
+	if v < 10 {
+		return fmt.Sprintf("%.2f", v)
+	}
+	return fmt.Sprintf("%.1f", v)
 }
 
 func bytesIEC(n int64) string {

@@ -87,6 +87,11 @@ func TestRun(t *testing.T) {
 		// the one each scenario tries during discovery.
 		require.Equal(t, 2*(4+1)+checkoutShoppers+1, shop.sessions())
 		require.Greater(t, shop.requestsTo("cart"), 100)
+		// The pages the cart and checkout flows read came compressed, as browsers ask, and
+		// were read all the same (no errors above).
+		for _, section := range []string{"cart", "checkout", "orders"} {
+			require.Positive(t, shop.tally(section, defaultAcceptEncoding).encoded["zstd"], section)
+		}
 	})
 
 	t.Run("ErrServerErrors", func(t *testing.T) {
@@ -158,6 +163,7 @@ func TestRun(t *testing.T) {
 			{"-c", "0"},
 			{"-d", "0s"},
 			{"-runs", "0"},
+			{"-accept-encoding", "gzip\r\nX-Injected: 1"},
 			{"extra"},
 		} {
 			code, _, stderr := runLoadgen(t, args...)

@@ -29,12 +29,23 @@ type Scenario interface {
 type Worker interface {
 	// Next returns the request to send now.
 	Next(ctx context.Context, rng *rand.Rand) (*http.Request, error)
-	// Check judges the answer (its body read in full) and may update the worker's state;
-	// an error counts the request as failed. Redirects are not followed: a redirect is an
-	// answer to check, as a form's POST-redirect-GET is.
+	// Check judges the answer (its body read in full and decoded, unless the worker is
+	// HeadersOnly) and may update the worker's state; an error counts the request as
+	// failed. Redirects are not followed: a redirect is an answer to check, as a form's
+	// POST-redirect-GET is.
 	Check(resp *http.Response, body []byte) error
 	// Jar keeps the worker's cookies; nil for anonymous browsing without cookies.
 	Jar() http.CookieJar
+}
+
+// HeadersOnly is a Worker that may judge answers by their status and headers alone.
+// When ChecksHeadersOnly says so, the engine gives Check a nil body and never decodes
+// one: the load generator shares the machine's CPUs with the server, and unzipping pages
+// nobody reads would take CPU from the server being measured. The body is still read in
+// full (the latency is to the last byte) and counted as it crossed the network.
+type HeadersOnly interface {
+	Worker
+	ChecksHeadersOnly() bool
 }
 
 // FlowScenario is a scenario whose workers walk a sequence of different requests (add to
@@ -184,6 +195,10 @@ func (pageWorker) Check(resp *http.Response, _ []byte) error {
 }
 
 func (pageWorker) Jar() http.CookieJar { return nil }
+
+// ChecksHeadersOnly is true: a page is judged by its status alone, so the engine never
+// spends CPU decoding it.
+func (pageWorker) ChecksHeadersOnly() bool { return true }
 
 // ceilingPath is a static page served by the shop binary itself: the fastest answer the
 // binary can give on this machine, against which every page is measured.

@@ -38,16 +38,21 @@ func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisec
 
 // runResult is one run of a scenario, as reported.
 type runResult struct {
-	Requests   int     `json:"requests"`
-	Errors     int     `json:"errors"`
-	Seconds    float64 `json:"seconds"`
-	ReqPerSec  float64 `json:"req_per_sec"`
-	P50Ms      float64 `json:"p50_ms"`
-	P90Ms      float64 `json:"p90_ms"`
-	P99Ms      float64 `json:"p99_ms"`
-	MaxMs      float64 `json:"max_ms"`
-	ServerCPU  float64 `json:"server_cpu_cores,omitempty"`
-	LoadgenCPU float64 `json:"loadgen_cpu_cores"`
+	Requests  int     `json:"requests"`
+	Errors    int     `json:"errors"`
+	Seconds   float64 `json:"seconds"`
+	ReqPerSec float64 `json:"req_per_sec"`
+	P50Ms     float64 `json:"p50_ms"`
+	P90Ms     float64 `json:"p90_ms"`
+	P99Ms     float64 `json:"p99_ms"`
+	MaxMs     float64 `json:"max_ms"`
+	// WireBytes are the bodies of the answers counted in Requests as they crossed the
+	// network (compressed when the server compressed them, headers left out), and
+	// WireBytesPerAnswer their mean.
+	WireBytes          int64   `json:"wire_bytes"`
+	WireBytesPerAnswer float64 `json:"wire_bytes_per_answer"`
+	ServerCPU          float64 `json:"server_cpu_cores,omitempty"`
+	LoadgenCPU         float64 `json:"loadgen_cpu_cores"`
 	// Flows only: latency by step, and what the flows achieved (outcome -> count).
 	Steps    []stepResult   `json:"steps,omitempty"`
 	Outcomes map[string]int `json:"outcomes,omitempty"`
@@ -71,16 +76,20 @@ type stepResult struct {
 func newRunResult(s runSample) runResult {
 	secs := s.elapsed.Seconds()
 	r := runResult{
-		Requests: len(s.latency),
-		Errors:   s.errors,
-		Seconds:  secs,
-		P50Ms:    millis(percentile(s.latency, 50)),
-		P90Ms:    millis(percentile(s.latency, 90)),
-		P99Ms:    millis(percentile(s.latency, 99)),
-		MaxMs:    millis(percentile(s.latency, 100)),
+		Requests:  len(s.latency),
+		Errors:    s.errors,
+		Seconds:   secs,
+		P50Ms:     millis(percentile(s.latency, 50)),
+		P90Ms:     millis(percentile(s.latency, 90)),
+		P99Ms:     millis(percentile(s.latency, 99)),
+		MaxMs:     millis(percentile(s.latency, 100)),
+		WireBytes: s.wire,
 	}
 	if secs > 0 {
 		r.ReqPerSec = float64(len(s.latency)) / secs
+	}
+	if len(s.latency) > 0 {
+		r.WireBytesPerAnswer = float64(s.wire) / float64(len(s.latency))
 	}
 	for _, st := range s.steps {
 		r.Steps = append(r.Steps, stepResult{
@@ -109,18 +118,21 @@ func (r runResult) perSec(o string) float64 {
 // scenarioResult sums up the runs of one scenario: each figure is the median over the
 // runs, except errors, which are totalled so that a single failure is never hidden.
 type scenarioResult struct {
-	Name         string         `json:"name"`
-	Discovered   string         `json:"discovered"`
-	ReqPerSec    float64        `json:"req_per_sec"`
-	PctOfCeiling *float64       `json:"pct_of_ceiling,omitempty"`
-	P50Ms        float64        `json:"p50_ms"`
-	P90Ms        float64        `json:"p90_ms"`
-	P99Ms        float64        `json:"p99_ms"`
-	MaxMs        float64        `json:"max_ms"`
-	Errors       int            `json:"errors"`
-	ErrorKinds   map[string]int `json:"error_kinds,omitempty"`
-	ServerCPU    float64        `json:"server_cpu_cores,omitempty"`
-	LoadgenCPU   float64        `json:"loadgen_cpu_cores"`
+	Name         string   `json:"name"`
+	Discovered   string   `json:"discovered"`
+	ReqPerSec    float64  `json:"req_per_sec"`
+	PctOfCeiling *float64 `json:"pct_of_ceiling,omitempty"`
+	P50Ms        float64  `json:"p50_ms"`
+	P90Ms        float64  `json:"p90_ms"`
+	P99Ms        float64  `json:"p99_ms"`
+	MaxMs        float64  `json:"max_ms"`
+	// WireBytesPerAnswer is the median of the runs' mean body bytes per answer, as they
+	// crossed the network: what compression saves shows here.
+	WireBytesPerAnswer float64        `json:"wire_bytes_per_answer"`
+	Errors             int            `json:"errors"`
+	ErrorKinds         map[string]int `json:"error_kinds,omitempty"`
+	ServerCPU          float64        `json:"server_cpu_cores,omitempty"`
+	LoadgenCPU         float64        `json:"loadgen_cpu_cores"`
 	// ServerPeakRSS is the server's VmHWM after this scenario: the peak so far, so the
 	// scenario that raised it stands out.
 	ServerPeakRSS int64 `json:"server_peak_rss_bytes,omitempty"`
@@ -164,16 +176,17 @@ func summarize(name, discovered string, runs []runResult, kinds map[string]int) 
 		return median(xs)
 	}
 	res := scenarioResult{
-		Name:       name,
-		Discovered: discovered,
-		ReqPerSec:  fig(func(r runResult) float64 { return r.ReqPerSec }),
-		P50Ms:      fig(func(r runResult) float64 { return r.P50Ms }),
-		P90Ms:      fig(func(r runResult) float64 { return r.P90Ms }),
-		P99Ms:      fig(func(r runResult) float64 { return r.P99Ms }),
-		MaxMs:      fig(func(r runResult) float64 { return r.MaxMs }),
-		ServerCPU:  fig(func(r runResult) float64 { return r.ServerCPU }),
-		LoadgenCPU: fig(func(r runResult) float64 { return r.LoadgenCPU }),
-		Runs:       runs,
+		Name:               name,
+		Discovered:         discovered,
+		ReqPerSec:          fig(func(r runResult) float64 { return r.ReqPerSec }),
+		P50Ms:              fig(func(r runResult) float64 { return r.P50Ms }),
+		P90Ms:              fig(func(r runResult) float64 { return r.P90Ms }),
+		P99Ms:              fig(func(r runResult) float64 { return r.P99Ms }),
+		MaxMs:              fig(func(r runResult) float64 { return r.MaxMs }),
+		WireBytesPerAnswer: fig(func(r runResult) float64 { return r.WireBytesPerAnswer }),
+		ServerCPU:          fig(func(r runResult) float64 { return r.ServerCPU }),
+		LoadgenCPU:         fig(func(r runResult) float64 { return r.LoadgenCPU }),
+		Runs:               runs,
 	}
 	for _, r := range runs {
 		res.Errors += r.Errors

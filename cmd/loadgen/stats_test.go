@@ -67,15 +67,16 @@ func TestSummarize(t *testing.T) {
 	t.Parallel()
 
 	runs := []runResult{
-		{Requests: 100, Errors: 1, ReqPerSec: 900, P50Ms: 1, P99Ms: 30, MaxMs: 90},
-		{Requests: 100, Errors: 0, ReqPerSec: 1000, P50Ms: 2, P99Ms: 10, MaxMs: 50},
-		{Requests: 100, Errors: 2, ReqPerSec: 1100, P50Ms: 3, P99Ms: 20, MaxMs: 70},
+		{Requests: 100, Errors: 1, ReqPerSec: 900, P50Ms: 1, P99Ms: 30, MaxMs: 90, WireBytesPerAnswer: 3300},
+		{Requests: 100, Errors: 0, ReqPerSec: 1000, P50Ms: 2, P99Ms: 10, MaxMs: 50, WireBytesPerAnswer: 3400},
+		{Requests: 100, Errors: 2, ReqPerSec: 1100, P50Ms: 3, P99Ms: 20, MaxMs: 70, WireBytesPerAnswer: 3200},
 	}
 	r := summarize("product", "3 pages", runs, map[string]int{"status 500, want 200": 3})
 	require.Equal(t, 1000.0, r.ReqPerSec)
 	require.Equal(t, 2.0, r.P50Ms)
 	require.Equal(t, 20.0, r.P99Ms, "each figure is the median of its own values")
 	require.Equal(t, 70.0, r.MaxMs)
+	require.Equal(t, 3300.0, r.WireBytesPerAnswer, "the median run's mean, not the mean of the runs")
 	require.Equal(t, 3, r.Errors, "errors are totalled, not medianed")
 	require.Len(t, r.Runs, 3)
 }
@@ -87,7 +88,7 @@ func TestNewRunResult(t *testing.T) {
 	for i := range lat {
 		lat[i] = time.Duration(i+1) * time.Millisecond
 	}
-	r := newRunResult(runSample{elapsed: 2 * time.Second, latency: lat, errors: 4})
+	r := newRunResult(runSample{elapsed: 2 * time.Second, latency: lat, errors: 4, wire: 334500})
 	require.Equal(t, 100, r.Requests)
 	require.Equal(t, 4, r.Errors)
 	require.Equal(t, 50.0, r.ReqPerSec)
@@ -95,6 +96,11 @@ func TestNewRunResult(t *testing.T) {
 	require.Equal(t, 90.0, r.P90Ms)
 	require.Equal(t, 99.0, r.P99Ms)
 	require.Equal(t, 100.0, r.MaxMs)
+	require.Equal(t, int64(334500), r.WireBytes)
+	require.Equal(t, 3345.0, r.WireBytesPerAnswer)
+
+	r = newRunResult(runSample{elapsed: time.Second})
+	require.Zero(t, r.WireBytesPerAnswer, "no answer, no mean")
 }
 
 func TestSetCeilingShares(t *testing.T) {

@@ -272,9 +272,16 @@ func (s catalogStock) InStockNow(ctx context.Context) (catalog.StockView, error)
 	if err != nil {
 		return catalog.StockView{}, err
 	}
+	var live map[int64]inventory.Stock
 	view := catalog.StockView{Version: snap.version, InStock: func(id catalog.VariantID) bool {
 		st, _ := snap.stock(int64(id))
 		return st.CanSell()
+	}, Units: func(id catalog.VariantID) (int, bool, bool) {
+		if st, ok := live[int64(id)]; ok {
+			return st.Available(), st.Tracked, st.AllowBackorder
+		}
+		st, tracked := snap.stock(int64(id))
+		return st.Available, tracked, st.Backorder
 	}}
 	var recent []int64
 	s.cache.changed.Range(func(k, _ any) bool {
@@ -282,8 +289,7 @@ func (s catalogStock) InStockNow(ctx context.Context) (catalog.StockView, error)
 		return true
 	})
 	if recent = s.cache.recentlyChanged(recent); len(recent) > 0 {
-		live, err := s.inv.Availability(ctx, recent)
-		if err != nil {
+		if live, err = s.inv.Availability(ctx, recent); err != nil {
 			return catalog.StockView{}, err
 		}
 		view.Live = make(map[catalog.VariantID]bool, len(live))

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -518,4 +519,78 @@ func TestStockCopyServesDuringWholeRead(t *testing.T) {
 	require.NoError(t, <-whole)
 	require.True(t, cache.data.Load().baseAt.After(stale.baseAt), "the whole read landed")
 	require.Equal(t, 2, available())
+}
+
+// TestProductCardStock: listing cards say "Sold out" and "Only N left" from the stock
+// copy, and a sale that nobody can buy is not advertised; what this process just sold
+// shows at once.
+func TestProductCardStock(t *testing.T) {
+	t.Parallel()
+	f := stockSetup(t, 16)
+	var cat catalog.Category
+	var ps []catalog.Product
+	cats, err := f.a.m.catalog.ListCategories(f.ctx)
+	require.NoError(t, err)
+	for _, c := range cats {
+		if found := f.products(t, catalog.ListingQuery{Category: c.ID}); len(found) >= 4 && len(found) > len(ps) {
+			cat, ps = c, found
+		}
+	}
+	require.NotEmpty(t, ps, "a category with a few products")
+	for _, p := range ps {
+		for _, v := range p.Variants {
+			f.set(t, v.ID, 20)
+		}
+	}
+	soldOut, fewLeft, backorder := ps[0], ps[1], ps[2]
+	for _, v := range soldOut.Variants {
+		f.set(t, v.ID, 0)
+	}
+	for _, v := range fewLeft.Variants {
+		f.set(t, v.ID, 0)
+	}
+	f.set(t, fewLeft.Variants[0].ID, 2)
+	for _, v := range backorder.Variants {
+		f.set(t, v.ID, 0)
+		require.NoError(t, f.a.m.inventory.SetPolicy(f.ctx, int64(v.ID), true, 5))
+	}
+
+	badges := func(t *testing.T) map[string]string {
+		t.Helper()
+		res := f.a.get(t, "/c/"+cat.Slug)
+		require.Equal(t, http.StatusOK, res.status)
+		out := map[string]string{}
+		for _, card := range parsePage(t, res.body).byTestID("product-card") {
+			slug := strings.TrimPrefix(webtest.Attr(findTestID(card, "product-title"), "href"), "/p/")
+			if b := findTestID(card, "product-badge"); b != nil {
+				out[slug] = webtest.Text(b)
+			} else {
+				out[slug] = ""
+			}
+		}
+		return out
+	}
+	got := badges(t)
+	require.Equal(t, "Sold out", got[soldOut.Slug])
+	require.Equal(t, "Only 2 left", got[fewLeft.Slug])
+	require.NotEqual(t, "Sold out", got[backorder.Slug], "on backorder it can still be bought")
+	require.NotContains(t, got[backorder.Slug], "left", "and how many is no limit")
+	for _, p := range ps[3:] {
+		onSale := false
+		for _, v := range p.Variants {
+			onSale = onSale || v.OnSale()
+		}
+		if onSale {
+			require.Equal(t, "On sale", got[p.Slug], p.Slug)
+		} else {
+			require.Empty(t, got[p.Slug], "%s: plenty in stock, nothing to say", p.Slug)
+		}
+	}
+
+	// A shopper reserves one of the last two: the next page says so, without waiting for
+	// the copy to catch up.
+	f.reserve(t, "order:card-stock", fewLeft.Variants[0].ID, 1)
+	require.Equal(t, "Only 1 left", badges(t)[fewLeft.Slug])
+	f.reserve(t, "order:card-stock-2", fewLeft.Variants[0].ID, 1)
+	require.Equal(t, "Sold out", badges(t)[fewLeft.Slug])
 }

@@ -41,6 +41,10 @@ type StockView struct {
 	// Live overrides InStock for the variants whose stock this process changed a moment
 	// ago, read from the database: a shopper who just bought the last one sees it gone.
 	Live map[VariantID]bool
+	// Units tells, from the same copy (Live's variants as read live), how many units of a variant can be bought now,
+	// whether its stock is kept at all, and whether it can be backordered: product cards
+	// say "Only 2 left". Nil: cards say only what InStock tells.
+	Units func(VariantID) (units int, tracked, backorder bool)
 }
 
 // inStockMemo remembers which products are in stock in one version of the stock copy

@@ -65,6 +65,9 @@ func (h *Handler) categoryShow(w http.ResponseWriter, r *http.Request) {
 	for _, c := range trail {
 		v.Crumbs = append(v.Crumbs, web.Crumb{Label: c.Name, URL: categoryHref(c.Slug)})
 	}
+	// Stock moves without the catalog changing, so what the cards say about it is added
+	// to the remembered listing on every request.
+	v.Listing.Products = h.withCardStock(r, entry.products, entry.vm.Products)
 	for _, c := range children {
 		v.Children = append(v.Children, web.NavLink{Label: c.Name, URL: categoryHref(c.Slug)})
 	}

@@ -98,7 +98,7 @@ func listingView(v listingVM, empty templ.Component) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if len(v.Active) > 0 {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<div class=\"active-filters\" data-testid=\"active-filters\"><h3 class=\"visually-hidden\">Applied filters</h3><ul class=\"active-filters__list\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<div class=\"active-filters\" data-testid=\"active-filters\"><h2 class=\"visually-hidden\">Applied filters</h2><ul class=\"active-filters__list\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

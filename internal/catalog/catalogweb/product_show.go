@@ -77,7 +77,7 @@ func (h *Handler) productShow(w http.ResponseWriter, r *http.Request) {
 		Images:     galleryImages(p, selected),
 		Options:    optionPicker(p, selected, levels),
 		Attributes: p.Attributes,
-		Related:    productCards(related),
+		Related:    h.withCardStock(r, productIDs(related), productCards(related)),
 		Paragraphs: paragraphs(p.Description),
 		CanBuy:     selected != nil,
 		MaxQty:     maxQuantity,

@@ -67,6 +67,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 	}
 	urls := newListingURLs(searchPath, base, res.Listing, params.Sort)
 	v.Listing = newListingVM(res.Listing, urls, "Best match")
+	v.Listing.Products = h.withCardStock(r, productIDs(res.Listing.Products), v.Listing.Products)
 
 	if res.Total == 0 {
 		nothing := !urls.filtered()
@@ -92,7 +93,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 				h.render.Error(w, r, err)
 				return
 			}
-			v.Suggested = productCards(products)
+			v.Suggested = h.withCardStock(r, productIDs(products), productCards(products))
 		}
 	}
 	h.render.Page(w, r, http.StatusOK, searchPage(v))

@@ -40,6 +40,9 @@ type AccountBadge struct {
 // from the modules that own the data, so that web never has to import them.
 type Chrome struct {
 	Categories []NavLink
+	// Pages are the shop's published text pages (About, Shipping & returns, Privacy ...),
+	// listed in the footer.
+	Pages []NavLink
 	// CartCount is the number of items in the shopper's cart. CountCart, when set, is
 	// asked instead, and only by a page that renders the header: a form post answered by
 	// a redirect then costs no count.

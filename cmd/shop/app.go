@@ -25,6 +25,7 @@ import (
 
 	"github.com/monoshop/monoshop/internal/cart"
 	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/internal/content"
 	"github.com/monoshop/monoshop/internal/inventory"
 	"github.com/monoshop/monoshop/internal/notify"
 	"github.com/monoshop/monoshop/internal/orders"
@@ -84,6 +85,7 @@ type Main struct {
 	cart      *cart.Service
 	notify    *notify.Service
 	users     *users.Service
+	content   *content.Service
 	// background runs for the life of the process (the catalog's change listener).
 	background     sync.WaitGroup
 	stopBackground context.CancelFunc
@@ -138,6 +140,20 @@ func (m *Main) Run(ctx context.Context) error {
 	m.catalog.UseAudit(m.users)
 	m.inventory = inventory.NewService(pool, m.Log)
 	m.inventory.UseAudit(m.users)
+	m.content = content.NewService(pool, m.Log)
+	m.content.UseAudit(m.users)
+	if m.Mode == ModeServe {
+		// Every page's footer lists the published pages from memory: read them before the
+		// first page, then follow changes made by any replica.
+		if _, err := m.content.FooterPages(ctx); err != nil {
+			m.Log.WarnContext(ctx, "footer pages: first read failed; the first page will try again", "err", err)
+		}
+		m.background.Add(1)
+		go func() {
+			defer m.background.Done()
+			m.content.FollowChanges(followCtx)
+		}()
+	}
 	// Listings offer "In stock only", answered by inventory per request (catalog may not
 	// import inventory, so the adapter in stock.go stands between them).
 	m.stock = newCatalogStock(m.inventory)
@@ -252,6 +268,7 @@ func (m *Main) startHTTP() error {
 		Stock:     m.stock,
 		Users:     m.users,
 		Notify:    m.notify,
+		Content:   m.content,
 		Draining:  &m.draining,
 	})
 	if err != nil {

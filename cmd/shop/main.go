@@ -23,6 +23,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/internal/content"
 	"github.com/monoshop/monoshop/internal/inventory"
 	"github.com/monoshop/monoshop/internal/orders"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
@@ -177,6 +178,10 @@ func loadDemoData(ctx context.Context, m *Main, log *slog.Logger) error {
 	if err := m.orders.SeedDemoSettings(ctx, m.catalog); err != nil {
 		return err
 	}
+	// Like the settings, the pages are added to a shop that has none, whatever its catalog.
+	if err := m.content.SeedDemo(ctx, m.Config.StoreName); err != nil {
+		return err
+	}
 	n, err := m.catalog.CountProducts(ctx)
 	if err != nil {
 		return err
@@ -310,6 +315,9 @@ func (c *cli) seed(ctx context.Context, args []string) error {
 		return err
 	}
 	if err := orders.NewService(pool, log, nil, nil, orders.Config{}).SeedDemoSettings(ctx, svc); err != nil {
+		return err
+	}
+	if err := content.NewService(pool, log).SeedDemo(ctx, cfg.StoreName); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "seeded %d demo products\n", *products)

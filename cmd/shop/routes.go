@@ -17,6 +17,8 @@ import (
 	"github.com/monoshop/monoshop/internal/cart/cartweb"
 	"github.com/monoshop/monoshop/internal/catalog"
 	"github.com/monoshop/monoshop/internal/catalog/catalogweb"
+	"github.com/monoshop/monoshop/internal/content"
+	"github.com/monoshop/monoshop/internal/content/contentweb"
 	"github.com/monoshop/monoshop/internal/inventory"
 	"github.com/monoshop/monoshop/internal/inventory/inventoryweb"
 	"github.com/monoshop/monoshop/internal/notify"
@@ -66,6 +68,7 @@ type routerDeps struct {
 	Stock     catalogStock
 	Users     *users.Service
 	Notify    *notify.Service
+	Content   *content.Service
 	Draining  *atomic.Bool
 }
 
@@ -153,6 +156,14 @@ func newRouter(d routerDeps) (chi.Router, error) {
 	// The account page (users) lists the customer's latest orders (orders) in its slot.
 	usersHandler.UseOrderHistory(ordersHandler.OrderHistory)
 
+	// contentweb imports no other module, so who acts and the flash reach it as functions.
+	contentHandler := contentweb.NewHandler(d.Content, rr, d.Log, contentweb.Options{
+		BaseURL: d.Config.BaseURL,
+		Actor:   usersweb.Actor,
+		Flash:   func(r *http.Request, kind, text string) { session.AddFlash(r.Context(), sessions, kind, text) },
+	})
+	contentHandler.Routes(r)
+
 	// A password-reset email is a key to an account: the outbox pages show that it was
 	// sent, never the link in it ("password_reset" is the kind the users module queues).
 	notifyHandler := notifyweb.NewHandler(d.Notify, rr, d.Log, notifyweb.Options{SecretKinds: []string{"password_reset"}})
@@ -193,6 +204,11 @@ func newRouter(d routerDeps) (chi.Router, error) {
 		r.Route("/settings", func(r chi.Router) {
 			r.Use(auth.RequirePermission(users.PermSettings))
 			ordersHandler.AdminSettingsRoutes(r)
+		})
+		r.Route("/content", func(r chi.Router) {
+			// content imports no other module, so its pages are guarded here.
+			r.Use(auth.RequirePermission(users.PermContentEdit))
+			contentHandler.AdminRoutes(r)
 		})
 		r.Group(func(r chi.Router) {
 			// notify imports no other module, so its pages are guarded here.
@@ -256,6 +272,16 @@ func chromeMiddleware(d routerDeps, sessions *scs.SessionManager, cartCount func
 					Label: c.Name, URL: url, Active: strings.HasPrefix(p, url),
 				})
 			}
+			if !isAdminPath(p) {
+				pages, err := d.Content.FooterPages(r.Context())
+				if err != nil {
+					d.Log.WarnContext(r.Context(), "footer pages unavailable", "err", err,
+						"request_id", httpx.RequestIDFrom(r.Context()))
+				}
+				for _, pg := range pages {
+					chrome.Pages = append(chrome.Pages, web.NavLink{Label: pg.Title, URL: pg.URL(), Active: p == pg.URL()})
+				}
+			}
 			// Flashes are taken only by a page view: a POST that fails and re-renders its
 			// form must not swallow the message meant for the page after the redirect. The
 			// back office takes its own in adminChromeMiddleware.
@@ -303,6 +329,7 @@ func adminNav() []adminNavEntry {
 		{"Orders", "/admin/orders", users.PermOrdersView},
 		{"Inventory", "/admin/inventory", users.PermInventoryView},
 		{"Discounts", "/admin/discounts", users.PermDiscounts},
+		{"Pages", "/admin/content/pages", users.PermContentEdit},
 		{"Settings", "/admin/settings", users.PermSettings},
 		{"Staff", "/admin/staff", users.PermStaffManage},
 		{"Customers", "/admin/customers", users.PermCustomersView},

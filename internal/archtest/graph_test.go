@@ -91,6 +91,17 @@ func TestModuleGraph(t *testing.T) {
 		require.Len(t, got, 1)
 	})
 
+	t.Run("ErrContentImportsModule", func(t *testing.T) {
+		t.Parallel()
+		// The text pages stand alone: who may edit them is decided in cmd/shop.
+		got := CheckGraph([]Package{{
+			ImportPath: modulePath + "/internal/content/contentweb",
+			Imports:    []string{modulePath + "/internal/content", modulePath + "/internal/users", modulePath + "/web"},
+		}})
+		require.Len(t, got, 1)
+		require.Contains(t, got[0], "module content may not depend on module users")
+	})
+
 	t.Run("ErrModuleImportsBinary", func(t *testing.T) {
 		t.Parallel()
 		got := CheckGraph([]Package{{

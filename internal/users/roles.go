@@ -55,15 +55,19 @@ const (
 	PermEmailsView    Permission = "emails.view"
 	PermSettings      Permission = "settings.edit"
 	PermDiscounts     Permission = "discounts.edit"
+	// PermContentEdit writes the shop's text pages (About, Shipping & returns, Privacy ...).
+	PermContentEdit Permission = "content.edit"
 )
 
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin: {
 		PermDashboard, PermCatalogView, PermCatalogEdit, PermInventoryView, PermInventoryEdit,
 		PermOrdersView, PermOrdersEdit, PermRefunds, PermCustomersView, PermCustomersEdit,
-		PermStaffManage, PermAuditView, PermEmailsView, PermSettings, PermDiscounts,
+		PermStaffManage, PermAuditView, PermEmailsView, PermSettings, PermDiscounts, PermContentEdit,
 	},
-	RoleCatalogManager: {PermDashboard, PermCatalogView, PermCatalogEdit, PermInventoryView, PermInventoryEdit, PermDiscounts},
+	// The catalog manager runs what shoppers read: products, categories, promotions and the
+	// shop's text pages.
+	RoleCatalogManager: {PermDashboard, PermCatalogView, PermCatalogEdit, PermInventoryView, PermInventoryEdit, PermDiscounts, PermContentEdit},
 	RoleOrderManager:   {PermDashboard, PermOrdersView, PermOrdersEdit, PermRefunds, PermCustomersView, PermInventoryView, PermCatalogView, PermEmailsView},
 	RoleSupport:        {PermDashboard, PermOrdersView, PermCustomersView, PermCatalogView, PermEmailsView},
 }

@@ -55,8 +55,7 @@ func (s *Service) SeedDemo(ctx context.Context, storeName string) error {
 }
 
 var demoPages = []struct{ title, slug, body string }{
-	{"About us", "about", `{{store}} is a demonstration shop. It shows what the software behind it can do: a
-storefront, a cart, a checkout and a back office, in one program and one database.
+	{"About us", "about", `{{store}} is a demonstration shop. It shows what the software behind it can do: a storefront, a cart, a checkout and a back office, in one program and one database.
 
 ## What you can try
 
@@ -66,87 +65,62 @@ storefront, a cart, a checkout and a back office, in one program and one databas
 
 ## What this shop is not
 
-Nothing here is for sale. The products, their pictures and the stock levels are made up,
-and no parcel will ever leave a warehouse.
+Nothing here is for sale. The products, their pictures and the stock levels are made up, and no parcel will ever leave a warehouse.
 
 If you run your own copy, edit this page in the back office under **Pages**.`},
-	{"Shipping & returns", "shipping-returns", `This is a demonstration shop: orders are not shipped and no payment is taken. The
-text below shows how a shop would explain its terms.
+	{"Shipping & returns", "shipping-returns", `This is a demonstration shop: orders are not shipped and no payment is taken. The text below shows how a shop would explain its terms.
 
 ## Shipping
 
-Where we ship and what it costs are shown at checkout, before you pay: the price depends
-on the destination and, for some methods, on the parcel's weight. Orders to some
-destinations ship free above a minimum amount; the checkout says so when it applies.
+Where we ship and what it costs are shown at checkout, before you pay: the price depends on the destination and, for some methods, on the parcel's weight. Orders to some destinations ship free above a minimum amount; the checkout says so when it applies.
 
-When your order ships you receive an email with the carrier and, when there is one, the
-tracking number. Your order's page shows the same.
+When your order ships you receive an email with the carrier and, when there is one, the tracking number. Your order's page shows the same.
 
 ## Returns
 
-Write to us within 30 days of delivery if you want to send something back. Once the
-returned items have arrived we refund them with the payment method you used, and we tell
-you by email when the refund is made.
+Write to us within 30 days of delivery if you want to send something back. Once the returned items have arrived we refund them with the payment method you used, and we tell you by email when the refund is made.
 
 ## Cancelling an order
 
-An order that has not shipped yet can be cancelled: get in touch and we will cancel it.
-An unpaid order is cancelled on its own after a while, and what it held goes back on sale.`},
-	{"Privacy", "privacy", `This page says what {{store}} keeps about you, why, and how you can see or remove it.
-{{store}} is a demonstration shop: please do not enter real personal details.
+An order that has not shipped yet can be cancelled: get in touch and we will cancel it. An unpaid order is cancelled on its own after a while, and what it held goes back on sale.`},
+	{"Privacy", "privacy", `This page says what {{store}} keeps about you, why, and how you can see or remove it. {{store}} is a demonstration shop: please do not enter real personal details.
 
 ## What we keep
 
-- **Your account**, if you create one: your email address, your name and your password,
-  stored only as a salted hash that cannot be turned back into the password.
+- **Your account**, if you create one: your email address, your name and your password, stored only as a salted hash that cannot be turned back into the password.
 - **Addresses** you save in your account.
-- **Your orders**: the items, prices, the name, email and addresses given at checkout,
-  and the emails we send about the order.
+- **Your orders**: the items, prices, the name, email and addresses given at checkout, and the emails we send about the order.
 - **Your cart**, so that it is still there when you come back.
-- **Server logs**: for each request, the time, the page asked for and your IP address.
-  They are used to keep the shop running and to stop abuse, such as repeated attempts to
-  guess a password.
+- **Server logs**: for each request, the time, the page asked for and your IP address. They are used to keep the shop running and to stop abuse, such as repeated attempts to guess a password.
 
 ## Payments
 
-Card details are entered on the payment provider's page. They never reach our server and
-we never see or keep your card number.
+With a payment provider such as Stripe, card details are entered on the provider's page: they never reach our server and we never see or keep your card number. This demonstration uses a built-in test gateway instead, which takes only published test card numbers, refuses any other and stores none: never type a real card number here.
 
 ## Cookies
 
-We set one cookie, which keeps your cart and your sign-in. It lasts at most 30 days and
-is not used for anything else. There are no advertising or analytics cookies and no
-tracking scripts on this site.
+We set one cookie, which keeps your cart and your sign-in. It lasts at most 30 days and is not used for anything else. There are no advertising or analytics cookies and no tracking scripts on this site.
 
 ## Emails
 
-We email you about your orders (confirmation, payment, shipping, cancellation, refund)
-and when you ask to reset your password. We send no newsletters or advertising.
+We email you about your orders (confirmation, payment, shipping, cancellation, refund) and when you ask to reset your password. We send no newsletters or advertising.
 
 ## Your data, your choice
 
-In your account, under **Privacy**, you can download a copy of what your account holds
-and delete your account. Deleting it removes your name, email address, password, saved
-addresses and cart. Orders you placed are kept, with the details given at checkout,
-because a shop must keep its sales records.`},
-	{"Terms of sale", "terms", `These are the terms of a demonstration shop: {{store}} sells nothing, and no order
-placed here is a contract. They show the kind of terms a shop would publish here.
+In your account, under **Privacy**, you can download a copy of what your account holds and delete your account. Deleting it removes your name, email address, password, saved addresses and cart. Orders you placed are kept, with the details given at checkout, because a shop must keep its sales records.`},
+	{"Terms of sale", "terms", `These are the terms of a demonstration shop: {{store}} sells nothing, and no order placed here is a contract. They show the kind of terms a shop would publish here.
 
 ## Prices
 
-Prices are shown in the shop's currency. Whether tax is included or added, and how much
-shipping costs, is shown in your cart and at checkout before you pay.
+Prices are shown in the shop's currency. Whether tax is included or added, and how much shipping costs, is shown in your cart and at checkout before you pay.
 
 ## Orders
 
-Your order is placed when you confirm it at checkout. We reserve the items when you
-place the order and hold them while you pay; an order left unpaid is cancelled and the
-items released.
+Your order is placed when you confirm it at checkout. We reserve the items when you place the order and hold them while you pay; an order left unpaid is cancelled and the items released.
 
 ## Payment
 
-Payment is taken by our payment provider on its own page. If a payment fails, your
-order's page lets you try again while the items are held.
+Payment is taken by our payment provider on its own page. If a payment fails, your order's page lets you try again while the items are held.
 
 ## Delivery and returns
 

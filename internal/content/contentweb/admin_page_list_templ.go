@@ -63,7 +63,7 @@ func adminPageListPage(v adminPageListView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<div class=\"admin-table-wrap\"><table class=\"admin-table\" data-testid=\"pages-table\"><caption class=\"visually-hidden\">Pages, in footer order</caption> <thead><tr><th scope=\"col\">Title</th><th scope=\"col\">Address</th><th scope=\"col\">Status</th><th scope=\"col\">Position</th><th scope=\"col\">Updated</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<div class=\"admin-table-wrap\"><table class=\"admin-table content-pages\" data-testid=\"pages-table\"><caption class=\"visually-hidden\">Pages, in footer order</caption> <thead><tr><th scope=\"col\">Title</th><th scope=\"col\">Address</th><th scope=\"col\">Status</th><th scope=\"col\">Position</th><th scope=\"col\">Updated</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -182,7 +182,7 @@ func adminPageListPage(v adminPageListView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</td><td>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</td><td class=\"content-pages__time\">")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -202,7 +202,7 @@ func adminPageListPage(v adminPageListView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = web.AdminLayout(web.PageMeta{Title: "Pages"}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = web.AdminLayout(web.PageMeta{Title: "Pages", Head: contentStyles()}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

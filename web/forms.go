@@ -42,6 +42,10 @@ func (f FieldVM) describedBy() string {
 
 func (f FieldVM) aria() templ.Attributes {
 	a := templ.Attributes{}
+	if f.Required {
+		// Said by required too; some screen readers announce only the ARIA state.
+		a["aria-required"] = "true"
+	}
 	if f.Error != "" {
 		a["aria-invalid"] = "true"
 	}

@@ -137,7 +137,8 @@ func RawText(n *html.Node) string {
 // input (a ticked box or radio only, "on" for one without a value; no file, submit,
 // button, image or reset input), each text area's RawText and each select's selected
 // option, else its first. A control that is disabled, or inside a disabled fieldset,
-// submits nothing. It fails t on a select without options.
+// submits nothing, and so does a select whose chosen option is disabled. It fails t on a
+// select without options.
 func FormValues(t testing.TB, form *html.Node) url.Values {
 	t.Helper()
 	v := url.Values{}
@@ -165,7 +166,9 @@ func FormValues(t testing.TB, form *html.Node) url.Values {
 					chosen = o
 				}
 			}
-			v.Add(name, Attr(chosen, "value"))
+			if !HasAttr(chosen, "disabled") {
+				v.Add(name, Attr(chosen, "value"))
+			}
 		}
 	}
 	return v

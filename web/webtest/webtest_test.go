@@ -21,6 +21,7 @@ func TestHelpers(t *testing.T) {
  two  spaces</textarea>
 			<select name="pick"><option value="">Choose</option><option value="p" selected>P</option></select>
 			<select name="first"><option value="f">F</option><option value="g">G</option></select>
+			<select name="shown"><option value="">Choose</option><option value="x" selected disabled>X</option></select>
 		</form>`)
 
 	prices := ByTestID(root, "price")

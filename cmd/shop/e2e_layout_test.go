@@ -85,7 +85,7 @@ func TestBrowserStorefrontLayout(t *testing.T) {
 		b.fill(form+`[name="ship_line1"]`, "12 rue de Rivoli")
 		b.fill(form+`[name="ship_city"]`, "Paris")
 		b.fill(form+`[name="ship_postal_code"]`, "75001")
-		if b.count(`[data-testid="checkout-update"]`) > 0 {
+		if b.count(`[data-testid="checkout-update"]:not([hidden])`) > 0 {
 			b.click(`[data-testid="checkout-update"]`, form+`input[name="shipping_method"]`)
 		}
 		b.wait(form + `input[name="shipping_method"]`)

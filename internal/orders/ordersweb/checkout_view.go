@@ -1,6 +1,7 @@
 package ordersweb
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -61,6 +62,13 @@ type savedAddressView struct {
 type addressView struct {
 	Prefix                                                       string
 	Name, Line1, Line2, City, Region, PostalCode, Country, Phone string
+	// RegionRequired and PostalRequired depend on the country: a state for the United
+	// States, a postal code where the country has a format.
+	RegionRequired, PostalRequired bool
+	// Countries are the choices of the country field; CountriesNote says which they are
+	// when the list is shorter than the world (the countries the shop ships to).
+	Countries     []web.Option
+	CountriesNote string
 }
 
 // methodView is one shipping method to choose.
@@ -83,8 +91,11 @@ type summaryView struct {
 	// method can be chosen.
 	Shipping      string
 	ShippingLabel string
-	// TaxLabel is "incl. VAT" when prices include tax (the amount is inside the total)
-	// and the tax's name when it is added on top.
+	// Taxed says the destination charges tax on this order; without it the summary says
+	// nothing about tax, not even "incl. VAT". TaxLabel is "incl. VAT" when prices
+	// include tax (the amount is inside the total) and the tax's name when it is added
+	// on top.
+	Taxed       bool
 	TaxLabel    string
 	Tax         string
 	TaxIncluded bool
@@ -99,8 +110,19 @@ type summaryLineView struct {
 }
 
 func newAddressView(prefix string, a users.Address) addressView {
-	return addressView{Prefix: prefix, Name: kept(a.Name), Line1: kept(a.Line1), Line2: kept(a.Line2), City: kept(a.City),
-		Region: kept(a.Region), PostalCode: kept(a.PostalCode), Country: kept(strings.TrimSpace(a.Country)), Phone: kept(a.Phone)}
+	v := addressView{Prefix: prefix, Name: kept(a.Name), Line1: kept(a.Line1), Line2: kept(a.Line2), City: kept(a.City),
+		Region: kept(a.Region), PostalCode: kept(a.PostalCode), Country: strings.ToUpper(kept(strings.TrimSpace(a.Country))), Phone: kept(a.Phone)}
+	v.RegionRequired, v.PostalRequired = addressNeeds(a.Country)
+	return v
+}
+
+// addressNeeds says whether an address in country needs a state and a postal code, as
+// users.ValidateAddress judges an empty one: the page marks what the form will ask for.
+func addressNeeds(country string) (region, postal bool) {
+	problems := users.ValidateAddress(users.Address{Country: strings.ToUpper(strings.TrimSpace(country))})
+	_, region = problems["region"]
+	_, postal = problems["postal_code"]
+	return region, postal
 }
 
 // newCheckoutView shapes the page from the form as it stands, the priced cart and the
@@ -114,6 +136,12 @@ func newCheckoutView(f checkoutForm, c checkoutCart, q orders.Quote, book []user
 		DiscountCode: kept(f.DiscountCode), Key: f.Key, Fingerprint: c.Fingerprint,
 		Summary: newSummaryView(c, q),
 	}
+	served := servedCountries(q.Settings.Zones)
+	v.Ship.Countries = shipCountryOptions(served, v.Ship.Country)
+	v.Ship.CountriesNote = shipsToNote(served)
+	// A billing address may be anywhere: it is where the card is registered, not where
+	// the parcel goes.
+	v.Bill.Countries = countryOptions(v.Bill.Country)
 	for _, a := range book {
 		id := strconv.FormatInt(a.ID, 10)
 		v.Saved = append(v.Saved, savedAddressView{ID: id, Label: addressLine(a), Checked: id == f.ShipAddressID})
@@ -146,8 +174,24 @@ func newSummaryView(c checkoutCart, q orders.Quote) summaryView {
 		s.ShippingLabel = "Shipping (" + q.Method.Method.Name + ")"
 		s.Shipping = priceOrFree(t.Shipping)
 	}
+	s.Taxed = taxed(t)
 	s.TaxLabel = taxLabel(t.TaxIncluded, taxName(t))
 	return s
+}
+
+// taxed reports whether the order is taxed where it goes: some line or the shipping has
+// a rate above zero. A destination without one (an export) pays no tax at all, so the
+// summary must not claim the total includes any.
+func taxed(t orders.Totals) bool {
+	if !t.TaxTotal.IsZero() || !t.ShippingTax.IsZero() {
+		return true
+	}
+	for _, lt := range t.LineTotals {
+		if lt.TaxRate > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // taxName is the name of the tax the lines were taxed with when they share one ("VAT",
@@ -200,12 +244,72 @@ func addressLine(a users.Address) string {
 	return strings.Join(out, ", ")
 }
 
+// countryChoice is a country as a picker shows it.
+type countryChoice struct{ Code, Name string }
+
+// countriesByName are the countries the shop knows, in the order people look them up.
+func countriesByName() []countryChoice {
+	out := make([]countryChoice, 0, len(users.Countries))
+	for _, c := range users.Countries {
+		out = append(out, countryChoice{Code: c.Code, Name: c.Name})
+	}
+	slices.SortFunc(out, func(a, b countryChoice) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// servedCountries are the countries the shop ships to, by name: those whose zone (the
+// first listing them, as pricing matches them) has a method. A code no address may name
+// is left out, since checkout could not take an address there anyway.
+func servedCountries(zones []orders.ShippingZone) []countryChoice {
+	var out []countryChoice
+	for _, c := range countriesByName() {
+		if z, ok := orders.ZoneFor(zones, c.Code); ok && len(z.Methods) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// shipCountryOptions are the countries the shop ships to, with a first "choose" entry.
+// A posted country outside them (a saved address abroad, an old page) is shown selected
+// but cannot be chosen: the field says why, and submitting the form again sends no
+// country until one the shop ships to is chosen.
+func shipCountryOptions(served []countryChoice, selected string) []web.Option {
+	opts := []web.Option{{Value: "", Label: "Choose a country"}}
+	if selected != "" && !slices.ContainsFunc(served, func(c countryChoice) bool { return c.Code == selected }) {
+		opts = append(opts, web.Option{Value: selected, Label: orders.CountryName(selected) + " (we do not ship there)", Disabled: true})
+	}
+	for _, c := range served {
+		opts = append(opts, web.Option{Value: c.Code, Label: c.Name})
+	}
+	return opts
+}
+
+// shipsToNote says where the shop ships, under the country field: the names while the
+// list is short enough to read at a glance.
+func shipsToNote(served []countryChoice) string {
+	names := make([]string, len(served))
+	for i, c := range served {
+		names[i] = c.Name
+	}
+	switch n := len(names); {
+	case n == 0:
+		return "Sorry, we are not shipping orders at the moment."
+	case n == 1:
+		return "We ship to " + names[0] + " only."
+	case n <= 8:
+		return "We ship to " + strings.Join(names[:n-1], ", ") + " and " + names[n-1] + "."
+	default:
+		return "We ship to the " + strconv.Itoa(n) + " countries in this list."
+	}
+}
+
 // countryOptions lists the countries the shop knows by name, with a first "choose" entry.
 // A typed code the shop does not know stays selectable, so the page shows what was sent.
 func countryOptions(selected string) []web.Option {
 	opts := []web.Option{{Value: "", Label: "Choose a country"}}
 	known := selected == ""
-	for _, c := range users.Countries {
+	for _, c := range countriesByName() {
 		opts = append(opts, web.Option{Value: c.Code, Label: c.Name})
 		known = known || c.Code == selected
 	}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/monoshop/monoshop/internal/platform/money"
+)
+
+// TestBrowserCheckoutCountry changes the country on the checkout page in a real browser:
+// the shipping options and totals follow at once, with no button to press and nothing
+// typed lost, and the tax line is there only where the destination charges tax.
+func TestBrowserCheckoutCountry(t *testing.T) {
+	t.Parallel()
+	exe := chromiumPath(t)
+	f, _ := checkoutFormSetup(t)
+	x := f.items[0]
+	c := startChrome(t, exe, f.a.base)
+	const form = `[data-testid="checkout-form"] `
+	methodsFor := func(country string) string {
+		return `[data-testid="shipping-methods"][data-country="` + country + `"]`
+	}
+
+	c.step("open_checkout", func(t *testing.T, b *tab) {
+		b.open("/p/"+x.p.Slug+"?variant="+x.id(), `[data-testid="add-to-cart"]`)
+		b.click(`[data-testid="add-to-cart-submit"]`, `[data-testid="flash"]`)
+		b.open("/checkout", `[data-testid="checkout-form"]`)
+		require.Equal(t, 0, b.count(`[data-testid="checkout-update"]:not([hidden])`), "no button to press with scripts on")
+		require.Equal(t, 1, b.count(methodsFor("FR")))
+		require.Equal(t, 2, b.count(form+`[data-testid="shipping-method"]`), "Colissimo and Express")
+		require.Contains(t, b.text(`[data-testid="summary-tax"]`), "incl. VAT")
+		// Gone if the page reloads: the changes below must happen in place.
+		b.do("mark the page", chromedp.Evaluate[chromedp.Void](`window.checkoutNotReloaded = true`))
+	})
+
+	c.step("change_to_united_states", func(t *testing.T, b *tab) {
+		b.fill(form+`[name="email"]`, "ada@example.com")
+		b.fill(form+`[name="ship_name"]`, "Ada Lovelace")
+		b.fill(form+`[name="ship_line1"]`, "1 Main St")
+		b.fill(form+`[name="ship_city"]`, "Albany")
+		b.choose(form+`select[name="ship_country"]`, "US")
+		b.wait(methodsFor("US"))
+		require.Equal(t, []string{"Ground $8.00"}, b.texts(form+`[data-testid="shipping-method-label"]`))
+		require.Equal(t, "Shipping (Ground) $8.00", b.text(`[data-testid="summary-shipping"]`))
+		total := money.New(x.v.Price.Minor+800, x.v.Price.Currency).String()
+		require.Contains(t, b.text(`[data-testid="summary-total"]`), total)
+		require.Contains(t, b.text(`[data-testid="summary-tax"]`), "incl. Sales tax")
+		require.Contains(t, b.text(`[data-testid="field-ship_region"] label`), "(required)", "a state is needed in the United States")
+		for name, typed := range map[string]string{"email": "ada@example.com", "ship_name": "Ada Lovelace", "ship_line1": "1 Main St", "ship_city": "Albany"} {
+			require.Equal(t, typed, b.value(form+`[name="`+name+`"]`), "%s is kept", name)
+		}
+		require.Equal(t, "US", b.value(form+`select[name="ship_country"]`))
+	})
+
+	c.step("change_to_united_kingdom", func(t *testing.T, b *tab) {
+		b.choose(form+`select[name="ship_country"]`, "GB")
+		b.wait(methodsFor("GB"))
+		require.Equal(t, "Shipping (Royal Mail) $12.00", b.text(`[data-testid="summary-shipping"]`))
+		require.Equal(t, 0, b.count(`[data-testid="summary-tax"]`), "no tax where none is charged")
+		require.NotContains(t, b.text(`[data-testid="checkout-summary"]`), "VAT")
+		require.Contains(t, b.text(`[data-testid="field-ship_region"] label`), "(optional)")
+		require.Equal(t, "Ada Lovelace", b.value(form+`[name="ship_name"]`))
+		require.Contains(t, strings.Join(b.texts(`[data-checkout-status]`), " "), "United Kingdom", "the change is announced")
+		stayed, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`window.checkoutNotReloaded === true`))
+		require.NoError(t, err)
+		require.True(t, stayed, "the page was updated in place, not reloaded")
+	})
+}

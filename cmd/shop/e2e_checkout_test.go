@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -8,11 +9,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/monoshop/monoshop/internal/platform/money"
+	"github.com/monoshop/monoshop/internal/users"
 )
 
 // TestBrowserCheckoutCountry changes the country on the checkout page in a real browser:
 // the shipping options and totals follow at once, with no button to press and nothing
-// typed lost, and the tax line is there only where the destination charges tax.
+// typed lost, and the tax line is there only where the destination charges tax. A
+// customer choosing a saved address gets its fields filled and its options priced.
 func TestBrowserCheckoutCountry(t *testing.T) {
 	t.Parallel()
 	exe := chromiumPath(t)
@@ -67,5 +70,32 @@ func TestBrowserCheckoutCountry(t *testing.T) {
 		stayed, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`window.checkoutNotReloaded === true`))
 		require.NoError(t, err)
 		require.True(t, stayed, "the page was updated in place, not reloaded")
+	})
+
+	acc := f.customer(t, "cora@example.com", "Cora")
+	_, err := f.a.m.users.SaveAddress(t.Context(), acc.ID, users.Address{Name: "Cora Home", Line1: "1 Torstraße",
+		City: "Berlin", PostalCode: "10115", Country: "DE"})
+	require.NoError(t, err)
+	office, err := f.a.m.users.SaveAddress(t.Context(), acc.ID, users.Address{Name: "Cora Office", Line1: "350 Fifth Avenue",
+		City: "New York", Region: "NY", PostalCode: "10118", Country: "US"})
+	require.NoError(t, err)
+
+	c.step("choose_saved_address", func(t *testing.T, b *tab) {
+		b.open("/login", `[data-testid="login-form"]`)
+		b.fill(`[data-testid="login-form"] [name="email"]`, "cora@example.com")
+		b.fill(`[data-testid="login-form"] [name="password"]`, adminTestPassword)
+		b.click(`[data-testid="login-submit"]`, `[data-testid="account-page"]`)
+		b.open("/checkout", `[data-testid="saved-addresses"]`)
+		require.Equal(t, "Cora Home", b.value(form+`[name="ship_name"]`), "the default address is filled in")
+		require.Equal(t, 1, b.count(methodsFor("DE")))
+
+		b.do("choose the office", chromedp.Click(css(`label[for="ship-address-`+strconv.FormatInt(office.ID, 10)+`"]`)))
+		b.wait(methodsFor("US"))
+		for name, want := range map[string]string{"ship_name": "Cora Office", "ship_line1": "350 Fifth Avenue",
+			"ship_city": "New York", "ship_region": "NY", "ship_postal_code": "10118", "ship_country": "US"} {
+			require.Equal(t, want, b.value(form+`[name="`+name+`"]`), "%s filled from the saved address", name)
+		}
+		require.Equal(t, "Shipping (Ground) $8.00", b.text(`[data-testid="summary-shipping"]`))
+		require.Equal(t, strconv.FormatInt(office.ID, 10), b.value(form+`[name="ship_address_applied"]`))
 	})
 }

@@ -21,7 +21,8 @@ func healthz(w http.ResponseWriter, _ *http.Request) {
 }
 
 // readyz says whether this replica should get traffic: the database answers, its schema is
-// current, the catalog has been read, and the process is not shutting down.
+// current, the catalog and the stock copy have been read, and the process is not shutting
+// down.
 type readyz struct {
 	pool     *pgxpool.Pool
 	draining *atomic.Bool
@@ -29,6 +30,11 @@ type readyz struct {
 	// every page would wait for it (about ten seconds at 100,000 products), so a load
 	// balancer should send this replica's share elsewhere a little longer.
 	catalogRead func() bool
+	// stockRead reports whether the copy of stock levels that product and listing pages
+	// read has been made. Pages wait for it too: at a million products (15 million
+	// variants) the first read takes over a minute, and shoppers sent here before it ends
+	// would wait that long on their first page and their first add to cart.
+	stockRead func() bool
 	// migrated caches a positive migration check: migrations only move forward, so once
 	// current this binary's schema stays current.
 	migrated atomic.Bool
@@ -66,6 +72,9 @@ func (h *readyz) check(ctx context.Context) string {
 	}
 	if h.catalogRead != nil && !h.catalogRead() {
 		return "reading the catalog"
+	}
+	if h.stockRead != nil && !h.stockRead() {
+		return "reading stock levels"
 	}
 	return ""
 }

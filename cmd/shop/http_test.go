@@ -349,6 +349,26 @@ func TestHTTP(t *testing.T) {
 		require.Equal(t, "not ready: reading the catalog", strings.TrimSpace(rec.Body.String()))
 	})
 
+	t.Run("ErrReadyzStockNotRead", func(t *testing.T) {
+		t.Parallel()
+		// Nor one whose stock copy is still being read: product pages and the add to cart
+		// that returns to them would wait for it.
+		stock := newCatalogStock(a.m.inventory)
+		h := &readyz{pool: a.pool, draining: &atomic.Bool{}, catalogRead: func() bool { return true }, stockRead: stock.loaded}
+		ask := func() (int, string) {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/readyz", nil))
+			return rec.Code, strings.TrimSpace(rec.Body.String())
+		}
+		code, body := ask()
+		require.Equal(t, http.StatusServiceUnavailable, code)
+		require.Equal(t, "not ready: reading stock levels", body)
+		_, err := stock.cache.get(t.Context())
+		require.NoError(t, err)
+		code, body = ask()
+		require.Equal(t, http.StatusOK, code, body)
+	})
+
 	t.Run("OKSameOriginPost", func(t *testing.T) {
 		t.Parallel()
 		// The control for the refusals below: the same request from our own pages passes.

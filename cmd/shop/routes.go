@@ -121,7 +121,7 @@ func newRouter(d routerDeps) (chi.Router, error) {
 	// The hosted test payment page and the providers' webhooks.
 	paymentsweb.NewHandler(d.Payments, rr, d.Log).Routes(r)
 	r.Get("/healthz", healthz)
-	r.Method(http.MethodGet, "/readyz", &readyz{pool: d.Pool, draining: d.Draining, catalogRead: d.Catalog.Loaded})
+	r.Method(http.MethodGet, "/readyz", &readyz{pool: d.Pool, draining: d.Draining, catalogRead: d.Catalog.Loaded, stockRead: d.Stock.loaded})
 	r.Method(http.MethodGet, "/static/*", d.Assets.Handler())
 
 	catalogHandler := catalogweb.NewHandler(d.Catalog, rr, d.Log, catalogweb.Options{

@@ -114,6 +114,10 @@ func (d *stockSnapshot) stock(id int64) (inventory.Sellable, bool) {
 
 func (c *stockCache) markChanged(variantID int64) { c.changed.Store(variantID, time.Now()) }
 
+// loaded reports whether the stock copy has been read once (readyz waits for it). Without
+// a copy (stock not wired, in some tests) there is nothing to wait for.
+func (s catalogStock) loaded() bool { return s.cache == nil || s.cache.data.Load() != nil }
+
 // recentlyChanged returns the ids among ids this process changed within changedReadLive.
 func (c *stockCache) recentlyChanged(ids []int64) []int64 {
 	var out []int64

@@ -616,26 +616,14 @@ func describe(l *Line, p catalog.Product, v catalog.Variant) {
 	l.Image = lineImage(p, v)
 }
 
-// lineImage picks the variant's own picture (the colour in the cart), else the product's
-// first general one, else any. It returns a copy: the catalog's product is shared with its
-// cache.
+// lineImage is the first picture the product page shows for the variant: its colour's
+// in the cart, else the product's general one. It returns a copy: the catalog's product
+// is shared with its cache.
 func lineImage(p catalog.Product, v catalog.Variant) *catalog.Image {
-	pick := -1
-	for i, img := range p.Images {
-		if img.VariantID != nil && *img.VariantID == v.ID {
-			pick = i
-			break
-		}
-		if img.VariantID == nil && pick < 0 {
-			pick = i
-		}
-	}
-	if pick < 0 && len(p.Images) > 0 {
-		pick = 0
-	}
-	if pick < 0 {
+	imgs := p.ImagesFor(&v)
+	if len(imgs) == 0 {
 		return nil
 	}
-	img := p.Images[pick]
+	img := imgs[0]
 	return &img
 }

@@ -211,9 +211,8 @@ func (s *Service) adminProduct(ctx context.Context, q dbsqlc.DBTX, id ProductID)
 	for _, im := range imgs {
 		ai := AdminImage{Image: Image{ID: im.ID, Alt: im.Alt, Width: int(im.Width), Height: int(im.Height), Hash: im.Hash},
 			Position: int(im.Position), Rendered: im.RenderedAt != nil}
-		if im.VariantID != nil {
-			vid := VariantID(*im.VariantID)
-			ai.VariantID = &vid
+		if im.OptionValueID != nil {
+			ai.OptionValueID = *im.OptionValueID
 		}
 		p.AllImage = append(p.AllImage, ai)
 	}

@@ -72,12 +72,14 @@ type Attribute struct {
 
 // Image is one product picture; its files are rendered at fixed widths.
 type Image struct {
-	ID        int64
-	VariantID *VariantID
-	Alt       string
-	Width     int
-	Height    int
-	Hash      string
+	ID int64
+	// OptionValueID is the option value the picture shows ("Colour: Orange"): it is
+	// shown for the variants with that value. 0 shows it for every variant.
+	OptionValueID int64
+	Alt           string
+	Width         int
+	Height        int
+	Hash          string
 }
 
 // Category is a node of the category tree.

@@ -775,7 +775,12 @@ func (s *Service) applyImport(ctx context.Context, tx pgx.Tx, plan importPlan) (
 // and are archived), otherwise missing values are added.
 func (s *Service) syncImportOptions(ctx context.Context, tx pgx.Tx, id ProductID, w *productWork) (map[[2]string]int64, error) {
 	ids := map[[2]string]int64{}
+	restoreImages := func() error { return nil }
 	if w.newOpts {
+		var err error
+		if restoreImages, err = s.keepImageValues(ctx, tx, id); err != nil {
+			return nil, err
+		}
 		if w.existing != nil {
 			if _, err := tx.Exec(ctx, `
 				UPDATE catalog.variants SET status = 'archived', updated_at = now()
@@ -825,6 +830,9 @@ func (s *Service) syncImportOptions(ctx context.Context, tx pgx.Tx, id ProductID
 			}
 			ids[[2]string{name, value}] = vid
 		}
+	}
+	if err := restoreImages(); err != nil {
+		return nil, err
 	}
 	return ids, nil
 }

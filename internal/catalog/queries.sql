@@ -166,6 +166,24 @@ UPDATE catalog.images SET alt = $3 WHERE id = $1 AND product_id = $2;
 -- name: ImageDelete :execrows
 DELETE FROM catalog.images WHERE id = $1 AND product_id = $2;
 
+-- name: ImageSetOptionValue :execrows
+UPDATE catalog.images SET option_value_id = sqlc.narg(option_value_id) WHERE id = $1 AND product_id = $2;
+
+-- name: ImageOptionValueNames :many
+-- What each picture is shown for, by name: saving options rebuilds their values with new ids.
+SELECT i.id, o.name, ov.value
+FROM catalog.images i
+JOIN catalog.option_values ov ON ov.id = i.option_value_id
+JOIN catalog.options o ON o.id = ov.option_id
+WHERE i.product_id = $1;
+
+-- name: ImageRelinkOptionValue :exec
+UPDATE catalog.images i SET option_value_id = (
+    SELECT ov.id FROM catalog.options o JOIN catalog.option_values ov ON ov.option_id = o.id
+    WHERE o.product_id = sqlc.arg(product_id) AND lower(o.name) = lower(sqlc.arg(name)) AND lower(ov.value) = lower(sqlc.arg(value))
+    ORDER BY ov.id LIMIT 1)
+WHERE i.id = sqlc.arg(image_id) AND i.product_id = sqlc.arg(product_id);
+
 -- name: CategoryListAll :many
 SELECT * FROM catalog.categories ORDER BY position, name, id;
 

@@ -44,7 +44,7 @@ WHERE product_id BETWEEN sqlc.arg(lo) AND sqlc.arg(hi) AND (cardinality(sqlc.arg
 ORDER BY product_id, name;
 
 -- name: ReadImages :many
-SELECT id, product_id, variant_id, alt, width, height, hash
+SELECT id, product_id, option_value_id, alt, width, height, hash
 FROM catalog.images
 WHERE product_id BETWEEN sqlc.arg(lo) AND sqlc.arg(hi) AND (cardinality(sqlc.arg(ids)::bigint[]) = 0 OR product_id = ANY (sqlc.arg(ids)::bigint[])) AND rendered_at IS NOT NULL
 ORDER BY product_id, position, id;

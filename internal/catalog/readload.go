@@ -195,9 +195,8 @@ func loadProducts(ctx context.Context, tx pgx.Tx, q *dbsqlc.Queries, in *interne
 			continue
 		}
 		img := Image{ID: r.ID, Alt: r.Alt, Width: int(r.Width), Height: int(r.Height), Hash: r.Hash}
-		if r.VariantID != nil {
-			vid := VariantID(*r.VariantID)
-			img.VariantID = &vid
+		if r.OptionValueID != nil {
+			img.OptionValueID = *r.OptionValueID
 		}
 		p.Images = append(p.Images, img)
 	}

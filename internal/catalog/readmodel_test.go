@@ -308,6 +308,7 @@ func (h *rmHarness) change() {
 		{3, h.opSKU},
 		{8, h.opCategory},
 		{6, h.opImage},
+		{3, h.opImageShownFor},
 		{6, h.opStock},
 		{2, h.opCSV},
 		{2, h.opResave},
@@ -799,6 +800,40 @@ func (h *rmHarness) opImage() {
 		_, err := h.a.SetImageAlt(h.ctx, h.actor, p.ID, p.Version, rmPick(h, p.AllImage).ID, h.randomTitle())
 		h.done("image alt", err)
 	}
+}
+
+// opImageShownFor shows a picture for one of its product's option values, for all
+// variants again, or now and then tries a value of another product (refused).
+func (h *rmHarness) opImageShownFor() {
+	// Few products have pictures: look at a few for one that does.
+	var p catalog.AdminProduct
+	for range 4 {
+		var ok bool
+		if p, ok = h.randomProduct(); !ok || len(p.AllImage) > 0 {
+			break
+		}
+	}
+	if len(p.AllImage) == 0 {
+		return
+	}
+	var values []int64
+	for _, o := range p.Options {
+		for _, v := range o.Values {
+			values = append(values, v.ID)
+		}
+	}
+	var value int64
+	switch n := h.pick(10); {
+	case n < 6 && len(values) > 0:
+		value = rmPick(h, values)
+	case n == 9:
+		other, ok := h.randomProduct()
+		if ok && other.ID != p.ID && len(other.Options) > 0 {
+			value = rmPick(h, other.Options[0].Values).ID
+		}
+	}
+	_, err := h.a.SetImageShownFor(h.ctx, h.actor, p.ID, p.Version, rmPick(h, p.AllImage).ID, value)
+	h.done("image shown for", err)
 }
 
 // opStock changes the stock of a few variants: what "in stock only" listings show.

@@ -79,6 +79,10 @@ func (s *Service) SetProductOptions(ctx context.Context, actor audit.Actor, id P
 			price = amt.Minor
 		}
 
+		restoreImages, err := s.keepImageValues(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		if err := s.q.OptionsDelete(ctx, tx, int64(id)); err != nil {
 			return interpretError(err, "options")
 		}
@@ -95,6 +99,9 @@ func (s *Service) SetProductOptions(ctx context.Context, actor audit.Actor, id P
 				}
 				valueIDs[[2]string{o.Name, v}] = vid
 			}
+		}
+		if err := restoreImages(); err != nil {
+			return err
 		}
 
 		// Match surviving combinations to existing variants, active or archived.

@@ -300,18 +300,11 @@ func variantURL(slug string, id catalog.VariantID) string {
 	return productURL(slug) + "?variant=" + strconv.FormatInt(int64(id), 10)
 }
 
-// galleryImages lists the selected variant's own pictures and the product's general
-// ones, leaving out pictures of other colours; when that leaves nothing, all of them.
+// galleryImages lists the pictures of the selected variant's colour (or other option
+// value) first, then the general ones (catalog.Product.ImagesFor). The first is the one a
+// link preview and search results show, so they follow the variant too.
 func galleryImages(p catalog.Product, selected *catalog.Variant) []galleryImage {
-	var picked []catalog.Image
-	for _, img := range p.Images {
-		if img.VariantID == nil || (selected != nil && *img.VariantID == selected.ID) {
-			picked = append(picked, img)
-		}
-	}
-	if len(picked) == 0 {
-		picked = p.Images
-	}
+	picked := p.ImagesFor(selected)
 	out := make([]galleryImage, len(picked))
 	for i, img := range picked {
 		var srcset []string

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -586,13 +587,21 @@ func TestProductPageEdited(t *testing.T) {
 	require.NoError(t, err)
 	_, err = env.pool.Exec(ctx, `UPDATE catalog.variants SET price_minor = 1995, compare_at_minor = 2995 WHERE id = $1`, cheap.ID)
 	require.NoError(t, err)
+	// A value of the first variant the cheap one does not have (its colour, or its size).
+	var otherValue int64
+	for _, id := range edited.Variants[0].OptionValueIDs {
+		if !slices.Contains(cheap.OptionValueIDs, id) {
+			otherValue = id
+		}
+	}
+	require.NotZero(t, otherValue)
 	_, err = env.pool.Exec(ctx, `
-		INSERT INTO catalog.images (product_id, variant_id, position, alt, width, height, hash, rendered_at) VALUES
+		INSERT INTO catalog.images (product_id, option_value_id, position, alt, width, height, hash, rendered_at) VALUES
 			($1, NULL, 0, 'Front view', 1600, 2000, 'aaaaaaaaaaaaaaaaaaaaa111', now()),
 			($1, NULL, 1, '', 1600, 2000, 'bbbbbbbbbbbbbbbbbbbbb222', now()),
 			($1, $2, 2, 'Only on the other variant', 1600, 2000, 'ccccccccccccccccccccc333', now()),
 			($1, NULL, 3, 'Still rendering', 1600, 2000, 'ddddddddddddddddddddd444', NULL)`,
-		edited.ID, edited.Variants[0].ID)
+		edited.ID, otherValue)
 	require.NoError(t, err)
 	env.svc.Invalidate()
 
@@ -627,7 +636,9 @@ func TestProductPageEdited(t *testing.T) {
 			d.jsonLD()["Product"]["image"])
 
 		withOwn := shop.page(t, fmt.Sprintf("/p/%s?variant=%d", edited.Slug, edited.Variants[0].ID)).main()
-		require.Len(t, withOwn.find("product-image"), 3, "a variant shows its own pictures too")
+		own := withOwn.find("product-image")
+		require.Len(t, own, 3, "a variant shows the pictures of its values too")
+		require.Equal(t, "/media/ccccccccccccccccccccc333-640.webp", webtest.Attr(own[0], "src"), "and them first")
 	})
 
 	t.Run("OKVariantPriceAndSEO", func(t *testing.T) {

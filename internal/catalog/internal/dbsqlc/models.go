@@ -50,16 +50,16 @@ type CatalogCategorySlugRedirect struct {
 }
 
 type CatalogImage struct {
-	ID         int64
-	ProductID  int64
-	VariantID  *int64
-	Position   int32
-	Alt        string
-	Width      int32
-	Height     int32
-	Hash       string
-	CreatedAt  time.Time
-	RenderedAt *time.Time
+	ID            int64
+	ProductID     int64
+	Position      int32
+	Alt           string
+	Width         int32
+	Height        int32
+	Hash          string
+	CreatedAt     time.Time
+	RenderedAt    *time.Time
+	OptionValueID *int64
 }
 
 type CatalogImageBlob struct {

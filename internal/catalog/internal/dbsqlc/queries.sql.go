@@ -423,7 +423,7 @@ func (q *Queries) ImageDelete(ctx context.Context, db DBTX, arg ImageDeleteParam
 }
 
 const imageListForProduct = `-- name: ImageListForProduct :many
-SELECT id, product_id, variant_id, position, alt, width, height, hash, created_at, rendered_at FROM catalog.images WHERE product_id = $1 ORDER BY position, id
+SELECT id, product_id, position, alt, width, height, hash, created_at, rendered_at, option_value_id FROM catalog.images WHERE product_id = $1 ORDER BY position, id
 `
 
 func (q *Queries) ImageListForProduct(ctx context.Context, db DBTX, productID int64) ([]CatalogImage, error) {
@@ -438,7 +438,6 @@ func (q *Queries) ImageListForProduct(ctx context.Context, db DBTX, productID in
 		if err := rows.Scan(
 			&i.ID,
 			&i.ProductID,
-			&i.VariantID,
 			&i.Position,
 			&i.Alt,
 			&i.Width,
@@ -446,6 +445,7 @@ func (q *Queries) ImageListForProduct(ctx context.Context, db DBTX, productID in
 			&i.Hash,
 			&i.CreatedAt,
 			&i.RenderedAt,
+			&i.OptionValueID,
 		); err != nil {
 			return nil, err
 		}
@@ -455,6 +455,66 @@ func (q *Queries) ImageListForProduct(ctx context.Context, db DBTX, productID in
 		return nil, err
 	}
 	return items, nil
+}
+
+const imageOptionValueNames = `-- name: ImageOptionValueNames :many
+SELECT i.id, o.name, ov.value
+FROM catalog.images i
+JOIN catalog.option_values ov ON ov.id = i.option_value_id
+JOIN catalog.options o ON o.id = ov.option_id
+WHERE i.product_id = $1
+`
+
+type ImageOptionValueNamesRow struct {
+	ID    int64
+	Name  string
+	Value string
+}
+
+// What each picture is shown for, by name: saving options rebuilds their values with new ids.
+func (q *Queries) ImageOptionValueNames(ctx context.Context, db DBTX, productID int64) ([]ImageOptionValueNamesRow, error) {
+	rows, err := db.Query(ctx, imageOptionValueNames, productID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ImageOptionValueNamesRow{}
+	for rows.Next() {
+		var i ImageOptionValueNamesRow
+		if err := rows.Scan(&i.ID, &i.Name, &i.Value); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const imageRelinkOptionValue = `-- name: ImageRelinkOptionValue :exec
+UPDATE catalog.images i SET option_value_id = (
+    SELECT ov.id FROM catalog.options o JOIN catalog.option_values ov ON ov.option_id = o.id
+    WHERE o.product_id = $1 AND lower(o.name) = lower($2) AND lower(ov.value) = lower($3)
+    ORDER BY ov.id LIMIT 1)
+WHERE i.id = $4 AND i.product_id = $1
+`
+
+type ImageRelinkOptionValueParams struct {
+	ProductID int64
+	Name      string
+	Value     string
+	ImageID   int64
+}
+
+func (q *Queries) ImageRelinkOptionValue(ctx context.Context, db DBTX, arg ImageRelinkOptionValueParams) error {
+	_, err := db.Exec(ctx, imageRelinkOptionValue,
+		arg.ProductID,
+		arg.Name,
+		arg.Value,
+		arg.ImageID,
+	)
+	return err
 }
 
 const imageSetAlt = `-- name: ImageSetAlt :execrows
@@ -469,6 +529,24 @@ type ImageSetAltParams struct {
 
 func (q *Queries) ImageSetAlt(ctx context.Context, db DBTX, arg ImageSetAltParams) (int64, error) {
 	result, err := db.Exec(ctx, imageSetAlt, arg.ID, arg.ProductID, arg.Alt)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const imageSetOptionValue = `-- name: ImageSetOptionValue :execrows
+UPDATE catalog.images SET option_value_id = $3 WHERE id = $1 AND product_id = $2
+`
+
+type ImageSetOptionValueParams struct {
+	ID            int64
+	ProductID     int64
+	OptionValueID *int64
+}
+
+func (q *Queries) ImageSetOptionValue(ctx context.Context, db DBTX, arg ImageSetOptionValueParams) (int64, error) {
+	result, err := db.Exec(ctx, imageSetOptionValue, arg.ID, arg.ProductID, arg.OptionValueID)
 	if err != nil {
 		return 0, err
 	}

@@ -75,7 +75,7 @@ func (q *Queries) ReadAttributes(ctx context.Context, db DBTX, arg ReadAttribute
 }
 
 const readImages = `-- name: ReadImages :many
-SELECT id, product_id, variant_id, alt, width, height, hash
+SELECT id, product_id, option_value_id, alt, width, height, hash
 FROM catalog.images
 WHERE product_id BETWEEN $1 AND $2 AND (cardinality($3::bigint[]) = 0 OR product_id = ANY ($3::bigint[])) AND rendered_at IS NOT NULL
 ORDER BY product_id, position, id
@@ -88,13 +88,13 @@ type ReadImagesParams struct {
 }
 
 type ReadImagesRow struct {
-	ID        int64
-	ProductID int64
-	VariantID *int64
-	Alt       string
-	Width     int32
-	Height    int32
-	Hash      string
+	ID            int64
+	ProductID     int64
+	OptionValueID *int64
+	Alt           string
+	Width         int32
+	Height        int32
+	Hash          string
 }
 
 func (q *Queries) ReadImages(ctx context.Context, db DBTX, arg ReadImagesParams) ([]ReadImagesRow, error) {
@@ -109,7 +109,7 @@ func (q *Queries) ReadImages(ctx context.Context, db DBTX, arg ReadImagesParams)
 		if err := rows.Scan(
 			&i.ID,
 			&i.ProductID,
-			&i.VariantID,
+			&i.OptionValueID,
 			&i.Alt,
 			&i.Width,
 			&i.Height,

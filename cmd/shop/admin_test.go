@@ -181,7 +181,8 @@ func TestAdminAccess(t *testing.T) {
 		// Not the expectation (that comes from the walk), only proof the walk sees the
 		// back office at all.
 		for _, want := range []adminRoute{{"GET", "/admin/"}, {"GET", "/admin/staff"}, {"POST", "/admin/staff/{id}/role"},
-			{"GET", "/admin/customers/{id}"}, {"GET", "/admin/audit"}, {"GET", "/admin/emails/{id}"}} {
+			{"GET", "/admin/customers/{id}"}, {"GET", "/admin/audit"}, {"GET", "/admin/emails/{id}"},
+			{"POST", "/admin/catalog/products/{id}/images/{image}/shown-for"}} {
 			require.Contains(t, f.routes, want)
 		}
 	})

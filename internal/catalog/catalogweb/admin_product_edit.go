@@ -90,6 +90,14 @@ type imagesView struct {
 	Problem      adminProblem
 	Rows         []imageRow
 	MaxMB        int
+	// ShownFor are the choices of what a picture is shown for: all variants, then each
+	// option value. Empty when the product has no options, as there is nothing to choose.
+	ShownFor []shownForChoice
+}
+
+// shownForChoice is one entry of an image's "Shown for" select.
+type shownForChoice struct {
+	Value, Label string
 }
 
 // imageRow is one picture with its forms.
@@ -105,6 +113,8 @@ type imageRow struct {
 	CanDown  bool
 	Problem  adminProblem
 	Rendered bool
+	// ShownFor is the chosen shownForChoice's Value.
+	ShownFor string
 }
 
 // adminProductEdit shows the product editor.
@@ -196,11 +206,20 @@ func editorViewOf(p catalog.AdminProduct, cats []catalog.AdminCategory, readOnly
 	}
 
 	v.Images = imagesView{UploadAction: base + "/images#" + anchorImages, Version: p.Version, MaxMB: catalog.MaxImageBytes >> 20}
+	if len(p.Options) > 0 {
+		v.Images.ShownFor = []shownForChoice{{Value: shownForAll, Label: catalog.ShownForAll}}
+		for _, o := range p.Options {
+			for _, ov := range o.Values {
+				v.Images.ShownFor = append(v.Images.ShownFor, shownForChoice{Value: strconv.FormatInt(ov.ID, 10), Label: catalog.OptionValueLabel(o, ov)})
+			}
+		}
+	}
 	images := sortedImages(p)
 	for i, img := range images {
 		id := strconv.FormatInt(img.ID, 10)
 		row := imageRow{ID: id, Alt: img.Alt, Width: img.Width, Height: img.Height, Version: p.Version,
-			Action: base + "/images/" + id, CanUp: i > 0, CanDown: i < len(images)-1, Rendered: img.Rendered}
+			Action: base + "/images/" + id, CanUp: i > 0, CanDown: i < len(images)-1, Rendered: img.Rendered,
+			ShownFor: shownForValue(img.OptionValueID)}
 		if img.Rendered {
 			row.Thumb = mediaURL(img.Image, thumbWidth)
 		}

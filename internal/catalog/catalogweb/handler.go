@@ -100,6 +100,7 @@ func (h *Handler) AdminEditRoutes(r chi.Router) {
 	// The upload's path ends in /images: cmd/shop's body cap allows image sizes there.
 	r.Post("/products/{id}/images", h.adminImageUpload)
 	r.Post("/products/{id}/images/{image}/alt", h.adminImageAlt)
+	r.Post("/products/{id}/images/{image}/shown-for", h.adminImageShownFor)
 	r.Post("/products/{id}/images/{image}/move", h.adminImageMove)
 	r.Post("/products/{id}/images/{image}/delete", h.adminImageDelete)
 	r.Post("/categories", h.adminCategoryCreate)

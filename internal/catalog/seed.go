@@ -3,10 +3,11 @@ package catalog
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
-	"image"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -110,8 +111,9 @@ type seedProduct struct {
 	options                         []seedOption
 	variants                        []seedVariant
 	attributes                      [][2]string
-	// image names the demo picture: the category's silhouette in the first colour.
-	image [2]string
+	// image names the demo picture: the category's silhouette in the first colour, in
+	// one of its looks.
+	image demoPicture
 }
 
 type seedOption struct {
@@ -163,7 +165,7 @@ var (
 			{"Chinos", apparelSizes, 6500, 500, []string{"Cotton Twill", "Stretch Cotton"}, adults}, {"Cargo Pants", apparelSizes, 7000, 550, []string{"Cotton Ripstop", "Nylon"}, unisex},
 			{"Joggers", apparelSizes, 5000, 420, cotton, unisex}}},
 		{slug: "shorts", name: "Shorts", parent: "clothing", description: "For summer, sport and swimming.", kinds: []seedKind{
-			{"Chino Shorts", apparelSizes, 4000, 300, []string{"Cotton Twill"}, adults}, {"Running Shorts", apparelSizes, 3500, 150, tech, unisex},
+			{"Chino Shorts", apparelSizes, 4000, 300, []string{"Cotton Twill"}, adults}, {"Running Shorts", apparelSizes, 3500, 150, []string{"Recycled Polyester", "Nylon"}, unisex},
 			{"Swim Shorts", apparelSizes, 4000, 200, []string{"Recycled Polyester"}, adults}}},
 		{slug: "jackets", name: "Jackets & Coats", parent: "clothing", description: "Protection from wind, rain and cold.", kinds: []seedKind{
 			{"Rain Jacket", apparelSizes, 13000, 450, tech, unisex}, {"Down Jacket", apparelSizes, 22000, 700, []string{"Nylon", "Recycled Polyester"}, unisex},
@@ -233,22 +235,26 @@ var (
 		{"Monoshop Essentials", "MSE", 75, []string{"t-shirts", "shirts", "hoodies", "knitwear", "jeans", "trousers", "shorts", "dresses", "socks", "hats", "scarves-gloves", "bags"}},
 	}
 
+	// demoSignatures are the pieces each brand is known for.
+	demoSignatures = map[string][]string{
+		"Adidas": {"Sneakers", "Joggers"}, "Nike": {"Running Shoes", "Hoodie"}, "Puma": {"Sneakers"},
+		"New Balance": {"Running Shoes", "Sneakers"}, "Asics": {"Running Shoes"}, "Hoka": {"Running Shoes", "Trail Running Shoes"},
+		"Salomon": {"Trail Running Shoes", "Hiking Boots", "Rain Jacket"}, "Converse": {"High-Top Sneakers"}, "Vans": {"Slip-On Sneakers"},
+		"Levi's": {"Straight Jeans", "Slim Jeans", "Denim Shirt"}, "Patagonia": {"Fleece Jacket", "Down Jacket"},
+		"The North Face": {"Down Jacket", "Parka", "Rain Jacket"}, "Columbia": {"Rain Jacket", "Fleece Jacket"},
+		"Carhartt": {"Cargo Pants", "Beanie"}, "Fjällräven": {"Backpack", "Cargo Pants"}, "Lacoste": {"Polo Shirt"},
+		"Tommy Hilfiger": {"Oxford Shirt", "Polo Shirt"}, "Ralph Lauren": {"Polo Shirt", "Oxford Shirt"},
+		"Timberland": {"Hiking Boots", "Winter Boots"}, "Dr. Martens": {"Chelsea Boots"}, "Birkenstock": {"Sandals"},
+		"Champion": {"Hoodie", "Crewneck Sweatshirt"}, "Herschel": {"Backpack"}, "Eastpak": {"Backpack"},
+	}
+
 	demoLines   = []string{"Classic", "Essential", "Heritage", "Everyday", "Lightweight", "Relaxed", "Slim", "Trail", "Weekend", "Studio", "Coastal", "Summit", "Urban", "Vintage", "Premium", "Performance", "Original", "Club", "Café", "Nordic", "Alpine", "Harbour", "Metro", "Sierra"}
 	demoColours = []struct{ name, code string }{
 		{"Black", "BLK"}, {"White", "WHT"}, {"Navy", "NVY"}, {"Grey", "GRY"}, {"Heather Grey", "HGR"}, {"Olive", "OLV"},
 		{"Khaki", "KHK"}, {"Beige", "BGE"}, {"Burgundy", "BRG"}, {"Red", "RED"}, {"Blue", "BLU"}, {"Sky Blue", "SKY"},
 		{"Forest Green", "FOR"}, {"Brown", "BRN"}, {"Camel", "CML"}, {"Pink", "PNK"}, {"Yellow", "YLW"}, {"Orange", "ORG"}, {"Crème", "CRM"},
 	}
-	demoFits   = []string{"Slim", "Regular", "Relaxed"}
-	demoBlurbs = []string{
-		"Cut for comfort and made to last, it washes well and keeps its shape.",
-		"A wardrobe staple with clean lines and durable stitching.",
-		"Designed for long days outdoors and easy evenings in town.",
-		"Made in small batches from responsibly sourced materials.",
-		"Soft to the touch, tough where it counts.",
-		"Built to be worn hard and look better with age.",
-		"Breathable, light and ready for travel.",
-	}
+	demoFits = []string{"Slim", "Regular", "Relaxed"}
 )
 
 // demoGenerator makes the demo products one at a time; the same options always give the
@@ -259,8 +265,10 @@ type demoGenerator struct {
 	now       time.Time
 	leaves    []seedCategory
 	brandsFor map[string][]int
-	slugs     map[string]int // products so far per base slug
-	n         int            // products generated so far
+	slugs     map[string]int      // products so far per base slug
+	lines     map[string][]string // ranges that suit a noun and brand, by "noun/brand"
+	looks     map[[2]string]int   // products so far per category and first colour
+	n         int                 // products generated so far
 }
 
 func newDemoGenerator(opts SeedOptions) *demoGenerator {
@@ -270,6 +278,8 @@ func newDemoGenerator(opts SeedOptions) *demoGenerator {
 		now:       time.Now().UTC().Truncate(time.Minute),
 		brandsFor: make(map[string][]int),
 		slugs:     make(map[string]int),
+		lines:     make(map[string][]string),
+		looks:     make(map[[2]string]int),
 	}
 	for _, c := range demoCategories {
 		if len(c.kinds) > 0 {
@@ -284,19 +294,42 @@ func newDemoGenerator(opts SeedOptions) *demoGenerator {
 	return g
 }
 
+// line picks the range a product belongs to, among those that read well with its noun
+// and brand (see lineFits).
+func (g *demoGenerator) line(noun, brand string) string {
+	key := noun + "/" + brand
+	lines, ok := g.lines[key]
+	if !ok {
+		for _, l := range demoLines {
+			if lineFits(l, noun, brand) {
+				lines = append(lines, l)
+			}
+		}
+		g.lines[key] = lines
+	}
+	return lines[g.rng.IntN(len(lines))]
+}
+
 // next returns the next product.
 func (g *demoGenerator) next() seedProduct {
 	n := g.n
 	g.n++
 	cat := g.leaves[n%len(g.leaves)]
-	kind := cat.kinds[g.rng.IntN(len(cat.kinds))]
 	brand := demoBrands[g.brandsFor[cat.slug][g.rng.IntN(len(g.brandsFor[cat.slug]))]]
-	material := kind.material[g.rng.IntN(len(kind.material))]
-	line := demoLines[g.rng.IntN(len(demoLines))]
-	title := line + " " + kind.noun
-	if g.rng.IntN(2) == 0 {
-		title = line + " " + material + " " + kind.noun
+	kind := cat.kinds[g.rng.IntN(len(cat.kinds))]
+	// Half of what a brand sells in a category it is known for is its signature piece.
+	var signature []seedKind
+	for _, k := range cat.kinds {
+		if slices.Contains(demoSignatures[brand.name], k.noun) {
+			signature = append(signature, k)
+		}
 	}
+	if len(signature) > 0 && g.rng.IntN(2) == 0 {
+		kind = signature[g.rng.IntN(len(signature))]
+	}
+	material := kind.material[g.rng.IntN(len(kind.material))]
+	line := g.line(kind.noun, brand.name)
+	title := demoTitle(line, material, kind.noun, g.rng.IntN(2) == 0)
 	// Base slugs hold no digits, so "base-2" never meets another product's base:
 	// counting each base is enough to keep slugs unique.
 	slug := slugify(brand.name + " " + title)
@@ -305,21 +338,28 @@ func (g *demoGenerator) next() seedProduct {
 		slug = fmt.Sprintf("%s-%d", slug, k)
 	}
 
-	p := seedProduct{
-		slug:  slug,
-		title: title,
-		brand: brand.name,
-		description: fmt.Sprintf("The %s %s from %s, in %s. %s %s",
-			strings.ToLower(line), strings.ToLower(kind.noun), brand.name, strings.ToLower(material),
-			demoBlurbs[g.rng.IntN(len(demoBlurbs))], demoBlurbs[g.rng.IntN(len(demoBlurbs))]),
-		featured:   g.rng.IntN(12) == 0,
-		published:  g.now.Add(-time.Duration(g.opts.Products-n) * 37 * time.Minute),
-		categories: []string{cat.slug},
-	}
 	dept := kind.dept[g.rng.IntN(len(kind.dept))]
-	p.attributes = [][2]string{{"Material", material}, {"Department", dept}}
+	attributes := [][2]string{{"Material", material}, {"Department", dept}}
+	var fit string
 	if len(kind.sizes) > 1 && kind.sizes[0] == "XS" {
-		p.attributes = append(p.attributes, [2]string{"Fit", demoFits[g.rng.IntN(len(demoFits))]})
+		fit = demoFits[g.rng.IntN(len(demoFits))]
+		// A cut in the title ("Slim Jeans", the "Relaxed" range) is the product's fit.
+		for _, w := range strings.Fields(title) {
+			if f := cutFits[w]; f != "" {
+				fit = f
+			}
+		}
+		attributes = append(attributes, [2]string{"Fit", fit})
+	}
+	p := seedProduct{
+		slug:        slug,
+		title:       title,
+		brand:       brand.name,
+		description: demoDescription(g.rng, line, brand.name, kind.noun, material, cat.slug, fit, len(kind.sizes) > 1 && kind.sizes[0] != "XS"),
+		featured:    g.rng.IntN(12) == 0,
+		published:   g.now.Add(-time.Duration(g.opts.Products-n) * 37 * time.Minute),
+		categories:  []string{cat.slug},
+		attributes:  attributes,
 	}
 
 	// A contiguous run of sizes and two to four colours.
@@ -339,7 +379,11 @@ func (g *demoGenerator) next() seedProduct {
 		p.options = append(p.options, seedOption{name: "Size", values: sizes})
 	}
 	p.options = append(p.options, seedOption{name: "Color", values: colours})
-	p.image = [2]string{cat.slug, colours[0]}
+	// Products of one category and colour take the looks in turn, so a page of black
+	// T-shirts shows them all.
+	look := [2]string{cat.slug, colours[0]}
+	p.image = demoPicture{silhouette: silhouetteFor(cat.slug), colour: colours[0], look: g.looks[look] % demoLooks}
+	g.looks[look]++
 
 	// Prices end in .00 or .95 and vary around the kind's base and the brand's level.
 	base := kind.price * brand.factor / 100 * int64(85+g.rng.IntN(30)) / 100
@@ -604,8 +648,8 @@ func slugify(s string) string {
 type seedImages struct {
 	s       *Service
 	tx      pgx.Tx
-	masters map[[2]string]preparedImage // a few hundred: category silhouette × colour
-	stored  map[string]bool             // hashes already in image_blobs
+	masters map[demoPicture]preparedImage // a few hundred at most: see demoPictureCount
+	stored  map[string]bool               // hashes already in image_blobs
 
 	render  bool
 	renders sync.WaitGroup
@@ -618,7 +662,7 @@ type seedImages struct {
 
 func (s *Service) newSeedImages(ctx context.Context, tx pgx.Tx, render bool) *seedImages {
 	return &seedImages{
-		s: s, tx: tx, masters: make(map[[2]string]preparedImage), stored: make(map[string]bool),
+		s: s, tx: tx, masters: make(map[demoPicture]preparedImage), stored: make(map[string]bool),
 		render: render, slots: make(chan struct{}, runtime.GOMAXPROCS(0)), ctx: ctx, done: make(map[string][]rendition),
 	}
 }
@@ -632,25 +676,24 @@ func (si *seedImages) write(ctx context.Context, chunk []seedProduct, ids []int6
 	if si.render {
 		rendered = time.Now()
 	}
-	for i, p := range chunk {
-		prep, ok := si.masters[p.image]
-		if !ok {
-			picture := drawDemoImage(p.image[0], p.image[1])
-			var err error
-			if prep, err = encodeMaster(picture); err != nil {
-				return err
-			}
-			si.masters[p.image] = prep
-			// Two keys can draw the same picture (white and crème are close); store once.
-			if !si.stored[prep.hash] {
-				si.stored[prep.hash] = true
-				blobs = append(blobs, []any{prep.hash, int32(0), prep.format, prep.data})
-				if si.render {
-					si.startRender(prep.hash, picture)
-				}
+	fresh, err := si.prepare(chunk)
+	if err != nil {
+		return err
+	}
+	for _, pic := range fresh {
+		prep := si.masters[pic]
+		// Two keys can draw the same picture; store it once.
+		if !si.stored[prep.hash] {
+			si.stored[prep.hash] = true
+			blobs = append(blobs, []any{prep.hash, int32(0), prep.format, prep.data})
+			if si.render {
+				si.startRender(prep.hash, pic)
 			}
 		}
-		images = append(images, []any{ids[i], int32(0), fmt.Sprintf("%s %s in %s", p.brand, p.title, p.image[1]), int32(prep.width), int32(prep.height), prep.hash, rendered})
+	}
+	for i, p := range chunk {
+		prep := si.masters[p.image]
+		images = append(images, []any{ids[i], int32(0), fmt.Sprintf("%s %s in %s", p.brand, p.title, p.image.colour), int32(prep.width), int32(prep.height), prep.hash, rendered})
 	}
 	if len(blobs) > 0 {
 		if _, err := si.tx.CopyFrom(ctx, pgx.Identifier{"catalog", "image_blobs"}, []string{"hash", "width", "format", "data"}, pgx.CopyFromRows(blobs)); err != nil {
@@ -663,14 +706,53 @@ func (si *seedImages) write(ctx context.Context, chunk []seedProduct, ids []int6
 	return nil
 }
 
-// startRender renders a picture in the background while the seed writes products.
-func (si *seedImages) startRender(hash string, picture image.Image) {
+// prepare draws and encodes the pictures a chunk shows for the first time, on every core:
+// the first chunks meet most of the few hundred pictures, and drawing them one after the
+// other would hold up the seed for seconds. It returns them in the order the chunk met
+// them, so the seed stays the same from run to run.
+func (si *seedImages) prepare(chunk []seedProduct) ([]demoPicture, error) {
+	var fresh []demoPicture
+	met := map[demoPicture]bool{}
+	for _, p := range chunk {
+		if _, ok := si.masters[p.image]; !ok && !met[p.image] {
+			met[p.image] = true
+			fresh = append(fresh, p.image)
+		}
+	}
+	prepared := make([]preparedImage, len(fresh))
+	errs := make([]error, len(fresh))
+	var wg sync.WaitGroup
+	// Not si.slots: renders hold those for long, and the seed waits for these.
+	cores := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, pic := range fresh {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cores <- struct{}{}
+			defer func() { <-cores }()
+			prepared[i], errs[i] = encodeMaster(drawDemoImage(pic))
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for i, pic := range fresh {
+		si.masters[pic] = prepared[i]
+	}
+	return fresh, nil
+}
+
+// startRender renders a picture in the background while the seed writes products. The
+// picture is drawn again once a core is free rather than held while it waits: a chunk can
+// meet hundreds of new pictures, at 4 MB each.
+func (si *seedImages) startRender(hash string, picture demoPicture) {
 	si.renders.Add(1)
 	go func() {
 		defer si.renders.Done()
 		si.slots <- struct{}{}
 		defer func() { <-si.slots }()
-		files, err := renderRenditions(si.ctx, picture)
+		files, err := renderRenditions(si.ctx, drawDemoImage(picture))
 		si.mu.Lock()
 		defer si.mu.Unlock()
 		if err != nil {

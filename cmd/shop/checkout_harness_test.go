@@ -14,14 +14,14 @@ import (
 	"github.com/monoshop/monoshop/web/webtest"
 )
 
-// checkoutFixture is the whole shop with cartSetup's three products (priced in USD, 10 of
+// checkoutFixture is the whole shop with cartSetup's three products (priced in euros, 10 of
 // each in stock), shipping to Europe by two methods and to the United States by one,
 // with French VAT. Prices include tax until a test switches the store's tax mode.
 type checkoutFixture struct {
 	*cartFixture
-	colissimo int64 // Europe, $5.90
-	express   int64 // Europe, $15.00
-	usGround  int64 // United States, $8.00
+	colissimo int64 // Europe, €5.90
+	express   int64 // Europe, €15.00
+	usGround  int64 // United States, €8.00
 }
 
 func checkoutSetup(t *testing.T) *checkoutFixture { return checkoutSetupWith(t, appOptions{}) }

@@ -175,25 +175,26 @@ func (c *cli) serve(ctx context.Context, args []string, mode Mode, dev bool) err
 const devDemoProducts = 200
 
 func loadDemoData(ctx context.Context, m *Main, log *slog.Logger) error {
-	if err := m.orders.SeedDemoSettings(ctx, m.catalog); err != nil {
-		return err
-	}
-	// Like the settings, the pages are added to a shop that has none, whatever its catalog.
-	if err := m.content.SeedDemo(ctx, m.Config.StoreName); err != nil {
-		return err
-	}
 	n, err := m.catalog.CountProducts(ctx)
 	if err != nil {
 		return err
 	}
-	if n > 0 {
-		return nil
+	if n == 0 {
+		log.Info("empty catalog: loading demo data", "products", devDemoProducts)
+		if err := m.catalog.SeedDemo(ctx, catalog.SeedOptions{Products: devDemoProducts, Seed: 1, Currency: catalog.DemoCurrency}); err != nil {
+			return err
+		}
+		if err := stockDemoCatalog(ctx, m.catalog, m.inventory); err != nil {
+			return err
+		}
 	}
-	log.Info("empty catalog: loading demo data", "products", devDemoProducts)
-	if err := m.catalog.SeedDemo(ctx, catalog.SeedOptions{Products: devDemoProducts, Seed: 1}); err != nil {
+	// After the catalog: the demo settings price shipping in the catalog's currency, which
+	// an empty catalog does not have yet. Like them, the pages are added to a shop that
+	// has none, whatever its catalog.
+	if err := m.orders.SeedDemoSettings(ctx, m.catalog); err != nil {
 		return err
 	}
-	return stockDemoCatalog(ctx, m.catalog, m.inventory)
+	return m.content.SeedDemo(ctx, m.Config.StoreName)
 }
 
 // stockDemoCatalog gives every demo variant stock, so the demo shop has things to sell,
@@ -308,7 +309,7 @@ func (c *cli) seed(ctx context.Context, args []string) error {
 	if n > 0 {
 		return fmt.Errorf("the catalog already has %d products; seed only fills an empty shop", n)
 	}
-	if err := svc.SeedDemo(ctx, catalog.SeedOptions{Products: *products, Seed: *seed, RenderImages: true}); err != nil {
+	if err := svc.SeedDemo(ctx, catalog.SeedOptions{Products: *products, Seed: *seed, Currency: catalog.DemoCurrency, RenderImages: true}); err != nil {
 		return err
 	}
 	if err := stockDemoCatalog(ctx, svc, inventory.NewService(pool, log)); err != nil {

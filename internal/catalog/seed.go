@@ -18,9 +18,15 @@ import (
 	"github.com/monoshop/monoshop/internal/platform/db"
 )
 
+// DemoCurrency is what the demo catalog prices in unless told otherwise: the demo shop is
+// a French company that ships from France, quotes prices with VAT included and invoices
+// in euros, as a real shop there would.
+const DemoCurrency = "EUR"
+
 // SeedOptions shapes the demo catalog.
 type SeedOptions struct {
 	Products int
+	// Currency defaults to DemoCurrency.
 	Currency string
 	// Seed makes the catalog reproducible: the same seed gives the same shop.
 	Seed uint64
@@ -44,7 +50,7 @@ func (s *Service) SeedDemo(ctx context.Context, opts SeedOptions) error {
 		return nil
 	}
 	if opts.Currency == "" {
-		opts.Currency = "USD"
+		opts.Currency = DemoCurrency
 	}
 	gen := newDemoGenerator(opts)
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {

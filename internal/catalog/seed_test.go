@@ -122,8 +122,8 @@ func sentences(s string) []string {
 
 // TestSeedDemoLooksLikeAShop: a few thousand demo products read like a real shop's
 // range: titles that never say a word twice, descriptions that never repeat a sentence
-// and differ from product to product, and pictures that differ between products of the
-// same colour and category.
+// and differ from product to product, euro prices to go with the demo seller's French
+// VAT, and pictures that differ between products of the same colour and category.
 func TestSeedDemoLooksLikeAShop(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
@@ -177,6 +177,15 @@ func TestSeedDemoLooksLikeAShop(t *testing.T) {
 		for s, n := range uses {
 			require.LessOrEqual(t, n, products/3, "%q is in %d of %d descriptions", s, n, products)
 		}
+	})
+
+	t.Run("OKPricedInEuros", func(t *testing.T) {
+		for _, p := range seeded {
+			require.Equal(t, "EUR", p.currencies, "%s is priced in euros, like the demo seller's invoices", p.slug)
+		}
+		currency, err := tb.svc.Currency(tb.ctx)
+		require.NoError(t, err)
+		require.Equal(t, "EUR", currency, "the shop's currency, which shipping and discounts follow")
 	})
 
 	t.Run("OKPicturesVaryWithinAColour", func(t *testing.T) {

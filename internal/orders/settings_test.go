@@ -587,6 +587,42 @@ func TestSeedDemoSettings(t *testing.T) {
 		}
 	})
 
+	t.Run("OKAgreesWithTheDemoCatalog", func(t *testing.T) {
+		t.Parallel()
+		e := settingsSetup(t)
+		cat := catalog.NewService(e.pool, nil)
+		require.NoError(t, cat.SeedDemo(e.ctx, catalog.SeedOptions{Products: 20, Seed: 1}))
+		require.NoError(t, e.svc.SeedDemoSettings(e.ctx, cat))
+
+		currency, err := cat.Currency(e.ctx)
+		require.NoError(t, err)
+		require.Equal(t, "EUR", currency, "the demo shop invoices French VAT, so it sells in euros")
+		seller, err := e.svc.Seller(e.ctx)
+		require.NoError(t, err)
+		lines := seller.AddressLines()
+		require.Equal(t, "France", lines[len(lines)-1], "the seller on the invoices is in France")
+		require.True(t, strings.HasPrefix(seller.TaxID, "FR"), "with a French VAT number: %q", seller.TaxID)
+
+		ps, err := e.svc.PricingSettings(e.ctx)
+		require.NoError(t, err)
+		require.Equal(t, orders.PricesIncludeTax, ps.Mode, "consumer prices in the EU include VAT")
+		require.Equal(t, []string{"FR"}, ps.Zones[0].Countries, "the domestic zone is the seller's country")
+		var fr int
+		for _, r := range ps.Rates {
+			if r.Country == "FR" {
+				fr = r.Rate
+			}
+		}
+		require.Equal(t, 2000, fr, "French VAT at 20%")
+		zones, err := e.svc.ListShippingZones(e.ctx)
+		require.NoError(t, err)
+		for _, z := range zones {
+			for _, m := range z.Methods {
+				require.Equal(t, "EUR", m.Currency, "%s %s is priced in euros", z.Name, m.Name)
+			}
+		}
+	})
+
 	t.Run("OKKeepsExistingTaxRates", func(t *testing.T) {
 		t.Parallel()
 		e := settingsSetup(t)

@@ -176,7 +176,7 @@ func slugsOf(cards []cardInfo) []string {
 	return out
 }
 
-// parsePrice reads "$1,234.50" as 123450.
+// parsePrice reads "€1,234.50" as 123450.
 func parsePrice(t *testing.T, s string) int64 {
 	t.Helper()
 	digits := strings.Map(func(r rune) rune {
@@ -398,8 +398,8 @@ func TestCategoryPage(t *testing.T) {
 		for _, v := range env.page(t, "/c/clothing").facet("price") {
 			labels = append(labels, v.label)
 		}
-		require.Contains(t, labels, "$25 – $50")
-		require.Contains(t, labels, "Under $25")
+		require.Contains(t, labels, "€25 – €50")
+		require.Contains(t, labels, "Under €25")
 	})
 
 	t.Run("OKSortPriceAsc", func(t *testing.T) {

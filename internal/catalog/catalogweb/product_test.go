@@ -646,8 +646,8 @@ func TestProductPageEdited(t *testing.T) {
 		d := shop.page(t, "/p/"+edited.Slug)
 		shown := readVariant(t, d)
 		require.Equal(t, cheap.SKU, shown.sku, "the default variant is the cheapest")
-		require.Equal(t, "$19.95", shown.price)
-		require.Equal(t, "$29.95", shown.compareAt)
+		require.Equal(t, "€19.95", shown.price)
+		require.Equal(t, "€29.95", shown.compareAt)
 
 		other := readVariant(t, shop.page(t, fmt.Sprintf("/p/%s?variant=%d", edited.Slug, edited.Variants[0].ID)))
 		require.NotEqual(t, shown.sku, other.sku)

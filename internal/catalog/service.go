@@ -28,6 +28,7 @@ type Service struct {
 	// inStock answers the listings' "in stock only" filter; nil hides it (stockfacet.go).
 	inStock   InStock
 	stockMemo atomic.Pointer[inStockMemo]
+	cardMemo  atomic.Pointer[cardStockMemo]
 }
 
 // NewService returns a catalog service reading and writing through pool.

@@ -121,10 +121,8 @@ func (h *Handler) categoryListing(r *http.Request, cat catalog.Category, path st
 		return cachedListing{}, err
 	}
 	urls := newListingURLs(path, nil, listing, params.Sort)
-	e := cachedListing{vm: newListingVM(listing, urls, ""), page: listing.Page, filtered: urls.filtered(), at: now}
-	for _, p := range listing.Products {
-		e.products = append(e.products, p.ID)
-	}
+	e := cachedListing{vm: newListingVM(listing, urls, ""), page: listing.Page, filtered: urls.filtered(), at: now,
+		products: productIDs(listing.Products)}
 	if !byStock {
 		h.listings.put(gen, key, e)
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -22,9 +23,10 @@ const maxPooledBuffer = 1 << 20
 // Renderer writes pages and error pages. One is created per process and shared by all
 // modules' handlers.
 type Renderer struct {
-	site Site
-	log  *slog.Logger
-	bufs sync.Pool
+	site  Site
+	brand func(context.Context) Brand
+	log   *slog.Logger
+	bufs  sync.Pool
 }
 
 // NewRenderer returns a Renderer that renders every page with site in its context. A nil
@@ -40,6 +42,25 @@ func NewRenderer(site Site, log *slog.Logger) *Renderer {
 	}
 }
 
+// UseBrand makes every page show the store's name, logo and contact address as f gives
+// them at the time (staff change them in the back office); without it pages show
+// Site.Name. f is called once per page, so it must answer from memory.
+func (rr *Renderer) UseBrand(f func(context.Context) Brand) { rr.brand = f }
+
+// siteFor is the Site a page in ctx renders with: the fixed one, branded as the store
+// is at the moment.
+func (rr *Renderer) siteFor(ctx context.Context) Site {
+	site := rr.site
+	if rr.brand != nil {
+		b := rr.brand(ctx)
+		if b.Name != "" {
+			site.Name = b.Name
+		}
+		site.Logo, site.ContactEmail = b.Logo, b.ContactEmail
+	}
+	return site
+}
+
 // Zone is the store's time zone, for handlers reading a typed date.
 func (rr *Renderer) Zone() *time.Location { return rr.site.Zone() }
 
@@ -49,7 +70,7 @@ func (rr *Renderer) Zone() *time.Location { return rr.site.Zone() }
 func (rr *Renderer) Page(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	buf := rr.getBuffer()
 	defer rr.putBuffer(buf)
-	if err := c.Render(WithSite(r.Context(), rr.site), buf); err != nil {
+	if err := c.Render(WithSite(r.Context(), rr.siteFor(r.Context())), buf); err != nil {
 		rr.logInternal(r, err)
 		rr.errorPage(w, r, http.StatusInternalServerError, apperr.MessageOf(err))
 		return
@@ -96,7 +117,7 @@ func (rr *Renderer) errorPage(w http.ResponseWriter, r *http.Request, status int
 
 	buf := rr.getBuffer()
 	defer rr.putBuffer(buf)
-	if err := ErrorPage(vm).Render(WithSite(r.Context(), rr.site), buf); err != nil {
+	if err := ErrorPage(vm).Render(WithSite(r.Context(), rr.siteFor(r.Context())), buf); err != nil {
 		// The error page itself is broken; plain text is all that is left that cannot fail.
 		rr.logInternal(r, err)
 		w.Header().Del("Content-Length")

@@ -13,6 +13,24 @@ type Site struct {
 	// Location is the store's time zone (SHOP_TIME_ZONE): dates are shown in it and
 	// typed dates read in it. nil is UTC.
 	Location *time.Location
+	// Logo, when set, is shown in the header instead of the name as text.
+	Logo *Logo
+	// ContactEmail is where shoppers can write to the store; the footer shows it.
+	ContactEmail string
+}
+
+// Logo is the store's logo: where it is served and its size in pixels, so the header
+// keeps its place for it before it loads.
+type Logo struct {
+	URL           string
+	Width, Height int
+}
+
+// Brand is the part of the Site staff change in the back office (Renderer.UseBrand).
+type Brand struct {
+	Name         string
+	Logo         *Logo
+	ContactEmail string
 }
 
 // Zone is the store's time zone, UTC unless set.

@@ -136,7 +136,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return &ConfigError{"SHOP_SMTP_URL", err.Error()}
 	}
-	m.users = users.NewService(pool, m.Log, users.Options{Outbox: m.notify, BaseURL: m.Config.BaseURL, StoreName: m.Config.StoreName})
+	// Emails name the store as the back office has it when they are written; m.orders
+	// owns the store's details and exists by the time any email is.
+	m.users = users.NewService(pool, m.Log, users.Options{Outbox: m.notify, BaseURL: m.Config.BaseURL, StoreName: m.storeName})
 	m.catalog.UseAudit(m.users)
 	m.inventory = inventory.NewService(pool, m.Log)
 	m.inventory.UseAudit(m.users)
@@ -200,8 +202,11 @@ func (m *Main) Run(ctx context.Context) error {
 	// Orders place reservations and payments in one transaction and hear from payments
 	// when money arrives, inside the webhook's transaction.
 	m.orders = orders.NewService(pool, m.Log, m.inventory, m.payments, orders.Config{
-		ExpireAfter: m.Config.OrderExpiry, BaseURL: m.Config.BaseURL, StoreName: m.Config.StoreName,
+		ExpireAfter: m.Config.OrderExpiry, BaseURL: m.Config.BaseURL,
+		Store: orders.StoreDefaults{Name: m.Config.StoreName, ContactEmail: m.Config.ContactEmail, Currency: m.Config.Currency},
 	})
+	// A catalog without prices yet takes the currency the store's details name.
+	m.catalog.UseDefaultCurrency(func(ctx context.Context) string { return m.orders.StoreDetails(ctx).Currency })
 	m.orders.UseAudit(m.users)
 	m.orders.UseOutbox(m.notify)
 	m.orders.UseCart(m.cart)
@@ -254,6 +259,7 @@ func (m *Main) startHTTP() error {
 		return fmt.Errorf("load static assets: %w", err)
 	}
 	renderer := web.NewRenderer(web.Site{Name: m.Config.StoreName, Assets: assets, Env: m.Config.Env, Location: m.Config.TimeZone}, m.Log)
+	renderer.UseBrand(m.storeBrand)
 	handler, err := newRouter(routerDeps{
 		Config:    m.Config,
 		Log:       m.Log,
@@ -503,4 +509,18 @@ func crashHook(point string, log *slog.Logger) func(context.Context, payments.Pa
 		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
 		select {} // the signal is on its way; never return into the transaction
 	}
+}
+
+// storeName is the store's name as staff set it (the environment's until they do).
+func (m *Main) storeName(ctx context.Context) string { return m.orders.StoreDetails(ctx).Name }
+
+// storeBrand is what every page shows of the store's details: its name, logo and contact
+// address, from the orders module's copy in memory.
+func (m *Main) storeBrand(ctx context.Context) web.Brand {
+	d := m.orders.StoreDetails(ctx)
+	b := web.Brand{Name: d.Name, ContactEmail: d.ContactEmail}
+	if d.Logo != nil {
+		b.Logo = &web.Logo{URL: d.Logo.URL(), Width: d.Logo.Width, Height: d.Logo.Height}
+	}
+	return b
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/monoshop/monoshop/internal/platform/db"
+	"github.com/monoshop/monoshop/internal/platform/money"
 	"github.com/monoshop/monoshop/internal/platform/obs"
 )
 
@@ -32,6 +33,10 @@ type Config struct {
 	LogFormat           string
 	OTLPEndpoint        string
 	StoreName           string
+	// ContactEmail and Currency are, like StoreName, defaults: staff may set the store's
+	// details in the back office (/admin/settings), which then win.
+	ContactEmail string
+	Currency     string
 	// TimeZone is the store's clock: dates shown to shoppers and staff, and dates staff
 	// type (discount schedules, the order list's day filters).
 	TimeZone       *time.Location
@@ -92,8 +97,22 @@ func settings() []setting {
 			str(func(c *Config) *string { return &c.LogFormat })},
 		{"OTEL_EXPORTER_OTLP_ENDPOINT", "", "OpenTelemetry collector endpoint; tracing is off when unset.",
 			str(func(c *Config) *string { return &c.OTLPEndpoint })},
-		{"SHOP_STORE_NAME", "Monoshop", "The shop's name in page titles, the header and emails.",
+		{"SHOP_STORE_NAME", "Monoshop", "The shop's name in page titles, the header and emails, until staff set one in the back office (Settings, Store details).",
 			str(func(c *Config) *string { return &c.StoreName })},
+		{"SHOP_CONTACT_EMAIL", "", "The address shoppers may write to, shown in the footer and order emails, until staff set one in the back office; unset: none shown.",
+			str(func(c *Config) *string { return &c.ContactEmail })},
+		{"SHOP_CURRENCY", "USD", "The currency a shop with no prices yet sells in (an ISO code such as EUR), until staff choose one in the back office; a catalog with prices sells in theirs.",
+			func(c *Config, v string) error {
+				if v == "" {
+					v = "USD"
+				}
+				v = strings.ToUpper(v)
+				if !money.Known(v) {
+					return fmt.Errorf("%q is not a currency the shop can price in; use one of %s", v, strings.Join(money.KnownCurrencies(), ", "))
+				}
+				c.Currency = v
+				return nil
+			}},
 		{"SHOP_TIME_ZONE", "UTC", "The store's time zone (an IANA name such as Europe/Paris): dates on order pages, invoices and the back office, and dates typed there.",
 			func(c *Config, v string) error {
 				if v == "" {
@@ -284,6 +303,11 @@ func (c Config) Validate() error {
 	if c.MailFrom != "" {
 		if _, err := mail.ParseAddress(c.MailFrom); err != nil {
 			return &ConfigError{"SHOP_MAIL_FROM", fmt.Sprintf("%q is not an email address; use a value like \"Monoshop <shop@example.com>\"", c.MailFrom)}
+		}
+	}
+	if c.ContactEmail != "" {
+		if a, err := mail.ParseAddress(c.ContactEmail); err != nil || a.Address != c.ContactEmail {
+			return &ConfigError{"SHOP_CONTACT_EMAIL", fmt.Sprintf("%q is not a bare email address; use a value like help@example.com", c.ContactEmail)}
 		}
 	}
 	if c.SMTPURL != "" {

@@ -89,6 +89,10 @@ func TestContentPages(t *testing.T) {
 		})
 		require.Equal(t, []string{"Shipping & returns"}, webtest.Texts(current), "the footer marks the page being read")
 
+		sitemap := shopper.send(t, http.MethodGet, "/sitemap.xml", nil)
+		require.Equal(t, http.StatusOK, sitemap.status)
+		require.Contains(t, sitemap.body, "<loc>"+a.m.Config.BaseURL+"/pages/shipping-returns</loc>", "search engines find the page")
+
 		events, err := a.m.users.ListAudit(t.Context(), users.AuditFilter{Action: "page.create", Actor: "catalog_manager@"})
 		require.NoError(t, err)
 		require.NotEmpty(t, events, "the audit log names who created the page")

@@ -435,7 +435,7 @@ func (c *cli) createStaff(ctx context.Context, args []string) error {
 	if _, err := db.Migrate(ctx, pool, migrations.FS, log); err != nil {
 		return err
 	}
-	svc := users.NewService(pool, log, users.Options{BaseURL: cfg.BaseURL, StoreName: cfg.StoreName})
+	svc := users.NewService(pool, log, users.Options{BaseURL: cfg.BaseURL, StoreName: func(context.Context) string { return cfg.StoreName }})
 	// Whoever can run the binary against the database already holds the keys to the shop,
 	// so the command acts as an owner; the audit log records it without a staff actor.
 	acc, err := svc.CreateStaff(ctx, users.Actor{}, users.RoleOwner,

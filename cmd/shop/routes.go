@@ -135,6 +135,15 @@ func newRouter(d routerDeps) (chi.Router, error) {
 			acc, _ := usersweb.CurrentAccount(r.Context())
 			return acc.Can(users.PermCatalogEdit)
 		},
+		// The sitemap lists the shop's published text pages too.
+		OtherPages: func(ctx context.Context) ([]string, error) {
+			pages, err := d.Content.FooterPages(ctx)
+			paths := make([]string, len(pages))
+			for i, p := range pages {
+				paths[i] = "/pages/" + p.Slug
+			}
+			return paths, err
+		},
 	})
 	catalogHandler.Routes(r)
 	usersHandler := usersweb.NewHandler(d.Users, auth, rr, d.Log)
@@ -233,7 +242,7 @@ func pagesOnly(mw func(http.Handler) http.Handler) func(http.Handler) http.Handl
 		withMW := mw(next)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p := r.URL.Path
-			if p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/media/") ||
+			if p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/media/") || strings.HasPrefix(p, "/store/logo/") ||
 				strings.HasPrefix(p, "/webhooks/") {
 				next.ServeHTTP(w, r)
 				return

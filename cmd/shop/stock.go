@@ -361,7 +361,7 @@ func (v inventoryVariants) VariantsBySKU(ctx context.Context, skus []string) (ma
 func (m *Main) lowStockAlerts() inventory.LowStockAlerts {
 	return inventory.LowStockAlerts{
 		Outbox: m.notify, Staff: stockAlertStaff{m.users}, Variants: inventoryVariants{m.catalog},
-		StoreName: m.Config.StoreName, BaseURL: m.Config.BaseURL,
+		StoreName: m.storeName, BaseURL: m.Config.BaseURL,
 	}
 }
 

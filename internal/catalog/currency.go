@@ -7,18 +7,45 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// UseDefaultCurrency makes f the currency of a catalog with no prices yet: the store's
+// currency as staff set it in the back office (cmd/shop passes the orders module's
+// store details). Without it that is USD.
+func (s *Service) UseDefaultCurrency(f func(context.Context) string) { s.defaultCurrency = f }
+
+func (s *Service) emptyCatalogCurrency(ctx context.Context) string {
+	if s.defaultCurrency != nil {
+		if c := s.defaultCurrency(ctx); c != "" {
+			return c
+		}
+	}
+	return "USD"
+}
+
 // Currency returns the currency the catalog prices in, which is the shop's currency:
 // shipping prices and discount amounts must be in it too, or checkout cannot add them to
 // a cart. The catalog holds one currency, so the first variant's tells; a catalog without
-// variants yet prices in USD, like a new product; the demo catalog is in DemoCurrency.
+// variants yet prices in the store's default currency (UseDefaultCurrency).
 func (s *Service) Currency(ctx context.Context) (string, error) {
+	currency, priced, err := s.PricedCurrency(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !priced {
+		return s.emptyCatalogCurrency(ctx), nil
+	}
+	return currency, nil
+}
+
+// PricedCurrency returns the currency the catalog's prices are in, and false when no
+// variant has a price yet (then any currency may be chosen for the store).
+func (s *Service) PricedCurrency(ctx context.Context) (string, bool, error) {
 	var currency string
 	err := s.pool.QueryRow(ctx, `SELECT currency FROM catalog.variants ORDER BY id LIMIT 1`).Scan(&currency)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return "USD", nil
+		return "", false, nil
 	}
 	if err != nil {
-		return "", interpretError(err, "currency")
+		return "", false, interpretError(err, "currency")
 	}
-	return currency, nil
+	return currency, true, nil
 }

@@ -29,6 +29,8 @@ type Service struct {
 	inStock   InStock
 	stockMemo atomic.Pointer[inStockMemo]
 	cardMemo  atomic.Pointer[cardStockMemo]
+	// defaultCurrency is what a catalog without prices yet prices in (currency.go).
+	defaultCurrency func(context.Context) string
 }
 
 // NewService returns a catalog service reading and writing through pool.

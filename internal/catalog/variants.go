@@ -285,7 +285,7 @@ func (s *Service) storeCurrency(ctx context.Context, tx pgx.Tx, p AdminProduct) 
 	var currency string
 	err := tx.QueryRow(ctx, `SELECT currency FROM catalog.variants ORDER BY id LIMIT 1`).Scan(&currency)
 	if err == pgx.ErrNoRows {
-		return "USD", nil
+		return s.emptyCatalogCurrency(ctx), nil
 	}
 	if err != nil {
 		return "", interpretError(err, "currency")

@@ -46,8 +46,9 @@ type LowStockAlerts struct {
 	Staff  StaffDirectory
 	// Variants names the variants; without it the email lists variant ids.
 	Variants VariantDescriber
-	// StoreName heads the email; BaseURL makes the link to the back office absolute.
-	StoreName string
+	// StoreName heads the email (default "Monoshop"), as the back office has it when the
+	// email is written; BaseURL makes the link to the back office absolute.
+	StoreName func(context.Context) string
 	BaseURL   string
 }
 
@@ -112,7 +113,11 @@ func (s *Service) SendLowStockAlert(ctx context.Context, a LowStockAlerts) (int,
 			return 0, fmt.Errorf("inventory: label low-stock variants: %w", err)
 		}
 	}
-	mail := lowStockEmail(a, low, shown, labels)
+	store := "Monoshop"
+	if a.StoreName != nil {
+		store = a.StoreName(ctx)
+	}
+	mail := lowStockEmail(store, a.BaseURL, low, shown, labels)
 	var html bytes.Buffer
 	if err := mail.html.Render(ctx, &html); err != nil {
 		return 0, fmt.Errorf("inventory: render low-stock email: %w", err)
@@ -150,12 +155,8 @@ type builtEmail struct {
 	html          templ.Component
 }
 
-func lowStockEmail(a LowStockAlerts, low, shown []LowStockItem, labels map[int64]VariantLabel) builtEmail {
-	store := a.StoreName
-	if store == "" {
-		store = "Monoshop"
-	}
-	d := lowStockEmailData{Store: store, URL: strings.TrimRight(a.BaseURL, "/") + "/admin/inventory/low-stock", More: len(low) - len(shown)}
+func lowStockEmail(store, baseURL string, low, shown []LowStockItem, labels map[int64]VariantLabel) builtEmail {
+	d := lowStockEmailData{Store: store, URL: strings.TrimRight(baseURL, "/") + "/admin/inventory/low-stock", More: len(low) - len(shown)}
 	var text strings.Builder
 	fmt.Fprintf(&text, "%s: stock is low for %s.\n\n", store, variantCount(len(low)))
 	for _, l := range shown {

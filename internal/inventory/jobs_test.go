@@ -73,7 +73,7 @@ func TestLowStockAlert(t *testing.T) {
 		b.stock(t, 72, 40) // fine
 		outbox := &fakeOutbox{}
 		alerts := inventory.LowStockAlerts{Outbox: outbox, Staff: owners{"owner@shop.test"}, Variants: alertLabels,
-			StoreName: "Test Shop", BaseURL: "https://shop.test/"}
+			StoreName: func(context.Context) string { return "Test Shop" }, BaseURL: "https://shop.test/"}
 		reg := jobs.NewRegistry()
 		b.svcs[0].RegisterJobs(reg, alerts)
 		require.Len(t, reg.Periodic, 1, "one periodic job: the daily email")

@@ -52,6 +52,9 @@ type orderEmail struct {
 	Refunded string
 	Tracking *emailTracking
 	OrderURL string
+	// Contact is the address shoppers may write to about the order; empty when the
+	// store has none.
+	Contact string
 }
 
 type emailLine struct {
@@ -84,8 +87,9 @@ func (s *Service) sendOrderEmailTx(ctx context.Context, tx pgx.Tx, o Order, ev e
 		return fmt.Errorf("orders: lines for %s email: %w", ev.kind, err)
 	}
 	cur := o.GrandTotal.Currency
+	store := s.StoreDetails(ctx)
 	m := orderEmail{
-		Store: s.cfg.StoreName, Number: fmt.Sprintf("#%d", o.Number), Heading: ev.heading, Intro: ev.intro,
+		Store: store.Name, Contact: store.ContactEmail, Number: fmt.Sprintf("#%d", o.Number), Heading: ev.heading, Intro: ev.intro,
 		Subtotal: o.Subtotal.String(), Shipping: o.ShippingTotal.String(), ShippingName: o.ShippingMethod,
 		Tax: o.TaxTotal.String(), TaxIncluded: o.TaxIncluded, Total: o.GrandTotal.String(),
 		Tracking: ev.tracking, OrderURL: strings.TrimSuffix(s.cfg.BaseURL, "/") + "/orders/" + o.Token,
@@ -152,7 +156,11 @@ func orderEmailText(m orderEmail) string {
 	if m.Refunded != "" {
 		fmt.Fprintf(&b, "Refunded: %s\n", m.Refunded)
 	}
-	fmt.Fprintf(&b, "\nView your order: %s\n\n%s\n", m.OrderURL, m.Store)
+	fmt.Fprintf(&b, "\nView your order: %s\n", m.OrderURL)
+	if m.Contact != "" {
+		fmt.Fprintf(&b, "Questions about your order? Write to %s.\n", m.Contact)
+	}
+	fmt.Fprintf(&b, "\n%s\n", m.Store)
 	return b.String()
 }
 

@@ -82,7 +82,7 @@ func newShop(t *testing.T, opts shopOptions) *shop {
 	s.users = users.NewService(pool, nil, users.Options{Outbox: s.notify})
 	s.svc = orders.NewService(pool, nil, s.inv, s.pay, orders.Config{
 		Now:     func() time.Time { return time.Unix(0, s.clock.Load()) },
-		BaseURL: "https://shop.test/", StoreName: "Test Shop",
+		BaseURL: "https://shop.test/", Store: orders.StoreDefaults{Name: "Test Shop"},
 	})
 	s.svc.UseAudit(s.users)
 	s.svc.UseOutbox(s.notify)

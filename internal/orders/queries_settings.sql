@@ -132,3 +132,37 @@ SELECT s.tax_mode,
               FROM orders.tax_rates r), '[]')::jsonb AS rates
 FROM orders.store_settings s
 WHERE s.singleton;
+
+-- name: StoreSettingsSetDetails :exec
+UPDATE orders.store_settings
+SET store_name = @store_name, contact_email = @contact_email, currency = @currency, updated_at = now()
+WHERE singleton;
+
+-- name: StoreSettingsSetLogo :exec
+UPDATE orders.store_settings SET logo_sha256 = @logo_sha256, updated_at = now() WHERE singleton;
+
+-- StoreCurrenciesInUse lists the currencies other than @currency that shipping prices or
+-- discount amounts are in: the store's currency cannot move away from them.
+-- name: StoreCurrenciesInUse :many
+SELECT currency FROM orders.shipping_methods WHERE currency <> @currency::text
+UNION
+SELECT currency FROM orders.discount_codes WHERE currency <> '' AND currency <> @currency::text
+ORDER BY 1;
+
+-- name: StoreLogoInsert :exec
+INSERT INTO orders.store_logos (sha256, content_type, width, height, data)
+VALUES (@sha256, @content_type, @width, @height, @data)
+ON CONFLICT (sha256) DO NOTHING;
+
+-- name: StoreLogoInfo :one
+SELECT sha256, content_type, width, height FROM orders.store_logos WHERE sha256 = $1;
+
+-- name: StoreLogoGet :one
+SELECT data, content_type FROM orders.store_logos WHERE sha256 = $1;
+
+-- name: StoreLogosDeleteUnused :exec
+DELETE FROM orders.store_logos
+WHERE sha256 <> (SELECT logo_sha256 FROM orders.store_settings WHERE singleton);
+
+-- name: StoreSettingsSetCurrencyIfBlank :exec
+UPDATE orders.store_settings SET currency = @currency, updated_at = now() WHERE singleton AND currency = '';

@@ -69,8 +69,10 @@ type Config struct {
 	Now func() time.Time
 	// BaseURL is the shop's public address; emails link to BaseURL + "/orders/" + token.
 	BaseURL string
-	// StoreName signs the emails (default "Monoshop").
-	StoreName string
+	// Store is what the environment says the store is called, where shoppers write to
+	// and what it sells in: the defaults of the details staff set in the back office
+	// (name "Monoshop", currency USD when blank).
+	Store StoreDefaults
 }
 
 // Service is the orders module's public API.
@@ -93,6 +95,9 @@ type Service struct {
 	// settings is the pricing configuration read at most settingsTTL ago: checkout asks
 	// for it on every page, and it changes a few times a year.
 	settings atomic.Pointer[cachedSettings]
+	// store is the store's name, contact address, currency and logo (store.go): every
+	// page shows some of them.
+	store storeDetailsCache
 }
 
 // UseCart makes placing an order empty the shopper's cart (cmd/shop passes the cart
@@ -113,8 +118,11 @@ func NewService(pool *pgxpool.Pool, log *slog.Logger, inv Inventory, pay Payment
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.StoreName == "" {
-		cfg.StoreName = "Monoshop"
+	if cfg.Store.Name == "" {
+		cfg.Store.Name = "Monoshop"
+	}
+	if cfg.Store.Currency == "" {
+		cfg.Store.Currency = "USD"
 	}
 	return &Service{pool: pool, q: dbsqlc.New(), log: log, inv: inv, pay: pay, cfg: cfg}
 }

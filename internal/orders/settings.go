@@ -560,6 +560,7 @@ var demoTaxRates = []TaxRateInput{
 // failed seed leaves nothing behind.
 func (s *Service) SeedDemoSettings(ctx context.Context, shop ShopCurrency) error {
 	defer s.forgetSettings()
+	defer s.forgetStoreDetails()
 	currency, err := shop.Currency(ctx)
 	if err != nil {
 		return fmt.Errorf("orders: demo settings: shop currency: %w", err)
@@ -588,6 +589,11 @@ func (s *Service) SeedDemoSettings(ctx context.Context, shop ShopCurrency) error
 		}
 		if _, err := s.q.StoreSettingsSetSeller(ctx, tx, seller.params()); err != nil {
 			return fmt.Errorf("orders: demo seller: %w", err)
+		}
+		// The store's currency is the demo catalog's, so the back office says what the
+		// prices are in.
+		if err := s.q.StoreSettingsSetCurrencyIfBlank(ctx, tx, currency); err != nil {
+			return fmt.Errorf("orders: demo currency: %w", err)
 		}
 		for _, d := range demoShipping(currency) {
 			z, fields := d.zone.parse()

@@ -67,7 +67,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 			return interpretError(err, "password reset")
 		}
 		return s.sendEmailTx(ctx, tx, "password_reset", row.Email, resetEmail(resetEmailData{
-			Store: s.opts.StoreName, Name: accountFromRow(row).DisplayName(),
+			Store: s.opts.StoreName(ctx), Name: accountFromRow(row).DisplayName(),
 			URL: s.opts.BaseURL + "/password/reset/" + token, Minutes: int(s.opts.ResetTTL.Minutes()),
 		}))
 	})

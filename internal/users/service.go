@@ -31,8 +31,10 @@ type Outbox interface {
 type Options struct {
 	Outbox Outbox
 	// BaseURL makes absolute links in emails.
-	BaseURL   string
-	StoreName string
+	BaseURL string
+	// StoreName names the store in emails, as the back office has it at the moment the
+	// email is written (default "Monoshop").
+	StoreName func(context.Context) string
 	// LockoutThreshold failures within LockoutWindow lock an account for LockoutDuration.
 	LockoutThreshold int
 	LockoutWindow    time.Duration
@@ -68,8 +70,8 @@ func NewService(pool *pgxpool.Pool, log *slog.Logger, opts Options) *Service {
 	if opts.ResetTTL <= 0 {
 		opts.ResetTTL = time.Hour
 	}
-	if opts.StoreName == "" {
-		opts.StoreName = "Monoshop"
+	if opts.StoreName == nil {
+		opts.StoreName = func(context.Context) string { return "Monoshop" }
 	}
 	return &Service{pool: pool, q: dbsqlc.New(), log: log, opts: opts, now: time.Now}
 }
@@ -215,7 +217,7 @@ func (s *Service) recordFailure(ctx context.Context, id int64) error {
 		}
 		s.log.WarnContext(ctx, "account locked after repeated failed logins", "account_id", id)
 		return s.sendEmailTx(ctx, tx, "account_locked", row.Email, lockedEmail(lockedEmailData{
-			Store: s.opts.StoreName, Name: accountFromRow(row).DisplayName(),
+			Store: s.opts.StoreName(ctx), Name: accountFromRow(row).DisplayName(),
 			Minutes: int(s.opts.LockoutDuration.Minutes()), ResetURL: s.opts.BaseURL + "/password/forgot",
 		}))
 	})

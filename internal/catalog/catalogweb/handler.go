@@ -47,6 +47,9 @@ type Options struct {
 	// forms of someone who may only look. Nil means everyone who reaches a page may edit;
 	// the edit routes are guarded by cmd/shop either way.
 	CanEdit func(*http.Request) bool
+	// OtherPages lists the paths of storefront pages other modules publish (the shop's
+	// text pages), which the sitemap lists after the categories; nil lists none.
+	OtherPages func(context.Context) ([]string, error)
 }
 
 // Handler holds what the catalog pages need.

@@ -78,10 +78,19 @@ func (h *Handler) sitemapURLs(ctx context.Context) ([]sitemapURL, error) {
 	if err != nil {
 		return nil, err
 	}
-	urls := make([]sitemapURL, 0, 1+len(cats)+len(products))
+	var others []string
+	if h.opts.OtherPages != nil {
+		if others, err = h.opts.OtherPages(ctx); err != nil {
+			return nil, err
+		}
+	}
+	urls := make([]sitemapURL, 0, 1+len(cats)+len(others)+len(products))
 	urls = append(urls, sitemapURL{Loc: h.publicURL("/")})
 	for _, c := range cats {
 		urls = append(urls, sitemapURL{Loc: h.publicURL("/c/" + url.PathEscape(c.Slug))})
+	}
+	for _, p := range others {
+		urls = append(urls, sitemapURL{Loc: h.publicURL(p)})
 	}
 	for _, p := range products {
 		urls = append(urls, sitemapURL{Loc: h.publicURL(productURL(p.Slug)), LastMod: sitemapDate(p)})

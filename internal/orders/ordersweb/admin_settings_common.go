@@ -23,6 +23,7 @@ const (
 	adminTaxRatesPath   = adminSettingsPath + "/tax-rates"
 	adminTaxRatesAnchor = "tax-rates"
 	adminSellerAnchor   = "invoice-details"
+	adminStoreAnchor    = "store-details"
 )
 
 // adminSettingsTierRows is how many weight-tier rows the method form reads at most; it

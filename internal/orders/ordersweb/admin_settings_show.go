@@ -11,6 +11,7 @@ import (
 // adminSettingsView is the settings page: how prices are taxed, where the shop ships and
 // for how much, and the tax rates.
 type adminSettingsView struct {
+	Store    adminStoreForm
 	TaxMode  adminTaxModeForm
 	Seller   adminSellerForm
 	Currency string
@@ -78,6 +79,9 @@ func (h *Handler) adminSettingsShow(w http.ResponseWriter, r *http.Request) {
 type adminSettingsRefused struct {
 	taxMode *adminTaxModeForm
 	seller  *adminSellerForm
+	store   *adminStoreForm
+	// logo is a refused logo upload's problem.
+	logo *adminProblem
 }
 
 // renderAdminSettings renders the settings page, with a refused form as submitted.
@@ -101,6 +105,13 @@ func (h *Handler) renderAdminSettings(w http.ResponseWriter, r *http.Request, st
 	v := adminSettingsView{TaxMode: adminTaxModeForm{Mode: string(settings.Mode)}, Currency: currency}
 	if refused.taxMode != nil {
 		v.TaxMode = *refused.taxMode
+	}
+	if v.Store, err = h.adminStoreFormFor(ctx, refused.store, currency); err != nil {
+		h.d.Renderer.Error(w, r, err)
+		return
+	}
+	if refused.logo != nil {
+		v.Store.LogoProblem = *refused.logo
 	}
 	if refused.seller != nil {
 		v.Seller = *refused.seller

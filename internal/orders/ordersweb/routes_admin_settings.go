@@ -19,6 +19,9 @@ func (h *Handler) AdminSettingsRoutes(r chi.Router) {
 	r.Get("/", h.adminSettingsShow)
 	r.Post("/tax-mode", h.adminSettingsTaxMode)
 	r.Post("/seller", h.adminSettingsSeller)
+	r.Post("/store", h.adminSettingsStore)
+	r.Post("/logo", h.adminSettingsLogoUpload)
+	r.Post("/logo/delete", h.adminSettingsLogoDelete)
 
 	r.Get("/zones/new", h.adminZoneNew)
 	r.Post("/zones", h.adminZoneCreate)

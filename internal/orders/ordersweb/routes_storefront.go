@@ -12,4 +12,5 @@ func (h *Handler) Routes(r chi.Router) {
 	r.Get("/orders/{token}/invoice", h.orderInvoice)
 	r.Get("/account/orders", h.accountOrders)
 	r.Get("/account/orders/{number}", h.accountOrderShow)
+	r.Get("/store/logo/{sha}", h.storeLogo)
 }

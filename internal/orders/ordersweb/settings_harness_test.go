@@ -71,7 +71,7 @@ func settingsSetupIn(t *testing.T, currency string, zone *time.Location) *settin
 	inv := inventory.NewService(pool, nil)
 	pay, err := payments.NewService(pool, nil, payments.Config{DefaultProvider: payments.ProviderManual})
 	require.NoError(t, err)
-	e.svc = orders.NewService(pool, nil, inv, pay, orders.Config{})
+	e.svc = orders.NewService(pool, nil, inv, pay, orders.Config{Store: orders.StoreDefaults{Name: "Test Shop", ContactEmail: "env@shop.test"}})
 	e.svc.UseAudit(e.users)
 	loc, err := inv.CreateLocation(e.ctx, "Main warehouse", 10)
 	require.NoError(t, err)
@@ -81,6 +81,15 @@ func settingsSetupIn(t *testing.T, currency string, zone *time.Location) *settin
 	require.NoError(t, err)
 	log := slog.New(slog.DiscardHandler)
 	rr := web.NewRenderer(web.Site{Name: "Test Shop", Assets: assets, Env: "dev", Location: zone}, log)
+	// As cmd/shop does: pages show the store's details as the back office has them.
+	rr.UseBrand(func(ctx context.Context) web.Brand {
+		d := e.svc.StoreDetails(ctx)
+		b := web.Brand{Name: d.Name, ContactEmail: d.ContactEmail}
+		if d.Logo != nil {
+			b.Logo = &web.Logo{URL: d.Logo.URL(), Width: d.Logo.Width, Height: d.Logo.Height}
+		}
+		return b
+	})
 	h := ordersweb.NewHandler(ordersweb.Deps{
 		Orders: e.svc, Catalog: e.catalog, Users: e.users, Payments: pay, Renderer: rr, Log: log,
 		Actor: func(*http.Request) audit.Actor { return settingsStaff },
@@ -94,6 +103,7 @@ func settingsSetupIn(t *testing.T, currency string, zone *time.Location) *settin
 	r.Method(http.MethodGet, "/static/*", assets.Handler())
 	r.Route("/admin/settings", h.AdminSettingsRoutes)
 	r.Route("/admin/discounts", h.AdminDiscountRoutes)
+	r.Group(h.Routes)
 	r.NotFound(rr.NotFound)
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)

@@ -5,6 +5,8 @@ package money
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -58,6 +60,18 @@ var currencies = map[string]currencyInfo{
 	"PLN": {" zł", false, 2},
 	"JPY": {"¥", true, 0},
 	"BHD": {" BHD", false, 3},
+}
+
+// Known reports whether currency is one the shop can price in: one it knows how to
+// write (symbol, place, minor digits).
+func Known(currency string) bool {
+	_, ok := currencies[currency]
+	return ok
+}
+
+// KnownCurrencies lists the currencies the shop can price in, by code.
+func KnownCurrencies() []string {
+	return slices.Sorted(maps.Keys(currencies))
 }
 
 // Digits returns the number of minor-unit digits of currency (2 when unknown).

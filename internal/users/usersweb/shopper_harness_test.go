@@ -72,7 +72,7 @@ func startShop(t *testing.T) *testShop {
 	t.Cleanup(func() {
 		require.Empty(t, s.errLog.String(), "no request may fail on our side")
 	})
-	s.users = users.NewService(pool, log, users.Options{Outbox: testOutbox{}, BaseURL: shopBaseURL, StoreName: "Test Shop"})
+	s.users = users.NewService(pool, log, users.Options{Outbox: testOutbox{}, BaseURL: shopBaseURL, StoreName: func(context.Context) string { return "Test Shop" }})
 
 	assets, err := web.NewAssets()
 	require.NoError(t, err)

@@ -626,9 +626,112 @@ func (q *Queries) ShippingZonesAll(ctx context.Context, db DBTX) ([]OrdersShippi
 	return items, nil
 }
 
+const storeCurrenciesInUse = `-- name: StoreCurrenciesInUse :many
+SELECT currency FROM orders.shipping_methods WHERE currency <> $1::text
+UNION
+SELECT currency FROM orders.discount_codes WHERE currency <> '' AND currency <> $1::text
+ORDER BY 1
+`
+
+// StoreCurrenciesInUse lists the currencies other than @currency that shipping prices or
+// discount amounts are in: the store's currency cannot move away from them.
+func (q *Queries) StoreCurrenciesInUse(ctx context.Context, db DBTX, currency string) ([]string, error) {
+	rows, err := db.Query(ctx, storeCurrenciesInUse, currency)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var currency string
+		if err := rows.Scan(&currency); err != nil {
+			return nil, err
+		}
+		items = append(items, currency)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const storeLogoGet = `-- name: StoreLogoGet :one
+SELECT data, content_type FROM orders.store_logos WHERE sha256 = $1
+`
+
+type StoreLogoGetRow struct {
+	Data        []byte
+	ContentType string
+}
+
+func (q *Queries) StoreLogoGet(ctx context.Context, db DBTX, sha256 string) (StoreLogoGetRow, error) {
+	row := db.QueryRow(ctx, storeLogoGet, sha256)
+	var i StoreLogoGetRow
+	err := row.Scan(&i.Data, &i.ContentType)
+	return i, err
+}
+
+const storeLogoInfo = `-- name: StoreLogoInfo :one
+SELECT sha256, content_type, width, height FROM orders.store_logos WHERE sha256 = $1
+`
+
+type StoreLogoInfoRow struct {
+	Sha256      string
+	ContentType string
+	Width       int32
+	Height      int32
+}
+
+func (q *Queries) StoreLogoInfo(ctx context.Context, db DBTX, sha256 string) (StoreLogoInfoRow, error) {
+	row := db.QueryRow(ctx, storeLogoInfo, sha256)
+	var i StoreLogoInfoRow
+	err := row.Scan(
+		&i.Sha256,
+		&i.ContentType,
+		&i.Width,
+		&i.Height,
+	)
+	return i, err
+}
+
+const storeLogoInsert = `-- name: StoreLogoInsert :exec
+INSERT INTO orders.store_logos (sha256, content_type, width, height, data)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (sha256) DO NOTHING
+`
+
+type StoreLogoInsertParams struct {
+	Sha256      string
+	ContentType string
+	Width       int32
+	Height      int32
+	Data        []byte
+}
+
+func (q *Queries) StoreLogoInsert(ctx context.Context, db DBTX, arg StoreLogoInsertParams) error {
+	_, err := db.Exec(ctx, storeLogoInsert,
+		arg.Sha256,
+		arg.ContentType,
+		arg.Width,
+		arg.Height,
+		arg.Data,
+	)
+	return err
+}
+
+const storeLogosDeleteUnused = `-- name: StoreLogosDeleteUnused :exec
+DELETE FROM orders.store_logos
+WHERE sha256 <> (SELECT logo_sha256 FROM orders.store_settings WHERE singleton)
+`
+
+func (q *Queries) StoreLogosDeleteUnused(ctx context.Context, db DBTX) error {
+	_, err := db.Exec(ctx, storeLogosDeleteUnused)
+	return err
+}
+
 const storeSettingsGet = `-- name: StoreSettingsGet :one
 
-SELECT singleton, tax_mode, updated_at, seller_name, seller_address, seller_tax_id, invoice_note FROM orders.store_settings WHERE singleton
+SELECT singleton, tax_mode, updated_at, seller_name, seller_address, seller_tax_id, invoice_note, store_name, contact_email, currency, logo_sha256 FROM orders.store_settings WHERE singleton
 `
 
 // Store settings, shipping zones and methods, tax rates: what checkout prices with.
@@ -643,12 +746,16 @@ func (q *Queries) StoreSettingsGet(ctx context.Context, db DBTX) (OrdersStoreSet
 		&i.SellerAddress,
 		&i.SellerTaxID,
 		&i.InvoiceNote,
+		&i.StoreName,
+		&i.ContactEmail,
+		&i.Currency,
+		&i.LogoSha256,
 	)
 	return i, err
 }
 
 const storeSettingsLock = `-- name: StoreSettingsLock :one
-SELECT singleton, tax_mode, updated_at, seller_name, seller_address, seller_tax_id, invoice_note FROM orders.store_settings WHERE singleton FOR UPDATE
+SELECT singleton, tax_mode, updated_at, seller_name, seller_address, seller_tax_id, invoice_note, store_name, contact_email, currency, logo_sha256 FROM orders.store_settings WHERE singleton FOR UPDATE
 `
 
 // StoreSettingsLock serializes writers of the store's settings (and the demo seed, which
@@ -664,15 +771,54 @@ func (q *Queries) StoreSettingsLock(ctx context.Context, db DBTX) (OrdersStoreSe
 		&i.SellerAddress,
 		&i.SellerTaxID,
 		&i.InvoiceNote,
+		&i.StoreName,
+		&i.ContactEmail,
+		&i.Currency,
+		&i.LogoSha256,
 	)
 	return i, err
+}
+
+const storeSettingsSetCurrencyIfBlank = `-- name: StoreSettingsSetCurrencyIfBlank :exec
+UPDATE orders.store_settings SET currency = $1, updated_at = now() WHERE singleton AND currency = ''
+`
+
+func (q *Queries) StoreSettingsSetCurrencyIfBlank(ctx context.Context, db DBTX, currency string) error {
+	_, err := db.Exec(ctx, storeSettingsSetCurrencyIfBlank, currency)
+	return err
+}
+
+const storeSettingsSetDetails = `-- name: StoreSettingsSetDetails :exec
+UPDATE orders.store_settings
+SET store_name = $1, contact_email = $2, currency = $3, updated_at = now()
+WHERE singleton
+`
+
+type StoreSettingsSetDetailsParams struct {
+	StoreName    string
+	ContactEmail string
+	Currency     string
+}
+
+func (q *Queries) StoreSettingsSetDetails(ctx context.Context, db DBTX, arg StoreSettingsSetDetailsParams) error {
+	_, err := db.Exec(ctx, storeSettingsSetDetails, arg.StoreName, arg.ContactEmail, arg.Currency)
+	return err
+}
+
+const storeSettingsSetLogo = `-- name: StoreSettingsSetLogo :exec
+UPDATE orders.store_settings SET logo_sha256 = $1, updated_at = now() WHERE singleton
+`
+
+func (q *Queries) StoreSettingsSetLogo(ctx context.Context, db DBTX, logoSha256 string) error {
+	_, err := db.Exec(ctx, storeSettingsSetLogo, logoSha256)
+	return err
 }
 
 const storeSettingsSetSeller = `-- name: StoreSettingsSetSeller :one
 UPDATE orders.store_settings
 SET seller_name = $1, seller_address = $2, seller_tax_id = $3,
     invoice_note = $4, updated_at = now()
-WHERE singleton RETURNING singleton, tax_mode, updated_at, seller_name, seller_address, seller_tax_id, invoice_note
+WHERE singleton RETURNING singleton, tax_mode, updated_at, seller_name, seller_address, seller_tax_id, invoice_note, store_name, contact_email, currency, logo_sha256
 `
 
 type StoreSettingsSetSellerParams struct {
@@ -698,12 +844,16 @@ func (q *Queries) StoreSettingsSetSeller(ctx context.Context, db DBTX, arg Store
 		&i.SellerAddress,
 		&i.SellerTaxID,
 		&i.InvoiceNote,
+		&i.StoreName,
+		&i.ContactEmail,
+		&i.Currency,
+		&i.LogoSha256,
 	)
 	return i, err
 }
 
 const storeSettingsSetTaxMode = `-- name: StoreSettingsSetTaxMode :one
-UPDATE orders.store_settings SET tax_mode = $1, updated_at = now() WHERE singleton RETURNING singleton, tax_mode, updated_at, seller_name, seller_address, seller_tax_id, invoice_note
+UPDATE orders.store_settings SET tax_mode = $1, updated_at = now() WHERE singleton RETURNING singleton, tax_mode, updated_at, seller_name, seller_address, seller_tax_id, invoice_note, store_name, contact_email, currency, logo_sha256
 `
 
 func (q *Queries) StoreSettingsSetTaxMode(ctx context.Context, db DBTX, taxMode string) (OrdersStoreSetting, error) {
@@ -717,6 +867,10 @@ func (q *Queries) StoreSettingsSetTaxMode(ctx context.Context, db DBTX, taxMode 
 		&i.SellerAddress,
 		&i.SellerTaxID,
 		&i.InvoiceNote,
+		&i.StoreName,
+		&i.ContactEmail,
+		&i.Currency,
+		&i.LogoSha256,
 	)
 	return i, err
 }

@@ -361,6 +361,15 @@ type OrdersShippingZone struct {
 	UpdatedAt time.Time
 }
 
+type OrdersStoreLogo struct {
+	Sha256      string
+	ContentType string
+	Width       int32
+	Height      int32
+	Data        []byte
+	CreatedAt   time.Time
+}
+
 type OrdersStoreSetting struct {
 	Singleton     bool
 	TaxMode       string
@@ -369,6 +378,10 @@ type OrdersStoreSetting struct {
 	SellerAddress string
 	SellerTaxID   string
 	InvoiceNote   string
+	StoreName     string
+	ContactEmail  string
+	Currency      string
+	LogoSha256    string
 }
 
 type OrdersTaxRate struct {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"github.com/monoshop/monoshop/internal/catalog"
 	"github.com/monoshop/monoshop/internal/platform/money"
 	"github.com/monoshop/monoshop/web"
@@ -247,7 +249,7 @@ type listingVM struct {
 	CountLabel string
 	Facets     []facetVM
 	Active     []activeFilterVM
-	ClearURL   string
+	ClearURL   templ.SafeURL
 	Sort       sortVM
 	Products   []web.ProductCardVM
 	Pagination web.PaginationVM
@@ -271,12 +273,16 @@ type facetValueVM struct {
 	Label    string
 	Count    int
 	Selected bool
-	URL      string
+	// URL is built by listingURLs from the listing's path and query-escaped values, so it
+	// is a relative link that cannot carry a scheme: marked safe, templ skips re-parsing
+	// it, which was a tenth of a category page's cost with ~80 facet links.
+	URL templ.SafeURL
 }
 
 // activeFilterVM is a removable chip for one applied filter.
 type activeFilterVM struct {
-	Facet, Label, RemoveURL string
+	Facet, Label string
+	RemoveURL    templ.SafeURL
 }
 
 type sortVM struct {
@@ -316,10 +322,10 @@ func newListingVM(l catalog.Listing, u listingURLs, relevanceLabel string) listi
 			}
 			fv.Shown = append(fv.Shown, facetValueVM{
 				Value: v.Value, Label: label, Count: v.Count, Selected: v.Selected,
-				URL: u.toggle(f.Key, v.Value),
+				URL: templ.SafeURL(u.toggle(f.Key, v.Value)),
 			})
 			if v.Selected {
-				vm.Active = append(vm.Active, activeFilterVM{Facet: f.Label, Label: label, RemoveURL: u.toggle(f.Key, v.Value)})
+				vm.Active = append(vm.Active, activeFilterVM{Facet: f.Label, Label: label, RemoveURL: templ.SafeURL(u.toggle(f.Key, v.Value))})
 			}
 		}
 		if len(fv.Shown) > facetShown+2 {
@@ -330,7 +336,7 @@ func newListingVM(l catalog.Listing, u listingURLs, relevanceLabel string) listi
 		vm.Facets = append(vm.Facets, fv)
 	}
 	if u.filtered() {
-		vm.ClearURL = u.clear()
+		vm.ClearURL = templ.SafeURL(u.clear())
 	}
 	return vm
 }

@@ -2,6 +2,7 @@ package catalogweb
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -124,6 +125,12 @@ func (h *Handler) categoryListing(r *http.Request, cat catalog.Category, path st
 	e := cachedListing{vm: newListingVM(listing, urls, ""), page: listing.Page, filtered: urls.filtered(), at: now,
 		products: productIDs(listing.Products)}
 	if !byStock {
+		var facets strings.Builder
+		if err := facetGroups(e.vm.Facets).Render(ctx, &facets); err != nil {
+			return cachedListing{}, fmt.Errorf("catalogweb: render facets: %w", err)
+		}
+		// The rendered facets replace their view model: the cache holds one copy, not two.
+		e.vm.FacetsHTML, e.vm.Facets = facets.String(), nil
 		h.listings.put(gen, key, e)
 	}
 	return e, nil

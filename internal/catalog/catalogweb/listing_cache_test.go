@@ -8,6 +8,7 @@ import (
 
 	"github.com/monoshop/monoshop/internal/catalog"
 	"github.com/monoshop/monoshop/internal/platform/audit"
+	"github.com/monoshop/monoshop/web/webtest"
 )
 
 // TestListingCacheFollowsTheCatalog asks for the same filtered category URL before and
@@ -21,6 +22,9 @@ func TestListingCacheFollowsTheCatalog(t *testing.T) {
 	require.NotEmpty(t, cards)
 	again := e.page(t, url)
 	require.Equal(t, slugsOf(cards), slugsOf(again.cards()), "the same URL gives the same page")
+	facets := facetCounts(before)
+	require.NotEmpty(t, facets)
+	require.Equal(t, facets, facetCounts(again), "the remembered filters, kept rendered, say what a fresh render said")
 
 	p, err := e.svc.FindProductBySlug(t.Context(), cards[0].slug)
 	require.NoError(t, err)
@@ -31,6 +35,18 @@ func TestListingCacheFollowsTheCatalog(t *testing.T) {
 	after := e.page(t, url)
 	require.NotContains(t, slugsOf(after.cards()), cards[0].slug, "an archived product leaves the remembered listing")
 	require.Equal(t, before.count()-1, after.count())
+	require.NotEqual(t, facets, facetCounts(after), "the filters' counts follow the archived product out")
+}
+
+// facetCounts is every filter value of the page with its count, as "facet=value (n)".
+func facetCounts(d listingDoc) []string {
+	var out []string
+	for _, f := range d.all("facet") {
+		for _, v := range d.within(f).all("facet-value") {
+			out = append(out, webtest.Attr(f, "data-facet")+"="+webtest.Attr(v, "data-value")+" "+webtest.TextContent(v))
+		}
+	}
+	return out
 }
 
 // TestListingCacheAcrossEdits: a remembered page outlives edits it cannot show (a

@@ -248,6 +248,10 @@ func (u listingURLs) hidden() []hiddenField {
 type listingVM struct {
 	CountLabel string
 	Facets     []facetVM
+	// FacetsHTML, when set, is Facets already rendered: the listing cache renders them
+	// once per remembered URL, because ~80 filter links were a quarter of a category
+	// page's cost and are the same for everyone who asks for that URL.
+	FacetsHTML string
 	Active     []activeFilterVM
 	ClearURL   templ.SafeURL
 	Sort       sortVM

@@ -48,6 +48,9 @@ func TestOrderPages(t *testing.T) {
 		require.Equal(t, "Paid", webtest.Text(p.one("payment-status")))
 		require.Equal(t, "Received", webtest.Text(p.one("order-status")))
 		require.Equal(t, orderURL+"/invoice", webtest.Attr(p.one("invoice-link"), "href"))
+		tax := p.one("order-tax")
+		require.Equal(t, "true", webtest.Attr(tax, "data-tax-included"))
+		require.Contains(t, webtest.Text(tax), "incl. VAT", "France charges VAT, inside the prices")
 	})
 
 	t.Run("ErrUnknownToken", func(t *testing.T) {

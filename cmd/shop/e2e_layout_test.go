@@ -9,17 +9,28 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/monoshop/monoshop/internal/content"
 	"github.com/monoshop/monoshop/internal/payments"
+	"github.com/monoshop/monoshop/internal/platform/audit"
 )
 
 // A shopper's first screen at the two sizes most shoppers use: a laptop and a phone.
-var layoutScreens = []struct {
+var layoutScreens = []layoutScreen{
+	{"desktop", 1280, 900, false},
+	{"phone", 375, 812, true},
+}
+
+type layoutScreen struct {
 	name          string
 	width, height int64
 	phone         bool
-}{
-	{"desktop", 1280, 900, false},
-	{"phone", 375, 812, true},
+}
+
+// layoutPage is a storefront page the layout test opens: where, what shows it has
+// loaded, and what else it must hold on a screen (nil: only that it fits).
+type layoutPage struct {
+	name, path, landing string
+	check               func(t *testing.T, b *tab, screen layoutScreen)
 }
 
 // box is an element's place on the page, in CSS pixels from the top of the document.
@@ -38,9 +49,40 @@ func TestBrowserStorefrontLayout(t *testing.T) {
 	exe := chromiumPath(t)
 	f := journeySetupWith(t, 48)
 	f.shipToFrance(t)
+	// A text page, as staff write them, for the footer and its own layout.
+	_, err := f.a.m.content.CreatePage(t.Context(), audit.Actor{}, content.PageInput{
+		Title: "Shipping & returns", Published: true,
+		Body: "## Shipping\n\nWe ship within **two working days** from our warehouse in Lyon.\n\n" +
+			"- France: 2 days, free over 50 euros\n- Europe: 4 days\n\n## Returns\n\nSend anything back within 30 days.",
+	})
+	require.NoError(t, err)
 	c := startChrome(t, exe, f.a.base)
 	shots, err := c.artifactDir(t)
 	require.NoError(t, err)
+
+	// checkLayout opens p at screen, saves it and checks what every storefront page must
+	// hold on that screen.
+	checkLayout := func(screen layoutScreen, p layoutPage) {
+		c.step(screen.name+"_"+p.name, func(t *testing.T, b *tab) {
+			b.do("size the window", chromedp.EmulateViewport(screen.width, screen.height))
+			b.open(p.path, p.landing)
+			b.saveFullPage(filepath.Join(shots, screen.name+"-"+p.name+".png"))
+			width := b.eval(`document.documentElement.scrollWidth`)
+			require.LessOrEqual(t, width, float64(screen.width), "%s is no wider than the screen", p.path)
+			if p.check != nil {
+				p.check(t, b, screen)
+			}
+		})
+	}
+	// Signed out: the sign-in page and a text page.
+	for _, screen := range layoutScreens {
+		for _, p := range []layoutPage{
+			{name: "login", path: "/login", landing: `[data-testid="login-form"]`},
+			{name: "content", path: "/pages/shipping-returns", landing: `[data-testid="content-body"]`},
+		} {
+			checkLayout(screen, p)
+		}
+	}
 
 	// Pages found as a shopper finds them, at the first size.
 	var category, filtered, order string
@@ -117,72 +159,74 @@ func TestBrowserStorefrontLayout(t *testing.T) {
 		b.click(`[data-testid="register-submit"]`, `[data-testid="account-page"]`)
 	})
 
-	pages := []struct {
-		name, path, landing string
-		listing             bool // products must start on the first screen
-		twoUp               bool // phones show two cards a row
-	}{
-		{"home", "/", `[data-testid="product-card"]`, false, true},
-		{"category", category, `[data-testid="product-card"]`, true, true},
-		{"category-filtered", filtered, `[data-testid="product-card"]`, true, false},
-		{"search", "/search?q=shirt", `[data-testid="product-card"]`, true, false},
-		{"product", "/p/" + journeySlug, `[data-testid="add-to-cart"]`, false, false},
-		{"cart", "/cart", `[data-testid="cart-line"]`, false, false},
-		{"checkout", "/checkout", `[data-testid="checkout-form"]`, false, false},
-		{"order", order, `[data-testid="order-confirmation"]`, false, false},
-		{"account", "/account", `[data-testid="account-page"]`, false, false},
+	// firstScreen: a listing's first product card starts on the first screen.
+	firstScreen := func(t *testing.T, b *tab, screen layoutScreen) {
+		card := b.box(`[data-testid="product-card"]`)
+		require.Less(t, card.Top, float64(screen.height)-100,
+			"the first product card starts on the first screen (at %.0f px)", card.Top)
+	}
+	// twoUp: phones show two cards a row.
+	twoUp := func(t *testing.T, b *tab, screen layoutScreen) {
+		if !screen.phone {
+			return
+		}
+		cards := b.boxes(`[data-testid="product-card"]`)
+		require.GreaterOrEqual(t, len(cards), 3, "cards to lay out")
+		require.InDelta(t, cards[0].Top, cards[1].Top, 1, "the first two cards share a row")
+		require.Greater(t, cards[1].Left, cards[0].Right-1, "side by side")
+		require.Greater(t, cards[2].Top, cards[0].Bottom-1, "the third card starts the next row")
+	}
+	both := func(checks ...func(*testing.T, *tab, layoutScreen)) func(*testing.T, *tab, layoutScreen) {
+		return func(t *testing.T, b *tab, screen layoutScreen) {
+			for _, check := range checks {
+				check(t, b, screen)
+			}
+		}
+	}
+	pages := []layoutPage{
+		{"home", "/", `[data-testid="product-card"]`, twoUp},
+		{"category", category, `[data-testid="product-card"]`, both(firstScreen, twoUp)},
+		{"category-filtered", filtered, `[data-testid="product-card"]`, firstScreen},
+		{"search", "/search?q=shirt", `[data-testid="product-card"]`, firstScreen},
+		{"product", "/p/" + journeySlug, `[data-testid="add-to-cart"]`, func(t *testing.T, b *tab, screen layoutScreen) {
+			// On the first screen as the page opens: the price and the button (on phones
+			// in the bar that stays at the bottom).
+			b.do("back to the top", chromedp.Evaluate[chromedp.Void](`scrollTo(0, 0)`))
+			for _, sel := range []string{`[data-testid="product-price"]`, `[data-testid="add-to-cart-submit"]`} {
+				bottom := b.eval(`document.querySelector(` + jsString(sel) + `).getBoundingClientRect().bottom`)
+				require.LessOrEqual(t, bottom, float64(screen.height), "%s is on the first screen", sel)
+			}
+		}},
+		{"cart", "/cart", `[data-testid="cart-line"]`, func(t *testing.T, b *tab, screen layoutScreen) {
+			if screen.phone {
+				return
+			}
+			line := b.box(`[data-testid="cart-line"]`)
+			parts := []string{"cart-line-title", "cart-line-price", "cart-line-quantity", "cart-line-total"}
+			for _, part := range parts {
+				got := b.box(`[data-testid="cart-line"] [data-testid="` + part + `"]`)
+				require.True(t, got.Top >= line.Top && got.Bottom <= line.Bottom, "%s inside its line", part)
+			}
+			// One row: the item, price, quantity and total side by side, left to right,
+			// all crossing one horizontal band.
+			item := b.box(`[data-testid="cart-line"] .cart-line__item`)
+			price := b.box(`[data-testid="cart-line"] [data-testid="cart-line-price"]`)
+			qty := b.box(`[data-testid="cart-line"] [data-testid="cart-line-quantity"]`)
+			total := b.box(`[data-testid="cart-line"] [data-testid="cart-line-total"]`)
+			require.True(t, item.Right <= price.Left && price.Right <= qty.Left && qty.Right <= total.Left,
+				"item, price, quantity and total left to right: %v %v %v %v", item, price, qty, total)
+			bandTop := max(item.Top, price.Top, qty.Top, total.Top)
+			bandBottom := min(item.Bottom, price.Bottom, qty.Bottom, total.Bottom)
+			require.Less(t, bandTop, bandBottom, "they share a row")
+			require.Less(t, line.Bottom-line.Top, 200.0, "a cart line is one row, not a stack")
+		}},
+		{"checkout", "/checkout", `[data-testid="checkout-form"]`, nil},
+		{"order", order, `[data-testid="order-confirmation"]`, nil},
+		{"account", "/account", `[data-testid="account-page"]`, nil},
 	}
 	for _, screen := range layoutScreens {
 		for _, p := range pages {
-			c.step(screen.name+"_"+p.name, func(t *testing.T, b *tab) {
-				b.do("size the window", chromedp.EmulateViewport(screen.width, screen.height))
-				b.open(p.path, p.landing)
-				b.saveFullPage(filepath.Join(shots, screen.name+"-"+p.name+".png"))
-
-				width := b.eval(`document.documentElement.scrollWidth`)
-				require.LessOrEqual(t, width, float64(screen.width), "%s is no wider than the screen", p.path)
-				if p.listing {
-					card := b.box(`[data-testid="product-card"]`)
-					require.Less(t, card.Top, float64(screen.height)-100,
-						"%s: the first product card starts on the first screen (at %.0f px)", p.path, card.Top)
-				}
-				if screen.phone && p.twoUp {
-					cards := b.boxes(`[data-testid="product-card"]`)
-					require.GreaterOrEqual(t, len(cards), 3, "%s has cards to lay out", p.path)
-					require.InDelta(t, cards[0].Top, cards[1].Top, 1, "%s: the first two cards share a row", p.path)
-					require.Greater(t, cards[1].Left, cards[0].Right-1, "%s: side by side", p.path)
-					require.Greater(t, cards[2].Top, cards[0].Bottom-1, "%s: the third card starts the next row", p.path)
-				}
-				if p.name == "product" {
-					// On the first screen as the page opens: the price and the button
-					// (on phones in the bar that stays at the bottom).
-					b.do("back to the top", chromedp.Evaluate[chromedp.Void](`scrollTo(0, 0)`))
-					for _, sel := range []string{`[data-testid="product-price"]`, `[data-testid="add-to-cart-submit"]`} {
-						bottom := b.eval(`document.querySelector(` + jsString(sel) + `).getBoundingClientRect().bottom`)
-						require.LessOrEqual(t, bottom, float64(screen.height), "%s is on the first screen", sel)
-					}
-				}
-				if p.name == "cart" && !screen.phone {
-					line := b.box(`[data-testid="cart-line"]`)
-					parts := []string{"cart-line-title", "cart-line-price", "cart-line-quantity", "cart-line-total"}
-					for _, part := range parts {
-						got := b.box(`[data-testid="cart-line"] [data-testid="` + part + `"]`)
-						require.True(t, got.Top >= line.Top && got.Bottom <= line.Bottom, "%s inside its line", part)
-					}
-					// One row: the item, price, quantity and total side by side, left to
-					// right, all crossing one horizontal band.
-					item := b.box(`[data-testid="cart-line"] .cart-line__item`)
-					price := b.box(`[data-testid="cart-line"] [data-testid="cart-line-price"]`)
-					qty := b.box(`[data-testid="cart-line"] [data-testid="cart-line-quantity"]`)
-					total := b.box(`[data-testid="cart-line"] [data-testid="cart-line-total"]`)
-					require.True(t, item.Right <= price.Left && price.Right <= qty.Left && qty.Right <= total.Left,
-						"item, price, quantity and total left to right: %v %v %v %v", item, price, qty, total)
-					bandTop := max(item.Top, price.Top, qty.Top, total.Top)
-					bandBottom := min(item.Bottom, price.Bottom, qty.Bottom, total.Bottom)
-					require.Less(t, bandTop, bandBottom, "they share a row")
-					require.Less(t, line.Bottom-line.Top, 200.0, "a cart line is one row, not a stack")
-				}
-			})
+			checkLayout(screen, p)
 		}
 	}
 	t.Logf("screenshots of every page at both sizes: %s", shots)

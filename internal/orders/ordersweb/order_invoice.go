@@ -19,5 +19,8 @@ func (h *Handler) orderInvoice(w http.ResponseWriter, r *http.Request) {
 		h.d.Renderer.Error(w, r, err)
 		return
 	}
-	h.shopperPage(w, r, http.StatusOK, invoicePage(newOrderView(d, h.d.Renderer.Zone()), seller))
+	v := newOrderView(d, h.d.Renderer.Zone())
+	// An invoice states the tax even when none was charged (exports say 0 %).
+	v.Totals.Untaxed = false
+	h.shopperPage(w, r, http.StatusOK, invoicePage(v, seller))
 }

@@ -572,7 +572,7 @@ func orderTotals(t orderTotalsView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if !t.TaxIncluded {
+		if !t.TaxIncluded && !t.Untaxed {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 50, "<div class=\"totals__row\" data-testid=\"order-tax\" data-tax-included=\"false\"><dt>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -621,7 +621,7 @@ func orderTotals(t orderTotalsView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if t.TaxIncluded {
+		if t.TaxIncluded && !t.Untaxed {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 55, "<div class=\"totals__row totals__row--note\" data-testid=\"order-tax\" data-tax-included=\"true\"><dt>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

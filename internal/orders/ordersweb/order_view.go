@@ -67,8 +67,11 @@ type orderTotalsView struct {
 	TaxLabel      string
 	Tax           string
 	TaxIncluded   bool
-	Total         string
-	Refunded      string
+	// Untaxed says the destination charged no tax: the order page then says nothing about
+	// tax, as checkout did, not "incl. VAT $0.00". The invoice states it anyway.
+	Untaxed  bool
+	Total    string
+	Refunded string
 }
 
 type fulfillmentView struct {
@@ -170,7 +173,7 @@ func newOrderView(d orderDetails, loc *time.Location) orderView {
 
 	t := orderTotalsView{Subtotal: o.Subtotal.String(), Shipping: priceOrFree(o.ShippingTotal),
 		ShippingLabel: "Shipping", Tax: o.TaxTotal.String(), TaxIncluded: o.TaxIncluded,
-		TaxLabel: taxLabel(o.TaxIncluded, ""), Total: o.GrandTotal.String()}
+		TaxLabel: taxLabel(o.TaxIncluded, ""), Total: o.GrandTotal.String(), Untaxed: o.TaxTotal.IsZero()}
 	if o.ShippingMethod != "" {
 		t.ShippingLabel = "Shipping (" + o.ShippingMethod + ")"
 	}

@@ -129,8 +129,9 @@ func (h *Handler) categoryListing(r *http.Request, cat catalog.Category, path st
 		if err := facetGroups(e.vm.Facets).Render(ctx, &facets); err != nil {
 			return cachedListing{}, fmt.Errorf("catalogweb: render facets: %w", err)
 		}
-		// The rendered facets replace their view model: the cache holds one copy, not two.
-		e.vm.FacetsHTML, e.vm.Facets = facets.String(), nil
+		// The rendered facets replace their view model: the cache holds one copy, not two,
+		// and only its bytes (a builder's spare capacity is up to as much again).
+		e.vm.FacetsHTML, e.vm.Facets = strings.Clone(facets.String()), nil
 		h.listings.put(gen, key, e)
 	}
 	return e, nil

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"runtime/debug"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -65,6 +66,10 @@ type Main struct {
 	DevOwner bool
 	// Stdout receives what a person at the terminal should read (the dev login, the URL).
 	Stdout io.Writer
+	// StartGCPercent, when above 0, is the collector's target while the catalog and stock
+	// are first read (see startGCPercent). The collector's setting belongs to the whole
+	// process, so only the commands set it: tests run many Mains in one process.
+	StartGCPercent int
 
 	cluster  *devdb.Cluster
 	pool     *pgxpool.Pool
@@ -122,6 +127,12 @@ func (m *Main) Run(ctx context.Context) error {
 	m.catalog = catalog.NewService(pool, m.Log)
 	followCtx, stopFollow := context.WithCancel(context.WithoutCancel(ctx))
 	m.stopBackground = stopFollow
+	// The catalog's first read starts with FollowChanges, so the collector is told now;
+	// the pace goes back once the stock copy (read below) is in memory too.
+	usualGC := 0
+	if m.Mode == ModeServe && m.StartGCPercent > 0 {
+		usualGC = debug.SetGCPercent(m.StartGCPercent)
+	}
 	m.background.Add(1)
 	go func() {
 		defer m.background.Done()
@@ -160,6 +171,9 @@ func (m *Main) Run(ctx context.Context) error {
 	// import inventory, so the adapter in stock.go stands between them).
 	m.stock = newCatalogStock(m.inventory)
 	m.catalog.UseInStock(m.stock)
+	if m.Mode == ModeServe && m.StartGCPercent > 0 {
+		m.restoreGCWhenLoaded(followCtx, usualGC)
+	}
 	if m.Mode == ModeServe {
 		// Product pages need the stock copy as well as the catalog: reading both at start,
 		// side by side, spares the first shopper the second read (a second or two at a
@@ -523,4 +537,37 @@ func (m *Main) storeBrand(ctx context.Context) web.Brand {
 		b.Logo = &web.Logo{URL: d.Logo.URL(), Width: d.Logo.Width, Height: d.Logo.Height}
 	}
 	return b
+}
+
+// startGCPercent is the garbage collector's target while a server reads its catalog and
+// stock at start. The reads make garbage fast (rows decoded, then packed), and at the
+// usual 100 the heap doubled over what the copies keep: at 10,000 products the process
+// peaked at 174-190 MB before serving a page, and at 143-151 MB with 25, ready as fast
+// (0.9-1.1 s either way).
+const startGCPercent = 25
+
+// restoreGCWhenLoaded puts back the collector's usual target (GOGC, or 100) once the
+// catalog and the stock copy are in memory, so pages run at the usual pace; with GOGC=off
+// at once, since the operator chose no collection at all. A read that fails keeps
+// retrying in its own goroutine; this one gives up with ctx.
+func (m *Main) restoreGCWhenLoaded(ctx context.Context, usual int) {
+	if usual < 0 {
+		debug.SetGCPercent(usual)
+		return
+	}
+	stock := m.stock
+	m.background.Add(1)
+	go func() {
+		defer m.background.Done()
+		defer debug.SetGCPercent(usual)
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for !(m.catalog.Loaded() && stock.loaded()) {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
 }

@@ -139,7 +139,7 @@ func (c *cli) serve(ctx context.Context, args []string, mode Mode, dev bool) err
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	m := &Main{Config: cfg, Log: log, Mode: mode, Embedded: dev, DevOwner: dev, Stdout: c.stdout}
+	m := &Main{Config: cfg, Log: log, Mode: mode, Embedded: dev, DevOwner: dev, Stdout: c.stdout, StartGCPercent: startGCPercent}
 	if err := m.Run(ctx); err != nil {
 		_ = m.Close()
 		return err

@@ -13,11 +13,11 @@ import (
 	"net/http/pprof"
 	"net/url"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"runtime/debug"
 	"time"
 
 	"github.com/go-chi/chi/v5"

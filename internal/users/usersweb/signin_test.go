@@ -56,11 +56,30 @@ func TestRegisterSignInSignOut(t *testing.T) {
 		t.Parallel()
 		b := shop.browser(t)
 		b.register("nina@example.com", "", goodPassword)
-		for _, next := range []string{"//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", "/ok\r\nSet-Cookie: x=1"} {
+		hostile := []string{"//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", "/ok\r\nSet-Cookie: x=1",
+			// Cleaned, these are "/\evil.example/", which browsers follow to evil.example.
+			"/./%5Cevil.example/", "/./\\evil.example/", "/a/../%5C%5Cevil.example", "/%5Cevil.example", "/x%0d%0aSet-Cookie:%20x=1"}
+		for _, next := range hostile {
 			require.Equal(t, "/", b.post("/logout", nil).redirect())
 			require.Equal(t, "/account", b.get("/login?next="+url.QueryEscape(next)).page().one("login-form").value("next"), next)
 			res := b.post("/login", url.Values{"email": {"nina@example.com"}, "password": {goodPassword}, "next": {next}})
 			require.Equal(t, "/account", res.redirect(), "next=%q", next)
+			// Signed in, the sign-in and register pages send on to next at once.
+			require.Equal(t, "/account", b.get("/login?next="+url.QueryEscape(next)).redirect(), "signed in, GET /login, next=%q", next)
+			require.Equal(t, "/account", b.get("/register?next="+url.QueryEscape(next)).redirect(), "signed in, GET /register, next=%q", next)
+		}
+		// The audit's link as it was sent: the query decodes %5C to a backslash.
+		require.Equal(t, "/account", b.get("/login?next=/./%5Cevil.example/").redirect())
+		require.Equal(t, "/account", b.get("/register?next=/./%5Cevil.example/").redirect())
+		// A path on this site is kept, cleaned, with its query.
+		for next, want := range map[string]string{
+			"/account/addresses":   "/account/addresses",
+			"/./account/../cart":   "/cart",
+			"/search?q=red+shoes":  "/search?q=red+shoes",
+			"/c/shirts/":           "/c/shirts/",
+			"/p/caf%C3%A9-au-lait": "/p/caf%C3%A9-au-lait",
+		} {
+			require.Equal(t, want, b.get("/login?next="+url.QueryEscape(next)).redirect(), "next=%q", next)
 		}
 	})
 

@@ -40,7 +40,7 @@ func TestCheckout(t *testing.T) {
 		require.Equal(t, "FR", form.Get("ship_country"))
 		require.Equal(t, "on", form.Get("billing_same"))
 		require.Equal(t, strconv.FormatInt(f.colissimo, 10), form.Get("shipping_method"))
-		require.Len(t, form.Get("idempotency_key"), 43)
+		require.Len(t, form.Get("idempotency_key"), 44)
 		require.Len(t, p.byTestID("shipping-method"), 2, "Colissimo and Express ship to France")
 		require.Empty(t, form["quantity"], "the form carries no quantities")
 		require.Empty(t, form["price"], "the form carries no prices")
@@ -365,8 +365,49 @@ func TestCheckoutRefusals(t *testing.T) {
 		require.Equal(t, "The checkout form is out of date; please review it and place your order again.", webtest.Text(p.one("form-error")))
 		require.Equal(t, "This code does not exist.", fieldError(p, "discount_code"))
 		require.Equal(t, "TEN\uFFFDOFF", inputValue(t, p, "discount_code"), "shown back, the NUL marked")
-		require.Len(t, inputValue(t, p, "idempotency_key"), 43, "a fresh key for the next submission")
+		require.Len(t, inputValue(t, p, "idempotency_key"), 44, "a fresh key for the next submission")
 		require.Equal(t, before, f.placed(t))
+	})
+
+	t.Run("ErrAnotherShoppersKey", func(t *testing.T) {
+		// Ada places an order; Bob, with a cart of his own, submits his form with Ada's
+		// key. A key names a submission, and the same submission again leads to its
+		// order: Bob must get neither Ada's order page nor her name and address.
+		ada := f.a.browser(t)
+		require.Equal(t, http.StatusSeeOther, ada.addFromProductPage(t, y, 1).status)
+		adaForm := ada.filledCheckout(t, map[string]string{"email": "ada.private@example.com", "ship_name": "Ada Private",
+			"ship_line1": "7 rue Secrète", "ship_city": "Lyon", "ship_postal_code": "69001", "ship_country": "FR"})
+		placed := ada.submitCheckout(t, adaForm, "place")
+		require.Equal(t, http.StatusSeeOther, placed.status, placed.body)
+		adaOrders := f.placed(t)
+
+		bob := f.a.browser(t)
+		require.Equal(t, http.StatusSeeOther, bob.addFromProductPage(t, x, 1).status)
+		bobForm := bob.filledCheckout(t, map[string]string{"email": "bob@example.com", "ship_name": "Bob Martin",
+			"ship_line1": "1 place Bellecour", "ship_city": "Lyon", "ship_postal_code": "69002", "ship_country": "FR"})
+		bobForm.Set("idempotency_key", adaForm.Get("idempotency_key"))
+		// Bob's cart as his form saw it, and his cart spent (the resume path): neither
+		// leads to Ada's order.
+		for _, fingerprint := range []string{bobForm.Get("cart_fingerprint"), "stale"} {
+			bobForm.Set("cart_fingerprint", fingerprint)
+			res := bob.submitCheckout(t, bobForm, "place")
+			require.Equal(t, http.StatusConflict, res.status, res.body)
+			for _, secret := range []string{"ada.private@example.com", "Ada Private", "Secrète", placed.header.Get("Location")} {
+				require.NotContains(t, res.body, secret, "nothing of Ada's order is shown")
+			}
+			p := parsePage(t, res.body)
+			require.Equal(t, "This checkout form was opened in another browser or session. Please review your details and place your order again.",
+				webtest.Text(p.one("form-error")))
+			require.Equal(t, "Bob Martin", inputValue(t, p, "ship_name"), "what Bob typed is kept")
+			require.NotEqual(t, adaForm.Get("idempotency_key"), inputValue(t, p, "idempotency_key"), "Bob's form gets a key of his own")
+			require.Equal(t, adaOrders, f.placed(t), "nothing is placed")
+		}
+		// Ada's own resubmission (a double click) still leads to her order.
+		again := ada.submitCheckout(t, adaForm, "place")
+		require.Equal(t, http.StatusSeeOther, again.status, again.body)
+		require.Equal(t, placed.header.Get("Location"), again.header.Get("Location"))
+		require.Equal(t, adaOrders, f.placed(t))
+		before = f.placed(t)
 	})
 
 	t.Run("ErrCartChanged", func(t *testing.T) {

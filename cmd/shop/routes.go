@@ -160,6 +160,7 @@ func newRouter(d routerDeps) (chi.Router, error) {
 			acc, _ := usersweb.CurrentAccount(r.Context())
 			return acc.Can(p)
 		},
+		CheckoutSecret: func(ctx context.Context) []byte { return session.Secret(ctx, sessions, "checkout_secret") },
 	})
 	ordersHandler.Routes(r)
 	// The account page (users) lists the customer's latest orders (orders) in its slot.

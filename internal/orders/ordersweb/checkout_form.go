@@ -2,9 +2,7 @@ package ordersweb
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"net/http"
@@ -37,6 +35,7 @@ const (
 	msgCartEmpty     = "Your cart is empty."
 	msgCartGone      = "Some items in your cart are no longer sold. Remove them from your cart to check out."
 	msgFormExpired   = "The checkout form is out of date; please review it and place your order again."
+	msgFormForeign   = "This checkout form was opened in another browser or session. Please review your details and place your order again."
 )
 
 // checkoutForm is the checkout form as posted (or as first filled in). It holds no price
@@ -170,13 +169,6 @@ func addressDetails(a users.Address) orders.AddressDetails {
 		}
 	}
 	return d
-}
-
-// newCheckoutKey is a fresh idempotency key for a checkout form.
-func newCheckoutKey() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails
-	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // checkoutCart is the shopper's cart priced for checkout from the live cart and catalog.

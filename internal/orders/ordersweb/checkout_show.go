@@ -30,7 +30,7 @@ func (h *Handler) checkoutShow(w http.ResponseWriter, r *http.Request) {
 		h.d.Renderer.Error(w, r, err)
 		return
 	}
-	f := checkoutForm{Action: actionUpdate, BillingSame: true, Key: newCheckoutKey()}
+	f := checkoutForm{Action: actionUpdate, BillingSame: true, Key: newCheckoutKey(h.d.CheckoutSecret(r.Context()))}
 	if signedIn {
 		f.Email = acc.Email
 		f.ShipAddressID = newAddressChoice

@@ -37,12 +37,15 @@ func (h *Handler) checkoutSubmit(w http.ResponseWriter, r *http.Request) {
 		h.d.Renderer.Error(w, r, err)
 		return
 	}
+	// Only a key this session's checkout page made may lead to an order (checkout_key.go).
+	secret := h.d.CheckoutSecret(ctx)
+	key := checkoutKeyOf(secret, f.Key)
 	// The same submission again (a double click, reload, back button, a retry after a
 	// timeout) leads where the first one did. Its cart is spent by then, or holds
 	// something else: only then is the order looked for. A cart still as the form saw it
 	// goes on to PlaceOrder, whose idempotency key answers with the first order, so the
 	// common case (a first submission) costs no lookup.
-	if f.Action == actionPlace && (len(c.Lines) == 0 || f.Fingerprint != c.Fingerprint) && h.resumePlaced(w, r, f.Key) {
+	if f.Action == actionPlace && key == keyOK && (len(c.Lines) == 0 || f.Fingerprint != c.Fingerprint) && h.resumePlaced(w, r, f.Key) {
 		return
 	}
 	if !h.checkoutable(w, r, c) {
@@ -58,12 +61,16 @@ func (h *Handler) checkoutSubmit(w http.ResponseWriter, r *http.Request) {
 	if msg := applySavedAddress(&f, book); msg != "" {
 		p.Fields["ship_address_id"] = msg
 	}
-	if !validOrderToken(f.Key) {
-		// Every key this page makes has an order token's shape; anything else was not
-		// made here.
-		f.Key = newCheckoutKey()
+	foreign := false
+	if key != keyOK {
+		// Not a key this session's checkout page made: the form is shown again with a
+		// key of its own and what was typed, and nothing of any order the key names.
+		f.Key = newCheckoutKey(secret)
 		if f.Action == actionPlace {
 			p.Message = msgFormExpired
+			if key == keyForeign {
+				p.Message, foreign = msgFormForeign, true
+			}
 		}
 	}
 	q, err := h.quote(ctx, f, c, acc, signedIn, nil)
@@ -95,6 +102,10 @@ func (h *Handler) checkoutSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	for k, v := range f.problems() {
 		p.Fields[k] = v
+	}
+	if foreign {
+		render(http.StatusConflict, p)
+		return
 	}
 	if f.Fingerprint != c.Fingerprint {
 		// The summary the shopper saw is not what they would buy: show them the new one.

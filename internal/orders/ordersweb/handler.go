@@ -43,6 +43,10 @@ type Deps struct {
 	// Can reports whether the signed-in staff member holds a permission (to show or hide
 	// buttons; the routes themselves are guarded by cmd/shop).
 	Can func(r *http.Request, p users.Permission) bool
+	// CheckoutSecret returns a random secret kept in the caller's session (made on first
+	// use). Checkout keys are signed with it, so a key only works in the session whose
+	// checkout page made it (checkout_key.go).
+	CheckoutSecret func(ctx context.Context) []byte
 }
 
 // Handler holds the order pages' dependencies.

@@ -33,9 +33,11 @@ func (h *Handler) shopperPage(w http.ResponseWriter, r *http.Request, status int
 // validOrderToken reports whether s can be an order token at all. Anything else is
 // answered 404 without a query, exactly like a token that names no order.
 func validOrderToken(s string) bool {
-	if len(s) != orderTokenLen {
-		return false
-	}
+	return len(s) == orderTokenLen && validOrderTokenChars(s)
+}
+
+// validOrderTokenChars reports whether s holds only base64url characters.
+func validOrderTokenChars(s string) bool {
 	for _, c := range s {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
 			return false

@@ -16,7 +16,7 @@ import (
 // again, or after staff wrote their own, changes nothing.
 //
 // The text describes what this software does and nothing more: the privacy page lists
-// the data the shop really keeps and the one cookie it really sets, so a shop that starts
+// the data the shop really keeps and the two cookies it really sets, so a shop that starts
 // from it promises nothing it does not do. It says it is a demonstration throughout.
 func (s *Service) SeedDemo(ctx context.Context, storeName string) error {
 	if storeName == "" {
@@ -99,7 +99,7 @@ With a payment provider such as Stripe, card details are entered on the provider
 
 ## Cookies
 
-We set one cookie, which keeps your cart and your sign-in. It lasts at most 30 days and is not used for anything else. There are no advertising or analytics cookies and no tracking scripts on this site.
+We set two cookies. One keeps your cart and your sign-in; it lasts at most 30 days. The other is set when you sign in: it holds a random number that lets your account recognise this browser for a year, so that someone guessing your password can lock the account against everyone else but not against you. Neither is used for anything else. There are no advertising or analytics cookies and no tracking scripts on this site.
 
 ## Emails
 

@@ -107,6 +107,9 @@ func (s *Service) DeleteAccount(ctx context.Context, id AccountID, password stri
 		if err := s.q.PasswordResetInvalidateAll(ctx, tx, int64(id)); err != nil {
 			return interpretError(err, "password resets")
 		}
+		if err := s.q.KnownDevicesDeleteAll(ctx, tx, int64(id)); err != nil {
+			return interpretError(err, "devices")
+		}
 		return interpretError(s.q.AccountAnonymize(ctx, tx, int64(id)), "account")
 	})
 }

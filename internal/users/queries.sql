@@ -155,3 +155,27 @@ LIMIT sqlc.arg(max_rows) OFFSET sqlc.arg(skip);
 
 -- name: AuditExportForActor :many
 SELECT * FROM users.audit_events WHERE actor_id = $1 ORDER BY created_at, id;
+
+-- name: KnownDeviceTouch :one
+-- Whether the browser holding the token has signed in to the account before; a known
+-- one is marked seen.
+UPDATE users.known_devices SET last_seen_at = now()
+WHERE account_id = @account_id AND token_sha256 = @token_sha256
+RETURNING account_id;
+
+-- name: KnownDeviceAdd :exec
+INSERT INTO users.known_devices (account_id, token_sha256) VALUES (@account_id, @token_sha256)
+ON CONFLICT (account_id, token_sha256) DO UPDATE SET last_seen_at = now();
+
+-- name: KnownDevicesDeleteAll :exec
+DELETE FROM users.known_devices WHERE account_id = $1;
+
+-- name: KnownDevicesDeleteStale :exec
+-- A browser not seen for a year is a stranger again.
+DELETE FROM users.known_devices WHERE account_id = @account_id AND last_seen_at < now() - interval '365 days';
+
+-- name: AccountLockEmailDue :one
+-- Claims the day's lock email: true when none was sent in the last 24 hours.
+UPDATE users.accounts SET lock_emailed_at = now()
+WHERE id = $1 AND (lock_emailed_at IS NULL OR lock_emailed_at < now() - interval '24 hours')
+RETURNING id;

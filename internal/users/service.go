@@ -153,9 +153,17 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (Account, erro
 var errBadLogin = apperr.New(apperr.Unauthorized, "The email or password is incorrect.")
 
 // Authenticate checks an email and password. Failures are counted per account; past the
-// threshold the account locks for a while and its owner is told by email. The answer and
-// the time taken are the same whatever went wrong.
+// threshold the account locks for a while and its owner is told by email (at most once a
+// day). The answer and the time taken are the same whatever went wrong.
 func (s *Service) Authenticate(ctx context.Context, email, password string) (Account, error) {
+	return s.AuthenticateDevice(ctx, email, password, "")
+}
+
+// AuthenticateDevice is Authenticate from a browser that holds device, the token of a
+// device cookie ("" when it has none). A locked account still admits the right password
+// from a browser it has signed in from before (RememberDevice): the lock stops guessing
+// from everywhere else, and cannot be used to keep the owner out of their account.
+func (s *Service) AuthenticateDevice(ctx context.Context, email, password, device string) (Account, error) {
 	if len(password) > MaxPasswordLength || !plausibleEmail(email) {
 		_, _ = verifyPassword(dummyHash, "")
 		return Account{}, errBadLogin
@@ -176,6 +184,16 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (Acc
 		return Account{}, err
 	}
 	locked := row.LockedUntil != nil && row.LockedUntil.After(s.now())
+	if ok && locked && row.DisabledAt == nil {
+		known, err := s.knownDevice(ctx, row.ID, device)
+		if err != nil {
+			return Account{}, err
+		}
+		if known {
+			// The owner, from their own browser: in, and the lock stays for the others.
+			return accountFromRow(row), nil
+		}
+	}
 	if !ok || locked || row.DisabledAt != nil {
 		// A locked or disabled account counts nothing more: otherwise anyone knowing the
 		// email could keep it locked for ever and flood its owner with lock emails.
@@ -216,6 +234,13 @@ func (s *Service) recordFailure(ctx context.Context, id int64) error {
 			return interpretError(err, "account")
 		}
 		s.log.WarnContext(ctx, "account locked after repeated failed logins", "account_id", id)
+		// One lock email a day: a guesser who locks the account every half hour must not
+		// fill its owner's inbox.
+		if _, err := s.q.AccountLockEmailDue(ctx, tx, id); errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		} else if err != nil {
+			return interpretError(err, "account")
+		}
 		return s.sendEmailTx(ctx, tx, "account_locked", row.Email, lockedEmail(lockedEmailData{
 			Store: s.opts.StoreName(ctx), Name: accountFromRow(row).DisplayName(),
 			Minutes: int(s.opts.LockoutDuration.Minutes()), ResetURL: s.opts.BaseURL + "/password/forgot",

@@ -191,3 +191,62 @@ func TestBadInput(t *testing.T) {
 		require.Empty(t, addressCards(t, b))
 	})
 }
+
+// TestLockoutSparesTheOwner: ten wrong passwords from anywhere lock the account against
+// everyone, but not against its owner's own browser, and the owner hears of it at most
+// once a day however often it is locked.
+func TestLockoutSparesTheOwner(t *testing.T) {
+	t.Parallel()
+	shop := startShop(t)
+	ownBrowser := shop.browser(t)
+	ownBrowser.register("uma@example.com", "Uma", goodPassword)
+	require.Equal(t, "/", ownBrowser.post("/logout", nil).redirect())
+	device := func(b *shopper) string {
+		u, err := url.Parse(shop.base)
+		require.NoError(t, err)
+		for _, c := range b.jar.Cookies(u) {
+			if c.Name == "monoshop_device" {
+				return c.Value
+			}
+		}
+		return ""
+	}
+	require.NotEmpty(t, device(ownBrowser), "signing up marks the browser as the owner's")
+
+	lock := func(round int) {
+		attacker := shop.browser(t)
+		for i := range 12 {
+			attacker.fromIP(fmt.Sprintf("203.0.%d.%d", round, i+1)).
+				post("/login", url.Values{"email": {"uma@example.com"}, "password": {fmt.Sprintf("Guess-%d-%02d", round, i)}})
+		}
+	}
+	lock(1)
+	stranger := shop.browser(t)
+	res := stranger.post("/login", url.Values{"email": {"uma@example.com"}, "password": {goodPassword}})
+	require.Equal(t, http.StatusUnprocessableEntity, res.status, "locked: the right password from a new browser is refused")
+	require.Equal(t, msgBadLogin, res.page().one("form-error").text())
+
+	// The owner, from the browser they signed up in, with the right password: in.
+	ownBrowser.login("uma@example.com", goodPassword)
+	require.True(t, ownBrowser.signedIn())
+	// ... and a wrong password from there is still wrong.
+	require.Equal(t, "/", ownBrowser.post("/logout", nil).redirect())
+	res = ownBrowser.post("/login", url.Values{"email": {"uma@example.com"}, "password": {"Not-my-password-9"}})
+	require.Equal(t, http.StatusUnprocessableEntity, res.status)
+	// A device cookie is only good for the account that signed in with it.
+	copied := shop.browser(t)
+	u, err := url.Parse(shop.base)
+	require.NoError(t, err)
+	copied.jar.SetCookies(u, []*http.Cookie{{Name: "monoshop_device", Value: "not-a-device-of-uma-0123456789", Path: "/"}})
+	res = copied.post("/login", url.Values{"email": {"uma@example.com"}, "password": {goodPassword}})
+	require.Equal(t, http.StatusUnprocessableEntity, res.status, "an unknown device cookie opens nothing")
+
+	// Locked again and again (each lock has run out): one email, not one per lock.
+	for round := 2; round <= 4; round++ {
+		_, err := shop.pool.Exec(t.Context(), `UPDATE users.accounts SET locked_until = now() - interval '1 second' WHERE email_key = 'uma@example.com'`)
+		require.NoError(t, err)
+		lock(round)
+	}
+	require.Len(t, shop.emails(t, "account_locked", "uma@example.com"), 1, "one lock email a day")
+	ownBrowser.login("uma@example.com", goodPassword)
+}

@@ -36,7 +36,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		refuse(http.StatusUnprocessableEntity, fieldProblem("password", "Enter your password."))
 		return
 	}
-	acc, err := h.users.Authenticate(ctx, email, password)
+	acc, err := h.users.AuthenticateDevice(ctx, email, password, deviceToken(r))
 	if err != nil {
 		if !onForm(err) {
 			h.render.Error(w, r, err)
@@ -49,5 +49,6 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		h.render.Error(w, r, err)
 		return
 	}
+	h.rememberDevice(w, r, acc)
 	seeOther(w, r, localPath(next))
 }

@@ -35,6 +35,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		h.render.Error(w, r, err)
 		return
 	}
+	h.rememberDevice(w, r, acc)
 	h.flash(r, web.FlashSuccess, "Welcome, "+acc.DisplayName()+"! Your account is ready.")
 	seeOther(w, r, localPath(next))
 }

@@ -31,6 +31,7 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
 		h.render.Error(w, r, err)
 		return
 	}
+	h.rememberDevice(w, r, acc)
 	h.flash(r, web.FlashSuccess, "Your new password is saved and you are signed in. Any other device signed in to your account was signed out.")
 	seeOther(w, r, "/account")
 }

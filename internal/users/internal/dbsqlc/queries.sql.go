@@ -34,7 +34,7 @@ func (q *Queries) AccountClearFailures(ctx context.Context, db DBTX, id int64) e
 }
 
 const accountGet = `-- name: AccountGet :one
-SELECT id, email, email_key, name, password_hash, staff_role, disabled_at, deleted_at, session_version, failed_logins, failed_since, locked_until, created_at, updated_at FROM users.accounts WHERE id = $1 AND deleted_at IS NULL
+SELECT id, email, email_key, name, password_hash, staff_role, disabled_at, deleted_at, session_version, failed_logins, failed_since, locked_until, created_at, updated_at, lock_emailed_at FROM users.accounts WHERE id = $1 AND deleted_at IS NULL
 `
 
 func (q *Queries) AccountGet(ctx context.Context, db DBTX, id int64) (UsersAccount, error) {
@@ -55,12 +55,13 @@ func (q *Queries) AccountGet(ctx context.Context, db DBTX, id int64) (UsersAccou
 		&i.LockedUntil,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.LockEmailedAt,
 	)
 	return i, err
 }
 
 const accountGetByEmail = `-- name: AccountGetByEmail :one
-SELECT id, email, email_key, name, password_hash, staff_role, disabled_at, deleted_at, session_version, failed_logins, failed_since, locked_until, created_at, updated_at FROM users.accounts WHERE email_key = lower($1::text) AND deleted_at IS NULL
+SELECT id, email, email_key, name, password_hash, staff_role, disabled_at, deleted_at, session_version, failed_logins, failed_since, locked_until, created_at, updated_at, lock_emailed_at FROM users.accounts WHERE email_key = lower($1::text) AND deleted_at IS NULL
 `
 
 func (q *Queries) AccountGetByEmail(ctx context.Context, db DBTX, email string) (UsersAccount, error) {
@@ -81,6 +82,7 @@ func (q *Queries) AccountGetByEmail(ctx context.Context, db DBTX, email string) 
 		&i.LockedUntil,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.LockEmailedAt,
 	)
 	return i, err
 }
@@ -88,7 +90,7 @@ func (q *Queries) AccountGetByEmail(ctx context.Context, db DBTX, email string) 
 const accountInsert = `-- name: AccountInsert :one
 INSERT INTO users.accounts (email, name, password_hash, staff_role)
 VALUES ($1, $2, $3, $4)
-RETURNING id, email, email_key, name, password_hash, staff_role, disabled_at, deleted_at, session_version, failed_logins, failed_since, locked_until, created_at, updated_at
+RETURNING id, email, email_key, name, password_hash, staff_role, disabled_at, deleted_at, session_version, failed_logins, failed_since, locked_until, created_at, updated_at, lock_emailed_at
 `
 
 type AccountInsertParams struct {
@@ -121,6 +123,7 @@ func (q *Queries) AccountInsert(ctx context.Context, db DBTX, arg AccountInsertP
 		&i.LockedUntil,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.LockEmailedAt,
 	)
 	return i, err
 }
@@ -140,8 +143,22 @@ func (q *Queries) AccountLock(ctx context.Context, db DBTX, arg AccountLockParam
 	return err
 }
 
+const accountLockEmailDue = `-- name: AccountLockEmailDue :one
+UPDATE users.accounts SET lock_emailed_at = now()
+WHERE id = $1 AND (lock_emailed_at IS NULL OR lock_emailed_at < now() - interval '24 hours')
+RETURNING id
+`
+
+// Claims the day's lock email: true when none was sent in the last 24 hours.
+func (q *Queries) AccountLockEmailDue(ctx context.Context, db DBTX, id int64) (int64, error) {
+	row := db.QueryRow(ctx, accountLockEmailDue, id)
+	var id_2 int64
+	err := row.Scan(&id_2)
+	return id_2, err
+}
+
 const accountLockForLogin = `-- name: AccountLockForLogin :one
-SELECT id, email, email_key, name, password_hash, staff_role, disabled_at, deleted_at, session_version, failed_logins, failed_since, locked_until, created_at, updated_at FROM users.accounts WHERE id = $1 FOR UPDATE
+SELECT id, email, email_key, name, password_hash, staff_role, disabled_at, deleted_at, session_version, failed_logins, failed_since, locked_until, created_at, updated_at, lock_emailed_at FROM users.accounts WHERE id = $1 FOR UPDATE
 `
 
 // Serializes concurrent logins of one account so failure counting is exact.
@@ -163,6 +180,7 @@ func (q *Queries) AccountLockForLogin(ctx context.Context, db DBTX, id int64) (U
 		&i.LockedUntil,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.LockEmailedAt,
 	)
 	return i, err
 }
@@ -657,7 +675,7 @@ func (q *Queries) CustomerCount(ctx context.Context, db DBTX, search string) (in
 }
 
 const customerList = `-- name: CustomerList :many
-SELECT id, email, email_key, name, password_hash, staff_role, disabled_at, deleted_at, session_version, failed_logins, failed_since, locked_until, created_at, updated_at FROM users.accounts
+SELECT id, email, email_key, name, password_hash, staff_role, disabled_at, deleted_at, session_version, failed_logins, failed_since, locked_until, created_at, updated_at, lock_emailed_at FROM users.accounts
 WHERE staff_role IS NULL AND deleted_at IS NULL
   AND ($1::text = '' OR email_key LIKE '%' || lower($1::text) || '%' ESCAPE '\' OR lower(name) LIKE '%' || lower($1::text) || '%' ESCAPE '\')
 ORDER BY created_at DESC, id DESC
@@ -694,6 +712,7 @@ func (q *Queries) CustomerList(ctx context.Context, db DBTX, arg CustomerListPar
 			&i.LockedUntil,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.LockEmailedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -703,6 +722,60 @@ func (q *Queries) CustomerList(ctx context.Context, db DBTX, arg CustomerListPar
 		return nil, err
 	}
 	return items, nil
+}
+
+const knownDeviceAdd = `-- name: KnownDeviceAdd :exec
+INSERT INTO users.known_devices (account_id, token_sha256) VALUES ($1, $2)
+ON CONFLICT (account_id, token_sha256) DO UPDATE SET last_seen_at = now()
+`
+
+type KnownDeviceAddParams struct {
+	AccountID   int64
+	TokenSha256 []byte
+}
+
+func (q *Queries) KnownDeviceAdd(ctx context.Context, db DBTX, arg KnownDeviceAddParams) error {
+	_, err := db.Exec(ctx, knownDeviceAdd, arg.AccountID, arg.TokenSha256)
+	return err
+}
+
+const knownDeviceTouch = `-- name: KnownDeviceTouch :one
+UPDATE users.known_devices SET last_seen_at = now()
+WHERE account_id = $1 AND token_sha256 = $2
+RETURNING account_id
+`
+
+type KnownDeviceTouchParams struct {
+	AccountID   int64
+	TokenSha256 []byte
+}
+
+// Whether the browser holding the token has signed in to the account before; a known
+// one is marked seen.
+func (q *Queries) KnownDeviceTouch(ctx context.Context, db DBTX, arg KnownDeviceTouchParams) (int64, error) {
+	row := db.QueryRow(ctx, knownDeviceTouch, arg.AccountID, arg.TokenSha256)
+	var account_id int64
+	err := row.Scan(&account_id)
+	return account_id, err
+}
+
+const knownDevicesDeleteAll = `-- name: KnownDevicesDeleteAll :exec
+DELETE FROM users.known_devices WHERE account_id = $1
+`
+
+func (q *Queries) KnownDevicesDeleteAll(ctx context.Context, db DBTX, accountID int64) error {
+	_, err := db.Exec(ctx, knownDevicesDeleteAll, accountID)
+	return err
+}
+
+const knownDevicesDeleteStale = `-- name: KnownDevicesDeleteStale :exec
+DELETE FROM users.known_devices WHERE account_id = $1 AND last_seen_at < now() - interval '365 days'
+`
+
+// A browser not seen for a year is a stranger again.
+func (q *Queries) KnownDevicesDeleteStale(ctx context.Context, db DBTX, accountID int64) error {
+	_, err := db.Exec(ctx, knownDevicesDeleteStale, accountID)
+	return err
 }
 
 const ownerCount = `-- name: OwnerCount :one
@@ -800,7 +873,7 @@ func (q *Queries) RateLimitPrune(ctx context.Context, db DBTX, windowStart time.
 }
 
 const staffList = `-- name: StaffList :many
-SELECT id, email, email_key, name, password_hash, staff_role, disabled_at, deleted_at, session_version, failed_logins, failed_since, locked_until, created_at, updated_at FROM users.accounts
+SELECT id, email, email_key, name, password_hash, staff_role, disabled_at, deleted_at, session_version, failed_logins, failed_since, locked_until, created_at, updated_at, lock_emailed_at FROM users.accounts
 WHERE staff_role IS NOT NULL AND deleted_at IS NULL
 ORDER BY staff_role = 'owner' DESC, email_key
 `
@@ -829,6 +902,7 @@ func (q *Queries) StaffList(ctx context.Context, db DBTX) ([]UsersAccount, error
 			&i.LockedUntil,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.LockEmailedAt,
 		); err != nil {
 			return nil, err
 		}

@@ -486,6 +486,7 @@ type UsersAccount struct {
 	LockedUntil    *time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	LockEmailedAt  *time.Time
 }
 
 type UsersAddress struct {
@@ -516,6 +517,13 @@ type UsersAuditEvent struct {
 	Changes    []byte
 	Ip         string
 	CreatedAt  time.Time
+}
+
+type UsersKnownDevice struct {
+	AccountID   int64
+	TokenSha256 []byte
+	CreatedAt   time.Time
+	LastSeenAt  time.Time
 }
 
 type UsersPasswordReset struct {

@@ -79,7 +79,7 @@ func (s *Service) AdminListProducts(ctx context.Context, f AdminProductFilter) (
 		status = ""
 	}
 	rows, err := s.q.AdminProductList(ctx, s.pool, dbsqlc.AdminProductListParams{
-		Status: status, CategoryID: int64(f.Category), Search: search, MaxRows: int32(per), Skip: int32((page - 1) * per),
+		Status: status, CategoryID: int64(f.Category), Search: search, MaxRows: int32(per), Skip: db.Offset(page, per),
 	})
 	if err != nil {
 		return nil, 0, interpretError(err, "products")

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/monoshop/monoshop/internal/inventory/internal/dbsqlc"
+	"github.com/monoshop/monoshop/internal/platform/db"
 )
 
 // LevelsOf returns the stock per location of each given variant (highest priority
@@ -36,7 +37,7 @@ func (s *Service) ListTracked(ctx context.Context, page, perPage int) ([]int64, 
 	}
 	// Far past the end is simply empty; the bound keeps the offset within int32.
 	page = min(max(page, 1), 1_000_000)
-	ids, err := s.q.ItemPage(ctx, s.pool, dbsqlc.ItemPageParams{MaxRows: int32(perPage), Skip: int32((page - 1) * perPage)})
+	ids, err := s.q.ItemPage(ctx, s.pool, dbsqlc.ItemPageParams{MaxRows: int32(perPage), Skip: db.Offset(page, perPage)})
 	if err != nil {
 		return nil, 0, interpretError(err, "stock")
 	}

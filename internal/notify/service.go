@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"net/mail"
 	"strings"
 	"unicode"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/monoshop/monoshop/internal/notify/internal/dbsqlc"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
+	"github.com/monoshop/monoshop/internal/platform/db"
 )
 
 // Service is the notify module's public API: it queues messages in the caller's
@@ -127,13 +127,13 @@ func (s *Service) ListMessages(ctx context.Context, f MessageFilter) ([]Message,
 	if err != nil {
 		return nil, 0, fmt.Errorf("notify: count messages: %w", err)
 	}
-	offset := int64(page-1) * int64(perPage)
-	if offset >= total || offset > math.MaxInt32 {
+	offset := db.Offset(page, perPage)
+	if int64(offset) >= total {
 		return []Message{}, int(total), nil
 	}
 	rows, err := s.q.MessageList(ctx, s.pool, dbsqlc.MessageListParams{
 		Recipient: match.Recipient, Status: match.Status, Kind: match.Kind,
-		Lim: int32(perPage), Off: int32(offset),
+		Lim: int32(perPage), Off: offset,
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("notify: list messages: %w", err)

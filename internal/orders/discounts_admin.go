@@ -64,7 +64,7 @@ func (s *Service) ListDiscountCodes(ctx context.Context, page int) ([]DiscountCo
 	// Past the last page is an empty page, not an error; the bound keeps the offset an int32.
 	page = min(max(page, 1), 1_000_000)
 	rows, err := s.q.DiscountCodesPage(ctx, s.pool, dbsqlc.DiscountCodesPageParams{
-		MaxRows: DiscountCodesPerPage, SkipRows: int32((page - 1) * DiscountCodesPerPage)})
+		MaxRows: DiscountCodesPerPage, SkipRows: db.Offset(page, DiscountCodesPerPage)})
 	if err != nil {
 		return nil, 0, fmt.Errorf("orders: list discount codes: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/monoshop/monoshop/internal/orders/internal/dbsqlc"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
+	"github.com/monoshop/monoshop/internal/platform/db"
 )
 
 // Page sizes of the back office's order list.
@@ -65,7 +66,7 @@ func (s *Service) ListOrders(ctx context.Context, f ListFilter) ([]Order, int, e
 		CreatedFrom:       f.From,
 		CreatedBefore:     f.To,
 		Pattern:           containsPattern(f.Query),
-		SkipRows:          int32((f.Page - 1) * f.PerPage),
+		SkipRows:          db.Offset(f.Page, f.PerPage),
 		MaxRows:           int32(f.PerPage),
 	})
 	if err != nil {

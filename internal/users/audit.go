@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/monoshop/monoshop/internal/platform/audit"
+	"github.com/monoshop/monoshop/internal/platform/db"
 
 	"github.com/monoshop/monoshop/internal/users/internal/dbsqlc"
 )
@@ -66,7 +67,7 @@ func (s *Service) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, e
 	page := max(f.Page, 1)
 	rows, err := s.q.AuditList(ctx, s.pool, dbsqlc.AuditListParams{
 		Actor: f.Actor, ObjectType: f.ObjectType, Action: f.Action, ObjectID: f.ObjectID,
-		MaxRows: int32(per), Skip: int32((page - 1) * per),
+		MaxRows: int32(per), Skip: db.Offset(page, per),
 	})
 	if err != nil {
 		return nil, interpretError(err, "audit events")

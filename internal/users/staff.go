@@ -160,7 +160,7 @@ func (s *Service) ListCustomers(ctx context.Context, f CustomerFilter) ([]Accoun
 	}
 	// LIKE wildcards typed by staff are matched literally ("john_doe" finds john_doe).
 	search = likeEscaper.Replace(search)
-	rows, err := s.q.CustomerList(ctx, s.pool, dbsqlc.CustomerListParams{Search: search, MaxRows: int32(per), Skip: int32((page - 1) * per)})
+	rows, err := s.q.CustomerList(ctx, s.pool, dbsqlc.CustomerListParams{Search: search, MaxRows: int32(per), Skip: db.Offset(page, per)})
 	if err != nil {
 		return nil, 0, interpretError(err, "customers")
 	}

@@ -11,10 +11,12 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"math"
 	"net"
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -139,7 +141,12 @@ func (c *cli) serve(ctx context.Context, args []string, mode Mode, dev bool) err
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	m := &Main{Config: cfg, Log: log, Mode: mode, Embedded: dev, DevOwner: dev, Stdout: c.stdout, StartGCPercent: startGCPercent}
+	m := &Main{Config: cfg, Log: log, Mode: mode, Embedded: dev, DevOwner: dev, Stdout: c.stdout}
+	// Under a memory limit the collector already works harder where it must; without
+	// one, the start's garbage is collected sooner (startGCPercent).
+	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		m.StartGCPercent = startGCPercent
+	}
 	if err := m.Run(ctx); err != nil {
 		_ = m.Close()
 		return err

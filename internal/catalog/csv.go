@@ -159,6 +159,22 @@ func (s *Service) ImportCSV(ctx context.Context, actor audit.Actor, r io.Reader,
 	}
 	rows, errs := parseImport(r, catBySlug)
 	rep.Rows = len(rows)
+	// The shop sells in one currency: a variant priced in another would make every cart
+	// holding it unpriceable. Prices are never converted, so such a row is refused.
+	shop, priced, err := s.PricedCurrency(ctx)
+	if err != nil {
+		return rep, err
+	}
+	if !priced {
+		shop = s.emptyCatalogCurrency(ctx)
+	}
+	for _, row := range rows {
+		if row.hasVariant && row.currency != "" && row.currency != shop && len(errs) < maxReportedErrors {
+			errs = append(errs, ImportError{Line: row.line, Column: "currency", Message: fmt.Sprintf(
+				"The shop sells in %s (Settings, Store details) and prices are never converted: write this price in %s.", shop, shop)})
+		}
+	}
+	slices.SortStableFunc(errs, func(a, b ImportError) int { return a.Line - b.Line })
 	rep.Errors = errs
 	if len(errs) > 0 {
 		return rep, nil

@@ -71,8 +71,8 @@ func TestCSVImport(t *testing.T) {
 
 	t.Run("OKCreatesAndUpdates", func(t *testing.T) {
 		file := header +
-			"rain-poncho,Rain Poncho,active,Northwind,false,jackets,A light poncho.,,,Material=Nylon,Size,S,Color,Yellow,,,PONCHO-S-YLW,29.00,,USD,300,\n" +
-			"rain-poncho,Rain Poncho,active,Northwind,false,jackets,A light poncho.,,,Material=Nylon,Size,M,Color,Yellow,,,PONCHO-M-YLW,29.00,39.00,USD,320,\n"
+			"rain-poncho,Rain Poncho,active,Northwind,false,jackets,A light poncho.,,,Material=Nylon,Size,S,Color,Yellow,,,PONCHO-S-YLW,29.00,,EUR,300,\n" +
+			"rain-poncho,Rain Poncho,active,Northwind,false,jackets,A light poncho.,,,Material=Nylon,Size,M,Color,Yellow,,,PONCHO-M-YLW,29.00,39.00,EUR,320,\n"
 		rep, err := tb.svc.ImportCSV(tb.ctx, actor, strings.NewReader(file), false)
 		require.NoError(t, err)
 		require.Empty(t, rep.Errors)
@@ -82,7 +82,7 @@ func TestCSVImport(t *testing.T) {
 		p, err := tb.svc.FindProductBySlug(tb.ctx, "rain-poncho")
 		require.NoError(t, err)
 		require.Len(t, p.Variants, 2)
-		require.Equal(t, "$29.00", p.Variants[0].Price.String())
+		require.Equal(t, "€29.00", p.Variants[0].Price.String())
 		res, err := tb.svc.Search(tb.ctx, catalog.SearchQuery{Text: "poncho"})
 		require.NoError(t, err)
 		require.Equal(t, 1, res.Total, "imported products are searchable at once")
@@ -95,15 +95,30 @@ func TestCSVImport(t *testing.T) {
 		require.Equal(t, 1, rep.Unchanged)
 		p, err = tb.svc.FindProductBySlug(tb.ctx, "rain-poncho")
 		require.NoError(t, err)
-		require.Equal(t, "$27.50", p.Variants[1].Price.String())
+		require.Equal(t, "€27.50", p.Variants[1].Price.String())
+	})
+
+	t.Run("ErrForeignCurrency", func(t *testing.T) {
+		// The demo catalog sells in euros; a dollar price would leave every cart holding
+		// it unpriceable (a 500 on the cart and checkout, found by an audit).
+		before := catalogFingerprint(t, tb)
+		file := header +
+			"dollar-thing,Dollar Thing,active,,false,,,,,,,,,,,,DOL-1,10.00,,USD,,\n" +
+			"euro-thing,Euro Thing,active,,false,,,,,,,,,,,,EUR-1,10.00,,EUR,,\n"
+		rep, err := tb.svc.ImportCSV(tb.ctx, actor, strings.NewReader(file), false)
+		require.NoError(t, err)
+		require.False(t, rep.Applied)
+		require.Equal(t, []catalog.ImportError{{Line: 2, Column: "currency",
+			Message: "The shop sells in EUR (Settings, Store details) and prices are never converted: write this price in EUR."}}, rep.Errors)
+		require.Equal(t, before, catalogFingerprint(t, tb), "nothing written")
 	})
 
 	t.Run("ErrInvalidRowWritesNothing", func(t *testing.T) {
 		before := catalogFingerprint(t, tb)
 		file := header +
-			"new-thing,New Thing,active,,false,,,,,,,,,,,,NEW-1,10.00,,USD,,\n" +
-			"new-thing,New Thing,active,,false,,,,,,,,,,,,NEW-2,ten dollars,,USD,,\n" +
-			"bad slug!,X,active,,false,nope,,,,,,,,,,,NEW-3,5.00,4.00,USD,-1,\n"
+			"new-thing,New Thing,active,,false,,,,,,,,,,,,NEW-1,10.00,,EUR,,\n" +
+			"new-thing,New Thing,active,,false,,,,,,,,,,,,NEW-2,ten dollars,,EUR,,\n" +
+			"bad slug!,X,active,,false,nope,,,,,,,,,,,NEW-3,5.00,4.00,EUR,-1,\n"
 		rep, err := tb.svc.ImportCSV(tb.ctx, actor, strings.NewReader(file), false)
 		require.NoError(t, err)
 		require.False(t, rep.Applied)
@@ -128,7 +143,7 @@ func TestCSVImport(t *testing.T) {
 
 		var sku string
 		require.NoError(t, tb.pool.QueryRow(tb.ctx, `SELECT sku FROM catalog.variants ORDER BY id LIMIT 1`).Scan(&sku))
-		file := header + "someone-else,Someone Else,draft,,false,,,,,,,,,,,," + sku + ",1.00,,USD,,\n"
+		file := header + "someone-else,Someone Else,draft,,false,,,,,,,,,,,," + sku + ",1.00,,EUR,,\n"
 		rep, err = tb.svc.ImportCSV(tb.ctx, actor, strings.NewReader(file), false)
 		require.NoError(t, err)
 		require.Len(t, rep.Errors, 1)

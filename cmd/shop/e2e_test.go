@@ -29,9 +29,9 @@ const (
 		"option1_name,option1_value,option2_name,option2_value,option3_name,option3_value," +
 		"sku,price,compare_at_price,currency,weight_grams,barcode\n" +
 		journeySlug + "," + journeyTitle + ",active,Nordkyst,false,,A light waterproof jacket that packs into its own pocket.,,,," +
-		"Size,S,,,,,FJORD-S,89.00,,USD,640,\n" +
+		"Size,S,,,,,FJORD-S,89.00,,EUR,640,\n" +
 		journeySlug + "," + journeyTitle + ",active,Nordkyst,false,,A light waterproof jacket that packs into its own pocket.,,,," +
-		"Size,M,,,,,FJORD-M,89.00,,USD,680,\n"
+		"Size,M,,,,,FJORD-M,89.00,,EUR,680,\n"
 
 	journeyShopperEmail = "eve@example.com"
 	journeyShopperName  = "Eve"

@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/monoshop/monoshop/internal/payments/paymentstest"
 	"github.com/monoshop/monoshop/internal/platform/audit"
 	"github.com/monoshop/monoshop/internal/platform/money"
+	"github.com/monoshop/monoshop/internal/users"
 	"github.com/monoshop/monoshop/web/webtest"
 )
 
@@ -109,6 +111,29 @@ func TestOrderPages(t *testing.T) {
 			"Tax on shipping " + money.New(98, gross.Currency).String(), // 590 × 20/120 = 98.33
 		}, taxes)
 		require.Contains(t, res.body, "/static/orders.", "the invoice's print stylesheet")
+	})
+
+	t.Run("OKCustomerOrdersInTheBackOffice", func(t *testing.T) {
+		erin := f.customer(t, "erin@example.com", "Erin")
+		_, err := f.a.m.users.CreateStaff(ctx, users.Actor{}, users.RoleOwner, users.RegisterInput{
+			Email: "support-orders@shop.test", Name: "Sam Support", Password: adminTestPassword}, users.RoleSupport)
+		require.NoError(t, err)
+		support := f.a.signIn(t, "support-orders@shop.test")
+		customerPage := "/admin/customers/" + strconv.FormatInt(int64(erin.ID), 10)
+		p := parsePage(t, support.send(t, http.MethodGet, customerPage, nil).body)
+		require.True(t, p.has("customer-orders-empty"), "no orders yet")
+
+		shopper := f.a.signIn(t, "erin@example.com")
+		require.Equal(t, http.StatusSeeOther, shopper.addFromProductPage(t, x, 1).status)
+		number := orderNumberOf(t, f, strings.TrimPrefix(shopper.paidOrder(t, guestAddress), "/orders/"))
+
+		res := support.send(t, http.MethodGet, customerPage, nil)
+		require.Equal(t, http.StatusOK, res.status)
+		p = parsePage(t, res.body)
+		require.Equal(t, "1 order.", webtest.Text(p.one("customer-orders-count")))
+		link := p.one("order-history-link")
+		require.Equal(t, "/admin/orders/"+orders.PaymentRef(number), webtest.Attr(link, "href"), "each order links to its back-office page")
+		require.Equal(t, "Paid", webtest.Text(p.one("order-history-payment")))
 	})
 
 	t.Run("OKAccountHistory", func(t *testing.T) {

@@ -165,6 +165,8 @@ func newRouter(d routerDeps) (chi.Router, error) {
 	ordersHandler.Routes(r)
 	// The account page (users) lists the customer's latest orders (orders) in its slot.
 	usersHandler.UseOrderHistory(ordersHandler.OrderHistory)
+	// A customer's back-office page (users) lists their orders (orders) the same way.
+	usersHandler.UseCustomerOrders(ordersHandler.CustomerOrders)
 
 	// contentweb imports no other module, so who acts and the flash reach it as functions.
 	contentHandler := contentweb.NewHandler(d.Content, rr, d.Log, contentweb.Options{

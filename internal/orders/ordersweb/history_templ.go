@@ -42,7 +42,7 @@ func orderHistorySection(rows []historyRowView, unavailable bool) templ.Componen
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = historyTable(rows).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = historyTable(rows, "Your orders, newest first").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

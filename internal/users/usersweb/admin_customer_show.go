@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/monoshop/monoshop/internal/users"
 )
 
@@ -15,6 +17,9 @@ type adminCustomerView struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Addresses []users.Address
+	// Orders is the orders module's list of the customer's orders; nil when it is not
+	// wired (tests of this module alone).
+	Orders templ.Component
 }
 
 // adminCustomerShow shows one shopper. A staff account is not a customer here: support
@@ -41,5 +46,8 @@ func (h *Handler) adminCustomerShow(w http.ResponseWriter, r *http.Request) {
 	}
 	v := adminCustomerView{Email: acc.Email, Name: acc.Name, Disabled: acc.Disabled,
 		CreatedAt: acc.CreatedAt, UpdatedAt: acc.UpdatedAt, Addresses: addresses}
+	if h.customerOrders != nil {
+		v.Orders = h.customerOrders(r, int64(id))
+	}
 	h.render.Page(w, r, http.StatusOK, adminCustomerShowPage(v))
 }

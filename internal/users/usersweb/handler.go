@@ -19,6 +19,9 @@ type Handler struct {
 	log    *slog.Logger
 	// orderHistory renders the account page's order history (nil: the empty state).
 	orderHistory func(r *http.Request) templ.Component
+	// customerOrders renders a customer's orders on their back-office page (nil: none
+	// can be shown).
+	customerOrders func(r *http.Request, accountID int64) templ.Component
 }
 
 // NewHandler returns the users module's HTTP handler.
@@ -30,6 +33,12 @@ func NewHandler(svc *users.Service, auth *Auth, render *web.Renderer, log *slog.
 // for the request. The users module may not import orders, so cmd/shop passes the orders
 // module's component here, before serving.
 func (h *Handler) UseOrderHistory(f func(r *http.Request) templ.Component) { h.orderHistory = f }
+
+// UseCustomerOrders fills the "Orders" section of a customer's back-office page with what
+// f renders for the account; the users module cannot read orders itself.
+func (h *Handler) UseCustomerOrders(f func(r *http.Request, accountID int64) templ.Component) {
+	h.customerOrders = f
+}
 
 // Routes mounts the shopper's account pages (URL map of DESIGN.md §4).
 func (h *Handler) Routes(r chi.Router) {

@@ -22,6 +22,9 @@ import (
 // NotFound when it is not for sale (DESIGN.md §2 rule 2; *catalog.Service satisfies it).
 type Catalog interface {
 	FindVariant(ctx context.Context, id catalog.VariantID) (catalog.Variant, catalog.Product, error)
+	// ShopCurrency is the currency the shop sells in: a line priced in another cannot be
+	// added up with the rest, so it is set aside as unavailable.
+	ShopCurrency(ctx context.Context) (string, error)
 }
 
 // Stock is what the cart needs of inventory: how much of each variant can be sold now
@@ -333,6 +336,12 @@ func (s *Service) view(ctx context.Context, ref Ref, withStock bool) (Cart, erro
 	var out Cart
 	var lowered []LineChange
 	lowerIDs := map[int64]int{}
+	shopCurrency := ""
+	if len(rows) > 0 {
+		if shopCurrency, err = s.catalog.ShopCurrency(ctx); err != nil {
+			return Cart{}, err
+		}
+	}
 	for _, r := range rows {
 		l := Line{ID: r.ID, VariantID: catalog.VariantID(r.VariantID), Quantity: int(r.Quantity), Status: LineOK, MaxQuantity: MaxLineQuantity}
 		v, p, err := s.catalog.FindVariant(ctx, l.VariantID)
@@ -362,6 +371,11 @@ func (s *Service) view(ctx context.Context, ref Ref, withStock bool) (Cart, erro
 			default:
 				l.MaxQuantity = min(MaxLineQuantity, avail)
 			}
+		}
+		if l.Status.Purchasable() && l.UnitPrice.Currency != shopCurrency {
+			// Priced in another currency than the shop's (data from before imports refused
+			// it): shown, removable, never summed, so the cart and checkout still answer.
+			l.Status, l.Notice = LineUnavailable, NoticeUnavailable
 		}
 		if l.Status.Purchasable() {
 			l.LineTotal = l.UnitPrice.Mul(int64(l.Quantity))

@@ -630,3 +630,39 @@ func TestCartTouchedAtMostHourly(t *testing.T) {
 		require.WithinDuration(t, time.Now(), used(), time.Minute, "used over an hour ago: an add makes it now")
 	}
 }
+
+// TestLineInAnotherCurrency: a line priced in another currency than the shop's (left by
+// an import from before such prices were refused) cannot be added up with the rest. The
+// cart still opens, sets the line aside as unavailable, totals the others, and lets the
+// shopper remove it: it used to answer 500 and trap the shopper.
+func TestLineInAnotherCurrency(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	good, foreign := b.items[0], b.items[1]
+	ref := b.guestWith(t, good.ID(), 2, foreign.ID(), 1)
+	shopCurrency := good.Variant.Price.Currency
+	other := "USD"
+	if shopCurrency == "USD" {
+		other = "EUR"
+	}
+	_, err := b.shop.Pool.Exec(b.ctx, `UPDATE catalog.variants SET currency = $2 WHERE id = $1`, int64(foreign.ID()), other)
+	require.NoError(t, err)
+	b.shop.Catalog.Invalidate()
+
+	c, err := b.svc.View(b.ctx, ref)
+	require.NoError(t, err, "the cart opens")
+	statuses := map[catalog.VariantID]cart.LineStatus{}
+	for _, l := range c.Lines {
+		statuses[l.VariantID] = l.Status
+	}
+	require.Equal(t, map[catalog.VariantID]cart.LineStatus{good.ID(): cart.LineOK, foreign.ID(): cart.LineUnavailable}, statuses)
+	require.Equal(t, good.Variant.Price.Mul(2), c.Subtotal, "only the shop's currency is added up")
+	require.Equal(t, 1, c.Purchasable)
+
+	for _, l := range c.Lines {
+		if l.VariantID == foreign.ID() {
+			require.NoError(t, b.svc.Remove(b.ctx, ref, l.ID))
+		}
+	}
+	require.Equal(t, map[catalog.VariantID]int{good.ID(): 2}, b.quantities(t, ref), "the shopper can take it out")
+}

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -34,6 +35,30 @@ func (s *Service) Currency(ctx context.Context) (string, error) {
 		return s.emptyCatalogCurrency(ctx), nil
 	}
 	return currency, nil
+}
+
+// shopCurrencyTTL bounds how long ShopCurrency answers from memory: the shop's currency
+// changes only while nothing is priced, and a cart view should not pay a query for it.
+const shopCurrencyTTL = 10 * time.Second
+
+type currencyMemo struct {
+	at       time.Time
+	currency string
+}
+
+// ShopCurrency is Currency remembered for a few seconds, for callers that ask on every
+// page (the cart, to set aside a line priced in another currency).
+func (s *Service) ShopCurrency(ctx context.Context) (string, error) {
+	if m := s.currencyMemo.Load(); m != nil && time.Since(m.at) < shopCurrencyTTL {
+		return m.currency, nil
+	}
+	start := time.Now()
+	c, err := s.Currency(ctx)
+	if err != nil {
+		return "", err
+	}
+	s.currencyMemo.Store(&currencyMemo{at: start, currency: c})
+	return c, nil
 }
 
 // PricedCurrency returns the currency the catalog's prices are in, and false when no

@@ -31,6 +31,7 @@ type Service struct {
 	cardMemo  atomic.Pointer[cardStockMemo]
 	// defaultCurrency is what a catalog without prices yet prices in (currency.go).
 	defaultCurrency func(context.Context) string
+	currencyMemo    atomic.Pointer[currencyMemo]
 }
 
 // NewService returns a catalog service reading and writing through pool.

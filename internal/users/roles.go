@@ -11,6 +11,9 @@ const (
 	RoleCatalogManager Role = "catalog_manager"
 	RoleOrderManager   Role = "order_manager"
 	RoleSupport        Role = "support"
+	// RoleCustomer is no staff role at all: changing a staff member's role to it turns
+	// them back into a customer (ChangeRole). Account.Role is "" for a customer.
+	RoleCustomer Role = "customer"
 )
 
 // Roles lists the staff roles from most to least powerful, for pickers.
@@ -27,6 +30,8 @@ func (r Role) Label() string {
 		return "Catalog manager"
 	case RoleOrderManager:
 		return "Order manager"
+	case RoleCustomer, "":
+		return "Customer"
 	case RoleSupport:
 		return "Support"
 	}

@@ -59,7 +59,7 @@ func (s *Service) CreateStaff(ctx context.Context, actor Actor, actorRole Role, 
 // owner cannot be demoted, only owners grant or remove the owner role, and the change ends
 // the person's sessions so the new permissions apply at once.
 func (s *Service) ChangeRole(ctx context.Context, actor Actor, actorRole Role, id AccountID, role Role) error {
-	if !role.Valid() {
+	if !role.Valid() && role != RoleCustomer {
 		return apperr.InvalidFields("Please correct the highlighted fields.", map[string]string{"role": "Choose a role."})
 	}
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
@@ -77,8 +77,12 @@ func (s *Service) ChangeRole(ctx context.Context, actor Actor, actorRole Role, i
 				return err
 			}
 		}
-		r := string(role)
-		if err := s.q.AccountSetRole(ctx, tx, dbsqlc.AccountSetRoleParams{ID: int64(id), StaffRole: &r}); err != nil {
+		after := string(role)
+		r := &after
+		if role == RoleCustomer {
+			r = nil // back to a customer: no back office, the account and its orders kept
+		}
+		if err := s.q.AccountSetRole(ctx, tx, dbsqlc.AccountSetRoleParams{ID: int64(id), StaffRole: r}); err != nil {
 			return interpretError(err, "Account")
 		}
 		return s.RecordTx(ctx, tx, AuditEntry{Actor: actor, Action: "staff.role_change", ObjectType: "account", ObjectID: idString(id),

@@ -38,7 +38,9 @@ func (h *Handler) adminStaffList(w http.ResponseWriter, r *http.Request) {
 		h.render.Error(w, r, err)
 		return
 	}
-	options := grantableRoles(viewer.Role)
+	// A staff member can also go back to being a customer (no back office; the account,
+	// its orders and addresses kept).
+	options := append(grantableRoles(viewer.Role), web.Option{Value: string(users.RoleCustomer), Label: "Customer (no back office)"})
 	v := adminStaffListView{Rows: make([]adminStaffRow, len(staff))}
 	for i, a := range staff {
 		v.Rows[i] = adminStaffRow{

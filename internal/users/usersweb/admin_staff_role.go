@@ -50,7 +50,10 @@ func (h *Handler) adminStaffRole(w http.ResponseWriter, r *http.Request) {
 			h.render.Error(w, r, err)
 			return
 		}
-		if !target.Can(users.PermStaffManage) {
+		switch {
+		case target.Role == "":
+			next = "/account" // no back office any more
+		case !target.Can(users.PermStaffManage):
 			next = "/admin"
 		}
 	}

@@ -285,6 +285,46 @@ func TestAdminStaff(t *testing.T) {
 		require.Equal(t, map[string][2]string{"role": {"support", "order_manager"}}, events[0].changes)
 	})
 
+	t.Run("OKStaffBackToCustomerAudited", func(t *testing.T) {
+		t.Parallel()
+		b := adminSetup(t)
+		sam := b.staff(t, "sam2@shop.test", users.RoleCatalogManager)
+		samBrowser := b.signIn(t, sam)
+		require.Equal(t, http.StatusOK, samBrowser.do(t, http.MethodGet, "/admin", nil).status, "staff open the back office")
+		owner := b.signIn(t, b.owner)
+		list := owner.page(t, "/admin/staff")
+		var offered []string
+		for _, o := range webtest.All(list.staffRow(t, "sam2@shop.test"), func(n *html.Node) bool { return n.Data == "option" }) {
+			offered = append(offered, webtest.Attr(o, "value"))
+		}
+		require.Contains(t, offered, "customer", "the role picker offers going back to customer")
+
+		owner.post(t, "/admin/staff/"+strconv.FormatInt(int64(sam.ID), 10)+"/role", url.Values{"role": {"customer"}}, "/admin/staff")
+		list = owner.page(t, "/admin/staff")
+		require.Equal(t, []string{"The role of sam2@shop.test is now Customer."}, list.texts("flash"))
+		require.Empty(t, webtest.All(list.root, func(n *html.Node) bool {
+			return webtest.Attr(n, "data-testid") == "staff-email" && strings.Contains(webtest.Text(n), "sam2@shop.test")
+		}), "no longer listed as staff")
+		res := samBrowser.do(t, http.MethodGet, "/admin", nil)
+		require.NotEqual(t, http.StatusOK, res.status, "the session made as staff no longer opens the back office")
+		acc, err := b.users.FindAccount(t.Context(), sam.ID)
+		require.NoError(t, err)
+		require.Equal(t, users.Role(""), acc.Role, "a customer again, the account kept")
+		events := owner.page(t, "/admin/audit?action=staff.role").auditEvents()
+		require.Len(t, events, 1)
+		require.Equal(t, map[string][2]string{"role": {"catalog_manager", "customer"}}, events[0].changes)
+	})
+
+	t.Run("ErrLastOwnerCannotBecomeCustomer", func(t *testing.T) {
+		t.Parallel()
+		b := adminSetup(t)
+		owner := b.signIn(t, b.owner)
+		owner.post(t, "/admin/staff/"+strconv.FormatInt(int64(b.owner.ID), 10)+"/role", url.Values{"role": {"customer"}}, "/admin/staff")
+		list := owner.page(t, "/admin/staff")
+		require.Equal(t, "The shop needs at least one active owner. Make someone else an owner first.", list.texts("flash")[0])
+		require.Equal(t, "Owner", adminRowText(list.staffRow(t, "owner@shop.test"), "staff-role"))
+	})
+
 	t.Run("ErrLastOwnerCannotBeDemoted", func(t *testing.T) {
 		t.Parallel()
 		b := adminSetup(t)

@@ -117,7 +117,7 @@ func (h *Handler) checkoutSubmit(w http.ResponseWriter, r *http.Request) {
 		render(http.StatusUnprocessableEntity, p)
 		return
 	}
-	if err := h.d.Users.Allow(ctx, "checkout:"+httpx.ClientIP(ctx).String(), checkoutLimit); err != nil {
+	if err := h.d.Users.Allow(ctx, "checkout:"+httpx.ClientKey(ctx), checkoutLimit); err != nil {
 		if !apperr.Is(err, apperr.TooMany) {
 			h.d.Renderer.Error(w, r, err)
 			return

@@ -69,3 +69,17 @@ func isTrusted(ip netip.Addr, trusted []netip.Prefix) bool {
 	}
 	return false
 }
+
+// ClientKey is the client as rate limits count it: its IPv4 address, or the /64 of its
+// IPv6 address. One IPv6 subscriber is routinely given a whole /64 (18 billion billion
+// addresses), so counting single IPv6 addresses would give an attacker a fresh limit per
+// request.
+func ClientKey(ctx context.Context) string {
+	ip := ClientIP(ctx).Unmap()
+	if ip.Is6() {
+		if p, err := ip.Prefix(64); err == nil {
+			return p.String()
+		}
+	}
+	return ip.String()
+}

@@ -70,3 +70,20 @@ func TestSecurityHeaders(t *testing.T) {
 	httpx.SecurityHeaders(false)(http.NotFoundHandler()).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
 	require.Empty(t, rec.Header().Get("Strict-Transport-Security"), "dev over plain http must not pin HTTPS")
 }
+
+func TestClientKey(t *testing.T) {
+	for addr, want := range map[string]string{
+		"203.0.113.7":                "203.0.113.7",
+		"::ffff:203.0.113.7":         "203.0.113.7",
+		"2001:db8:1:2::1":            "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff:ffff:0:9": "2001:db8:1:2::/64",
+		"2001:db8:1:3::1":            "2001:db8:1:3::/64",
+	} {
+		var got string
+		h := httpx.RealIP(nil)(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = httpx.ClientKey(r.Context()) }))
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.RemoteAddr = netip.AddrPortFrom(netip.MustParseAddr(addr), 443).String()
+		h.ServeHTTP(httptest.NewRecorder(), req)
+		require.Equal(t, want, got, addr)
+	}
+}

@@ -70,6 +70,22 @@ func TestRateLimits(t *testing.T) {
 		shop.browser(t).login("jan@example.com", goodPassword)
 	})
 
+	t.Run("ErrLoginPerIPv6Subnet", func(t *testing.T) {
+		t.Parallel()
+		awaitFreshWindow(users.LimitLogin.Window, 10*time.Second)
+		// One IPv6 subscriber holds a whole /64: a new address per guess is still one client.
+		b := shop.browser(t)
+		for i := range users.LimitLogin.Max {
+			res := b.fromIP(fmt.Sprintf("2001:db8:77:1::%x", i+1)).
+				post("/login", url.Values{"email": {"nobody6@example.com"}, "password": {fmt.Sprintf("Wrong-guess-%02d", i)}})
+			require.Equal(t, http.StatusUnprocessableEntity, res.status, "attempt %d", i+1)
+		}
+		res := b.fromIP("2001:db8:77:1:abcd::99").post("/login", url.Values{"email": {"jan@example.com"}, "password": {goodPassword}})
+		require.Equal(t, http.StatusTooManyRequests, res.status, "another address of the same /64")
+		// The next /64 is another subscriber.
+		shop.browser(t).fromIP("2001:db8:77:2::1").login("jan@example.com", goodPassword)
+	})
+
 	t.Run("ErrRegisterPerIP", func(t *testing.T) {
 		t.Parallel()
 		awaitFreshWindow(users.LimitRegister.Window, 10*time.Second)

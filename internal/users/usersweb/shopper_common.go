@@ -106,7 +106,7 @@ func seeOther(w http.ResponseWriter, r *http.Request, target string) {
 
 // clientBucket names the rate-limit bucket of the client's IP for one kind of attempt.
 func clientBucket(r *http.Request, kind string) string {
-	return kind + httpx.ClientIP(r.Context()).String()
+	return kind + httpx.ClientKey(r.Context())
 }
 
 // kept is what a re-rendered form shows of a value the person typed. Bytes that are not

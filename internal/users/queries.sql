@@ -179,3 +179,7 @@ DELETE FROM users.known_devices WHERE account_id = @account_id AND last_seen_at 
 UPDATE users.accounts SET lock_emailed_at = now()
 WHERE id = $1 AND (lock_emailed_at IS NULL OR lock_emailed_at < now() - interval '24 hours')
 RETURNING id;
+
+-- name: PasswordResetCountRecent :one
+-- Reset links made for the account in the last hour, used or not.
+SELECT count(*) FROM users.password_resets WHERE account_id = $1 AND created_at > now() - interval '1 hour';

@@ -32,7 +32,11 @@ func hashToken(token string) []byte {
 	return sum[:]
 }
 
-// RequestPasswordReset emails a single-use reset link when the email has an account and
+// maxResetsPerHour bounds the reset emails one account receives in an hour, whoever asks.
+const maxResetsPerHour = 3
+
+// RequestPasswordReset emails a single-use reset link (the only one that works: older
+// links stop working; at most maxResetsPerHour an hour) when the email has an account and
 // does nothing otherwise; the caller shows the same answer either way, so the form does
 // not reveal who has an account.
 func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
@@ -61,6 +65,24 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 		return err
 	}
 	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		// One request at a time per account, so the count below is exact.
+		if _, err := s.q.AccountLockForLogin(ctx, tx, row.ID); err != nil {
+			return interpretError(err, "account")
+		}
+		recent, err := s.q.PasswordResetCountRecent(ctx, tx, row.ID)
+		if err != nil {
+			return interpretError(err, "password reset")
+		}
+		if recent >= maxResetsPerHour {
+			// The owner has links in their inbox already; more would only flood it. The
+			// caller answers as always, so this says nothing about the account either.
+			return nil
+		}
+		// A new link is the only one that works: an older one, perhaps forwarded or left
+		// in a shared inbox, stops working.
+		if err := s.q.PasswordResetInvalidateAll(ctx, tx, row.ID); err != nil {
+			return interpretError(err, "password reset")
+		}
 		if err := s.q.PasswordResetInsert(ctx, tx, dbsqlc.PasswordResetInsertParams{
 			TokenHash: hash, AccountID: row.ID, ExpiresAt: s.now().Add(s.opts.ResetTTL),
 		}); err != nil {

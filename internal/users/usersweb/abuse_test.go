@@ -266,3 +266,31 @@ func TestLockoutSparesTheOwner(t *testing.T) {
 	require.Len(t, shop.emails(t, "account_locked", "uma@example.com"), 1, "one lock email a day")
 	ownBrowser.login("uma@example.com", goodPassword)
 }
+
+// TestResetEmailsCapped: however many addresses ask, an account receives at most three
+// reset emails an hour, and only the newest link works.
+func TestResetEmailsCapped(t *testing.T) {
+	t.Parallel()
+	shop := startShop(t)
+	shop.browser(t).register("vic@example.com", "Vic", goodPassword)
+	for i := range 6 {
+		b := shop.browser(t).fromIP(fmt.Sprintf("198.18.%d.1", i+1))
+		require.Equal(t, "/password/forgot?sent=1", b.post("/password/forgot", url.Values{"email": {"vic@example.com"}}).redirect(),
+			"the same answer every time (request %d)", i+1)
+	}
+	mails := shop.emails(t, "password_reset", "vic@example.com")
+	require.Len(t, mails, 3, "three emails an hour, not six")
+
+	var links []string
+	for _, m := range mails { // newest first
+		found := resetLinkPattern.FindStringSubmatch(m.Text)
+		require.Len(t, found, 2)
+		links = append(links, found[1])
+	}
+	b := shop.browser(t)
+	for _, older := range links[1:] {
+		res := b.get(older)
+		require.Equal(t, http.StatusNotFound, res.status, "an older link stops working when a new one is sent")
+	}
+	require.Equal(t, "/account", b.post(links[0], url.Values{"password": {otherPassword}}).redirect(), "the newest link works")
+}

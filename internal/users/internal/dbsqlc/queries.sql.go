@@ -809,6 +809,18 @@ func (q *Queries) PasswordResetConsume(ctx context.Context, db DBTX, tokenHash [
 	return account_id, err
 }
 
+const passwordResetCountRecent = `-- name: PasswordResetCountRecent :one
+SELECT count(*) FROM users.password_resets WHERE account_id = $1 AND created_at > now() - interval '1 hour'
+`
+
+// Reset links made for the account in the last hour, used or not.
+func (q *Queries) PasswordResetCountRecent(ctx context.Context, db DBTX, accountID int64) (int64, error) {
+	row := db.QueryRow(ctx, passwordResetCountRecent, accountID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const passwordResetInsert = `-- name: PasswordResetInsert :exec
 INSERT INTO users.password_resets (token_hash, account_id, expires_at) VALUES ($1, $2, $3)
 `

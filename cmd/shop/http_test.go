@@ -564,3 +564,24 @@ func TestFlashes(t *testing.T) {
 		require.Equal(t, []string{"Choose whether to disable or enable the account."}, flashTexts(parsePage(t, list.body)))
 	})
 }
+
+// TestSignedInPagesArePrivate: a storefront page rendered for a signed-in shopper names
+// them in its header, so no shared cache may keep it for others; an anonymous visitor's
+// page says nothing of the kind, and pages that must not be kept at all still say no-store.
+func TestSignedInPagesArePrivate(t *testing.T) {
+	t.Parallel()
+	a := setup(t, appOptions{products: 2})
+	_, err := a.m.users.Register(t.Context(), users.RegisterInput{Email: "pia@example.com", Name: "Pia", Password: adminTestPassword})
+	require.NoError(t, err)
+	pia := a.signIn(t, "pia@example.com")
+	anon := a.browser(t)
+	for _, path := range []string{"/", "/search?q=a", "/pages/none-here"} {
+		res := pia.send(t, http.MethodGet, path, nil)
+		require.Contains(t, res.body, "Pia", "%s names the shopper", path)
+		if res.status == http.StatusOK {
+			require.Equal(t, "private", res.header.Get("Cache-Control"), path)
+		}
+		require.NotContains(t, anon.send(t, http.MethodGet, path, nil).header.Get("Cache-Control"), "private", path)
+	}
+	require.Equal(t, "no-store", pia.send(t, http.MethodGet, "/account", nil).header.Get("Cache-Control"), "the account page is not kept at all")
+}

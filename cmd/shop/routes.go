@@ -265,6 +265,9 @@ func chromeMiddleware(d routerDeps, sessions *scs.SessionManager, cartCount func
 			chrome := web.Chrome{Query: r.URL.Query().Get("q")}
 			if acc, ok := usersweb.CurrentAccount(r.Context()); ok {
 				chrome.Account = &web.AccountBadge{Name: acc.DisplayName(), IsStaff: acc.IsStaff()}
+				// The header names the shopper: no shared cache may keep this page for
+				// anyone else (pages that must not be kept at all say no-store later).
+				w.Header().Set("Cache-Control", "private")
 			}
 			// The cart page counts the cart it shows (viewing may lower a quantity to
 			// what is in stock), and cart actions answer with a redirect (their rare

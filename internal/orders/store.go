@@ -133,14 +133,22 @@ func (s *Service) readStoreDetails(ctx context.Context, q dbsqlc.DBTX) (StoreDet
 	if row.Currency != "" {
 		v.Currency = row.Currency
 	}
-	if row.LogoSha256 != "" {
-		logo, err := s.q.StoreLogoInfo(ctx, q, row.LogoSha256)
-		if err != nil {
-			return StoreDetails{}, fmt.Errorf("orders: read store logo: %w", err)
-		}
-		v.Logo = &StoreLogo{SHA256: logo.Sha256, ContentType: logo.ContentType, Width: int(logo.Width), Height: int(logo.Height)}
+	if v.Logo, err = s.readLogo(ctx, q, row.LogoSha256); err != nil {
+		return StoreDetails{}, err
 	}
 	return v, nil
+}
+
+// readLogo describes the logo with the given SHA-256; nil when sha is "" (no logo).
+func (s *Service) readLogo(ctx context.Context, q dbsqlc.DBTX, sha string) (*StoreLogo, error) {
+	if sha == "" {
+		return nil, nil
+	}
+	logo, err := s.q.StoreLogoInfo(ctx, q, sha)
+	if err != nil {
+		return nil, fmt.Errorf("orders: read store logo: %w", err)
+	}
+	return &StoreLogo{SHA256: logo.Sha256, ContentType: logo.ContentType, Width: int(logo.Width), Height: int(logo.Height)}, nil
 }
 
 // forgetStoreDetails makes the next page read the details again; every write calls it
@@ -165,12 +173,8 @@ func (s *Service) StoreDetailsForEdit(ctx context.Context) (StoreDetailsForm, er
 		Saved:    StoreDetails{Name: row.StoreName, ContactEmail: row.ContactEmail, Currency: row.Currency},
 		Defaults: s.cfg.Store,
 	}
-	if row.LogoSha256 != "" {
-		logo, err := s.q.StoreLogoInfo(ctx, s.pool, row.LogoSha256)
-		if err != nil {
-			return StoreDetailsForm{}, fmt.Errorf("orders: read store logo: %w", err)
-		}
-		out.Saved.Logo = &StoreLogo{SHA256: logo.Sha256, ContentType: logo.ContentType, Width: int(logo.Width), Height: int(logo.Height)}
+	if out.Saved.Logo, err = s.readLogo(ctx, s.pool, row.LogoSha256); err != nil {
+		return StoreDetailsForm{}, err
 	}
 	return out, nil
 }

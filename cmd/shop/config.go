@@ -50,6 +50,10 @@ type Config struct {
 	// run.
 	ReconcileAfter   time.Duration
 	RecoveryInterval time.Duration
+	// StaffIdleTimeout and StaffSessionLifetime end a back-office session after so long
+	// unused and so long after sign-in.
+	StaffIdleTimeout     time.Duration
+	StaffSessionLifetime time.Duration
 	// MemoryLimit is the Go runtime's soft memory limit in bytes (0: none), when
 	// MemoryLimitSet; otherwise memlimit.go decides.
 	MemoryLimit    int64
@@ -166,6 +170,10 @@ func settings() []setting {
 			durationBetween(func(c *Config) *time.Duration { return &c.ReconcileAfter }, 100*time.Millisecond, 24*time.Hour)},
 		{"SHOP_RECOVERY_INTERVAL", "1m", "How often the recovery jobs run (expiring unpaid orders, asking providers about pending payments).",
 			durationBetween(func(c *Config) *time.Duration { return &c.RecoveryInterval }, 100*time.Millisecond, time.Hour)},
+		{"SHOP_STAFF_IDLE_TIMEOUT", "2h", "A staff member is signed out after this long without using the shop (back office or storefront).",
+			durationBetween(func(c *Config) *time.Duration { return &c.StaffIdleTimeout }, time.Minute, 30*24*time.Hour)},
+		{"SHOP_STAFF_SESSION_LIFETIME", "12h", "A staff member is signed out this long after signing in, however active.",
+			durationBetween(func(c *Config) *time.Duration { return &c.StaffSessionLifetime }, time.Minute, 30*24*time.Hour)},
 		{"SHOP_MEMORY_LIMIT", "", "Soft memory limit of the process, like 560MiB or 2GiB, or off: the garbage collector works harder near it. Default GOMEMLIMIT if set, else 90% of the container's memory limit, else none.",
 			func(c *Config, v string) error {
 				if v == "" {

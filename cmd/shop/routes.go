@@ -98,6 +98,7 @@ func newRouter(d routerDeps) (chi.Router, error) {
 	)
 	sessions := session.New(d.Pool, d.Config.Env == "prod")
 	auth := usersweb.NewAuth(d.Users, sessions, rr, d.Log)
+	auth.LimitStaffSessions(usersweb.StaffSessionLimits{Idle: d.Config.StaffIdleTimeout, Lifetime: d.Config.StaffSessionLifetime})
 	// cartweb may not import users; who is signed in reaches it as a function.
 	cartHandler := cartweb.NewHandler(d.Cart, sessions, rr, d.Log, cartweb.Options{
 		AccountID: func(ctx context.Context) int64 {
@@ -114,6 +115,7 @@ func newRouter(d routerDeps) (chi.Router, error) {
 	// images need none of it and skip the session look-up.
 	r.Use(
 		pagesOnly(sessions.LoadAndSave),
+		pagesOnly(session.RenewOnUse(sessions, time.Now)),
 		pagesOnly(auth.Load),
 		pagesOnly(chromeMiddleware(d, sessions, cartHandler.Count)),
 	)

@@ -36,3 +36,26 @@ func New(pool *pgxpool.Pool, secure bool) *scs.SessionManager {
 	m.Cookie.Path = "/"
 	return m
 }
+
+// renewAfter is how often a shopper's session deadline moves: once a day at most, so a
+// shopper who keeps visiting stays signed in (and keeps their cart) while a browsing
+// session costs one write a day, not one per page.
+const renewAfter = 24 * time.Hour
+
+// RenewOnUse moves a session's end to a full Lifetime from now when it was last set more
+// than a day ago: 30 days counted from the last visit, not from the first. It must run
+// inside sm.LoadAndSave; now is the clock (time.Now but in tests). Sessions that were never saved (a visitor with nothing in
+// theirs) are left alone so that reading a page creates no row.
+func RenewOnUse(sm *scs.SessionManager, now func() time.Time) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := r.Context()
+			if sm.Token(ctx) != "" {
+				if want := now().Add(sm.Lifetime); want.Sub(sm.Deadline(ctx)) > renewAfter {
+					sm.SetDeadline(ctx, want)
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}

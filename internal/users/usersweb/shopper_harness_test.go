@@ -57,6 +57,26 @@ type testShop struct {
 	errLog *lockedBuffer
 	// lastIP numbers the test browsers' client addresses.
 	lastIP atomic.Uint32
+	// clock is what session lifetimes are measured with: tests move it forward.
+	clock *testClock
+}
+
+// testClock is the real time plus a lead a test can add to.
+type testClock struct {
+	mu   sync.Mutex
+	lead time.Duration
+}
+
+func (c *testClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.lead)
+}
+
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.lead += d
 }
 
 func startShop(t *testing.T) *testShop {
@@ -67,7 +87,7 @@ func startShop(t *testing.T) *testShop {
 	_, err = pool.Exec(t.Context(), testOutboxTable)
 	require.NoError(t, err)
 
-	s := &testShop{pool: pool, errLog: &lockedBuffer{}}
+	s := &testShop{pool: pool, errLog: &lockedBuffer{}, clock: &testClock{}}
 	log := slog.New(slog.NewTextHandler(s.errLog, &slog.HandlerOptions{Level: slog.LevelError}))
 	t.Cleanup(func() {
 		require.Empty(t, s.errLog.String(), "no request may fail on our side")
@@ -79,6 +99,7 @@ func startShop(t *testing.T) *testShop {
 	rr := web.NewRenderer(web.Site{Name: "Test Shop", Assets: assets, Env: "dev"}, log)
 	sessions := session.New(pool, false)
 	auth := usersweb.NewAuth(s.users, sessions, rr, log)
+	auth.UseClock(s.clock.now)
 	h := usersweb.NewHandler(s.users, auth, rr, log)
 
 	r := chi.NewRouter()
@@ -89,6 +110,7 @@ func startShop(t *testing.T) *testShop {
 			rr.Status(w, r, http.StatusRequestEntityTooLarge)
 		})),
 		sessions.LoadAndSave,
+		session.RenewOnUse(sessions, s.clock.now),
 		auth.Load,
 		chrome(sessions),
 	)

@@ -27,14 +27,17 @@ type JobInserter interface {
 func (s *Service) UseJobs(j JobInserter) { s.jobs = j }
 
 // RegisterJobs adds the periodic expiry of unpaid orders to the registry (every interval;
-// 0 means every minute) and the worker that voids expired orders' payments.
+// 0 means every minute), the worker that voids expired orders' payments, and the
+// invoicing of paid orders (every InvoiceInterval).
 func (s *Service) RegisterJobs(reg *jobs.Registry, interval time.Duration) {
 	if interval <= 0 {
 		interval = DefaultExpireInterval
 	}
 	river.AddWorker(reg.Workers, &expireWorker{svc: s})
 	river.AddWorker(reg.Workers, &voidPaymentWorker{svc: s})
+	river.AddWorker(reg.Workers, &issueInvoicesWorker{svc: s})
 	reg.AddPeriodic(interval, func() river.JobArgs { return ExpireUnpaidArgs{} })
+	reg.AddPeriodic(InvoiceInterval, func() river.JobArgs { return IssueInvoicesArgs{} })
 }
 
 // ExpireUnpaidArgs asks for unpaid orders past their expiry to be cancelled.

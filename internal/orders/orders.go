@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/monoshop/monoshop/internal/payments"
@@ -103,6 +104,20 @@ type Order struct {
 	PaidAt        *time.Time
 	CancelledAt   *time.Time
 	CancelReason  string
+	// InvoiceNumber is the order's place in the unbroken invoice series and InvoicedAt
+	// the invoice's date, given within seconds of payment (IssueInvoices); 0 and nil
+	// before that, and for an order never paid or paid only after it was cancelled.
+	InvoiceNumber int64
+	InvoicedAt    *time.Time
+}
+
+// InvoiceLabel is how an invoice number is printed: "INV-000042", "" for none. The
+// prefix keeps it from being read as an order number, which is another series.
+func InvoiceLabel(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("INV-%06d", n)
 }
 
 // OrderLine is one snapshotted line of an order.

@@ -197,3 +197,34 @@ WITH paid_by AS (
     WHERE id = @order_id AND sqlc.narg(payment_id)::bigint IS NOT NULL
 )
 INSERT INTO orders.order_events (order_id, type, actor, data) VALUES (@order_id, 'placed', @actor, @data);
+
+-- InvoiceCounterLock takes the invoice series for this transaction: one issuer at a time.
+-- name: InvoiceCounterLock :one
+SELECT last FROM orders.invoice_counter WHERE only_row FOR UPDATE;
+
+-- InvoicesIssue numbers paid orders that have no invoice yet, oldest payment first,
+-- after @last, and returns how many it numbered. An order whose money came after it was
+-- cancelled gets a refund, not an invoice.
+-- name: InvoicesIssue :one
+WITH params AS (
+    SELECT @last::bigint AS last
+), due AS (
+    SELECT id, row_number() OVER (ORDER BY paid_at, id) AS n
+    FROM (
+        SELECT id, paid_at FROM orders.orders
+        WHERE invoice_number IS NULL AND paid_at IS NOT NULL
+          AND NOT (status = 'cancelled' AND cancelled_at <= paid_at)
+        ORDER BY paid_at, id
+        LIMIT @max_orders
+    ) oldest
+), numbered AS (
+    UPDATE orders.orders o SET invoice_number = params.last + due.n, invoiced_at = now()
+    FROM due, params WHERE o.id = due.id
+    RETURNING o.invoice_number
+), counted AS (
+    UPDATE orders.invoice_counter
+    SET last = (SELECT coalesce(max(invoice_number), (SELECT last FROM params)) FROM numbered)
+    WHERE only_row
+    RETURNING last
+)
+SELECT (SELECT count(*) FROM numbered)::bigint AS issued, (SELECT last FROM counted)::bigint AS last;

@@ -754,6 +754,7 @@ func orderFromRow(r dbsqlc.OrdersOrder) Order {
 		TaxIncluded: r.TaxIncluded, ShippingMethod: r.ShippingMethodName, DiscountCode: r.DiscountCode,
 		IdempotencyKey: r.IdempotencyKey, ExpiresAt: r.ExpiresAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		RefundedTotal: m(r.RefundedTotal), PaidAt: r.PaidAt, CancelledAt: r.CancelledAt, CancelReason: r.CancelReason,
+		InvoiceNumber: orZero(r.InvoiceNumber), InvoicedAt: r.InvoicedAt,
 	}
 	if r.PaymentID != nil {
 		o.PaymentID = *r.PaymentID
@@ -764,6 +765,13 @@ func orderFromRow(r dbsqlc.OrdersOrder) Order {
 	_ = json.Unmarshal(r.ShippingAddress, &o.ShippingAddress)
 	_ = json.Unmarshal(r.BillingAddress, &o.BillingAddress)
 	return o
+}
+
+func orZero(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 func nonNil(a AddressDetails) AddressDetails {

@@ -17,9 +17,11 @@ import (
 type adminInvoiceView struct {
 	Seller         orders.Seller
 	Label          string
+	Invoice        string
 	BackURL        string
 	PlacedAt       time.Time
 	PaidAt         *time.Time
+	InvoicedAt     *time.Time
 	Email          string
 	Billing        []string
 	ShipTo         []string
@@ -60,6 +62,11 @@ func (h *Handler) adminOrderInvoice(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	o, err := h.d.Orders.Invoice(r.Context(), o)
+	if err != nil {
+		h.d.Renderer.Error(w, r, err)
+		return
+	}
 	seller, err := h.d.Orders.Seller(r.Context())
 	if err != nil {
 		h.d.Renderer.Error(w, r, err)
@@ -73,7 +80,7 @@ func (h *Handler) adminOrderInvoice(w http.ResponseWriter, r *http.Request) {
 func adminInvoiceFor(o orders.Order, lines []orders.OrderLine) adminInvoiceView {
 	t := adminTotals(o)
 	v := adminInvoiceView{
-		Label: adminOrderLabel(o.Number), BackURL: adminOrderPath(o.Number), PlacedAt: o.CreatedAt, PaidAt: o.PaidAt,
+		Label: adminOrderLabel(o.Number), Invoice: orders.InvoiceLabel(o.InvoiceNumber), BackURL: adminOrderPath(o.Number), PlacedAt: o.CreatedAt, PaidAt: o.PaidAt, InvoicedAt: o.InvoicedAt,
 		Email: o.Email, Billing: adminAddressLines(o.BillingAddress), ShipTo: adminAddressLines(o.ShippingAddress),
 		TaxIncluded: o.TaxIncluded, Subtotal: t.Subtotal, Discount: t.Discount, DiscountCode: t.DiscountCode,
 		Shipping: t.Shipping, ShippingMethod: t.ShippingMethod, Tax: t.Tax, Grand: t.Grand, Refunded: t.Refunded,

@@ -56,6 +56,7 @@ type adminOrderView struct {
 
 	PackingSlipURL string
 	InvoiceURL     string
+	InvoiceLink    string // "Invoice INV-000042", "Invoice" (paid, number coming) or "Pro forma invoice"
 }
 
 // adminOrderLineVM is one line of the order.
@@ -286,6 +287,7 @@ func (h *Handler) adminOrderView(ctx context.Context, r *http.Request, o orders.
 		Shipping: adminAddressLines(o.ShippingAddress), Billing: adminAddressLines(o.BillingAddress),
 		ShippingMethod: o.ShippingMethod, PaymentPanel: panel, Totals: adminTotals(o),
 		PackingSlipURL: adminOrderPath(o.Number) + "/packing-slip", InvoiceURL: adminOrderPath(o.Number) + "/invoice",
+		InvoiceLink: adminInvoiceLinkText(o),
 	}
 	if o.AccountID != nil && h.d.Can(r, users.PermCustomersView) {
 		v.CustomerURL = "/admin/customers/" + strconv.FormatInt(*o.AccountID, 10)
@@ -558,4 +560,16 @@ func adminEventWords(e orders.OrderEvent, currency string) (string, string) {
 		add("The order had been cancelled: refund the customer or reinstate the order.")
 	}
 	return title, strings.Join(details, " · ")
+}
+
+// adminInvoiceLinkText says what the invoice link opens: an issued invoice by its number,
+// a paid order's invoice about to be numbered (opening it numbers it), or a pro forma.
+func adminInvoiceLinkText(o orders.Order) string {
+	switch {
+	case o.InvoiceNumber != 0:
+		return "Invoice " + orders.InvoiceLabel(o.InvoiceNumber)
+	case o.PaidAt != nil:
+		return "Invoice"
+	}
+	return "Pro forma invoice"
 }

@@ -247,7 +247,9 @@ func TestAdminOrderShow(t *testing.T) {
 		require.Empty(t, p.byTestID("seller-address"))
 		require.Empty(t, p.byTestID("seller-tax-id"))
 		require.Empty(t, p.byTestID("invoice-note"))
-		require.Equal(t, label(o), p.text(t, "invoice-number"))
+		require.Equal(t, label(o), p.text(t, "invoice-order"))
+		require.Empty(t, p.byTestID("invoice-number"), "unpaid: no invoice number yet")
+		require.Contains(t, p.text(t, "invoice-pro-forma"), "Not a tax invoice")
 		require.Equal(t, o.CreatedAt.UTC().Format("2 January 2006"), p.text(t, "invoice-date"))
 		require.Equal(t, []string{"Ada Lovelace", "9 quai Voltaire", "75007 Paris", "FR"}, addressLines(p.one(t, "invoice-billing")))
 		require.Equal(t, []string{"Blue tee (Size: M)", "Enamel mug"}, webtest.TextContents(p.byTestID("invoice-line-name")))
@@ -309,6 +311,14 @@ func TestAdminOrderMarkPaid(t *testing.T) {
 	require.False(t, p.has("mark-paid-form"))
 	require.Contains(t, webtest.TextContents(p.byTestID("timeline-title")), "Marked as paid")
 	require.Contains(t, webtest.TextContents(p.byTestID("timeline-title")), "Payment received")
+	// A paid order's invoice has its own number, the first of this shop, from the moment
+	// it is opened (the invoicing job may not have run yet).
+	require.Contains(t, []string{"Invoice", "Invoice INV-000001"}, p.text(t, "invoice-link"))
+	inv := e.open(t, orderPath(o)+"/invoice")
+	require.Equal(t, "INV-000001", inv.text(t, "invoice-number"))
+	require.Equal(t, label(o), inv.text(t, "invoice-order"))
+	require.Empty(t, inv.byTestID("invoice-pro-forma"))
+	require.Equal(t, "Invoice INV-000001", e.open(t, orderPath(o)).text(t, "invoice-link"))
 }
 
 func TestAdminOrderCapture(t *testing.T) {

@@ -9,6 +9,11 @@ func (h *Handler) orderInvoice(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	o, err := h.d.Orders.Invoice(r.Context(), o)
+	if err != nil {
+		h.d.Renderer.Error(w, r, err)
+		return
+	}
 	d, err := h.loadOrderDetails(r.Context(), o)
 	if err != nil {
 		h.d.Renderer.Error(w, r, err)

@@ -21,6 +21,10 @@ type orderView struct {
 	Token       string
 	PlacedAt    string
 	Email       string
+	// Invoice is the invoice number ("INV-000042") and InvoicedAt its date, both empty
+	// until the invoice is issued (seconds after payment).
+	Invoice    string
+	InvoicedAt string
 	// Status, PaymentStatus and FulfillmentStatus are in the shopper's words; the *Code
 	// fields keep the stored value for styling and tests.
 	Status            string
@@ -133,6 +137,10 @@ func newOrderView(d orderDetails, loc *time.Location) orderView {
 		CancelReason:      o.CancelReason, ShippingMethod: o.ShippingMethod,
 		ShippingAddress: addressLines(o.ShippingAddress), BillingAddress: addressLines(o.BillingAddress),
 		PayURL: orderPath(o.Token) + "/pay", InvoiceURL: orderPath(o.Token) + "/invoice",
+		Invoice: orders.InvoiceLabel(o.InvoiceNumber),
+	}
+	if o.InvoicedAt != nil {
+		v.InvoicedAt = formatDate(*o.InvoicedAt, loc)
 	}
 	unpaid := o.Status == orders.StatusOpen && o.GrandTotal.Minor > 0 &&
 		(o.PaymentStatus == orders.PaymentPending || o.PaymentStatus == orders.PaymentFailed || o.PaymentStatus == orders.PaymentVoided)

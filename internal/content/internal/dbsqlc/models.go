@@ -277,6 +277,11 @@ type OrdersFulfillmentLine struct {
 	Quantity      int32
 }
 
+type OrdersInvoiceCounter struct {
+	OnlyRow bool
+	Last    int64
+}
+
 type OrdersOrder struct {
 	ID                 int64
 	Number             int64
@@ -308,6 +313,8 @@ type OrdersOrder struct {
 	PaidAt             *time.Time
 	CancelledAt        *time.Time
 	CancelReason       string
+	InvoiceNumber      *int64
+	InvoicedAt         *time.Time
 }
 
 type OrdersOrderEvent struct {

@@ -314,9 +314,66 @@ func (q *Queries) FulfillmentsByOrder(ctx context.Context, db DBTX, orderID int6
 	return items, nil
 }
 
+const invoiceCounterLock = `-- name: InvoiceCounterLock :one
+SELECT last FROM orders.invoice_counter WHERE only_row FOR UPDATE
+`
+
+// InvoiceCounterLock takes the invoice series for this transaction: one issuer at a time.
+func (q *Queries) InvoiceCounterLock(ctx context.Context, db DBTX) (int64, error) {
+	row := db.QueryRow(ctx, invoiceCounterLock)
+	var last int64
+	err := row.Scan(&last)
+	return last, err
+}
+
+const invoicesIssue = `-- name: InvoicesIssue :one
+WITH params AS (
+    SELECT $1::bigint AS last
+), due AS (
+    SELECT id, row_number() OVER (ORDER BY paid_at, id) AS n
+    FROM (
+        SELECT id, paid_at FROM orders.orders
+        WHERE invoice_number IS NULL AND paid_at IS NOT NULL
+          AND NOT (status = 'cancelled' AND cancelled_at <= paid_at)
+        ORDER BY paid_at, id
+        LIMIT $2
+    ) oldest
+), numbered AS (
+    UPDATE orders.orders o SET invoice_number = params.last + due.n, invoiced_at = now()
+    FROM due, params WHERE o.id = due.id
+    RETURNING o.invoice_number
+), counted AS (
+    UPDATE orders.invoice_counter
+    SET last = (SELECT coalesce(max(invoice_number), (SELECT last FROM params)) FROM numbered)
+    WHERE only_row
+    RETURNING last
+)
+SELECT (SELECT count(*) FROM numbered)::bigint AS issued, (SELECT last FROM counted)::bigint AS last
+`
+
+type InvoicesIssueParams struct {
+	Last      int64
+	MaxOrders int32
+}
+
+type InvoicesIssueRow struct {
+	Issued int64
+	Last   int64
+}
+
+// InvoicesIssue numbers paid orders that have no invoice yet, oldest payment first,
+// after @last, and returns how many it numbered. An order whose money came after it was
+// cancelled gets a refund, not an invoice.
+func (q *Queries) InvoicesIssue(ctx context.Context, db DBTX, arg InvoicesIssueParams) (InvoicesIssueRow, error) {
+	row := db.QueryRow(ctx, invoicesIssue, arg.Last, arg.MaxOrders)
+	var i InvoicesIssueRow
+	err := row.Scan(&i.Issued, &i.Last)
+	return i, err
+}
+
 const orderAddRefunded = `-- name: OrderAddRefunded :one
 UPDATE orders.orders SET refunded_total = refunded_total + $1, payment_status = $2, updated_at = now()
-WHERE id = $3 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
+WHERE id = $3 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at
 `
 
 type OrderAddRefundedParams struct {
@@ -359,13 +416,15 @@ func (q *Queries) OrderAddRefunded(ctx context.Context, db DBTX, arg OrderAddRef
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.InvoiceNumber,
+		&i.InvoicedAt,
 	)
 	return i, err
 }
 
 const orderCancel = `-- name: OrderCancel :one
 UPDATE orders.orders SET status = 'cancelled', cancelled_at = now(), cancel_reason = $1, updated_at = now()
-WHERE id = $2 AND status = 'open' RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
+WHERE id = $2 AND status = 'open' RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at
 `
 
 type OrderCancelParams struct {
@@ -407,6 +466,8 @@ func (q *Queries) OrderCancel(ctx context.Context, db DBTX, arg OrderCancelParam
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.InvoiceNumber,
+		&i.InvoicedAt,
 	)
 	return i, err
 }
@@ -492,7 +553,7 @@ func (q *Queries) OrderEvents(ctx context.Context, db DBTX, orderID int64) ([]Or
 }
 
 const orderGetByID = `-- name: OrderGetByID :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM orders.orders WHERE id = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM orders.orders WHERE id = $1
 `
 
 func (q *Queries) OrderGetByID(ctx context.Context, db DBTX, id int64) (OrdersOrder, error) {
@@ -529,12 +590,14 @@ func (q *Queries) OrderGetByID(ctx context.Context, db DBTX, id int64) (OrdersOr
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.InvoiceNumber,
+		&i.InvoicedAt,
 	)
 	return i, err
 }
 
 const orderGetByIdempotencyKey = `-- name: OrderGetByIdempotencyKey :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM orders.orders WHERE idempotency_key = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM orders.orders WHERE idempotency_key = $1
 `
 
 func (q *Queries) OrderGetByIdempotencyKey(ctx context.Context, db DBTX, idempotencyKey string) (OrdersOrder, error) {
@@ -571,12 +634,14 @@ func (q *Queries) OrderGetByIdempotencyKey(ctx context.Context, db DBTX, idempot
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.InvoiceNumber,
+		&i.InvoicedAt,
 	)
 	return i, err
 }
 
 const orderGetByNumber = `-- name: OrderGetByNumber :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM orders.orders WHERE number = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM orders.orders WHERE number = $1
 `
 
 func (q *Queries) OrderGetByNumber(ctx context.Context, db DBTX, number int64) (OrdersOrder, error) {
@@ -613,12 +678,14 @@ func (q *Queries) OrderGetByNumber(ctx context.Context, db DBTX, number int64) (
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.InvoiceNumber,
+		&i.InvoicedAt,
 	)
 	return i, err
 }
 
 const orderGetByToken = `-- name: OrderGetByToken :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM orders.orders WHERE token = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM orders.orders WHERE token = $1
 `
 
 func (q *Queries) OrderGetByToken(ctx context.Context, db DBTX, token string) (OrdersOrder, error) {
@@ -655,6 +722,8 @@ func (q *Queries) OrderGetByToken(ctx context.Context, db DBTX, token string) (O
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.InvoiceNumber,
+		&i.InvoicedAt,
 	)
 	return i, err
 }
@@ -673,7 +742,7 @@ WITH placed AS (
         $18
     )
     ON CONFLICT (idempotency_key) DO NOTHING
-    RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
+    RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at
 ), lines AS (
     -- Set-returning functions side by side in a select list are zipped (equal lengths),
     -- in order: the lines keep the cart's order.
@@ -684,7 +753,7 @@ WITH placed AS (
            unnest($28::int[]), unnest($29::int[])
     FROM placed
 )
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM placed
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM placed
 `
 
 type OrderInsertParams struct {
@@ -750,6 +819,8 @@ type OrderInsertRow struct {
 	PaidAt             *time.Time
 	CancelledAt        *time.Time
 	CancelReason       string
+	InvoiceNumber      *int64
+	InvoicedAt         *time.Time
 }
 
 // OrderInsert does nothing (no row) when the idempotency key is taken: the caller then
@@ -821,6 +892,8 @@ func (q *Queries) OrderInsert(ctx context.Context, db DBTX, arg OrderInsertParam
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.InvoiceNumber,
+		&i.InvoicedAt,
 	)
 	return i, err
 }
@@ -936,7 +1009,7 @@ func (q *Queries) OrderLinesLock(ctx context.Context, db DBTX, orderID int64) ([
 }
 
 const orderLockByNumber = `-- name: OrderLockByNumber :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM orders.orders WHERE number = $1 FOR UPDATE
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM orders.orders WHERE number = $1 FOR UPDATE
 `
 
 func (q *Queries) OrderLockByNumber(ctx context.Context, db DBTX, number int64) (OrdersOrder, error) {
@@ -973,6 +1046,8 @@ func (q *Queries) OrderLockByNumber(ctx context.Context, db DBTX, number int64) 
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.InvoiceNumber,
+		&i.InvoicedAt,
 	)
 	return i, err
 }
@@ -984,12 +1059,12 @@ WITH moved AS (
     WHERE ord.number = $2 AND ord.status = 'open'
       AND ord.payment_status = ANY($3::text[])
       AND (ord.payment_id IS NULL OR ord.payment_id = $4 OR $1::text = 'paid')
-    RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
+    RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at
 ), recorded AS (
     INSERT INTO orders.order_events (order_id, type, actor, data)
     SELECT moved.id, $5, $6, $7 FROM moved
 )
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM moved
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM moved
 `
 
 type OrderMovePaymentOfOpenOrderParams struct {
@@ -1033,6 +1108,8 @@ type OrderMovePaymentOfOpenOrderRow struct {
 	PaidAt             *time.Time
 	CancelledAt        *time.Time
 	CancelReason       string
+	InvoiceNumber      *int64
+	InvoicedAt         *time.Time
 }
 
 // OrderMovePaymentOfOpenOrder is setPaymentStatusTx's common case in one statement: an
@@ -1081,6 +1158,8 @@ func (q *Queries) OrderMovePaymentOfOpenOrder(ctx context.Context, db DBTX, arg 
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.InvoiceNumber,
+		&i.InvoicedAt,
 	)
 	return i, err
 }
@@ -1129,7 +1208,7 @@ func (q *Queries) OrderSetPaymentID(ctx context.Context, db DBTX, arg OrderSetPa
 const orderSetPaymentStatus = `-- name: OrderSetPaymentStatus :one
 UPDATE orders.orders SET payment_status = $1, updated_at = now(),
     paid_at = CASE WHEN $1::text = 'paid' THEN coalesce(paid_at, now()) ELSE paid_at END
-WHERE id = $2 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
+WHERE id = $2 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at
 `
 
 type OrderSetPaymentStatusParams struct {
@@ -1171,6 +1250,8 @@ func (q *Queries) OrderSetPaymentStatus(ctx context.Context, db DBTX, arg OrderS
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.InvoiceNumber,
+		&i.InvoicedAt,
 	)
 	return i, err
 }
@@ -1179,11 +1260,11 @@ const orderSetPaymentStatusRecorded = `-- name: OrderSetPaymentStatusRecorded :o
 WITH moved AS (
     UPDATE orders.orders AS ord SET payment_status = $1, updated_at = now(),
         paid_at = CASE WHEN $1::text = 'paid' THEN coalesce(paid_at, now()) ELSE paid_at END
-    WHERE ord.id = $2 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
+    WHERE ord.id = $2 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at
 ), recorded AS (
     INSERT INTO orders.order_events (order_id, type, actor, data) VALUES ($2, $3, $4, $5)
 )
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM moved
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM moved
 `
 
 type OrderSetPaymentStatusRecordedParams struct {
@@ -1225,6 +1306,8 @@ type OrderSetPaymentStatusRecordedRow struct {
 	PaidAt             *time.Time
 	CancelledAt        *time.Time
 	CancelReason       string
+	InvoiceNumber      *int64
+	InvoicedAt         *time.Time
 }
 
 // OrderSetPaymentStatusRecorded moves an order's payment status and records the event
@@ -1269,6 +1352,8 @@ func (q *Queries) OrderSetPaymentStatusRecorded(ctx context.Context, db DBTX, ar
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.InvoiceNumber,
+		&i.InvoicedAt,
 	)
 	return i, err
 }
@@ -1276,7 +1361,7 @@ func (q *Queries) OrderSetPaymentStatusRecorded(ctx context.Context, db DBTX, ar
 const orderSetStatuses = `-- name: OrderSetStatuses :one
 
 UPDATE orders.orders SET status = $1, fulfillment_status = $2, updated_at = now()
-WHERE id = $3 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason
+WHERE id = $3 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at
 `
 
 type OrderSetStatusesParams struct {
@@ -1321,12 +1406,14 @@ func (q *Queries) OrderSetStatuses(ctx context.Context, db DBTX, arg OrderSetSta
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.InvoiceNumber,
+		&i.InvoicedAt,
 	)
 	return i, err
 }
 
 const ordersExpiredLock = `-- name: OrdersExpiredLock :many
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason FROM orders.orders
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM orders.orders
 WHERE status = 'open' AND payment_status IN ('pending', 'failed') AND expires_at < $1
 ORDER BY expires_at, id
 LIMIT $2
@@ -1380,6 +1467,8 @@ func (q *Queries) OrdersExpiredLock(ctx context.Context, db DBTX, arg OrdersExpi
 			&i.PaidAt,
 			&i.CancelledAt,
 			&i.CancelReason,
+			&i.InvoiceNumber,
+			&i.InvoicedAt,
 		); err != nil {
 			return nil, err
 		}

@@ -216,11 +216,13 @@ func (m *Main) Run(ctx context.Context) error {
 	// Orders place reservations and payments in one transaction and hear from payments
 	// when money arrives, inside the webhook's transaction.
 	m.orders = orders.NewService(pool, m.Log, m.inventory, m.payments, orders.Config{
-		ExpireAfter: m.Config.OrderExpiry, BaseURL: m.Config.BaseURL,
+		ExpireAfter: m.Config.OrderExpiry, HoldMaxUnits: m.Config.HoldMaxUnits, BaseURL: m.Config.BaseURL,
 		Store: orders.StoreDefaults{Name: m.Config.StoreName, ContactEmail: m.Config.ContactEmail, Currency: m.Config.Currency},
 	})
 	// A catalog without prices yet takes the currency the store's details name.
 	m.catalog.UseDefaultCurrency(func(ctx context.Context) string { return m.orders.StoreDetails(ctx).Currency })
+	// Product pages tell an item held by unpaid orders from one sold for good.
+	m.stock.heldByUnpaid = m.orders.HeldByUnpaid
 	m.orders.UseAudit(m.users)
 	m.orders.UseOutbox(m.notify)
 	m.orders.UseCart(m.cart)

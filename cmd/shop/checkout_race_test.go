@@ -75,6 +75,13 @@ func TestCheckoutRaces(t *testing.T) {
 			}
 		}
 		require.NotEqual(t, -1, winner, "somebody gets the last unit")
+		// While the winner pays, the others see the item reserved, not sold out.
+		stockLabel := func() string {
+			res := f.a.browser(t).send(t, http.MethodGet, "/p/"+it.p.Slug+"?variant="+it.id(), nil)
+			require.Equal(t, http.StatusOK, res.status)
+			return webtest.Text(parsePage(t, res.body).one("stock-status"))
+		}
+		require.Regexp(t, `^Reserved by other shoppers: check back in 1[45] minutes$`, stockLabel())
 
 		op, _ := browsers[winner].orderPageAfterPaying(t,
 			browsers[winner].payOnTestPage(t, results[winner].header.Get("Location"), paymentstest.CardSucceeds))
@@ -86,10 +93,12 @@ func TestCheckoutRaces(t *testing.T) {
 				continue
 			}
 			lines, p := b.cartLines(t)
-			require.Contains(t, flashes(p), "Sorry, "+it.p.Title+" is sold out", "shopper %d", i)
+			require.Contains(t, flashes(p), "Sorry, "+it.p.Title+" is reserved by other shoppers who have not paid yet. "+
+				"Check back in 15 minutes: what they do not buy goes back on sale.", "shopper %d", i)
 			require.Contains(t, lines, variant, "shopper %d still has the item in their cart", i)
 		}
 
+		require.Equal(t, "Out of stock", stockLabel(), "paid: the unit is gone for good")
 		require.Equal(t, placed{orders: 1, payments: 1, reservations: 1}, f.placed(t))
 		var onHand, reserved int
 		require.NoError(t, f.a.pool.QueryRow(t.Context(), `SELECT sum(on_hand), sum(reserved) FROM inventory.levels WHERE variant_id = $1`,

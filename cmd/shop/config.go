@@ -45,6 +45,8 @@ type Config struct {
 	DrainDelay     time.Duration
 	// OrderExpiry is how long an unpaid order holds its stock before it is cancelled.
 	OrderExpiry time.Duration
+	// HoldMaxUnits caps the units one client may hold in unpaid orders at once.
+	HoldMaxUnits int
 	// ReconcileAfter is how long a payment may stay pending before the recovery job asks
 	// its provider; RecoveryInterval how often the recovery jobs (expiry, reconciliation)
 	// run.
@@ -164,8 +166,20 @@ func settings() []setting {
 				c.DrainDelay = d
 				return nil
 			}},
-		{"SHOP_ORDER_EXPIRY", "30m", "How long an unpaid order holds its items before it is cancelled and the stock released.",
+		{"SHOP_ORDER_EXPIRY", "15m", "How long an unpaid order holds its items before it is cancelled and the stock released; going back to pay holds them that long again, up to 4 times this after the order was placed.",
 			durationBetween(func(c *Config) *time.Duration { return &c.OrderExpiry }, time.Second, 7*24*time.Hour)},
+		{"SHOP_HOLD_MAX_UNITS", "30", "The most units one client (an address, an IPv6 /64) may hold in unpaid orders at once; raise it for shops that sell in bulk.",
+			func(c *Config, v string) error {
+				if v == "" {
+					v = "30"
+				}
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 1 || n > 1_000_000 {
+					return fmt.Errorf("%q is not a number of units from 1 to 1000000", v)
+				}
+				c.HoldMaxUnits = n
+				return nil
+			}},
 		{"SHOP_PAYMENT_RECONCILE_AFTER", "2m", "How long a payment may stay pending (no webhook) before the recovery job asks the provider.",
 			durationBetween(func(c *Config) *time.Duration { return &c.ReconcileAfter }, 100*time.Millisecond, 24*time.Hour)},
 		{"SHOP_RECOVERY_INTERVAL", "1m", "How often the recovery jobs run (expiring unpaid orders, asking providers about pending payments).",

@@ -9,6 +9,7 @@ import (
 	"github.com/monoshop/monoshop/internal/catalog"
 	"github.com/monoshop/monoshop/internal/catalog/catalogweb"
 	"github.com/monoshop/monoshop/internal/inventory"
+	"github.com/monoshop/monoshop/internal/orders"
 	"github.com/monoshop/monoshop/internal/users"
 )
 
@@ -21,6 +22,10 @@ import (
 type catalogStock struct {
 	inv   *inventory.Service
 	cache *stockCache
+	// heldByUnpaid says when unpaid orders holding variants let go of them (orders'
+	// HeldByUnpaid): a product page then says "reserved, check back in N minutes" rather
+	// than "out of stock". nil: it says out of stock.
+	heldByUnpaid func(ctx context.Context, variantIDs []int64) (map[int64]time.Time, error)
 }
 
 func newCatalogStock(inv *inventory.Service) catalogStock {
@@ -262,9 +267,27 @@ func (s catalogStock) StockLevels(ctx context.Context, ids []catalog.VariantID) 
 		return nil, err
 	}
 	out := make(map[catalog.VariantID]catalogweb.StockLevel, len(ids))
+	var held []int64
 	for _, id := range ids {
 		st := stock[int64(id)]
 		out[id] = catalogweb.StockLevel{Available: st.Available(), Backorder: st.AllowBackorder && st.Tracked}
+		if st.Tracked && !st.AllowBackorder && st.Available() == 0 && st.Reserved > 0 {
+			held = append(held, int64(id))
+		}
+	}
+	// Only a page with an item gone while someone holds it asks (one query): paid orders
+	// waiting to ship hold stock too, and those do not come back.
+	if len(held) > 0 && s.heldByUnpaid != nil {
+		until, err := s.heldByUnpaid(ctx, held)
+		if err != nil {
+			return nil, err
+		}
+		now := time.Now()
+		for id, at := range until {
+			l := out[catalog.VariantID(id)]
+			l.HeldMinutes = orders.MinutesUntil(now, at)
+			out[catalog.VariantID(id)] = l
+		}
 	}
 	return out, nil
 }

@@ -289,8 +289,8 @@ func (s *Service) OrderForAccount(ctx context.Context, accountID, number int64) 
 // current payment while that is still pending (an abandoned hosted page is opened again,
 // so the shopper never ends up with two payments to complete), else a new attempt,
 // created and recorded as the order's payment in one transaction under the order's row
-// lock. A new attempt also restarts the order's wait for payment, so the stock it holds is
-// not released while the shopper pays. Paid and cancelled orders are refused (Conflict).
+// lock. Either way the order's wait for payment starts again (up to 4 × ExpireAfter after
+// it was placed), so the stock it holds is not released while the shopper pays. Paid and cancelled orders are refused (Conflict).
 // The caller begins the returned payment (payments.Begin), outside any transaction.
 func (s *Service) RetryPayment(ctx context.Context, number int64) (payments.Payment, error) {
 	var out payments.Payment
@@ -308,6 +308,16 @@ func (s *Service) RetryPayment(ctx context.Context, number int64) (payments.Paym
 		if !awaitingPayment(row.PaymentStatus) || row.GrandTotal == 0 {
 			return apperr.New(apperr.Conflict, "This order is already paid.")
 		}
+		// Back on the payment page: the stock is held for another ExpireAfter, but never
+		// more than 4 × ExpireAfter after the order was placed, or one unpaid order could
+		// keep the last units from everyone for good.
+		holdUntil := s.cfg.Now().Add(s.cfg.ExpireAfter)
+		if last := row.CreatedAt.Add(4 * s.cfg.ExpireAfter); holdUntil.After(last) {
+			holdUntil = last
+		}
+		if !holdUntil.After(s.cfg.Now()) {
+			return apperr.New(apperr.Conflict, "This order waited too long for its payment, so its items are going back on sale. Please place it again from your cart.")
+		}
 		var previous int64
 		if row.PaymentID != nil {
 			previous = *row.PaymentID
@@ -317,6 +327,9 @@ func (s *Service) RetryPayment(ctx context.Context, number int64) (payments.Paym
 			}
 			switch p.State {
 			case payments.StatePending:
+				if err := s.q.OrderExtendHold(ctx, tx, dbsqlc.OrderExtendHoldParams{ExpiresAt: holdUntil, ID: row.ID}); err != nil {
+					return fmt.Errorf("orders: extend the hold of order %d: %w", number, err)
+				}
 				out = p
 				return nil
 			case payments.StateFailed, payments.StateVoided:
@@ -337,7 +350,7 @@ func (s *Service) RetryPayment(ctx context.Context, number int64) (payments.Paym
 		}
 		id := int64(p.ID)
 		if _, err := s.q.OrderPaymentRetry(ctx, tx, dbsqlc.OrderPaymentRetryParams{
-			PaymentID: &id, ExpiresAt: s.cfg.Now().Add(s.cfg.ExpireAfter), ID: row.ID,
+			PaymentID: &id, ExpiresAt: holdUntil, ID: row.ID,
 		}); err != nil {
 			return fmt.Errorf("orders: record new payment of order %d: %w", number, err)
 		}

@@ -24,15 +24,20 @@ WITH placed AS (
         token, account_id, email, currency, subtotal, discount_total, shipping_total,
         shipping_tax, tax_total, grand_total, tax_included, shipping_method_name,
         shipping_address, billing_address, discount_code, idempotency_key, expires_at,
-        shipping_method_id
+        shipping_method_id, hold_client, held_units
     ) VALUES (
         @token, @account_id, @email, @currency, @subtotal, @discount_total, @shipping_total,
         @shipping_tax, @tax_total, @grand_total, @tax_included, @shipping_method_name,
         @shipping_address, @billing_address, @discount_code, @idempotency_key, @expires_at,
-        @shipping_method_id
+        @shipping_method_id, sqlc.narg(hold_client)::bytea, @held_units
     )
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING *
+), client_lock AS (
+    -- Orders of one client are placed one at a time from here to the commit, so that
+    -- OrderRecordPlaced, a statement later, counts every other order of theirs.
+    SELECT pg_advisory_xact_lock(hashtextextended(encode(sqlc.narg(hold_client)::bytea, 'hex'), 7013))
+    WHERE sqlc.narg(hold_client)::bytea IS NOT NULL
 ), lines AS (
     -- Set-returning functions side by side in a select list are zipped (equal lengths),
     -- in order: the lines keep the cart's order.
@@ -41,7 +46,7 @@ WITH placed AS (
            unnest(@line_options::text[]), unnest(@line_quantities::int[]), unnest(@line_unit_prices::bigint[]),
            unnest(@line_grosses::bigint[]), unnest(@line_discounts::bigint[]), unnest(@line_taxes::bigint[]),
            unnest(@line_tax_rates::int[]), unnest(@line_weights::int[])
-    FROM placed
+    FROM placed LEFT JOIN client_lock ON true
 )
 SELECT * FROM placed;
 
@@ -191,12 +196,18 @@ WHERE id = $1 AND used_count > 0;
 
 -- OrderRecordPlaced writes the "placed" event and, for an order with something to pay,
 -- its payment's id, in one round trip: placing an order is checkout's heaviest step.
--- name: OrderRecordPlaced :exec
+-- OrderRecordPlaced also returns the units the order's client now holds in unpaid
+-- orders, this one included (0 without a client): OrderInsert's lock makes it exact.
+-- name: OrderRecordPlaced :one
 WITH paid_by AS (
-    UPDATE orders.orders SET payment_id = sqlc.narg(payment_id)::bigint
-    WHERE id = @order_id AND sqlc.narg(payment_id)::bigint IS NOT NULL
+    UPDATE orders.orders AS paying SET payment_id = sqlc.narg(payment_id)::bigint
+    WHERE paying.id = @order_id AND sqlc.narg(payment_id)::bigint IS NOT NULL
+), placed AS (
+    INSERT INTO orders.order_events (order_id, type, actor, data) VALUES (@order_id, 'placed', @actor, @data)
 )
-INSERT INTO orders.order_events (order_id, type, actor, data) VALUES (@order_id, 'placed', @actor, @data);
+SELECT coalesce(sum(held.held_units), 0)::bigint AS client_holds FROM orders.orders AS held
+WHERE held.hold_client = sqlc.narg(hold_client)::bytea
+  AND held.status = 'open' AND held.payment_status IN ('pending', 'failed');
 
 -- InvoiceCounterLock takes the invoice series for this transaction: one issuer at a time.
 -- name: InvoiceCounterLock :one

@@ -16,3 +16,18 @@ SET payment_id = @payment_id, payment_status = 'pending', updated_at = now(),
     expires_at = CASE WHEN expires_at IS NULL THEN NULL ELSE greatest(expires_at, @expires_at::timestamptz) END
 WHERE id = @id
 RETURNING *;
+
+-- OrderExtendHold keeps an unpaid order's stock while its shopper is back on the payment
+-- page; never earlier than it was.
+-- name: OrderExtendHold :exec
+UPDATE orders.orders SET expires_at = greatest(expires_at, @expires_at::timestamptz)
+WHERE id = @id AND expires_at IS NOT NULL;
+
+-- HeldByUnpaid says, per variant, when the first unpaid order holding it lets go: stock
+-- that shoppers see as gone may come back then.
+-- name: HeldByUnpaid :many
+SELECT l.variant_id, min(o.expires_at)::timestamptz AS released_at
+FROM orders.order_lines l JOIN orders.orders o ON o.id = l.order_id
+WHERE l.variant_id = ANY(@variant_ids::bigint[])
+  AND o.status = 'open' AND o.payment_status IN ('pending', 'failed') AND o.expires_at IS NOT NULL
+GROUP BY l.variant_id;

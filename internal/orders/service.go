@@ -3,6 +3,7 @@ package orders
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -27,8 +28,14 @@ import (
 	"github.com/monoshop/monoshop/internal/platform/money"
 )
 
-// DefaultExpireAfter is how long an unpaid order holds its stock.
-const DefaultExpireAfter = 30 * time.Minute
+// DefaultExpireAfter is how long an unpaid order holds its stock: long enough to type a
+// card number and pass a bank's check, short enough that a shopper who walked away does
+// not keep the last units from everyone else for half an hour.
+const DefaultExpireAfter = 15 * time.Minute
+
+// DefaultHoldMaxUnits is how many units one client may hold in unpaid orders at once:
+// more than a household buys in one go, far less than a shop's stock of a bestseller.
+const DefaultHoldMaxUnits = 30
 
 // expireBatch bounds how many orders one expiry run cancels per transaction.
 const expireBatch = 100
@@ -63,8 +70,13 @@ type Cart interface {
 
 // Config configures the orders service.
 type Config struct {
-	// ExpireAfter is how long an unpaid order waits for its payment (default 30 minutes).
+	// ExpireAfter is how long an unpaid order holds its stock waiting for its payment
+	// (default 15 minutes); paying again after a refused card holds it that long again,
+	// up to 4 × ExpireAfter after it was placed.
 	ExpireAfter time.Duration
+	// HoldMaxUnits caps the units one client may hold in unpaid orders at once (default
+	// DefaultHoldMaxUnits): stock waiting for a payment is stock nobody else can buy.
+	HoldMaxUnits int
 	// Now is the clock (tests move it); nil means time.Now.
 	Now func() time.Time
 	// BaseURL is the shop's public address; emails link to BaseURL + "/orders/" + token.
@@ -115,6 +127,9 @@ func NewService(pool *pgxpool.Pool, log *slog.Logger, inv Inventory, pay Payment
 	if cfg.ExpireAfter <= 0 {
 		cfg.ExpireAfter = DefaultExpireAfter
 	}
+	if cfg.HoldMaxUnits <= 0 {
+		cfg.HoldMaxUnits = DefaultHoldMaxUnits
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -160,6 +175,10 @@ type PlaceOrderInput struct {
 	// Cart is the shopper's cart, emptied in the order's transaction; the zero Ref leaves
 	// every cart alone.
 	Cart cart.Ref
+	// Client names who is placing the order (httpx.ClientKey: an address, an IPv6 /64):
+	// what one client may hold in unpaid orders is capped (Config.HoldMaxUnits). ""
+	// (staff, tests, imports) is not capped.
+	Client string
 }
 
 // PlaceOrder creates the order, its lines, the discount use, the stock reservation and
@@ -207,12 +226,32 @@ func (s *Service) PlaceOrder(ctx context.Context, in PlaceOrderInput) (Order, er
 		if row, ferr := s.q.OrderGetByIdempotencyKey(ctx, s.pool, in.IdempotencyKey); ferr == nil {
 			return orderFromRow(row), nil
 		}
+		// Out of the transaction, so the stock's rows are no longer locked while asking.
+		if short := (*inventory.InsufficientStock)(nil); errors.As(err, &short) {
+			return Order{}, s.explainShortage(ctx, err, short, in.Lines)
+		}
 		return Order{}, err
 	}
 	return order, nil
 }
 
 var errDuplicate = errors.New("orders: idempotency key taken")
+
+// tooMuchHeld refuses an order that would take a client's units held in unpaid orders
+// over the cap: what they already hold in other orders, and what this one would add.
+func (s *Service) tooMuchHeld(before, adding int) error {
+	limit := s.cfg.HoldMaxUnits
+	minutes := int(s.cfg.ExpireAfter.Round(time.Minute) / time.Minute)
+	if before == 0 {
+		return apperr.New(apperr.Conflict, fmt.Sprintf(
+			"This order has %d items; at most %d can wait for payment at once. Please order fewer, or contact us for a larger order.",
+			adding, limit))
+	}
+	return apperr.New(apperr.Conflict, fmt.Sprintf(
+		"You already have %d items waiting for payment in other orders, and at most %d can wait at once. "+
+			"Pay for those orders, or place this one when they are released (%d minutes after they were placed).",
+		before, limit, minutes))
+}
 
 func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (Order, bool, error) {
 	now := s.cfg.Now()
@@ -297,6 +336,13 @@ func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (O
 		params.LineWeights = append(params.LineWeights, int32(lt.WeightGrams))
 		invLines = append(invLines, inventory.Line{VariantID: lt.VariantID, Quantity: lt.Quantity})
 	}
+	if in.Client != "" && totals.GrandTotal.Minor > 0 {
+		sum := sha256.Sum256([]byte(in.Client))
+		params.HoldClient = sum[:]
+		for _, lt := range totals.LineTotals {
+			params.HeldUnits += int32(lt.Quantity)
+		}
+	}
 	inserted, err := s.q.OrderInsert(ctx, tx, params)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Order{}, true, nil
@@ -366,11 +412,16 @@ func (s *Service) placeTx(ctx context.Context, tx pgx.Tx, in PlaceOrderInput) (O
 	if err != nil {
 		return Order{}, false, fmt.Errorf("orders: event data: %w", err)
 	}
-	// The "placed" event (EventPlaced) and the payment's id, in one statement.
-	if err := s.q.OrderRecordPlaced(ctx, tx, dbsqlc.OrderRecordPlacedParams{
-		PaymentID: nonZero(order.PaymentID), OrderID: row.ID, Actor: actor, Data: data,
-	}); err != nil {
+	// The "placed" event (EventPlaced), the payment's id and what the client now holds
+	// unpaid, in one statement.
+	holds, err := s.q.OrderRecordPlaced(ctx, tx, dbsqlc.OrderRecordPlacedParams{
+		PaymentID: nonZero(order.PaymentID), OrderID: row.ID, Actor: actor, Data: data, HoldClient: params.HoldClient,
+	})
+	if err != nil {
 		return Order{}, false, fmt.Errorf("orders: record placed order: %w", err)
+	}
+	if params.HoldClient != nil && holds > int64(s.cfg.HoldMaxUnits) {
+		return Order{}, false, s.tooMuchHeld(int(holds)-int(params.HeldUnits), int(params.HeldUnits))
 	}
 	if s.cart != nil && !in.Cart.IsZero() {
 		if err := s.cart.ClearTx(ctx, tx, in.Cart); err != nil {

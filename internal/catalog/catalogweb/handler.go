@@ -20,6 +20,9 @@ type StockLevel struct {
 	Available int
 	// Backorder says the variant may be sold beyond its stock.
 	Backorder bool
+	// HeldMinutes, when none is available, says the rest is held by shoppers who have not
+	// paid yet and when (in minutes) the first of them lets go; 0 when nothing is held.
+	HeldMinutes int
 }
 
 // StockReader is the consumer-side view of inventory (DESIGN.md §2 rule 2): cmd/shop passes

@@ -157,10 +157,17 @@ type optionValueVM struct {
 // stockStatus is what the page says about a variant's stock.
 type stockStatus struct {
 	Label string
-	// Kind styles the message: in-stock, low, backorder or out.
+	// Kind styles the message: in-stock, low, backorder, held or out.
 	Kind string
 	// Schema is the schema.org availability for structured data.
 	Schema string
+}
+
+func minutes(n int) string {
+	if n == 1 {
+		return "1 minute"
+	}
+	return strconv.Itoa(n) + " minutes"
 }
 
 func stockStatusOf(l StockLevel) *stockStatus {
@@ -171,6 +178,9 @@ func stockStatusOf(l StockLevel) *stockStatus {
 		return &stockStatus{Label: "Only " + strconv.Itoa(l.Available) + " left", Kind: "low", Schema: "https://schema.org/LimitedAvailability"}
 	case l.Backorder:
 		return &stockStatus{Label: "Available on backorder", Kind: "backorder", Schema: "https://schema.org/BackOrder"}
+	case l.HeldMinutes > 0:
+		return &stockStatus{Label: "Reserved by other shoppers: check back in " + minutes(l.HeldMinutes), Kind: "held",
+			Schema: "https://schema.org/OutOfStock"}
 	default:
 		return &stockStatus{Label: "Out of stock", Kind: "out", Schema: "https://schema.org/OutOfStock"}
 	}

@@ -160,6 +160,7 @@ func (h *Handler) placeInput(ctx context.Context, f checkoutForm, c checkoutCart
 		Mode:            q.Settings.Mode,
 		Actor:           "guest",
 		Cart:            h.d.CartRef(ctx),
+		Client:          httpx.ClientKey(ctx),
 	}
 	if q.Method != nil {
 		in.Method = q.Method.Method

@@ -315,6 +315,8 @@ type OrdersOrder struct {
 	CancelReason       string
 	InvoiceNumber      *int64
 	InvoicedAt         *time.Time
+	HoldClient         []byte
+	HeldUnits          int32
 }
 
 type OrdersOrderEvent struct {

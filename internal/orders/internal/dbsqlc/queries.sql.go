@@ -373,7 +373,7 @@ func (q *Queries) InvoicesIssue(ctx context.Context, db DBTX, arg InvoicesIssueP
 
 const orderAddRefunded = `-- name: OrderAddRefunded :one
 UPDATE orders.orders SET refunded_total = refunded_total + $1, payment_status = $2, updated_at = now()
-WHERE id = $3 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at
+WHERE id = $3 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units
 `
 
 type OrderAddRefundedParams struct {
@@ -418,13 +418,15 @@ func (q *Queries) OrderAddRefunded(ctx context.Context, db DBTX, arg OrderAddRef
 		&i.CancelReason,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
+		&i.HoldClient,
+		&i.HeldUnits,
 	)
 	return i, err
 }
 
 const orderCancel = `-- name: OrderCancel :one
 UPDATE orders.orders SET status = 'cancelled', cancelled_at = now(), cancel_reason = $1, updated_at = now()
-WHERE id = $2 AND status = 'open' RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at
+WHERE id = $2 AND status = 'open' RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units
 `
 
 type OrderCancelParams struct {
@@ -468,6 +470,8 @@ func (q *Queries) OrderCancel(ctx context.Context, db DBTX, arg OrderCancelParam
 		&i.CancelReason,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
+		&i.HoldClient,
+		&i.HeldUnits,
 	)
 	return i, err
 }
@@ -553,7 +557,7 @@ func (q *Queries) OrderEvents(ctx context.Context, db DBTX, orderID int64) ([]Or
 }
 
 const orderGetByID = `-- name: OrderGetByID :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM orders.orders WHERE id = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE id = $1
 `
 
 func (q *Queries) OrderGetByID(ctx context.Context, db DBTX, id int64) (OrdersOrder, error) {
@@ -592,12 +596,14 @@ func (q *Queries) OrderGetByID(ctx context.Context, db DBTX, id int64) (OrdersOr
 		&i.CancelReason,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
+		&i.HoldClient,
+		&i.HeldUnits,
 	)
 	return i, err
 }
 
 const orderGetByIdempotencyKey = `-- name: OrderGetByIdempotencyKey :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM orders.orders WHERE idempotency_key = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE idempotency_key = $1
 `
 
 func (q *Queries) OrderGetByIdempotencyKey(ctx context.Context, db DBTX, idempotencyKey string) (OrdersOrder, error) {
@@ -636,12 +642,14 @@ func (q *Queries) OrderGetByIdempotencyKey(ctx context.Context, db DBTX, idempot
 		&i.CancelReason,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
+		&i.HoldClient,
+		&i.HeldUnits,
 	)
 	return i, err
 }
 
 const orderGetByNumber = `-- name: OrderGetByNumber :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM orders.orders WHERE number = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE number = $1
 `
 
 func (q *Queries) OrderGetByNumber(ctx context.Context, db DBTX, number int64) (OrdersOrder, error) {
@@ -680,12 +688,14 @@ func (q *Queries) OrderGetByNumber(ctx context.Context, db DBTX, number int64) (
 		&i.CancelReason,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
+		&i.HoldClient,
+		&i.HeldUnits,
 	)
 	return i, err
 }
 
 const orderGetByToken = `-- name: OrderGetByToken :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM orders.orders WHERE token = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE token = $1
 `
 
 func (q *Queries) OrderGetByToken(ctx context.Context, db DBTX, token string) (OrdersOrder, error) {
@@ -724,6 +734,8 @@ func (q *Queries) OrderGetByToken(ctx context.Context, db DBTX, token string) (O
 		&i.CancelReason,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
+		&i.HoldClient,
+		&i.HeldUnits,
 	)
 	return i, err
 }
@@ -734,26 +746,31 @@ WITH placed AS (
         token, account_id, email, currency, subtotal, discount_total, shipping_total,
         shipping_tax, tax_total, grand_total, tax_included, shipping_method_name,
         shipping_address, billing_address, discount_code, idempotency_key, expires_at,
-        shipping_method_id
+        shipping_method_id, hold_client, held_units
     ) VALUES (
         $1, $2, $3, $4, $5, $6, $7,
         $8, $9, $10, $11, $12,
         $13, $14, $15, $16, $17,
-        $18
+        $18, $19::bytea, $20
     )
     ON CONFLICT (idempotency_key) DO NOTHING
-    RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at
+    RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units
+), client_lock AS (
+    -- Orders of one client are placed one at a time from here to the commit, so that
+    -- OrderRecordPlaced, a statement later, counts every other order of theirs.
+    SELECT pg_advisory_xact_lock(hashtextextended(encode($19::bytea, 'hex'), 7013))
+    WHERE $19::bytea IS NOT NULL
 ), lines AS (
     -- Set-returning functions side by side in a select list are zipped (equal lengths),
     -- in order: the lines keep the cart's order.
     INSERT INTO orders.order_lines (order_id, variant_id, sku, name, options, quantity, unit_price, gross, discount, tax, tax_rate, weight_grams)
-    SELECT placed.id, unnest($19::bigint[]), unnest($20::text[]), unnest($21::text[]),
-           unnest($22::text[]), unnest($23::int[]), unnest($24::bigint[]),
-           unnest($25::bigint[]), unnest($26::bigint[]), unnest($27::bigint[]),
-           unnest($28::int[]), unnest($29::int[])
-    FROM placed
+    SELECT placed.id, unnest($21::bigint[]), unnest($22::text[]), unnest($23::text[]),
+           unnest($24::text[]), unnest($25::int[]), unnest($26::bigint[]),
+           unnest($27::bigint[]), unnest($28::bigint[]), unnest($29::bigint[]),
+           unnest($30::int[]), unnest($31::int[])
+    FROM placed LEFT JOIN client_lock ON true
 )
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM placed
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM placed
 `
 
 type OrderInsertParams struct {
@@ -775,6 +792,8 @@ type OrderInsertParams struct {
 	IdempotencyKey     string
 	ExpiresAt          *time.Time
 	ShippingMethodID   *int64
+	HoldClient         []byte
+	HeldUnits          int32
 	LineVariantIds     []int64
 	LineSkus           []string
 	LineNames          []string
@@ -821,6 +840,8 @@ type OrderInsertRow struct {
 	CancelReason       string
 	InvoiceNumber      *int64
 	InvoicedAt         *time.Time
+	HoldClient         []byte
+	HeldUnits          int32
 }
 
 // OrderInsert does nothing (no row) when the idempotency key is taken: the caller then
@@ -848,6 +869,8 @@ func (q *Queries) OrderInsert(ctx context.Context, db DBTX, arg OrderInsertParam
 		arg.IdempotencyKey,
 		arg.ExpiresAt,
 		arg.ShippingMethodID,
+		arg.HoldClient,
+		arg.HeldUnits,
 		arg.LineVariantIds,
 		arg.LineSkus,
 		arg.LineNames,
@@ -894,6 +917,8 @@ func (q *Queries) OrderInsert(ctx context.Context, db DBTX, arg OrderInsertParam
 		&i.CancelReason,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
+		&i.HoldClient,
+		&i.HeldUnits,
 	)
 	return i, err
 }
@@ -1009,7 +1034,7 @@ func (q *Queries) OrderLinesLock(ctx context.Context, db DBTX, orderID int64) ([
 }
 
 const orderLockByNumber = `-- name: OrderLockByNumber :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM orders.orders WHERE number = $1 FOR UPDATE
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE number = $1 FOR UPDATE
 `
 
 func (q *Queries) OrderLockByNumber(ctx context.Context, db DBTX, number int64) (OrdersOrder, error) {
@@ -1048,6 +1073,8 @@ func (q *Queries) OrderLockByNumber(ctx context.Context, db DBTX, number int64) 
 		&i.CancelReason,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
+		&i.HoldClient,
+		&i.HeldUnits,
 	)
 	return i, err
 }
@@ -1059,12 +1086,12 @@ WITH moved AS (
     WHERE ord.number = $2 AND ord.status = 'open'
       AND ord.payment_status = ANY($3::text[])
       AND (ord.payment_id IS NULL OR ord.payment_id = $4 OR $1::text = 'paid')
-    RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at
+    RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units
 ), recorded AS (
     INSERT INTO orders.order_events (order_id, type, actor, data)
     SELECT moved.id, $5, $6, $7 FROM moved
 )
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM moved
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM moved
 `
 
 type OrderMovePaymentOfOpenOrderParams struct {
@@ -1110,6 +1137,8 @@ type OrderMovePaymentOfOpenOrderRow struct {
 	CancelReason       string
 	InvoiceNumber      *int64
 	InvoicedAt         *time.Time
+	HoldClient         []byte
+	HeldUnits          int32
 }
 
 // OrderMovePaymentOfOpenOrder is setPaymentStatusTx's common case in one statement: an
@@ -1160,35 +1189,47 @@ func (q *Queries) OrderMovePaymentOfOpenOrder(ctx context.Context, db DBTX, arg 
 		&i.CancelReason,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
+		&i.HoldClient,
+		&i.HeldUnits,
 	)
 	return i, err
 }
 
-const orderRecordPlaced = `-- name: OrderRecordPlaced :exec
+const orderRecordPlaced = `-- name: OrderRecordPlaced :one
 WITH paid_by AS (
-    UPDATE orders.orders SET payment_id = $4::bigint
-    WHERE id = $1 AND $4::bigint IS NOT NULL
+    UPDATE orders.orders AS paying SET payment_id = $2::bigint
+    WHERE paying.id = $3 AND $2::bigint IS NOT NULL
+), placed AS (
+    INSERT INTO orders.order_events (order_id, type, actor, data) VALUES ($3, 'placed', $4, $5)
 )
-INSERT INTO orders.order_events (order_id, type, actor, data) VALUES ($1, 'placed', $2, $3)
+SELECT coalesce(sum(held.held_units), 0)::bigint AS client_holds FROM orders.orders AS held
+WHERE held.hold_client = $1::bytea
+  AND held.status = 'open' AND held.payment_status IN ('pending', 'failed')
 `
 
 type OrderRecordPlacedParams struct {
-	OrderID   int64
-	Actor     string
-	Data      []byte
-	PaymentID *int64
+	HoldClient []byte
+	PaymentID  *int64
+	OrderID    int64
+	Actor      string
+	Data       []byte
 }
 
 // OrderRecordPlaced writes the "placed" event and, for an order with something to pay,
 // its payment's id, in one round trip: placing an order is checkout's heaviest step.
-func (q *Queries) OrderRecordPlaced(ctx context.Context, db DBTX, arg OrderRecordPlacedParams) error {
-	_, err := db.Exec(ctx, orderRecordPlaced,
+// OrderRecordPlaced also returns the units the order's client now holds in unpaid
+// orders, this one included (0 without a client): OrderInsert's lock makes it exact.
+func (q *Queries) OrderRecordPlaced(ctx context.Context, db DBTX, arg OrderRecordPlacedParams) (int64, error) {
+	row := db.QueryRow(ctx, orderRecordPlaced,
+		arg.HoldClient,
+		arg.PaymentID,
 		arg.OrderID,
 		arg.Actor,
 		arg.Data,
-		arg.PaymentID,
 	)
-	return err
+	var client_holds int64
+	err := row.Scan(&client_holds)
+	return client_holds, err
 }
 
 const orderSetPaymentID = `-- name: OrderSetPaymentID :exec
@@ -1208,7 +1249,7 @@ func (q *Queries) OrderSetPaymentID(ctx context.Context, db DBTX, arg OrderSetPa
 const orderSetPaymentStatus = `-- name: OrderSetPaymentStatus :one
 UPDATE orders.orders SET payment_status = $1, updated_at = now(),
     paid_at = CASE WHEN $1::text = 'paid' THEN coalesce(paid_at, now()) ELSE paid_at END
-WHERE id = $2 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at
+WHERE id = $2 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units
 `
 
 type OrderSetPaymentStatusParams struct {
@@ -1252,6 +1293,8 @@ func (q *Queries) OrderSetPaymentStatus(ctx context.Context, db DBTX, arg OrderS
 		&i.CancelReason,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
+		&i.HoldClient,
+		&i.HeldUnits,
 	)
 	return i, err
 }
@@ -1260,11 +1303,11 @@ const orderSetPaymentStatusRecorded = `-- name: OrderSetPaymentStatusRecorded :o
 WITH moved AS (
     UPDATE orders.orders AS ord SET payment_status = $1, updated_at = now(),
         paid_at = CASE WHEN $1::text = 'paid' THEN coalesce(paid_at, now()) ELSE paid_at END
-    WHERE ord.id = $2 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at
+    WHERE ord.id = $2 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units
 ), recorded AS (
     INSERT INTO orders.order_events (order_id, type, actor, data) VALUES ($2, $3, $4, $5)
 )
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM moved
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM moved
 `
 
 type OrderSetPaymentStatusRecordedParams struct {
@@ -1308,6 +1351,8 @@ type OrderSetPaymentStatusRecordedRow struct {
 	CancelReason       string
 	InvoiceNumber      *int64
 	InvoicedAt         *time.Time
+	HoldClient         []byte
+	HeldUnits          int32
 }
 
 // OrderSetPaymentStatusRecorded moves an order's payment status and records the event
@@ -1354,6 +1399,8 @@ func (q *Queries) OrderSetPaymentStatusRecorded(ctx context.Context, db DBTX, ar
 		&i.CancelReason,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
+		&i.HoldClient,
+		&i.HeldUnits,
 	)
 	return i, err
 }
@@ -1361,7 +1408,7 @@ func (q *Queries) OrderSetPaymentStatusRecorded(ctx context.Context, db DBTX, ar
 const orderSetStatuses = `-- name: OrderSetStatuses :one
 
 UPDATE orders.orders SET status = $1, fulfillment_status = $2, updated_at = now()
-WHERE id = $3 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at
+WHERE id = $3 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units
 `
 
 type OrderSetStatusesParams struct {
@@ -1408,12 +1455,14 @@ func (q *Queries) OrderSetStatuses(ctx context.Context, db DBTX, arg OrderSetSta
 		&i.CancelReason,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
+		&i.HoldClient,
+		&i.HeldUnits,
 	)
 	return i, err
 }
 
 const ordersExpiredLock = `-- name: OrdersExpiredLock :many
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM orders.orders
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders
 WHERE status = 'open' AND payment_status IN ('pending', 'failed') AND expires_at < $1
 ORDER BY expires_at, id
 LIMIT $2
@@ -1469,6 +1518,8 @@ func (q *Queries) OrdersExpiredLock(ctx context.Context, db DBTX, arg OrdersExpi
 			&i.CancelReason,
 			&i.InvoiceNumber,
 			&i.InvoicedAt,
+			&i.HoldClient,
+			&i.HeldUnits,
 		); err != nil {
 			return nil, err
 		}

@@ -10,12 +10,64 @@ import (
 	"time"
 )
 
+const heldByUnpaid = `-- name: HeldByUnpaid :many
+SELECT l.variant_id, min(o.expires_at)::timestamptz AS released_at
+FROM orders.order_lines l JOIN orders.orders o ON o.id = l.order_id
+WHERE l.variant_id = ANY($1::bigint[])
+  AND o.status = 'open' AND o.payment_status IN ('pending', 'failed') AND o.expires_at IS NOT NULL
+GROUP BY l.variant_id
+`
+
+type HeldByUnpaidRow struct {
+	VariantID  int64
+	ReleasedAt time.Time
+}
+
+// HeldByUnpaid says, per variant, when the first unpaid order holding it lets go: stock
+// that shoppers see as gone may come back then.
+func (q *Queries) HeldByUnpaid(ctx context.Context, db DBTX, variantIds []int64) ([]HeldByUnpaidRow, error) {
+	rows, err := db.Query(ctx, heldByUnpaid, variantIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []HeldByUnpaidRow{}
+	for rows.Next() {
+		var i HeldByUnpaidRow
+		if err := rows.Scan(&i.VariantID, &i.ReleasedAt); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const orderExtendHold = `-- name: OrderExtendHold :exec
+UPDATE orders.orders SET expires_at = greatest(expires_at, $1::timestamptz)
+WHERE id = $2 AND expires_at IS NOT NULL
+`
+
+type OrderExtendHoldParams struct {
+	ExpiresAt time.Time
+	ID        int64
+}
+
+// OrderExtendHold keeps an unpaid order's stock while its shopper is back on the payment
+// page; never earlier than it was.
+func (q *Queries) OrderExtendHold(ctx context.Context, db DBTX, arg OrderExtendHoldParams) error {
+	_, err := db.Exec(ctx, orderExtendHold, arg.ExpiresAt, arg.ID)
+	return err
+}
+
 const orderPaymentRetry = `-- name: OrderPaymentRetry :one
 UPDATE orders.orders
 SET payment_id = $1, payment_status = 'pending', updated_at = now(),
     expires_at = CASE WHEN expires_at IS NULL THEN NULL ELSE greatest(expires_at, $2::timestamptz) END
 WHERE id = $3
-RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at
+RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units
 `
 
 type OrderPaymentRetryParams struct {
@@ -62,13 +114,15 @@ func (q *Queries) OrderPaymentRetry(ctx context.Context, db DBTX, arg OrderPayme
 		&i.CancelReason,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
+		&i.HoldClient,
+		&i.HeldUnits,
 	)
 	return i, err
 }
 
 const ordersByAccount = `-- name: OrdersByAccount :many
 
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at FROM orders.orders WHERE account_id = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE account_id = $1
 ORDER BY created_at DESC, id DESC
 LIMIT $3 OFFSET $2
 `
@@ -122,6 +176,8 @@ func (q *Queries) OrdersByAccount(ctx context.Context, db DBTX, arg OrdersByAcco
 			&i.CancelReason,
 			&i.InvoiceNumber,
 			&i.InvoicedAt,
+			&i.HoldClient,
+			&i.HeldUnits,
 		); err != nil {
 			return nil, err
 		}

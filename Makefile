@@ -60,6 +60,10 @@ lint: ## gofmt and go vet must be clean
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 
+.PHONY: vulncheck
+vulncheck: ## govulncheck against an offline copy of the Go vulnerability database (fails on reachable findings)
+	bash .ci/vulncheck
+
 .PHONY: clean
 clean: ## remove the binary (the dev database in .data is kept)
 	rm -rf bin

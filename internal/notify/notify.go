@@ -46,6 +46,9 @@ type Message struct {
 	LastError string // the last delivery error, for staff; empty once sent
 	CreatedAt time.Time
 	SentAt    *time.Time
+	// Redacted is when the recipient deleted their account and the message lost its
+	// recipient, subject and body (RedactRecipientsTx); nil otherwise.
+	Redacted *time.Time
 }
 
 // MessageFilter narrows ListMessages. Zero fields match everything.

@@ -5,7 +5,7 @@ RETURNING id;
 
 -- name: MessageGet :one
 SELECT id, kind, recipient, subject, html, text, message_id, status, attempts, last_error,
-       locked_until, created_at, sent_at
+       locked_until, created_at, sent_at, redacted_at
 FROM notify.messages
 WHERE id = $1;
 
@@ -18,7 +18,7 @@ WHERE id = sqlc.arg(id)
   AND status = 'queued'
   AND (locked_until IS NULL OR locked_until < now())
 RETURNING id, kind, recipient, subject, html, text, message_id, status, attempts, last_error,
-          locked_until, created_at, sent_at;
+          locked_until, created_at, sent_at, redacted_at;
 
 -- name: MessageMarkSent :exec
 UPDATE notify.messages
@@ -40,7 +40,7 @@ WHERE id = sqlc.arg(id) AND status = 'queued';
 
 -- name: MessageList :many
 SELECT id, kind, recipient, subject, html, text, message_id, status, attempts, last_error,
-       locked_until, created_at, sent_at
+       locked_until, created_at, sent_at, redacted_at
 FROM notify.messages
 WHERE (sqlc.arg(recipient)::text = '' OR strpos(lower(recipient), lower(sqlc.arg(recipient)::text)) > 0)
   AND (sqlc.arg(status)::text = '' OR status = sqlc.arg(status)::text)
@@ -54,3 +54,25 @@ FROM notify.messages
 WHERE (sqlc.arg(recipient)::text = '' OR strpos(lower(recipient), lower(sqlc.arg(recipient)::text)) > 0)
   AND (sqlc.arg(status)::text = '' OR status = sqlc.arg(status)::text)
   AND (sqlc.arg(kind)::text = '' OR kind = sqlc.arg(kind)::text);
+
+-- MessagesRedactRecipients empties the messages sent to the addresses (lower case) since a
+-- time, with or without a name ("Ada <ada@example.com>"; the expression of
+-- messages_recipient_address_idx): recipient, subject and body are replaced, and a message
+-- still waiting is given up rather than sent with nothing in it. A delivery error may quote
+-- the address, so it goes too. Returns how many messages changed.
+-- name: MessagesRedactRecipients :execrows
+UPDATE notify.messages
+SET recipient = sqlc.arg(placeholder)::text,
+    subject = sqlc.arg(placeholder)::text,
+    html = '',
+    text = '',
+    status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END,
+    last_error = CASE
+        WHEN status = 'queued' THEN sqlc.arg(withdrawn)::text
+        WHEN last_error <> '' THEN sqlc.arg(removed)::text
+        ELSE '' END,
+    locked_until = NULL,
+    redacted_at = now()
+WHERE lower(btrim(coalesce(substring(recipient FROM '<([^<>]*)>\s*$'), recipient))) = ANY(sqlc.arg(addresses)::text[])
+  AND created_at >= sqlc.arg(since)::timestamptz
+  AND redacted_at IS NULL;

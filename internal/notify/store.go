@@ -24,6 +24,7 @@ func messageFromRow(r dbsqlc.NotifyMessage) Message {
 		LastError: r.LastError,
 		CreatedAt: r.CreatedAt,
 		SentAt:    r.SentAt,
+		Redacted:  r.RedactedAt,
 	}
 }
 

@@ -23,6 +23,8 @@ type emailView struct {
 	LastError   string
 	CreatedAt   time.Time
 	SentAt      *time.Time
+	// Redacted is when the recipient deleted their account and the content was removed.
+	Redacted *time.Time
 	// Secret hides Text and HTML: see Options.SecretKinds.
 	Secret  bool
 	Text    string
@@ -47,9 +49,9 @@ func (h *Handler) emailShow(w http.ResponseWriter, r *http.Request) {
 	v := emailView{
 		ID: strconv.FormatInt(m.ID, 10), To: m.To, Subject: m.Subject, Kind: m.Kind, MessageID: m.MessageID,
 		StatusLabel: label, StatusTone: tone, Attempts: m.Attempts, LastError: m.LastError,
-		CreatedAt: m.CreatedAt, SentAt: m.SentAt, Secret: h.secret(m),
+		CreatedAt: m.CreatedAt, SentAt: m.SentAt, Secret: h.secret(m), Redacted: m.Redacted,
 	}
-	if !v.Secret {
+	if !v.Secret && v.Redacted == nil {
 		v.Text = m.Text
 		v.HasHTML = m.HTML != ""
 		v.HTMLURL = emailsPath + "/" + v.ID + "/html"

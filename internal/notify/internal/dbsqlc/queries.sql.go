@@ -7,6 +7,7 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 )
 
 const messageClaim = `-- name: MessageClaim :one
@@ -16,7 +17,7 @@ WHERE id = $2
   AND status = 'queued'
   AND (locked_until IS NULL OR locked_until < now())
 RETURNING id, kind, recipient, subject, html, text, message_id, status, attempts, last_error,
-          locked_until, created_at, sent_at
+          locked_until, created_at, sent_at, redacted_at
 `
 
 type MessageClaimParams struct {
@@ -43,6 +44,7 @@ func (q *Queries) MessageClaim(ctx context.Context, db DBTX, arg MessageClaimPar
 		&i.LockedUntil,
 		&i.CreatedAt,
 		&i.SentAt,
+		&i.RedactedAt,
 	)
 	return i, err
 }
@@ -70,7 +72,7 @@ func (q *Queries) MessageCount(ctx context.Context, db DBTX, arg MessageCountPar
 
 const messageGet = `-- name: MessageGet :one
 SELECT id, kind, recipient, subject, html, text, message_id, status, attempts, last_error,
-       locked_until, created_at, sent_at
+       locked_until, created_at, sent_at, redacted_at
 FROM notify.messages
 WHERE id = $1
 `
@@ -92,6 +94,7 @@ func (q *Queries) MessageGet(ctx context.Context, db DBTX, id int64) (NotifyMess
 		&i.LockedUntil,
 		&i.CreatedAt,
 		&i.SentAt,
+		&i.RedactedAt,
 	)
 	return i, err
 }
@@ -127,7 +130,7 @@ func (q *Queries) MessageInsert(ctx context.Context, db DBTX, arg MessageInsertP
 
 const messageList = `-- name: MessageList :many
 SELECT id, kind, recipient, subject, html, text, message_id, status, attempts, last_error,
-       locked_until, created_at, sent_at
+       locked_until, created_at, sent_at, redacted_at
 FROM notify.messages
 WHERE ($1::text = '' OR strpos(lower(recipient), lower($1::text)) > 0)
   AND ($2::text = '' OR status = $2::text)
@@ -173,6 +176,7 @@ func (q *Queries) MessageList(ctx context.Context, db DBTX, arg MessageListParam
 			&i.LockedUntil,
 			&i.CreatedAt,
 			&i.SentAt,
+			&i.RedactedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -224,4 +228,49 @@ type MessageRecordFailureParams struct {
 func (q *Queries) MessageRecordFailure(ctx context.Context, db DBTX, arg MessageRecordFailureParams) error {
 	_, err := db.Exec(ctx, messageRecordFailure, arg.LastError, arg.GiveUp, arg.ID)
 	return err
+}
+
+const messagesRedactRecipients = `-- name: MessagesRedactRecipients :execrows
+UPDATE notify.messages
+SET recipient = $1::text,
+    subject = $1::text,
+    html = '',
+    text = '',
+    status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END,
+    last_error = CASE
+        WHEN status = 'queued' THEN $2::text
+        WHEN last_error <> '' THEN $3::text
+        ELSE '' END,
+    locked_until = NULL,
+    redacted_at = now()
+WHERE lower(btrim(coalesce(substring(recipient FROM '<([^<>]*)>\s*$'), recipient))) = ANY($4::text[])
+  AND created_at >= $5::timestamptz
+  AND redacted_at IS NULL
+`
+
+type MessagesRedactRecipientsParams struct {
+	Placeholder string
+	Withdrawn   string
+	Removed     string
+	Addresses   []string
+	Since       time.Time
+}
+
+// MessagesRedactRecipients empties the messages sent to the addresses (lower case) since a
+// time, with or without a name ("Ada <ada@example.com>"; the expression of
+// messages_recipient_address_idx): recipient, subject and body are replaced, and a message
+// still waiting is given up rather than sent with nothing in it. A delivery error may quote
+// the address, so it goes too. Returns how many messages changed.
+func (q *Queries) MessagesRedactRecipients(ctx context.Context, db DBTX, arg MessagesRedactRecipientsParams) (int64, error) {
+	result, err := db.Exec(ctx, messagesRedactRecipients,
+		arg.Placeholder,
+		arg.Withdrawn,
+		arg.Removed,
+		arg.Addresses,
+		arg.Since,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }

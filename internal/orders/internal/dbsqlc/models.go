@@ -231,6 +231,7 @@ type NotifyMessage struct {
 	LockedUntil *time.Time
 	CreatedAt   time.Time
 	SentAt      *time.Time
+	RedactedAt  *time.Time
 }
 
 type OrdersDiscountCode struct {
@@ -313,6 +314,8 @@ type OrdersOrder struct {
 	PaidAt             *time.Time
 	CancelledAt        *time.Time
 	CancelReason       string
+	AnonymisedAt       *time.Time
+	InvoiceBuyer       []byte
 	InvoiceNumber      *int64
 	InvoicedAt         *time.Time
 	HoldClient         []byte

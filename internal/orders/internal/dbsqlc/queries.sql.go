@@ -373,7 +373,7 @@ func (q *Queries) InvoicesIssue(ctx context.Context, db DBTX, arg InvoicesIssueP
 
 const orderAddRefunded = `-- name: OrderAddRefunded :one
 UPDATE orders.orders SET refunded_total = refunded_total + $1, payment_status = $2, updated_at = now()
-WHERE id = $3 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units
+WHERE id = $3 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units
 `
 
 type OrderAddRefundedParams struct {
@@ -416,6 +416,8 @@ func (q *Queries) OrderAddRefunded(ctx context.Context, db DBTX, arg OrderAddRef
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.AnonymisedAt,
+		&i.InvoiceBuyer,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
 		&i.HoldClient,
@@ -426,7 +428,7 @@ func (q *Queries) OrderAddRefunded(ctx context.Context, db DBTX, arg OrderAddRef
 
 const orderCancel = `-- name: OrderCancel :one
 UPDATE orders.orders SET status = 'cancelled', cancelled_at = now(), cancel_reason = $1, updated_at = now()
-WHERE id = $2 AND status = 'open' RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units
+WHERE id = $2 AND status = 'open' RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units
 `
 
 type OrderCancelParams struct {
@@ -468,6 +470,8 @@ func (q *Queries) OrderCancel(ctx context.Context, db DBTX, arg OrderCancelParam
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.AnonymisedAt,
+		&i.InvoiceBuyer,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
 		&i.HoldClient,
@@ -557,7 +561,7 @@ func (q *Queries) OrderEvents(ctx context.Context, db DBTX, orderID int64) ([]Or
 }
 
 const orderGetByID = `-- name: OrderGetByID :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE id = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE id = $1
 `
 
 func (q *Queries) OrderGetByID(ctx context.Context, db DBTX, id int64) (OrdersOrder, error) {
@@ -594,6 +598,8 @@ func (q *Queries) OrderGetByID(ctx context.Context, db DBTX, id int64) (OrdersOr
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.AnonymisedAt,
+		&i.InvoiceBuyer,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
 		&i.HoldClient,
@@ -603,7 +609,7 @@ func (q *Queries) OrderGetByID(ctx context.Context, db DBTX, id int64) (OrdersOr
 }
 
 const orderGetByIdempotencyKey = `-- name: OrderGetByIdempotencyKey :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE idempotency_key = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE idempotency_key = $1
 `
 
 func (q *Queries) OrderGetByIdempotencyKey(ctx context.Context, db DBTX, idempotencyKey string) (OrdersOrder, error) {
@@ -640,6 +646,8 @@ func (q *Queries) OrderGetByIdempotencyKey(ctx context.Context, db DBTX, idempot
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.AnonymisedAt,
+		&i.InvoiceBuyer,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
 		&i.HoldClient,
@@ -649,7 +657,7 @@ func (q *Queries) OrderGetByIdempotencyKey(ctx context.Context, db DBTX, idempot
 }
 
 const orderGetByNumber = `-- name: OrderGetByNumber :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE number = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE number = $1
 `
 
 func (q *Queries) OrderGetByNumber(ctx context.Context, db DBTX, number int64) (OrdersOrder, error) {
@@ -686,6 +694,8 @@ func (q *Queries) OrderGetByNumber(ctx context.Context, db DBTX, number int64) (
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.AnonymisedAt,
+		&i.InvoiceBuyer,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
 		&i.HoldClient,
@@ -695,7 +705,7 @@ func (q *Queries) OrderGetByNumber(ctx context.Context, db DBTX, number int64) (
 }
 
 const orderGetByToken = `-- name: OrderGetByToken :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE token = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE token = $1
 `
 
 func (q *Queries) OrderGetByToken(ctx context.Context, db DBTX, token string) (OrdersOrder, error) {
@@ -732,6 +742,8 @@ func (q *Queries) OrderGetByToken(ctx context.Context, db DBTX, token string) (O
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.AnonymisedAt,
+		&i.InvoiceBuyer,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
 		&i.HoldClient,
@@ -754,7 +766,7 @@ WITH placed AS (
         $18, $19::bytea, $20
     )
     ON CONFLICT (idempotency_key) DO NOTHING
-    RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units
+    RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units
 ), client_lock AS (
     -- Orders of one client are placed one at a time from here to the commit, so that
     -- OrderRecordPlaced, a statement later, counts every other order of theirs.
@@ -770,7 +782,7 @@ WITH placed AS (
            unnest($30::int[]), unnest($31::int[])
     FROM placed LEFT JOIN client_lock ON true
 )
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM placed
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units FROM placed
 `
 
 type OrderInsertParams struct {
@@ -838,6 +850,8 @@ type OrderInsertRow struct {
 	PaidAt             *time.Time
 	CancelledAt        *time.Time
 	CancelReason       string
+	AnonymisedAt       *time.Time
+	InvoiceBuyer       []byte
 	InvoiceNumber      *int64
 	InvoicedAt         *time.Time
 	HoldClient         []byte
@@ -915,6 +929,8 @@ func (q *Queries) OrderInsert(ctx context.Context, db DBTX, arg OrderInsertParam
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.AnonymisedAt,
+		&i.InvoiceBuyer,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
 		&i.HoldClient,
@@ -1034,7 +1050,7 @@ func (q *Queries) OrderLinesLock(ctx context.Context, db DBTX, orderID int64) ([
 }
 
 const orderLockByNumber = `-- name: OrderLockByNumber :one
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE number = $1 FOR UPDATE
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE number = $1 FOR UPDATE
 `
 
 func (q *Queries) OrderLockByNumber(ctx context.Context, db DBTX, number int64) (OrdersOrder, error) {
@@ -1071,6 +1087,8 @@ func (q *Queries) OrderLockByNumber(ctx context.Context, db DBTX, number int64) 
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.AnonymisedAt,
+		&i.InvoiceBuyer,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
 		&i.HoldClient,
@@ -1086,12 +1104,12 @@ WITH moved AS (
     WHERE ord.number = $2 AND ord.status = 'open'
       AND ord.payment_status = ANY($3::text[])
       AND (ord.payment_id IS NULL OR ord.payment_id = $4 OR $1::text = 'paid')
-    RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units
+    RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units
 ), recorded AS (
     INSERT INTO orders.order_events (order_id, type, actor, data)
     SELECT moved.id, $5, $6, $7 FROM moved
 )
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM moved
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units FROM moved
 `
 
 type OrderMovePaymentOfOpenOrderParams struct {
@@ -1135,6 +1153,8 @@ type OrderMovePaymentOfOpenOrderRow struct {
 	PaidAt             *time.Time
 	CancelledAt        *time.Time
 	CancelReason       string
+	AnonymisedAt       *time.Time
+	InvoiceBuyer       []byte
 	InvoiceNumber      *int64
 	InvoicedAt         *time.Time
 	HoldClient         []byte
@@ -1187,6 +1207,8 @@ func (q *Queries) OrderMovePaymentOfOpenOrder(ctx context.Context, db DBTX, arg 
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.AnonymisedAt,
+		&i.InvoiceBuyer,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
 		&i.HoldClient,
@@ -1249,7 +1271,7 @@ func (q *Queries) OrderSetPaymentID(ctx context.Context, db DBTX, arg OrderSetPa
 const orderSetPaymentStatus = `-- name: OrderSetPaymentStatus :one
 UPDATE orders.orders SET payment_status = $1, updated_at = now(),
     paid_at = CASE WHEN $1::text = 'paid' THEN coalesce(paid_at, now()) ELSE paid_at END
-WHERE id = $2 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units
+WHERE id = $2 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units
 `
 
 type OrderSetPaymentStatusParams struct {
@@ -1291,6 +1313,8 @@ func (q *Queries) OrderSetPaymentStatus(ctx context.Context, db DBTX, arg OrderS
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.AnonymisedAt,
+		&i.InvoiceBuyer,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
 		&i.HoldClient,
@@ -1303,11 +1327,11 @@ const orderSetPaymentStatusRecorded = `-- name: OrderSetPaymentStatusRecorded :o
 WITH moved AS (
     UPDATE orders.orders AS ord SET payment_status = $1, updated_at = now(),
         paid_at = CASE WHEN $1::text = 'paid' THEN coalesce(paid_at, now()) ELSE paid_at END
-    WHERE ord.id = $2 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units
+    WHERE ord.id = $2 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units
 ), recorded AS (
     INSERT INTO orders.order_events (order_id, type, actor, data) VALUES ($2, $3, $4, $5)
 )
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM moved
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units FROM moved
 `
 
 type OrderSetPaymentStatusRecordedParams struct {
@@ -1349,6 +1373,8 @@ type OrderSetPaymentStatusRecordedRow struct {
 	PaidAt             *time.Time
 	CancelledAt        *time.Time
 	CancelReason       string
+	AnonymisedAt       *time.Time
+	InvoiceBuyer       []byte
 	InvoiceNumber      *int64
 	InvoicedAt         *time.Time
 	HoldClient         []byte
@@ -1397,6 +1423,8 @@ func (q *Queries) OrderSetPaymentStatusRecorded(ctx context.Context, db DBTX, ar
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.AnonymisedAt,
+		&i.InvoiceBuyer,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
 		&i.HoldClient,
@@ -1408,7 +1436,7 @@ func (q *Queries) OrderSetPaymentStatusRecorded(ctx context.Context, db DBTX, ar
 const orderSetStatuses = `-- name: OrderSetStatuses :one
 
 UPDATE orders.orders SET status = $1, fulfillment_status = $2, updated_at = now()
-WHERE id = $3 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units
+WHERE id = $3 RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units
 `
 
 type OrderSetStatusesParams struct {
@@ -1453,6 +1481,8 @@ func (q *Queries) OrderSetStatuses(ctx context.Context, db DBTX, arg OrderSetSta
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.AnonymisedAt,
+		&i.InvoiceBuyer,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
 		&i.HoldClient,
@@ -1462,7 +1492,7 @@ func (q *Queries) OrderSetStatuses(ctx context.Context, db DBTX, arg OrderSetSta
 }
 
 const ordersExpiredLock = `-- name: OrdersExpiredLock :many
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders
 WHERE status = 'open' AND payment_status IN ('pending', 'failed') AND expires_at < $1
 ORDER BY expires_at, id
 LIMIT $2
@@ -1516,6 +1546,8 @@ func (q *Queries) OrdersExpiredLock(ctx context.Context, db DBTX, arg OrdersExpi
 			&i.PaidAt,
 			&i.CancelledAt,
 			&i.CancelReason,
+			&i.AnonymisedAt,
+			&i.InvoiceBuyer,
 			&i.InvoiceNumber,
 			&i.InvoicedAt,
 			&i.HoldClient,

@@ -65,7 +65,7 @@ func (q *Queries) OrdersCountByStatus(ctx context.Context, db DBTX, arg OrdersCo
 
 const ordersList = `-- name: OrdersList :many
 
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders
 WHERE ($1::text IS NULL OR status = $1::text)
   AND ($2::text IS NULL OR payment_status = $2::text)
   AND ($3::text IS NULL OR fulfillment_status = $3::text)
@@ -145,6 +145,8 @@ func (q *Queries) OrdersList(ctx context.Context, db DBTX, arg OrdersListParams)
 			&i.PaidAt,
 			&i.CancelledAt,
 			&i.CancelReason,
+			&i.AnonymisedAt,
+			&i.InvoiceBuyer,
 			&i.InvoiceNumber,
 			&i.InvoicedAt,
 			&i.HoldClient,

@@ -67,7 +67,7 @@ UPDATE orders.orders
 SET payment_id = $1, payment_status = 'pending', updated_at = now(),
     expires_at = CASE WHEN expires_at IS NULL THEN NULL ELSE greatest(expires_at, $2::timestamptz) END
 WHERE id = $3
-RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units
+RETURNING id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units
 `
 
 type OrderPaymentRetryParams struct {
@@ -112,6 +112,8 @@ func (q *Queries) OrderPaymentRetry(ctx context.Context, db DBTX, arg OrderPayme
 		&i.PaidAt,
 		&i.CancelledAt,
 		&i.CancelReason,
+		&i.AnonymisedAt,
+		&i.InvoiceBuyer,
 		&i.InvoiceNumber,
 		&i.InvoicedAt,
 		&i.HoldClient,
@@ -122,7 +124,7 @@ func (q *Queries) OrderPaymentRetry(ctx context.Context, db DBTX, arg OrderPayme
 
 const ordersByAccount = `-- name: OrdersByAccount :many
 
-SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE account_id = $1
+SELECT id, number, token, account_id, email, status, payment_status, fulfillment_status, currency, subtotal, discount_total, shipping_total, shipping_tax, tax_total, grand_total, tax_included, shipping_method_name, shipping_address, billing_address, discount_code, idempotency_key, expires_at, created_at, updated_at, shipping_method_id, payment_id, refunded_total, paid_at, cancelled_at, cancel_reason, anonymised_at, invoice_buyer, invoice_number, invoiced_at, hold_client, held_units FROM orders.orders WHERE account_id = $1
 ORDER BY created_at DESC, id DESC
 LIMIT $3 OFFSET $2
 `
@@ -174,6 +176,8 @@ func (q *Queries) OrdersByAccount(ctx context.Context, db DBTX, arg OrdersByAcco
 			&i.PaidAt,
 			&i.CancelledAt,
 			&i.CancelReason,
+			&i.AnonymisedAt,
+			&i.InvoiceBuyer,
 			&i.InvoiceNumber,
 			&i.InvoicedAt,
 			&i.HoldClient,

@@ -189,8 +189,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.cart = cart.NewService(pool, m.catalog, cartStock{m.stock.cache}, m.Log)
 	// A deleted account leaves no cart behind (cart may not import users, so the
 	// account id crosses here).
-	m.users.RegisterErasure(func(ctx context.Context, tx pgx.Tx, id users.AccountID) error {
-		return m.cart.DeleteAccountCartTx(ctx, tx, int64(id))
+	m.users.RegisterErasure(func(ctx context.Context, tx pgx.Tx, acc users.Account) error {
+		return m.cart.DeleteAccountCartTx(ctx, tx, int64(acc.ID))
 	})
 
 	var gateway *payments.TestGatewayConfig
@@ -217,7 +217,8 @@ func (m *Main) Run(ctx context.Context) error {
 	// when money arrives, inside the webhook's transaction.
 	m.orders = orders.NewService(pool, m.Log, m.inventory, m.payments, orders.Config{
 		ExpireAfter: m.Config.OrderExpiry, HoldMaxUnits: m.Config.HoldMaxUnits, BaseURL: m.Config.BaseURL,
-		Store: orders.StoreDefaults{Name: m.Config.StoreName, ContactEmail: m.Config.ContactEmail, Currency: m.Config.Currency},
+		Store:    orders.StoreDefaults{Name: m.Config.StoreName, ContactEmail: m.Config.ContactEmail, Currency: m.Config.Currency},
+		TimeZone: m.Config.TimeZone,
 	})
 	// A catalog without prices yet takes the currency the store's details name.
 	m.catalog.UseDefaultCurrency(func(ctx context.Context) string { return m.orders.StoreDetails(ctx).Currency })
@@ -231,6 +232,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.payments.OnAuthorized(m.orders.MarkAuthorizedTx)
 	m.payments.OnVoided(m.orders.MarkVoidedTx)
 	m.payments.OnRefunded(m.orders.RecordRefundTx)
+	m.usePrivacyHooks()
 
 	reg := jobs.NewRegistry()
 	registerPlatformJobs(reg, pool)
@@ -525,6 +527,29 @@ func crashHook(point string, log *slog.Logger) func(context.Context, payments.Pa
 		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
 		select {} // the signal is on its way; never return into the transaction
 	}
+}
+
+// usePrivacyHooks makes a customer's data export list their orders and their account
+// deletion erase their orders and the emails sent to them (users imports neither orders
+// nor notify, so they meet here).
+func (m *Main) usePrivacyHooks() {
+	m.users.RegisterExport("orders", func(ctx context.Context, id users.AccountID) (any, error) {
+		return m.orders.ExportCustomerOrders(ctx, int64(id))
+	})
+	m.users.RegisterErasure(func(ctx context.Context, tx pgx.Tx, acc users.Account) error {
+		erased, err := m.orders.EraseCustomerTx(ctx, tx, int64(acc.ID))
+		if err != nil {
+			return err
+		}
+		if _, err := m.users.RedactAuditFieldsTx(ctx, tx, orders.AuditObjectType, erased.AuditObjects,
+			erased.AuditTextFields, orders.RemovedText); err != nil {
+			return err
+		}
+		// Only what was sent since the account exists: mail to the same address before
+		// that was about guest orders, which stay (see orders/privacy.go).
+		_, err = m.notify.RedactRecipientsTx(ctx, tx, append(erased.Emails, acc.Email), acc.CreatedAt)
+		return err
+	})
 }
 
 // storeName is the store's name as staff set it (the environment's until they do).

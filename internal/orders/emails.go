@@ -79,7 +79,8 @@ type emailEvent struct {
 // sendOrderEmailTx renders ev for o and queues it in tx. Lines are read in tx, so the
 // email shows the order as this transaction leaves it.
 func (s *Service) sendOrderEmailTx(ctx context.Context, tx pgx.Tx, o Order, ev emailEvent) error {
-	if s.outbox == nil {
+	if s.outbox == nil || o.Anonymised() {
+		// An erased order has no address to write to, and its customer left.
 		return nil
 	}
 	rows, err := s.q.OrderLines(ctx, tx, o.ID)

@@ -26,9 +26,14 @@ type JobInserter interface {
 // so this is a second step of construction.
 func (s *Service) UseJobs(j JobInserter) { s.jobs = j }
 
+// clearInvoiceBuyersInterval is how often retained invoice buyers past their period are
+// cleared: the period ends on a first of January, so a day late at most.
+const clearInvoiceBuyersInterval = 24 * time.Hour
+
 // RegisterJobs adds the periodic expiry of unpaid orders to the registry (every interval;
-// 0 means every minute), the worker that voids expired orders' payments, and the
-// invoicing of paid orders (every InvoiceInterval).
+// 0 means every minute), the worker that voids expired orders' payments, the invoicing
+// of paid orders (every InvoiceInterval) and the daily end of the invoice retention
+// period (privacy.go).
 func (s *Service) RegisterJobs(reg *jobs.Registry, interval time.Duration) {
 	if interval <= 0 {
 		interval = DefaultExpireInterval
@@ -36,8 +41,30 @@ func (s *Service) RegisterJobs(reg *jobs.Registry, interval time.Duration) {
 	river.AddWorker(reg.Workers, &expireWorker{svc: s})
 	river.AddWorker(reg.Workers, &voidPaymentWorker{svc: s})
 	river.AddWorker(reg.Workers, &issueInvoicesWorker{svc: s})
+	river.AddWorker(reg.Workers, &clearInvoiceBuyersWorker{svc: s})
 	reg.AddPeriodic(interval, func() river.JobArgs { return ExpireUnpaidArgs{} })
 	reg.AddPeriodic(InvoiceInterval, func() river.JobArgs { return IssueInvoicesArgs{} })
+	reg.AddPeriodic(clearInvoiceBuyersInterval, func() river.JobArgs { return ClearInvoiceBuyersArgs{} })
+}
+
+// ClearInvoiceBuyersArgs asks for the invoice buyers kept past their retention period to
+// be cleared (Service.ClearExpiredInvoiceBuyers).
+type ClearInvoiceBuyersArgs struct{}
+
+// Kind implements river.JobArgs. A run done twice clears nothing the second time.
+func (ClearInvoiceBuyersArgs) Kind() string { return "orders.clear_invoice_buyers" }
+
+type clearInvoiceBuyersWorker struct {
+	river.WorkerDefaults[ClearInvoiceBuyersArgs]
+	svc *Service
+}
+
+func (w *clearInvoiceBuyersWorker) Work(ctx context.Context, _ *river.Job[ClearInvoiceBuyersArgs]) error {
+	n, err := w.svc.ClearExpiredInvoiceBuyers(ctx)
+	if n > 0 {
+		w.svc.log.InfoContext(ctx, "orders: cleared invoice buyers past their retention period", "count", n)
+	}
+	return err
 }
 
 // ExpireUnpaidArgs asks for unpaid orders past their expiry to be cancelled.

@@ -507,6 +507,9 @@ type cancellation struct {
 	// expired: the expiry job, not a person, cancels (the email says the items were
 	// released because the payment did not come).
 	expired bool
+	// erasing: the customer's account deletion cancels an order it has just erased;
+	// nothing was paid, so no payment is looked at here (the caller queues its void).
+	erasing bool
 	// refunding is what Cancel asked the provider to give back; the order's refunded
 	// total lags behind it while the provider is still working on the refund.
 	refunding money.Amount
@@ -547,7 +550,7 @@ func (s *Service) cancelTx(ctx context.Context, tx pgx.Tx, row dbsqlc.OrdersOrde
 	if row, err = s.q.OrderCancel(ctx, tx, dbsqlc.OrderCancelParams{Reason: c.reason, ID: o.ID}); err != nil {
 		return Order{}, fmt.Errorf("orders: cancel order %d: %w", o.Number, err)
 	}
-	if o.PaymentID != 0 && !c.expired && paymentMoveAllowed(row.PaymentStatus, PaymentVoided) {
+	if o.PaymentID != 0 && !c.expired && !c.erasing && paymentMoveAllowed(row.PaymentStatus, PaymentVoided) {
 		// Cancel voided the payment before this transaction; the payments hook may
 		// not be subscribed, so the order records it itself.
 		p, err := s.pay.FindPayment(ctx, payments.PaymentID(o.PaymentID))
@@ -897,7 +900,7 @@ func (s *Service) auditTx(ctx context.Context, tx pgx.Tx, actor audit.Actor, act
 	if s.audit == nil {
 		return nil
 	}
-	if err := s.audit.RecordTx(ctx, tx, audit.Entry{Actor: actor, Action: action, ObjectType: "order",
+	if err := s.audit.RecordTx(ctx, tx, audit.Entry{Actor: actor, Action: action, ObjectType: AuditObjectType,
 		ObjectID: strconv.FormatInt(number, 10), Changes: changes}); err != nil {
 		return fmt.Errorf("orders: audit %s of order %d: %w", action, number, err)
 	}

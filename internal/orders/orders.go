@@ -109,6 +109,12 @@ type Order struct {
 	// before that, and for an order never paid or paid only after it was cancelled.
 	InvoiceNumber int64
 	InvoicedAt    *time.Time
+	// AnonymisedAt is when the customer's account deletion erased the order's contact
+	// details (privacy.go); nil for every other order.
+	AnonymisedAt *time.Time
+	// InvoiceBuyer is the name and billing address an erased order's invoice still shows,
+	// kept until Service.InvoiceBuyerKeptUntil; nil when none is kept.
+	InvoiceBuyer AddressDetails
 }
 
 // InvoiceLabel is how an invoice number is printed: "INV-000042", "" for none. The
@@ -119,6 +125,10 @@ func InvoiceLabel(n int64) string {
 	}
 	return fmt.Sprintf("INV-%06d", n)
 }
+
+// Anonymised reports whether the customer deleted their account and the order no longer
+// says who they were (beyond InvoiceBuyer).
+func (o Order) Anonymised() bool { return o.AnonymisedAt != nil }
 
 // OrderLine is one snapshotted line of an order.
 type OrderLine struct {

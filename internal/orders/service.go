@@ -85,6 +85,9 @@ type Config struct {
 	// and what it sells in: the defaults of the details staff set in the back office
 	// (name "Monoshop", currency USD when blank).
 	Store StoreDefaults
+	// TimeZone is the store's clock, on which the invoice retention period's years end;
+	// nil means UTC.
+	TimeZone *time.Location
 }
 
 // Service is the orders module's public API.
@@ -806,6 +809,10 @@ func orderFromRow(r dbsqlc.OrdersOrder) Order {
 		IdempotencyKey: r.IdempotencyKey, ExpiresAt: r.ExpiresAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		RefundedTotal: m(r.RefundedTotal), PaidAt: r.PaidAt, CancelledAt: r.CancelledAt, CancelReason: r.CancelReason,
 		InvoiceNumber: orZero(r.InvoiceNumber), InvoicedAt: r.InvoicedAt,
+		AnonymisedAt: r.AnonymisedAt,
+	}
+	if len(r.InvoiceBuyer) > 0 {
+		_ = json.Unmarshal(r.InvoiceBuyer, &o.InvoiceBuyer)
 	}
 	if r.PaymentID != nil {
 		o.PaymentID = *r.PaymentID

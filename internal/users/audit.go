@@ -91,3 +91,20 @@ func auditFromRow(r dbsqlc.UsersAuditEvent) AuditEvent {
 }
 
 func idString(id AccountID) string { return strconv.FormatInt(int64(id), 10) }
+
+// RedactAuditFieldsTx replaces, in the caller's transaction, the values of the named
+// fields in the audit entries of the given objects with placeholder: what staff typed
+// about a deleted customer's order (a note, a reason) may name them. The entries stay,
+// with who acted, when and on what. It returns how many entries changed.
+func (s *Service) RedactAuditFieldsTx(ctx context.Context, tx pgx.Tx, objectType string, objectIDs, fields []string, placeholder string) (int, error) {
+	if len(objectIDs) == 0 || len(fields) == 0 {
+		return 0, nil
+	}
+	n, err := s.q.AuditRedactFields(ctx, tx, dbsqlc.AuditRedactFieldsParams{
+		Fields: fields, Placeholder: placeholder, ObjectType: objectType, ObjectIds: objectIDs,
+	})
+	if err != nil {
+		return 0, fmt.Errorf("users: redact audit entries of %s: %w", objectType, err)
+	}
+	return int(n), nil
+}

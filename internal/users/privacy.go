@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/db"
 )
 
@@ -17,8 +18,11 @@ import (
 type ExportSection func(ctx context.Context, id AccountID) (any, error)
 
 // Erasure lets a module erase or anonymise what it holds about an account inside the
-// deletion's transaction (orders keep their accounting records, without the name).
-type Erasure func(ctx context.Context, tx pgx.Tx, id AccountID) error
+// deletion's transaction (orders keep their accounting records, without the name). It
+// gets the account as it was before the deletion (its email address, since when it
+// exists). An error rolls the whole deletion back; an apperr Invalid one is shown to the
+// shopper on the deletion form (an order still on its way, for instance).
+type Erasure func(ctx context.Context, tx pgx.Tx, acc Account) error
 
 // privacyHooks are registered by cmd/shop at start-up.
 type privacyHooks struct {
@@ -79,7 +83,8 @@ func (s *Service) ExportData(ctx context.Context, id AccountID) ([]byte, error) 
 
 // DeleteAccount erases personal data after checking the password: addresses go, the
 // account row stays anonymised (records needed for accounting point at it), every module
-// erases its part in the same transaction, and every session ends.
+// erases its part in the same transaction (any of them may refuse, see Erasure), and
+// every session ends.
 func (s *Service) DeleteAccount(ctx context.Context, id AccountID, password string) error {
 	row, err := s.reauthenticate(ctx, id, password)
 	if err != nil {
@@ -96,8 +101,18 @@ func (s *Service) DeleteAccount(ctx context.Context, id AccountID, password stri
 				return err
 			}
 		}
+		// Locked, and read again: the erasures find what was sent to the address the
+		// account has now, not one an email change replaced a moment ago.
+		locked, err := s.q.AccountLockForLogin(ctx, tx, int64(id))
+		if err != nil {
+			return interpretError(err, "account")
+		}
+		if locked.DeletedAt != nil {
+			return apperr.New(apperr.NotFound, "Account not found.")
+		}
+		acc := accountFromRow(locked)
 		for _, erase := range erasures {
-			if err := erase(ctx, tx, id); err != nil {
+			if err := erase(ctx, tx, acc); err != nil {
 				return fmt.Errorf("users: erase account data: %w", err)
 			}
 		}

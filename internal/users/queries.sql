@@ -144,6 +144,22 @@ DELETE FROM users.rate_limits WHERE window_start < $1;
 INSERT INTO users.audit_events (actor_id, actor_email, action, object_type, object_id, changes, ip)
 VALUES ($1, $2, $3, $4, $5, $6, $7);
 
+-- AuditRedactFields replaces, in the audit entries of the listed objects, the values of
+-- the named fields (what staff typed about a deleted customer's order) with a placeholder;
+-- who did what and when stays.
+-- name: AuditRedactFields :execrows
+UPDATE users.audit_events
+SET changes = (
+    SELECT jsonb_object_agg(key, CASE WHEN key = ANY(sqlc.arg(fields)::text[]) THEN jsonb_build_object(
+        'before', CASE WHEN coalesce(value->'before', 'null'::jsonb) = 'null'::jsonb THEN 'null'::jsonb ELSE to_jsonb(sqlc.arg(placeholder)::text) END,
+        'after', CASE WHEN coalesce(value->'after', 'null'::jsonb) = 'null'::jsonb THEN 'null'::jsonb ELSE to_jsonb(sqlc.arg(placeholder)::text) END)
+        ELSE value END)
+    FROM jsonb_each(changes)
+)
+WHERE object_type = sqlc.arg(object_type)::text
+  AND object_id = ANY(sqlc.arg(object_ids)::text[])
+  AND changes ?| sqlc.arg(fields)::text[];
+
 -- name: AuditList :many
 SELECT * FROM users.audit_events
 WHERE (sqlc.arg(actor)::text = '' OR actor_email ILIKE '%' || sqlc.arg(actor)::text || '%')

@@ -89,6 +89,15 @@ func adminInvoiceFor(o orders.Order, lines []orders.OrderLine) adminInvoiceView 
 		// Checkout leaves the billing address empty when it is the shipping address.
 		v.Billing = v.ShipTo
 	}
+	if o.Anonymised() {
+		// The customer deleted their account: the invoice shows the buyer kept for it, if
+		// any, and no contact details.
+		v.Email = ""
+		v.Billing = adminAddressLines(o.InvoiceBuyer)
+		if len(v.Billing) == 0 {
+			v.Billing = []string{orders.DeletedCustomer}
+		}
+	}
 	byRate := map[int]int64{}
 	for _, l := range lines {
 		net := money.Amount{Minor: l.Gross.Minor - l.Discount.Minor, Currency: l.Gross.Currency}

@@ -31,6 +31,7 @@ type adminOrderView struct {
 	Email          string
 	CustomerName   string
 	CustomerURL    string // the account's back-office page, when there is one and it may be opened
+	Erased         *adminErasedVM
 	Shipping       []string
 	Billing        []string
 	ShippingMethod string
@@ -57,6 +58,14 @@ type adminOrderView struct {
 	PackingSlipURL string
 	InvoiceURL     string
 	InvoiceLink    string // "Invoice INV-000042", "Invoice" (paid, number coming) or "Pro forma invoice"
+}
+
+// adminErasedVM says that the customer deleted their account and what the order keeps.
+type adminErasedVM struct {
+	When time.Time
+	// InvoiceKeptUntil is when the invoice stops showing the buyer's name and billing
+	// address; nil when it shows none (the order was never paid, or the period is over).
+	InvoiceKeptUntil *time.Time
 }
 
 // adminOrderLineVM is one line of the order.
@@ -289,7 +298,14 @@ func (h *Handler) adminOrderView(ctx context.Context, r *http.Request, o orders.
 		PackingSlipURL: adminOrderPath(o.Number) + "/packing-slip", InvoiceURL: adminOrderPath(o.Number) + "/invoice",
 		InvoiceLink: adminInvoiceLinkText(o),
 	}
-	if o.AccountID != nil && h.d.Can(r, users.PermCustomersView) {
+	if o.Anonymised() {
+		v.Erased = &adminErasedVM{When: *o.AnonymisedAt}
+		if o.InvoiceBuyer != nil {
+			until := h.d.Orders.InvoiceBuyerKeptUntil(o)
+			v.Erased.InvoiceKeptUntil = &until
+		}
+	} else if o.AccountID != nil && h.d.Can(r, users.PermCustomersView) {
+		// An erased order's account is gone; its page would be a 404.
 		v.CustomerURL = "/admin/customers/" + strconv.FormatInt(*o.AccountID, 10)
 	}
 	names := make(map[int64]string, len(lines))

@@ -661,6 +661,43 @@ func (q *Queries) AuditList(ctx context.Context, db DBTX, arg AuditListParams) (
 	return items, nil
 }
 
+const auditRedactFields = `-- name: AuditRedactFields :execrows
+UPDATE users.audit_events
+SET changes = (
+    SELECT jsonb_object_agg(key, CASE WHEN key = ANY($1::text[]) THEN jsonb_build_object(
+        'before', CASE WHEN coalesce(value->'before', 'null'::jsonb) = 'null'::jsonb THEN 'null'::jsonb ELSE to_jsonb($2::text) END,
+        'after', CASE WHEN coalesce(value->'after', 'null'::jsonb) = 'null'::jsonb THEN 'null'::jsonb ELSE to_jsonb($2::text) END)
+        ELSE value END)
+    FROM jsonb_each(changes)
+)
+WHERE object_type = $3::text
+  AND object_id = ANY($4::text[])
+  AND changes ?| $1::text[]
+`
+
+type AuditRedactFieldsParams struct {
+	Fields      []string
+	Placeholder string
+	ObjectType  string
+	ObjectIds   []string
+}
+
+// AuditRedactFields replaces, in the audit entries of the listed objects, the values of
+// the named fields (what staff typed about a deleted customer's order) with a placeholder;
+// who did what and when stays.
+func (q *Queries) AuditRedactFields(ctx context.Context, db DBTX, arg AuditRedactFieldsParams) (int64, error) {
+	result, err := db.Exec(ctx, auditRedactFields,
+		arg.Fields,
+		arg.Placeholder,
+		arg.ObjectType,
+		arg.ObjectIds,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const customerCount = `-- name: CustomerCount :one
 SELECT count(*) FROM users.accounts
 WHERE staff_role IS NULL AND deleted_at IS NULL

@@ -90,6 +90,7 @@ An order that has not shipped yet can be cancelled: get in touch and we will can
 - **Your account**, if you create one: your email address, your name and your password, stored only as a salted hash that cannot be turned back into the password.
 - **Addresses** you save in your account.
 - **Your orders**: the items, prices, the name, email and addresses given at checkout, and the emails we send about the order.
+- **Emails we send you**, in a log our staff can read, so that they can see what you were told and whether it arrived.
 - **Your cart**, so that it is still there when you come back.
 - **Server logs**: for each request, the time, the page asked for and your IP address. They are used to keep the shop running and to stop abuse, such as repeated attempts to guess a password.
 
@@ -107,7 +108,14 @@ We email you about your orders (confirmation, payment, shipping, cancellation, r
 
 ## Your data, your choice
 
-In your account, under **Privacy**, you can download a copy of what your account holds and delete your account. Deleting it removes your name, email address, password, saved addresses and cart. Orders you placed are kept, with the details given at checkout, because a shop must keep its sales records.`},
+In your account, under **Privacy**, you can download a copy of what your account holds, your orders included, and delete your account. Deleting it removes your name, email address, password, saved addresses and cart, and:
+
+- **Orders** placed from your account stay in our sales records (items, prices, totals, dates and the country they went to) without your name, email address, phone number or street address, and their links stop working. An order you had not paid is cancelled.
+- **Invoices**: for an order you paid, tax law makes us keep the invoice for ten years after the end of the year of payment (ten years in Germany under § 147 AO and § 14b UStG; we keep every invoice that long, wherever its buyer lives), and an invoice must name its buyer. We keep your name and billing address on the invoice, and only there, for those ten years; then they are erased automatically.
+- **Emails** we sent you stay in our log without your address, subject or content.
+- While an order is paid but not yet shipped, the account cannot be deleted: we need your address to deliver it. Once it has shipped, you can.
+
+Orders placed without an account (as a guest), even with the same email address, are not changed by deleting an account, nor are the emails we sent about them before your account existed: we never checked that the address is yours, so deleting an account must not erase someone else's orders.`},
 	{"Terms of sale", "terms", `These are the terms of a demonstration shop: {{store}} sells nothing, and no order placed here is a contract. They show the kind of terms a shop would publish here.
 
 ## Prices

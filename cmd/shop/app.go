@@ -195,8 +195,9 @@ func (m *Main) Run(ctx context.Context) error {
 
 	var gateway *payments.TestGatewayConfig
 	if m.Config.PaymentProvider == "test" {
-		// Real providers deliver a webhook twice now and then, not every time.
-		gateway = &payments.TestGatewayConfig{Secret: testGatewaySecret, DuplicateOneIn: 4}
+		// Real providers deliver a webhook twice now and then, not every time. No secret:
+		// the gateway signs with the installation's own key, kept in the database.
+		gateway = &payments.TestGatewayConfig{DuplicateOneIn: 4}
 	}
 	var stripeCfg *payments.StripeConfig
 	if m.Config.PaymentProvider == "stripe" {
@@ -509,11 +510,6 @@ func openDatabase(ctx context.Context, cfg Config, log *slog.Logger, embedded bo
 	}
 	return pool, cluster, nil
 }
-
-// testGatewaySecret signs the built-in test gateway's webhooks. It protects nothing of
-// value (the gateway takes no money and is refused in prod); it only has to be the same
-// on every replica, so a constant will do.
-const testGatewaySecret = "monoshop-test-gateway-webhook-signing-key"
 
 // crashHook returns the payments test hook that kills this process at the configured
 // crash point (SHOP_CRASH_POINT; refused in prod), or nil. SIGKILL, not a panic or an

@@ -41,7 +41,7 @@ func TestRecoveryAfterCrash(t *testing.T) {
 	// the order, its reservation and its payment, begun at the test gateway.
 	inv := inventory.NewService(pool, nil)
 	pay, err := payments.NewService(pool, nil, payments.Config{
-		DefaultProvider: payments.ProviderTest, TestGateway: &payments.TestGatewayConfig{Secret: testGatewaySecret},
+		DefaultProvider: payments.ProviderTest, TestGateway: &payments.TestGatewayConfig{},
 	})
 	require.NoError(t, err)
 	var loc int64

@@ -65,8 +65,10 @@ func (s *Service) Void(ctx context.Context, id PaymentID) (Payment, error) {
 	default:
 		return Payment{}, apperr.New(apperr.Conflict, fmt.Sprintf("A payment that is %s cannot be voided.", stateWords(p.State)))
 	}
-	st := ProviderStatus{State: StateVoided}
-	if p.ProviderRef != "" {
+	// A payment never begun, or a manual one, is held by no one outside: cancelling it
+	// is ours to say, for the payment's own amount.
+	st := ProviderStatus{State: StateVoided, Amount: p.Amount}
+	if p.ProviderRef != "" && p.Provider != ProviderManual {
 		prov, err := s.provider(p.Provider)
 		if err != nil {
 			return Payment{}, err

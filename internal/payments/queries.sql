@@ -187,3 +187,11 @@ RETURNING *;
 
 -- name: TestRefundGetByKey :one
 SELECT * FROM payments.test_gateway_refunds WHERE idempotency_key = $1;
+
+-- name: TestGatewayKeyInsert :exec
+-- The first process to ask makes the installation's key; the others keep it.
+INSERT INTO payments.test_gateway_keys (webhook_secret) VALUES ($1)
+ON CONFLICT (singleton) DO NOTHING;
+
+-- name: TestGatewayKeyGet :one
+SELECT webhook_secret FROM payments.test_gateway_keys;

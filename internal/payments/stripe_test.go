@@ -664,6 +664,44 @@ func TestStripeWebhook(t *testing.T) {
 		require.Empty(t, e.hookCalls(t, p.ID))
 	})
 
+	t.Run("ErrAmountNotThePayments", func(t *testing.T) {
+		// Signed by Stripe, but the session does not say it is for this payment's amount:
+		// acknowledged (Stripe would resend the same), recorded, and the payment stays
+		// pending until an event that does.
+		t.Parallel()
+		e := setupStripe(t, checkoutStandIn(t))
+		p := e.begun(t, eur(1250))
+		for i, change := range []func(map[string]any){
+			func(s map[string]any) { delete(s, "amount_total"); delete(s, "currency") },
+			func(s map[string]any) { s["amount_total"] = 0 },
+			func(s map[string]any) { s["amount_total"] = 125 },
+			func(s map[string]any) { s["currency"] = "usd" },
+		} {
+			sess := checkoutSession(p, "complete", "paid")
+			change(sess)
+			body := stripeEvent(t, fmt.Sprintf("evt_wrong_amount_%d", i), "checkout.session.completed", sess)
+			require.NoError(t, e.svc.HandleWebhook(e.ctx, payments.ProviderStripe, signedRequest(t, body, stripeWebhookSecret, time.Now())))
+			after, err := e.svc.FindPayment(e.ctx, p.ID)
+			require.NoError(t, err)
+			require.Equal(t, payments.StatePending, after.State, "event %d", i)
+			require.Empty(t, e.hookCalls(t, p.ID))
+		}
+		events, err := e.svc.Events(e.ctx, p.ID)
+		require.NoError(t, err)
+		require.Len(t, events, 4)
+		for _, ev := range events {
+			require.False(t, ev.Applied)
+			require.Contains(t, ev.Note, "amount mismatch")
+		}
+
+		body := stripeEvent(t, "evt_right_amount", "checkout.session.completed", checkoutSession(p, "complete", "paid"))
+		require.NoError(t, e.svc.HandleWebhook(e.ctx, payments.ProviderStripe, signedRequest(t, body, stripeWebhookSecret, time.Now())))
+		after, err := e.svc.FindPayment(e.ctx, p.ID)
+		require.NoError(t, err)
+		require.Equal(t, payments.StatePaid, after.State)
+		require.Equal(t, map[string]int{"paid": 1}, e.hookCalls(t, p.ID))
+	})
+
 	t.Run("OKNotOursAcknowledged", func(t *testing.T) {
 		t.Parallel()
 		e := setupStripe(t, checkoutStandIn(t))

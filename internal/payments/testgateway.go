@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -28,8 +29,10 @@ import (
 
 // TestGatewayConfig configures the built-in test gateway.
 type TestGatewayConfig struct {
-	// Secret signs the gateway's webhooks (HMAC-SHA256), at least 16 bytes. Every replica
-	// needs the same one: a webhook queued by one is verified by another.
+	// Secret signs the gateway's webhooks (HMAC-SHA256), at least 16 bytes. Empty (as the
+	// shop runs it) uses the installation's own random key, kept in the database so that
+	// every replica shares it: a webhook queued by one is verified by another. Tests set
+	// one to sign events of their own.
 	Secret string
 	// CaptureManually makes a successful card only authorize the payment; Capture takes
 	// the money. By default the money is taken at once.
@@ -153,11 +156,14 @@ type TestGateway struct {
 	q    *dbsqlc.Queries
 	cfg  TestGatewayConfig
 	jobs JobInserter
+
+	keyMu sync.Mutex
+	key   []byte // the webhook key once known; see webhookKey
 }
 
 func newTestGateway(pool *pgxpool.Pool, cfg TestGatewayConfig) (*TestGateway, error) {
-	if len(cfg.Secret) < minTestGatewaySecret {
-		return nil, fmt.Errorf("payments: the test gateway needs a webhook secret of at least %d bytes", minTestGatewaySecret)
+	if cfg.Secret != "" && len(cfg.Secret) < minTestGatewaySecret {
+		return nil, fmt.Errorf("payments: the test gateway's webhook secret must be at least %d bytes", minTestGatewaySecret)
 	}
 	if cfg.DuplicateDelay <= 0 {
 		cfg.DuplicateDelay = defaultDuplicateDelay
@@ -165,7 +171,11 @@ func newTestGateway(pool *pgxpool.Pool, cfg TestGatewayConfig) (*TestGateway, er
 	if cfg.DeliveryDelay < 0 {
 		return nil, errors.New("payments: the test gateway's DeliveryDelay must not be negative")
 	}
-	return &TestGateway{pool: pool, q: dbsqlc.New(), cfg: cfg}, nil
+	g := &TestGateway{pool: pool, q: dbsqlc.New(), cfg: cfg}
+	if cfg.Secret != "" {
+		g.key = []byte(cfg.Secret)
+	}
+	return g, nil
 }
 
 // Name implements Provider.
@@ -334,7 +344,11 @@ func (g *TestGateway) ParseWebhook(r *http.Request) (WebhookEvent, error) {
 	if len(body) > maxWebhookBody {
 		return WebhookEvent{}, apperr.New(apperr.Invalid, "The webhook body is too large.")
 	}
-	if err := g.verify(r.Header.Get(TestSignatureHeader), body, time.Now()); err != nil {
+	key, err := g.webhookKey(r.Context())
+	if err != nil {
+		return WebhookEvent{}, err // ours: the handler answers 500 and the sender tries again
+	}
+	if err := verifyTestSignature(key, r.Header.Get(TestSignatureHeader), body, time.Now()); err != nil {
 		return WebhookEvent{}, apperr.Wrap(err, apperr.Invalid, "The webhook signature is not valid.")
 	}
 	var ev TestWebhook
@@ -352,9 +366,13 @@ func (g *TestGateway) ParseWebhook(r *http.Request) (WebhookEvent, error) {
 }
 
 // Sign returns the signature header value for body at t.
-func (g *TestGateway) Sign(body []byte, t time.Time) string {
+func (g *TestGateway) Sign(ctx context.Context, body []byte, t time.Time) (string, error) {
+	key, err := g.webhookKey(ctx)
+	if err != nil {
+		return "", err
+	}
 	ts := strconv.FormatInt(t.Unix(), 10)
-	return "t=" + ts + ",v1=" + g.mac(ts, body)
+	return "t=" + ts + ",v1=" + testMAC(key, ts, body), nil
 }
 
 // WebhookRequest builds the signed POST a delivery of ev makes to url (the shop's
@@ -368,20 +386,24 @@ func (g *TestGateway) WebhookRequest(ctx context.Context, url string, ev TestWeb
 	if err != nil {
 		return nil, fmt.Errorf("test gateway: webhook request: %w", err)
 	}
+	signature, err := g.Sign(ctx, body, time.Now())
+	if err != nil {
+		return nil, err
+	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(TestSignatureHeader, g.Sign(body, time.Now()))
+	req.Header.Set(TestSignatureHeader, signature)
 	return req, nil
 }
 
-func (g *TestGateway) mac(ts string, body []byte) string {
-	m := hmac.New(sha256.New, []byte(g.cfg.Secret))
+func testMAC(key []byte, ts string, body []byte) string {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte(ts))
 	m.Write([]byte("."))
 	m.Write(body)
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-func (g *TestGateway) verify(header string, body []byte, now time.Time) error {
+func verifyTestSignature(key []byte, header string, body []byte, now time.Time) error {
 	if header == "" {
 		return errors.New("test gateway: no signature header")
 	}
@@ -403,7 +425,7 @@ func (g *TestGateway) verify(header string, body []byte, now time.Time) error {
 	if age := now.Sub(time.Unix(sec, 0)); age > testSignatureTolerance || age < -testSignatureTolerance {
 		return fmt.Errorf("test gateway: signature timestamp is %s away from now", age.Round(time.Second))
 	}
-	want := g.mac(ts, body)
+	want := testMAC(key, ts, body)
 	for _, s := range sigs {
 		// Constant time: a timing difference would let an attacker find a valid
 		// signature byte by byte.

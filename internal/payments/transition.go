@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/monoshop/monoshop/internal/payments/internal/dbsqlc"
+	"github.com/monoshop/monoshop/internal/platform/money"
 )
 
 // change is a status reported about a payment, with the event that reported it.
@@ -154,12 +155,12 @@ func (s *Service) plan(ctx context.Context, tx pgx.Tx, p Payment, st ProviderSta
 		return plan{note: fmt.Sprintf("unknown state %q", st.State)}, nil
 	case st.State == StatePending:
 		return plan{note: "provider reports the payment pending"}, nil
-	case st.Amount.Minor != 0 && st.Amount != p.Amount:
-		// A payment for another amount is not this payment being paid: marking the order
-		// paid would ship goods for less money (or keep too much). Staff must look.
+	case st.Amount != p.Amount:
+		// A payment for another amount (or one that does not say, or says zero) is not this
+		// payment being paid: marking the order paid would ship goods for less money, or
+		// for none. The provider always states the amount; staff must look.
 		s.log.ErrorContext(ctx, "payment amount mismatch", "payment", p.ID, "expected", p.Amount, "reported", st.Amount)
-		return plan{note: fmt.Sprintf("amount mismatch: provider reports %s %d, payment is for %s %d",
-			st.Amount.Currency, st.Amount.Minor, p.Amount.Currency, p.Amount.Minor)}, nil
+		return plan{note: amountMismatchNote(p.Amount, st.Amount)}, nil
 	}
 
 	if st.State == StatePartiallyRefunded || st.State == StateRefunded {
@@ -199,6 +200,17 @@ func (s *Service) plan(ctx context.Context, tx pgx.Tx, p Payment, st ProviderSta
 		return plan{note: fmt.Sprintf("ignored: the payment is already %s", p.State)}, nil
 	}
 	return plan{to: st.State, failureReason: st.FailureReason}, nil
+}
+
+// amountMismatchNote says, for staff, how a reported amount differs from the payment's.
+func amountMismatchNote(want, got money.Amount) string {
+	switch {
+	case got.Minor == 0 && got.Currency == "":
+		return fmt.Sprintf("amount mismatch: provider reports no amount, payment is for %s %d", want.Currency, want.Minor)
+	case got.Currency == "":
+		return fmt.Sprintf("amount mismatch: provider reports %d without a currency, payment is for %s %d", got.Minor, want.Currency, want.Minor)
+	}
+	return fmt.Sprintf("amount mismatch: provider reports %s %d, payment is for %s %d", got.Currency, got.Minor, want.Currency, want.Minor)
 }
 
 // moveTx changes the state of p (locked by the caller) and calls the hooks of the state

@@ -107,6 +107,11 @@ func TestWebhookRefused(t *testing.T) {
 	}
 	tampered := bytes.Replace(body, []byte(`"amount_minor":1250`), []byte(`"amount_minor":1`), 1)
 	require.NotEqual(t, body, tampered)
+	sign := func(b []byte, at time.Time) string {
+		signature, err := e.Gateway.Sign(e.Ctx, b, at)
+		require.NoError(t, err)
+		return signature
+	}
 
 	post := func(t *testing.T, path string, b []byte, signature string) paymentstest.Response {
 		req, err := http.NewRequestWithContext(e.Ctx, http.MethodPost, e.URL+path, bytes.NewReader(b))
@@ -125,11 +130,11 @@ func TestWebhookRefused(t *testing.T) {
 		{"NoSignature", "/webhooks/payments/test", body, ""},
 		{"GarbageSignature", "/webhooks/payments/test", body, "t=" + strconv.FormatInt(now.Unix(), 10) + ",v1=" + strings.Repeat("0", 64)},
 		{"OtherSecret", "/webhooks/payments/test", body, otherSecret(body)},
-		{"TamperedBody", "/webhooks/payments/test", tampered, e.Gateway.Sign(body, now)},
-		{"Replayed", "/webhooks/payments/test", body, e.Gateway.Sign(body, now.Add(-10*time.Minute))},
-		{"NotJSON", "/webhooks/payments/test", []byte("{"), e.Gateway.Sign([]byte("{"), now)},
-		{"UnknownProvider", "/webhooks/payments/paypal", body, e.Gateway.Sign(body, now)},
-		{"ManualProvider", "/webhooks/payments/manual", body, e.Gateway.Sign(body, now)},
+		{"TamperedBody", "/webhooks/payments/test", tampered, sign(body, now)},
+		{"Replayed", "/webhooks/payments/test", body, sign(body, now.Add(-10*time.Minute))},
+		{"NotJSON", "/webhooks/payments/test", []byte("{"), sign([]byte("{"), now)},
+		{"UnknownProvider", "/webhooks/payments/paypal", body, sign(body, now)},
+		{"ManualProvider", "/webhooks/payments/manual", body, sign(body, now)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := post(t, tc.path, tc.body, tc.signature)
@@ -186,4 +191,76 @@ func TestWebhookRefused(t *testing.T) {
 		require.Contains(t, events[0].Note, "amount mismatch")
 		require.Empty(t, e.AllHookCalls(t, p.ID))
 	})
+}
+
+// TestWebhookAmountMustMatch: a properly signed event moves a payment only when it states
+// the payment's own amount and currency. One that leaves them out, says zero, or names
+// another amount or currency is acknowledged (the provider would only send it again, and
+// it would say the same), recorded for staff, and changes nothing: the order is not told
+// it was paid. The right event still pays it afterwards.
+func TestWebhookAmountMustMatch(t *testing.T) {
+	t.Parallel()
+	e := setup(t, paymentstest.Options{NoWorkers: true})
+	p := e.Create(t, payments.ProviderTest, eur(1250))
+	e.Begin(t, p.ID)
+	p, err := e.Service.FindPayment(e.Ctx, p.ID)
+	require.NoError(t, err)
+
+	post := func(t *testing.T, body []byte) paymentstest.Response {
+		t.Helper()
+		signature, err := e.Gateway.Sign(e.Ctx, body, time.Now())
+		require.NoError(t, err)
+		req, err := http.NewRequestWithContext(e.Ctx, http.MethodPost, e.URL+"/webhooks/payments/test", bytes.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set(payments.TestSignatureHeader, signature)
+		return e.Do(t, req)
+	}
+	recorded := 0
+	for _, state := range []string{"paid", "authorized"} {
+		for _, tc := range []struct {
+			name string
+			data map[string]any // replaces the amount and currency of a correct event
+		}{
+			{"Missing", map[string]any{}},
+			{"Zero", map[string]any{"amount_minor": 0, "currency": "EUR"}},
+			{"ZeroWithoutCurrency", map[string]any{"amount_minor": 0}},
+			{"Less", map[string]any{"amount_minor": 1249, "currency": "EUR"}},
+			{"More", map[string]any{"amount_minor": 1251, "currency": "EUR"}},
+			{"NoCurrency", map[string]any{"amount_minor": 1250}},
+			{"OtherCurrency", map[string]any{"amount_minor": 1250, "currency": "USD"}},
+			{"LowerCaseCurrency", map[string]any{"amount_minor": 1250, "currency": "eur"}},
+		} {
+			t.Run(state+"/"+tc.name, func(t *testing.T) {
+				data := map[string]any{"payment": p.ProviderRef, "payment_id": int64(p.ID), "state": state}
+				for k, v := range tc.data {
+					data[k] = v
+				}
+				body, err := json.Marshal(map[string]any{
+					"id": "evt_" + state + "_" + tc.name, "type": "payment.succeeded", "created": time.Now().Unix(), "data": data,
+				})
+				require.NoError(t, err)
+				res := post(t, body)
+				require.Equal(t, http.StatusOK, res.Status, res.Body)
+				recorded++
+
+				after, err := e.Service.FindPayment(e.Ctx, p.ID)
+				require.NoError(t, err)
+				require.Equal(t, payments.StatePending, after.State)
+				require.Empty(t, e.AllHookCalls(t, p.ID), "the order hears nothing")
+				events, err := e.Service.Events(e.Ctx, p.ID)
+				require.NoError(t, err)
+				require.Len(t, events, recorded)
+				last := events[len(events)-1]
+				require.False(t, last.Applied)
+				require.Contains(t, last.Note, "amount mismatch")
+			})
+		}
+	}
+
+	res := e.SendWebhook(t, event("evt_right", "payment.succeeded", p, "paid"))
+	require.Equal(t, http.StatusOK, res.Status, res.Body)
+	after, err := e.Service.FindPayment(e.Ctx, p.ID)
+	require.NoError(t, err)
+	require.Equal(t, payments.StatePaid, after.State)
+	require.Equal(t, map[string]int{paymentstest.HookPaid: 1}, e.AllHookCalls(t, p.ID))
 }

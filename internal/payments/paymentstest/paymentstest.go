@@ -65,6 +65,9 @@ type Options struct {
 	// Gateway configures the test gateway; Secret defaults to Secret and DuplicateDelay
 	// to 100ms, so duplicates arrive within the test.
 	Gateway payments.TestGatewayConfig
+	// InstallationKey leaves the gateway without a configured secret, as the shop runs
+	// it: webhooks are signed with the installation's key from the database.
+	InstallationKey bool
 	// ReconcileAfter is passed to the service (default: the service's).
 	ReconcileAfter time.Duration
 	// NoWorkers queues jobs without running them (webhooks are never delivered).
@@ -93,7 +96,7 @@ type Env struct {
 func New(t testing.TB, pool *pgxpool.Pool, opts Options) *Env {
 	t.Helper()
 	ctx := t.Context()
-	if opts.Gateway.Secret == "" {
+	if opts.Gateway.Secret == "" && !opts.InstallationKey {
 		opts.Gateway.Secret = Secret
 	}
 	if opts.Gateway.DuplicateDelay == 0 {

@@ -451,6 +451,12 @@ type PaymentsRefund struct {
 	UpdatedAt      time.Time
 }
 
+type PaymentsTestGatewayKey struct {
+	Singleton     bool
+	WebhookSecret []byte
+	CreatedAt     time.Time
+}
+
 type PaymentsTestGatewayRefund struct {
 	Ref            string
 	SessionRef     string

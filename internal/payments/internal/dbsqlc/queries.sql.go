@@ -828,6 +828,28 @@ func (q *Queries) RefundSums(ctx context.Context, db DBTX, paymentID int64) (Ref
 	return i, err
 }
 
+const testGatewayKeyGet = `-- name: TestGatewayKeyGet :one
+SELECT webhook_secret FROM payments.test_gateway_keys
+`
+
+func (q *Queries) TestGatewayKeyGet(ctx context.Context, db DBTX) ([]byte, error) {
+	row := db.QueryRow(ctx, testGatewayKeyGet)
+	var webhook_secret []byte
+	err := row.Scan(&webhook_secret)
+	return webhook_secret, err
+}
+
+const testGatewayKeyInsert = `-- name: TestGatewayKeyInsert :exec
+INSERT INTO payments.test_gateway_keys (webhook_secret) VALUES ($1)
+ON CONFLICT (singleton) DO NOTHING
+`
+
+// The first process to ask makes the installation's key; the others keep it.
+func (q *Queries) TestGatewayKeyInsert(ctx context.Context, db DBTX, webhookSecret []byte) error {
+	_, err := db.Exec(ctx, testGatewayKeyInsert, webhookSecret)
+	return err
+}
+
 const testRefundGetByKey = `-- name: TestRefundGetByKey :one
 SELECT ref, session_ref, amount_minor, idempotency_key, created_at FROM payments.test_gateway_refunds WHERE idempotency_key = $1
 `

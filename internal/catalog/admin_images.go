@@ -19,7 +19,7 @@ import (
 // bump and the audit entry in one transaction.
 func (s *Service) UploadProductImage(ctx context.Context, actor audit.Actor, id ProductID, version int, r io.Reader, alt string) (Image, int, error) {
 	alt = strings.TrimSpace(alt)
-	prep, err := s.prepareUpload(r, alt)
+	prep, err := s.prepareUpload(ctx, r, alt)
 	if err != nil {
 		return Image{}, 0, err
 	}

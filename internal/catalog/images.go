@@ -28,9 +28,6 @@ const (
 	MaxImageBytes = 20 << 20
 	// MaxImageSide bounds either side of an uploaded image.
 	MaxImageSide = 8000
-	// maxImagePixels stops decompression bombs: a tiny file that claims a huge canvas is
-	// refused from its header, before any pixel is decoded.
-	maxImagePixels = 40_000_000
 	// masterSide is the longest side kept of an original: more than any page shows, far
 	// less than a camera takes.
 	masterSide = 2560
@@ -48,9 +45,10 @@ type preparedImage struct {
 }
 
 // prepareImage checks that r holds a real JPEG, PNG, GIF or WebP image within the limits
-// and re-encodes it, so what we store and serve is never the bytes a stranger sent (no
+// (imagedecode.go: a picture too large to decode safely is refused from its header) and
+// re-encodes it, so what we store and serve is never the bytes a stranger sent (no
 // smuggled scripts, no metadata with the photographer's location).
-func prepareImage(r io.Reader) (preparedImage, error) {
+func (d *imageDecoder) prepareImage(ctx context.Context, r io.Reader) (preparedImage, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, MaxImageBytes+1))
 	if err != nil {
 		return preparedImage{}, fmt.Errorf("catalog: read image: %w", err)
@@ -58,26 +56,10 @@ func prepareImage(r io.Reader) (preparedImage, error) {
 	if len(raw) > MaxImageBytes {
 		return preparedImage{}, apperr.New(apperr.Invalid, "The image is larger than 20 MB. Please upload a smaller file.")
 	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(raw))
+	img, _, err := d.decode(ctx, raw, func(img image.Image) image.Image { return fitWithin(img, masterSide) })
 	if err != nil {
-		return preparedImage{}, apperr.Wrap(err, apperr.Invalid, "This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP image.")
+		return preparedImage{}, err
 	}
-	switch format {
-	case "jpeg", "png", "gif", "webp":
-	default:
-		return preparedImage{}, apperr.New(apperr.Invalid, "Upload a JPEG, PNG, GIF or WebP image.")
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxImageSide || cfg.Height > MaxImageSide {
-		return preparedImage{}, apperr.New(apperr.Invalid, fmt.Sprintf("The image is %d×%d pixels; each side must be at most %d.", cfg.Width, cfg.Height, MaxImageSide))
-	}
-	if cfg.Width*cfg.Height > maxImagePixels {
-		return preparedImage{}, apperr.New(apperr.Invalid, "The image has too many pixels (at most 40 megapixels).")
-	}
-	img, _, err := image.Decode(bytes.NewReader(raw))
-	if err != nil {
-		return preparedImage{}, apperr.Wrap(err, apperr.Invalid, "The image is damaged and cannot be read.")
-	}
-	img = fitWithin(img, masterSide)
 	return encodeMaster(img)
 }
 
@@ -161,7 +143,7 @@ func encodeImage(img image.Image, format string) ([]byte, error) {
 // AddProductImage validates and stores an uploaded image for a product and queues the
 // rendering of its sizes, all in one transaction. The storefront shows it once rendered.
 func (s *Service) AddProductImage(ctx context.Context, product ProductID, r io.Reader, alt string) (Image, error) {
-	prep, err := s.prepareUpload(r, alt)
+	prep, err := s.prepareUpload(ctx, r, alt)
 	if err != nil {
 		return Image{}, err
 	}
@@ -182,14 +164,14 @@ func (s *Service) AddProductImage(ctx context.Context, product ProductID, r io.R
 
 // prepareUpload validates and re-encodes outside any transaction: decoding a large image
 // takes a while and must not hold row locks.
-func (s *Service) prepareUpload(r io.Reader, alt string) (preparedImage, error) {
+func (s *Service) prepareUpload(ctx context.Context, r io.Reader, alt string) (preparedImage, error) {
 	if len(alt) > 300 {
 		return preparedImage{}, apperr.InvalidFields("Please check the image details.", map[string]string{"alt": "Keep the description under 300 characters."})
 	}
 	if s.jobs == nil {
 		return preparedImage{}, errors.New("catalog: add image: no job queue attached")
 	}
-	return prepareImage(r)
+	return s.images.prepareImage(ctx, r)
 }
 
 // addImageTx stores the original, adds the image to the product and queues its rendering.

@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"image"
@@ -73,7 +72,10 @@ func (s *Service) renderImageFiles(ctx context.Context, hash string) error {
 	if err != nil {
 		return fmt.Errorf("catalog: render image %s: load original: %w", hash, err)
 	}
-	decoded, _, err := image.Decode(bytes.NewReader(data))
+	// The original is scaled to the widest rendition inside the decode, so only that
+	// copy outlives the decode's slot.
+	widest := slices.Max(ImageWidths)
+	decoded, _, err := s.images.decode(ctx, data, func(img image.Image) image.Image { return scaleToWidth(img, widest) })
 	if err != nil {
 		return fmt.Errorf("catalog: render image %s: decode original: %w", hash, err)
 	}

@@ -32,6 +32,8 @@ type Service struct {
 	// defaultCurrency is what a catalog without prices yet prices in (currency.go).
 	defaultCurrency func(context.Context) string
 	currencyMemo    atomic.Pointer[currencyMemo]
+	// images decodes uploads and originals within this process's memory budget.
+	images *imageDecoder
 }
 
 // NewService returns a catalog service reading and writing through pool.
@@ -40,7 +42,7 @@ func NewService(pool *pgxpool.Pool, log *slog.Logger) *Service {
 		log = slog.New(slog.DiscardHandler)
 	}
 	q := dbsqlc.New()
-	return &Service{pool: pool, q: q, log: log, cache: newCache(pool, q, log)}
+	return &Service{pool: pool, q: q, log: log, cache: newCache(pool, q, log), images: newImageDecoder()}
 }
 
 // FollowChanges keeps this process's catalog cache in step with writes made by any

@@ -281,6 +281,6 @@ func overlayImageRow(v *productEditView, id int64, fn func(row *imageRow)) {
 
 // uploadHint states the limits the service enforces, so a refusal is no surprise.
 func uploadHint(maxMB int) string {
-	return "JPEG, PNG, GIF or WebP, up to " + strconv.Itoa(maxMB) + " MB and " + strconv.Itoa(catalog.MaxImageSide) +
-		" pixels a side. Sizes for the shop are made in the background."
+	return "JPEG, PNG, GIF or WebP, up to " + strconv.Itoa(maxMB) + " MB, " + strconv.Itoa(catalog.MaxImagePixels/1_000_000) +
+		" megapixels and " + strconv.Itoa(catalog.MaxImageSide) + " pixels a side. Sizes for the shop are made in the background."
 }

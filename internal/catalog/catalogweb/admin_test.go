@@ -28,6 +28,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/monoshop/monoshop/internal/catalog"
+	"github.com/monoshop/monoshop/internal/catalog/catalogtest"
 	"github.com/monoshop/monoshop/internal/catalog/catalogweb"
 	"github.com/monoshop/monoshop/internal/platform/apperr"
 	"github.com/monoshop/monoshop/internal/platform/audit"
@@ -558,7 +559,9 @@ func TestAdminProductEditor(t *testing.T) {
 		}{
 			{"NotAnImage", "notes.png", []byte("just some text, not a picture"), "This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP image."},
 			{"OverTheCap", "huge.png", tooLarge, "The image is larger than 20 MB. Please upload a smaller file."},
-			{"DecompressionBomb", "bomb.png", bombImage(t, 8000, 8000), "The image has too many pixels (at most 40 megapixels)."},
+			{"DecompressionBomb", "bomb.png", bombImage(t, 8000, 8000), "This picture is 8000 × 8000 pixels; the largest we take is 20 megapixels. Please upload a smaller version."},
+			// 117 KB of one colour that would decode into 144 MB of pixels.
+			{"HugeCanvasSmallFile", "poster.png", catalogtest.OneColourPNG(6000, 6000), "This picture is 6000 × 6000 pixels; the largest we take is 20 megapixels. Please upload a smaller version."},
 			{"NoFile", "", nil, "Choose an image file to upload."},
 		} {
 			f := e.page(t, editorURL(pid)).form("image-upload-form")
@@ -571,6 +574,9 @@ func TestAdminProductEditor(t *testing.T) {
 			require.Equal(t, "typed "+tc.name, d.form("image-upload-form").values.Get("alt"), "the description stays")
 			file := sec.where(func(n *html.Node) bool { return n.Data == "input" && webtest.Attr(n, "name") == "image" })
 			require.Equal(t, "true", webtest.Attr(file[0], "aria-invalid"))
+			hint := sec.where(func(n *html.Node) bool { return webtest.Attr(n, "id") == "upload-image-hint" })
+			require.Equal(t, "JPEG, PNG, GIF or WebP, up to 20 MB, 20 megapixels and 8000 pixels a side. Sizes for the shop are made in the background.",
+				webtest.Text(hint[0]), "the limits are said before an upload")
 		}
 		p, err := e.svc.AdminGetProduct(ctx, pid)
 		require.NoError(t, err)

@@ -31,6 +31,7 @@ func TestEraseCustomer(t *testing.T) {
 		in := input(key)
 		in.AccountID = &account
 		in.ShippingAddress["phone"] = "+33 6 12 34 56 78"
+		in.Client = "192.0.2.77"
 		o, err := svc.PlaceOrder(e.ctx, in)
 		require.NoError(t, err)
 		return o
@@ -87,6 +88,8 @@ func TestEraseCustomer(t *testing.T) {
 		require.Equal(t, orders.DeletedCustomer, o.Email)
 		require.Nil(t, o.InvoiceBuyer, "no invoice was issued")
 		require.Zero(t, e.reserved(t), "its stock is back on sale (the paid order's shipped)")
+		require.Zero(t, e.count(t, `SELECT count(*) FROM orders.orders WHERE hold_client IS NOT NULL AND account_id = $1`, account),
+			"nothing derived from the shopper's address stays either")
 	})
 
 	t.Run("OKErasedOnce", func(t *testing.T) {

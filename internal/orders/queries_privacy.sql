@@ -19,6 +19,7 @@ SET email = @placeholder::text,
     shipping_address = a.shipping_address::jsonb,
     billing_address = a.billing_address::jsonb,
     invoice_buyer = nullif(a.invoice_buyer, '')::jsonb,
+    hold_client = NULL,
     cancel_reason = CASE WHEN o.cancel_reason = '' THEN '' ELSE @removed::text END,
     anonymised_at = now(),
     updated_at = now()

@@ -94,6 +94,7 @@ SET email = $1::text,
     shipping_address = a.shipping_address::jsonb,
     billing_address = a.billing_address::jsonb,
     invoice_buyer = nullif(a.invoice_buyer, '')::jsonb,
+    hold_client = NULL,
     cancel_reason = CASE WHEN o.cancel_reason = '' THEN '' ELSE $2::text END,
     anonymised_at = now(),
     updated_at = now()

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -572,6 +573,14 @@ func (m *Main) storeBrand(ctx context.Context) web.Brand {
 // container's) leaves the collector to the limit instead.
 const startGCPercent = 25
 
+// startSqueezeMaxHeap ends the start's squeeze early once the heap holds this much: a
+// small catalog (10,000 products stay below it) keeps its lower peak, and a large one is
+// not made to wait for it. Measured at 100,000 products, alternating three starts each:
+// first product page 6.1-6.4 s against 6.9-8.4 s with the squeeze to the end, for a start
+// peak of 714-781 MB against 587-633 MB (under load that server holds about 800 MB
+// anyway); at 10,000 no change (0.74-0.83 s, 126-164 MB against 0.78-0.86 s, 141-154 MB).
+const startSqueezeMaxHeap = 128 << 20
+
 // restoreGCWhenLoaded puts back the collector's usual target (GOGC, or 100) once the
 // catalog and the stock copy are in memory, so pages run at the usual pace; with GOGC=off
 // at once, since the operator chose no collection at all. A read that fails keeps
@@ -588,7 +597,13 @@ func (m *Main) restoreGCWhenLoaded(ctx context.Context, usual int) {
 		defer debug.SetGCPercent(usual)
 		tick := time.NewTicker(20 * time.Millisecond)
 		defer tick.Stop()
+		heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 		for !(m.catalog.Loaded() && stock.loaded()) {
+			// A catalog this big would pay the squeeze in seconds of start for memory
+			// a shop of its size has anyway: back to the usual pace at once.
+			if metrics.Read(heap); heap[0].Value.Kind() == metrics.KindUint64 && heap[0].Value.Uint64() > startSqueezeMaxHeap {
+				return
+			}
 			select {
 			case <-ctx.Done():
 				return

@@ -36,7 +36,9 @@ const (
 
 // productClaims lists the facet values of a product with these variants.
 func productClaims(p *Product, vars *packedVariants) []facetClaim {
-	var out []facetClaim
+	distinct := vars.distinctValueIDs()
+	// Sized once: a whole read makes this for every product.
+	out := make([]facetClaim, 0, 2+len(distinct)+len(p.Attributes))
 	if p.Brand != "" {
 		out = append(out, facetClaim{key: "brand", label: "Brand", value: p.Brand, rank: rankBrand})
 	}
@@ -49,16 +51,26 @@ func productClaims(p *Product, vars *packedVariants) []facetClaim {
 			}
 		}
 	}
-	// An option value counts only if an active variant has it.
-	distinct := vars.distinctValueIDs()
-	used := make(map[int64]struct{}, len(distinct))
-	for _, id := range distinct {
-		used[id] = struct{}{}
+	// An option value counts only if an active variant has it. A product has a handful
+	// of values: looking through them beats building a map for each product.
+	var used map[int64]struct{}
+	if len(distinct) > 32 {
+		used = make(map[int64]struct{}, len(distinct))
+		for _, id := range distinct {
+			used[id] = struct{}{}
+		}
+	}
+	has := func(id int64) bool {
+		if used != nil {
+			_, ok := used[id]
+			return ok
+		}
+		return slices.Contains(distinct, id)
 	}
 	for oi, o := range p.Options {
 		key := facetKey(o.Name)
 		for pos, ov := range o.Values {
-			if _, ok := used[ov.ID]; ok {
+			if has(ov.ID) {
 				out = append(out, facetClaim{key: key, label: o.Name, value: ov.Value, order: optionValueOrder(ov.Value, pos), rank: int32(oi)})
 			}
 		}

@@ -26,10 +26,15 @@ WHERE product_id BETWEEN sqlc.arg(lo) AND sqlc.arg(hi) AND (cardinality(sqlc.arg
 ORDER BY product_id, position, id;
 
 -- name: ReadOptionValues :many
+-- The options' IDs first, then their values by index: joined, Postgres scanned every
+-- option value of the shop in parallel for each chunk of a whole read (125 ms a chunk of
+-- 5,000 products at 100,000, on three processes) instead of 48 ms on one.
 SELECT ov.id, ov.option_id, ov.value
 FROM catalog.option_values ov
-JOIN catalog.options o ON o.id = ov.option_id
-WHERE o.product_id BETWEEN sqlc.arg(lo) AND sqlc.arg(hi) AND (cardinality(sqlc.arg(ids)::bigint[]) = 0 OR o.product_id = ANY (sqlc.arg(ids)::bigint[]))
+WHERE ov.option_id = ANY (ARRAY(
+    SELECT o.id FROM catalog.options o
+    WHERE o.product_id BETWEEN sqlc.arg(lo) AND sqlc.arg(hi) AND (cardinality(sqlc.arg(ids)::bigint[]) = 0 OR o.product_id = ANY (sqlc.arg(ids)::bigint[]))
+))
 ORDER BY ov.option_id, ov.position, ov.id;
 
 -- name: ReadProductCategories :many

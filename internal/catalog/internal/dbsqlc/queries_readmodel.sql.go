@@ -128,8 +128,10 @@ func (q *Queries) ReadImages(ctx context.Context, db DBTX, arg ReadImagesParams)
 const readOptionValues = `-- name: ReadOptionValues :many
 SELECT ov.id, ov.option_id, ov.value
 FROM catalog.option_values ov
-JOIN catalog.options o ON o.id = ov.option_id
-WHERE o.product_id BETWEEN $1 AND $2 AND (cardinality($3::bigint[]) = 0 OR o.product_id = ANY ($3::bigint[]))
+WHERE ov.option_id = ANY (ARRAY(
+    SELECT o.id FROM catalog.options o
+    WHERE o.product_id BETWEEN $1 AND $2 AND (cardinality($3::bigint[]) = 0 OR o.product_id = ANY ($3::bigint[]))
+))
 ORDER BY ov.option_id, ov.position, ov.id
 `
 
@@ -145,6 +147,9 @@ type ReadOptionValuesRow struct {
 	Value    string
 }
 
+// The options' IDs first, then their values by index: joined, Postgres scanned every
+// option value of the shop in parallel for each chunk of a whole read (125 ms a chunk of
+// 5,000 products at 100,000, on three processes) instead of 48 ms on one.
 func (q *Queries) ReadOptionValues(ctx context.Context, db DBTX, arg ReadOptionValuesParams) ([]ReadOptionValuesRow, error) {
 	rows, err := db.Query(ctx, readOptionValues, arg.Lo, arg.Hi, arg.Ids)
 	if err != nil {

@@ -244,7 +244,13 @@ func (c *stockCache) lookup(ctx context.Context, ids []int64) (map[int64]invento
 	out := make(map[int64]inventory.Stock, len(ids))
 	for _, id := range ids {
 		st, tracked := snap.stock(id)
-		out[id] = inventory.Stock{VariantID: id, OnHand: st.Available, AllowBackorder: st.Backorder, Tracked: tracked}
+		s := inventory.Stock{VariantID: id, OnHand: st.Available, AllowBackorder: st.Backorder, Tracked: tracked}
+		if st.Held {
+			// The copy keeps what can be sold, not the counts: "some reserved" is all it
+			// knows, and all StockLevels asks.
+			s.Reserved = 1
+		}
+		out[id] = s
 	}
 	if live := c.recentlyChanged(ids); len(live) > 0 {
 		fresh, err := c.inv.Availability(ctx, live)

@@ -31,6 +31,9 @@ func (s *Service) InStockAmong(ctx context.Context, variantIDs []int64) (map[int
 type Sellable struct {
 	Available int
 	Backorder bool
+	// Held says none is available but some units are reserved: they may come back if the
+	// orders holding them go unpaid (a storefront then says "reserved", not "sold out").
+	Held bool
 }
 
 // CanSell reports whether one unit could be reserved now (the rule ReserveTx applies).
@@ -54,7 +57,8 @@ func (s *Service) StockMovedSince(ctx context.Context, afterID int64, since time
 	}
 	out := make(map[int64]Sellable, len(rows))
 	for _, r := range rows {
-		out[r.VariantID] = Sellable{Available: int(r.Available), Backorder: r.AllowBackorder && r.ActiveLocations > 0}
+		out[r.VariantID] = Sellable{Available: int(r.Available), Backorder: r.AllowBackorder && r.ActiveLocations > 0,
+			Held: r.Available == 0 && r.Reserved > 0}
 	}
 	return out, last, nil
 }

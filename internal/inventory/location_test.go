@@ -54,6 +54,8 @@ func TestUpdateLocation(t *testing.T) {
 	require.Contains(t, moved, tee, "another replica finds the variants kept there")
 	require.Contains(t, moved, mug)
 	require.Zero(t, moved[mug].Available)
+	require.True(t, moved[tee].Held, "none left, but order:1 holds some: it may come back")
+	require.False(t, moved[mug].Held, "nothing held: gone")
 
 	err = reserve("order:2", inventory.Line{VariantID: mug, Quantity: 1})
 	var short *inventory.InsufficientStock
@@ -105,7 +107,7 @@ func TestStockAllAgreesWithAvailability(t *testing.T) {
 	live, err := b.svcs[1].Availability(b.ctx, []int64{held, empty, backorder, elsewhere, untracked})
 	require.NoError(t, err)
 	want := map[int64]inventory.Sellable{
-		held:      {Available: 0}, // 4 here, 2 at the switched-off location, 5 held
+		held:      {Available: 0, Held: true}, // 4 here, 2 at the switched-off location, 5 held: may come back
 		empty:     {Available: 0},
 		backorder: {Available: 1, Backorder: true},
 		elsewhere: {Available: 0}, // all of it at the switched-off location

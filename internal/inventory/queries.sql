@@ -157,7 +157,8 @@ SELECT coalesce(max(id), 0)::bigint AS last_id FROM inventory.movements;
 -- 150,000 variants); an array is planned as a handful of keys, looked up by index (4-7 ms).
 SELECT i.variant_id, i.allow_backorder,
        coalesce(sum(greatest(l.on_hand - l.reserved, 0)) FILTER (WHERE loc.active), 0)::int AS available,
-       count(loc.id) FILTER (WHERE loc.active)::int AS active_locations
+       count(loc.id) FILTER (WHERE loc.active)::int AS active_locations,
+       coalesce(sum(l.reserved) FILTER (WHERE loc.active), 0)::int AS reserved
 FROM inventory.items i
 LEFT JOIN inventory.levels l ON l.variant_id = i.variant_id
 LEFT JOIN inventory.locations loc ON loc.id = l.location_id

@@ -23,10 +23,11 @@ type StockTable struct {
 }
 
 // A value is 0 for an untracked variant, else available+1 with stockBackorder set when it
-// may be sold on backorder.
+// may be sold on backorder and stockHeld when none is available but some is reserved.
 const (
 	stockBackorder = 1 << 31
-	stockMaxUnits  = stockBackorder - 2
+	stockHeld      = 1 << 30
+	stockMaxUnits  = stockHeld - 2
 )
 
 func encodeSellable(s Sellable) uint32 {
@@ -35,6 +36,9 @@ func encodeSellable(s Sellable) uint32 {
 	if s.Backorder {
 		v |= stockBackorder
 	}
+	if s.Held && units == 0 {
+		v |= stockHeld
+	}
 	return v
 }
 
@@ -42,7 +46,7 @@ func decodeSellable(v uint32) (Sellable, bool) {
 	if v == 0 {
 		return Sellable{}, false
 	}
-	return Sellable{Available: int(v&^stockBackorder) - 1, Backorder: v&stockBackorder != 0}, true
+	return Sellable{Available: int(v&^(stockBackorder|stockHeld)) - 1, Backorder: v&stockBackorder != 0, Held: v&stockHeld != 0}, true
 }
 
 // Get returns a variant's stock, and false when inventory does not track it.
@@ -113,7 +117,8 @@ func (b *stockTableBuilder) table() *StockTable {
 const stockAllSQL = `
 SELECT i.variant_id, i.allow_backorder,
        coalesce(sum(greatest(l.on_hand - l.reserved, 0)) FILTER (WHERE loc.active), 0)::int AS available,
-       count(loc.id) FILTER (WHERE loc.active)::int AS active_locations
+       count(loc.id) FILTER (WHERE loc.active)::int AS active_locations,
+       coalesce(sum(l.reserved) FILTER (WHERE loc.active), 0)::int AS reserved
 FROM inventory.items i
 LEFT JOIN inventory.levels l ON l.variant_id = i.variant_id
 LEFT JOIN inventory.locations loc ON loc.id = l.location_id
@@ -149,14 +154,14 @@ func (s *Service) stockAll(ctx context.Context, span int64) (*StockTable, int64,
 	}
 	var id int64
 	var backorder bool
-	var available, locations int32
+	var available, locations, reserved int32
 	for from := *lo; from <= *hi; from += span {
 		rows, err := s.pool.Query(ctx, stockAllSQL, from, from+span-1)
 		if err != nil {
 			return nil, 0, interpretError(err, "stock")
 		}
-		_, err = pgx.ForEachRow(rows, []any{&id, &backorder, &available, &locations}, func() error {
-			return b.add(id, Sellable{Available: int(available), Backorder: backorder && locations > 0})
+		_, err = pgx.ForEachRow(rows, []any{&id, &backorder, &available, &locations, &reserved}, func() error {
+			return b.add(id, Sellable{Available: int(available), Backorder: backorder && locations > 0, Held: available == 0 && reserved > 0})
 		})
 		if err != nil {
 			return nil, 0, interpretError(err, "stock")

@@ -888,7 +888,8 @@ func (q *Queries) ReservedForRef(ctx context.Context, db DBTX, ref string) (int6
 const stockMovedSince = `-- name: StockMovedSince :many
 SELECT i.variant_id, i.allow_backorder,
        coalesce(sum(greatest(l.on_hand - l.reserved, 0)) FILTER (WHERE loc.active), 0)::int AS available,
-       count(loc.id) FILTER (WHERE loc.active)::int AS active_locations
+       count(loc.id) FILTER (WHERE loc.active)::int AS active_locations,
+       coalesce(sum(l.reserved) FILTER (WHERE loc.active), 0)::int AS reserved
 FROM inventory.items i
 LEFT JOIN inventory.levels l ON l.variant_id = i.variant_id
 LEFT JOIN inventory.locations loc ON loc.id = l.location_id
@@ -913,6 +914,7 @@ type StockMovedSinceRow struct {
 	AllowBackorder  bool
 	Available       int32
 	ActiveLocations int32
+	Reserved        int32
 }
 
 // What every variant with a movement after @after_id, or a policy changed after
@@ -936,6 +938,7 @@ func (q *Queries) StockMovedSince(ctx context.Context, db DBTX, arg StockMovedSi
 			&i.AllowBackorder,
 			&i.Available,
 			&i.ActiveLocations,
+			&i.Reserved,
 		); err != nil {
 			return nil, err
 		}
